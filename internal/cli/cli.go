@@ -1,0 +1,213 @@
+// Package cli parses bantin's command line and wires the build stages
+// together. It is the only package that prints.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/bantin/bantin"
+	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/output"
+	"github.com/bantin/bantin/internal/site"
+)
+
+const usage = `bantin builds static news sites of Vietnamese campaign bulletins.
+
+Usage:
+  bantin build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--future] [--now RFC3339]
+  bantin version
+
+Run "bantin build -h" for the flags of build.
+`
+
+// Main runs bantin with args (without the program name) and returns the
+// process exit status: 0 for success, 1 for a failed build, 2 for misuse.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "build":
+		return runBuild(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "bantin", version())
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "bantin: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "dev"
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v + " " + info.GoVersion
+}
+
+// buildFlags are the flags shared by commands that build a site.
+type buildFlags struct {
+	source  string
+	drafts  bool
+	future  bool
+	now     string
+	baseURL string
+}
+
+func (f *buildFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.source, "source", ".", "the site's folder (with site.toml)")
+	fs.BoolVar(&f.drafts, "drafts", false, "include articles marked draft: true")
+	fs.BoolVar(&f.future, "future", false, "include articles dated in the future")
+	fs.StringVar(&f.now, "now", "", "build as if the time were `RFC3339` (for reproducible builds)")
+	fs.StringVar(&f.baseURL, "base-url", "", "override base_url from site.toml")
+}
+
+// prepared is a loaded site ready to build.
+type prepared struct {
+	root *os.Root
+	cfg  config.Site
+	opts site.Options
+}
+
+func (f *buildFlags) prepare() (*prepared, error) {
+	now := time.Now()
+	if f.now != "" {
+		t, err := time.Parse(time.RFC3339, f.now)
+		if err != nil {
+			return nil, fmt.Errorf("--now %q is not an RFC 3339 time such as 2026-11-21T08:00:00+07:00", f.now)
+		}
+		now = t
+	}
+	root, err := os.OpenRoot(f.source)
+	if err != nil {
+		return nil, fmt.Errorf("open site folder: %w", err)
+	}
+	cfg, err := config.Load(root.FS())
+	if err != nil {
+		root.Close()
+		return nil, err
+	}
+	if f.baseURL != "" {
+		if err := cfg.SetBaseURL(f.baseURL); err != nil {
+			root.Close()
+			return nil, fmt.Errorf("--base-url: %w", err)
+		}
+	}
+	return &prepared{root: root, cfg: cfg, opts: site.Options{
+		Site:    root.FS(),
+		Theme:   bantin.Theme(),
+		Content: content.Options{Drafts: f.drafts, Future: f.future, Now: now},
+	}}, nil
+}
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bantin build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f buildFlags
+	f.register(fs)
+	dest := fs.String("dest", "", "output folder (default: public/ in the site's folder)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "bantin build: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	start := time.Now()
+	p, err := f.prepare()
+	if err != nil {
+		return report(stderr, err)
+	}
+	defer p.root.Close()
+	if *dest == "" {
+		*dest = filepath.Join(f.source, "public")
+	}
+	if err := checkDest(f.source, *dest); err != nil {
+		return report(stderr, err)
+	}
+	disk, err := output.NewDisk(*dest)
+	if err != nil {
+		return report(stderr, err)
+	}
+	stats, err := site.Build(ctx, &p.cfg, p.opts, disk)
+	if err != nil {
+		disk.Abort()
+		return report(stderr, err)
+	}
+	if err := disk.Commit(); err != nil {
+		return report(stderr, fmt.Errorf("publish %s: %w", *dest, err))
+	}
+	skipped := ""
+	if stats.Skipped > 0 {
+		skipped = fmt.Sprintf(" (%d drafts or future left out)", stats.Skipped)
+	}
+	fmt.Fprintf(stdout, "built %d articles%s, %d pages, %d terms, %d files in %d ms into %s\n",
+		stats.Articles, skipped, stats.Pages, stats.Terms, stats.Files, time.Since(start).Milliseconds(), *dest)
+	return 0
+}
+
+// checkDest refuses output folders whose replacement would destroy the
+// site's sources or an unrelated folder.
+func checkDest(source, dest string) error {
+	src, err1 := filepath.Abs(source)
+	dst, err2 := filepath.Abs(dest)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(dst, src); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
+		return fmt.Errorf("--dest %s contains the site's own folder; choose an output folder such as %s", dest, filepath.Join(source, "public"))
+	}
+	entries, err := os.ReadDir(dst)
+	if err != nil || len(entries) == 0 {
+		return nil
+	}
+	for _, marker := range []string{"index.html", "404.html"} {
+		if _, err := os.Stat(filepath.Join(dst, marker)); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("--dest %s is not empty and does not look like a built site (no index.html); a build replaces the whole folder, so empty it or choose another", dest)
+}
+
+// report prints an error, one problem per line, and returns exit status 1.
+func report(stderr io.Writer, err error) int {
+	var list diag.List
+	if errors.As(err, &list) {
+		for _, e := range list {
+			fmt.Fprintln(stderr, e)
+		}
+		noun := "problems"
+		if len(list) == 1 {
+			noun = "problem"
+		}
+		fmt.Fprintf(stderr, "build failed: %d %s\n", len(list), noun)
+		return 1
+	}
+	fmt.Fprintln(stderr, err)
+	fmt.Fprintln(stderr, "build failed")
+	return 1
+}

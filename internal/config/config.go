@@ -1,0 +1,225 @@
+// Package config reads site.toml into a typed, validated Site. Every setting
+// has a default; unknown keys and wrong types are errors with their position.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/fields"
+	"github.com/bantin/bantin/internal/vi"
+)
+
+// FileName is the site configuration file at the site root.
+const FileName = "site.toml"
+
+// Site is the validated configuration of one site.
+type Site struct {
+	Title       string
+	Description string
+	// BaseURL is absolute and ends with a slash; BasePath is its path
+	// ("/" or "/ban-tin/"), the prefix of every internal link.
+	BaseURL  string
+	BasePath string
+	Language vi.Language
+	// TimeZone applies to dates written without a zone.
+	TimeZone     *time.Location
+	TimeZoneName string
+	// PageSize is the number of articles on one list page.
+	PageSize int
+	Paths    Paths
+	// UnsafeHTML lets raw HTML in Markdown through; off by default.
+	UnsafeHTML bool
+	// MaxArticleBytes rejects larger content files before parsing them.
+	MaxArticleBytes int64
+	// Params are free-form strings for theme authors.
+	Params map[string]string
+}
+
+// Paths are the first URL segments of articles, indexes and pages.
+type Paths struct {
+	Articles string
+	Regions  string
+	Topics   string
+	Slogans  string
+	Periods  string
+	Years    string
+	Page     string
+	Search   string
+}
+
+// Default returns the configuration used for every setting site.toml leaves
+// out.
+func Default() Site {
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if loc == nil {
+		loc = time.FixedZone("Asia/Ho_Chi_Minh", 7*3600)
+	}
+	return Site{
+		Title:           "Bản tin thi đua",
+		BaseURL:         "http://localhost/",
+		BasePath:        "/",
+		Language:        vi.Vietnamese,
+		TimeZone:        loc,
+		TimeZoneName:    "Asia/Ho_Chi_Minh",
+		PageSize:        10,
+		MaxArticleBytes: 5 << 20,
+		Paths: Paths{
+			Articles: "bai-viet",
+			Regions:  "khu-vuc",
+			Topics:   "chu-de",
+			Slogans:  "khau-hieu",
+			Periods:  "dot-thi-dua",
+			Years:    "nam",
+			Page:     "trang",
+			Search:   "tim-kiem",
+		},
+	}
+}
+
+var topKeys = fields.Schema{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "params"}
+var pathKeys = fields.Schema{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}
+var markdownKeys = fields.Schema{"unsafe_html"}
+var limitKeys = fields.Schema{"max_article_bytes"}
+
+var segment = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Load reads and validates site.toml from the site root.
+func Load(site fs.FS) (Site, error) {
+	src, err := fs.ReadFile(site, FileName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Site{}, diag.Errorf(diag.Pos{File: FileName}, "not found; create it (bantin init makes a new site) or pass --source with the site's folder")
+	}
+	if err != nil {
+		return Site{}, fmt.Errorf("read %s: %w", FileName, err)
+	}
+	return Parse(src)
+}
+
+// Parse validates the contents of a site.toml.
+func Parse(src []byte) (Site, error) {
+	cfg := Default()
+	src = []byte(strings.TrimPrefix(string(src), "\uFEFF"))
+	root, err := fields.DecodeTOML(src, fields.Origin{File: FileName, Line: 1})
+	if err != nil {
+		return Site{}, err
+	}
+	var errs diag.List
+	r := &fields.Reader{Map: root, Errs: &errs, Where: diag.Pos{File: FileName, Line: 1, Col: 1}}
+	topKeys.CheckKeys(root, FileName, &errs)
+
+	if v, _, ok := r.String("title", true); ok {
+		cfg.Title = vi.NFC(strings.TrimSpace(v))
+	}
+	if v, _, ok := r.String("description", false); ok {
+		cfg.Description = vi.NFC(strings.TrimSpace(v))
+	}
+	if v, pos, ok := r.String("base_url", true); ok {
+		if err := cfg.SetBaseURL(v); err != nil {
+			errs.Add(pos, err)
+		}
+	}
+	if v, pos, ok := r.String("language", false); ok {
+		switch vi.Language(v) {
+		case vi.Vietnamese, vi.English:
+			cfg.Language = vi.Language(v)
+		default:
+			errs.Addf(pos, "language must be \"vi\" or \"en\", not %q", v)
+		}
+	}
+	if v, pos, ok := r.String("time_zone", false); ok {
+		loc, err := time.LoadLocation(v)
+		if err != nil || v == "" || v == "Local" {
+			errs.Addf(pos, "unknown time_zone %q; use an IANA name such as \"Asia/Ho_Chi_Minh\"", v)
+		} else {
+			cfg.TimeZone, cfg.TimeZoneName = loc, v
+		}
+	}
+	cfg.PageSize = r.Int("page_size", cfg.PageSize, 1, 1000)
+
+	if p := r.Sub("paths"); p != nil {
+		pathKeys.CheckKeys(p.Map, "[paths]", &errs)
+		for _, f := range []struct {
+			key string
+			dst *string
+		}{
+			{"articles", &cfg.Paths.Articles}, {"regions", &cfg.Paths.Regions},
+			{"topics", &cfg.Paths.Topics}, {"slogans", &cfg.Paths.Slogans},
+			{"periods", &cfg.Paths.Periods}, {"years", &cfg.Paths.Years},
+			{"page", &cfg.Paths.Page}, {"search", &cfg.Paths.Search},
+		} {
+			v, pos, ok := p.String(f.key, false)
+			if !ok {
+				continue
+			}
+			v = strings.Trim(v, "/")
+			if !segment.MatchString(v) {
+				errs.Addf(pos, "paths.%s must be one URL segment of lowercase ASCII letters, digits and hyphens, like \"khu-vuc\"", f.key)
+				continue
+			}
+			*f.dst = v
+		}
+		seen := map[string]string{}
+		for _, f := range cfg.Paths.named() {
+			if other, dup := seen[f.value]; dup {
+				errs.Addf(p.Where, "paths.%s and paths.%s are both %q; give each index its own path", other, f.name, f.value)
+			}
+			seen[f.value] = f.name
+		}
+	}
+	if m := r.Sub("markdown"); m != nil {
+		markdownKeys.CheckKeys(m.Map, "[markdown]", &errs)
+		cfg.UnsafeHTML = m.Bool("unsafe_html", false)
+	}
+	if l := r.Sub("limits"); l != nil {
+		limitKeys.CheckKeys(l.Map, "[limits]", &errs)
+		cfg.MaxArticleBytes = int64(l.Int("max_article_bytes", int(cfg.MaxArticleBytes), 1024, 1<<30))
+	}
+	if p := r.Sub("params"); p != nil {
+		cfg.Params = map[string]string{}
+		for _, k := range p.Map.Keys {
+			if v, _, ok := p.String(k, false); ok {
+				cfg.Params[k] = vi.NFC(v)
+			}
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return Site{}, err
+	}
+	return cfg, nil
+}
+
+type namedPath struct{ name, value string }
+
+func (p Paths) named() []namedPath {
+	return []namedPath{
+		{"articles", p.Articles}, {"regions", p.Regions}, {"topics", p.Topics},
+		{"slogans", p.Slogans}, {"periods", p.Periods}, {"years", p.Years},
+		{"page", p.Page}, {"search", p.Search},
+	}
+}
+
+// SetBaseURL validates and sets the site's absolute base URL.
+func (s *Site) SetBaseURL(raw string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("base_url must be an absolute http or https URL such as \"https://example.gov.vn/ban-tin/\", not %q", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("base_url must not have a query, fragment or user: %q", raw)
+	}
+	path := u.EscapedPath()
+	if !strings.HasSuffix(path, "/") {
+		path += "/"
+	}
+	u.Path, u.RawPath = "", ""
+	s.BaseURL = u.String() + path
+	s.BasePath = path
+	return nil
+}

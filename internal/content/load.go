@@ -1,0 +1,240 @@
+// Package content walks a site's content/ folder, splits and decodes each
+// article's front matter, and validates it into Articles.
+package content
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/diag"
+)
+
+// Dir is the content folder at the site root.
+const Dir = "content"
+
+// Options choose which valid articles are published.
+type Options struct {
+	Drafts bool      // include drafts
+	Future bool      // include articles dated after Now
+	Now    time.Time // the build time
+}
+
+// Set is the result of loading content.
+type Set struct {
+	// Articles are the published articles, newest first, ties broken by
+	// slug; Skipped counts valid drafts and future articles left out.
+	Articles []*Article
+	Skipped  int
+}
+
+// IsArticleFile reports whether a content file is a Markdown article;
+// hidden files and editors' backup files are not.
+func IsArticleFile(name string) bool {
+	base := path.Base(name)
+	if strings.HasPrefix(base, ".") || strings.HasPrefix(base, "#") || strings.HasSuffix(base, "~") {
+		return false
+	}
+	ext := strings.ToLower(path.Ext(base))
+	return ext == ".md" || ext == ".markdown"
+}
+
+// Load reads every article under content/ in site, in parallel, and returns
+// the published ones. All problems of all files come back together as one
+// sorted diag.List.
+func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set, error) {
+	files, err := listFiles(site)
+	if err != nil {
+		return nil, err
+	}
+	articles := make([]*Article, len(files))
+	fileErrs := make([]error, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				articles[i], fileErrs[i] = loadFile(site, files[i], cfg)
+			}
+		}()
+	}
+feed:
+	for i := range files {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	var errs diag.List
+	for _, err := range fileErrs {
+		errs.Append(err)
+	}
+	set := &Set{}
+	for _, a := range articles {
+		if a == nil {
+			continue
+		}
+		if (a.Draft && !opts.Drafts) || (a.Date.After(opts.Now) && !opts.Future) {
+			set.Skipped++
+			continue
+		}
+		set.Articles = append(set.Articles, a)
+	}
+	SortNewestFirst(set.Articles)
+	checkSlugCollisions(set.Articles, &errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// SortNewestFirst orders articles by date, newest first, then by slug and
+// file so that the order never depends on the file system.
+func SortNewestFirst(articles []*Article) {
+	slices.SortFunc(articles, func(a, b *Article) int {
+		return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(a.Slug, b.Slug), cmp.Compare(a.File, b.File))
+	})
+}
+
+// listFiles returns the article files under content/, sorted.
+func listFiles(site fs.FS) ([]string, error) {
+	info, err := fs.Stat(site, Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // a site with no articles yet still builds
+	}
+	if err != nil {
+		return nil, diag.Errorf(diag.Pos{File: Dir}, "cannot read the content folder: %v", unwrapPath(err))
+	}
+	if !info.IsDir() {
+		return nil, diag.Errorf(diag.Pos{File: Dir}, "content must be a folder of Markdown files, but it is a file")
+	}
+	var files []string
+	var errs diag.List
+	err = fs.WalkDir(site, Dir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs.Addf(diag.Pos{File: name}, "cannot read: %v", unwrapPath(err))
+			return nil
+		}
+		if d.IsDir() {
+			if name != Dir && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if IsArticleFile(name) {
+			files = append(files, name)
+		}
+		return nil
+	})
+	if err != nil {
+		errs.Addf(diag.Pos{File: Dir}, "cannot read the content folder: %v", err)
+	}
+	slices.Sort(files)
+	return files, errs.Err()
+}
+
+// unwrapPath drops the *PathError wrapper, whose path would repeat the one
+// in the position.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func loadFile(site fs.FS, name string, cfg *config.Site) (*Article, error) {
+	pos := diag.Pos{File: name}
+	info, err := fs.Stat(site, name)
+	if err != nil {
+		return nil, diag.Errorf(pos, "cannot read: %v", unwrapPath(err))
+	}
+	if info.IsDir() {
+		return nil, diag.Errorf(pos, "is a folder, not a Markdown file; rename it without the .md ending")
+	}
+	if info.Size() > cfg.MaxArticleBytes {
+		return nil, diag.Errorf(pos, "file is %d bytes, over the limit of %d bytes; split the article, or raise [limits] max_article_bytes in site.toml", info.Size(), cfg.MaxArticleBytes)
+	}
+	src, err := fs.ReadFile(site, name)
+	if err != nil {
+		return nil, diag.Errorf(pos, "cannot read: %v", unwrapPath(err))
+	}
+	if int64(len(src)) > cfg.MaxArticleBytes { // grew since Stat
+		return nil, diag.Errorf(pos, "file is over the limit of %d bytes", cfg.MaxArticleBytes)
+	}
+	return Parse(name, src, cfg)
+}
+
+// checkSlugCollisions reports articles that would be written to the same
+// URL. Slugs are ASCII and lowercase, so titles that differ only in case or
+// diacritics ("Đua"/"Dua") collide here rather than overwrite each other.
+func checkSlugCollisions(articles []*Article, errs *diag.List) {
+	first := make(map[string]*Article, len(articles))
+	for _, a := range articles {
+		prev, dup := first[a.Slug]
+		if !dup {
+			first[a.Slug] = a
+			continue
+		}
+		one, two := prev, a
+		if two.File < one.File {
+			one, two = two, one
+		}
+		errs.Addf(slugPos(two), "URL /%s is also the URL of %s (%s); give one of them a different slug in its front matter", two.Path, one.File, slugPos(one))
+	}
+}
+
+func slugPos(a *Article) diag.Pos {
+	if p, ok := a.Pos["slug"]; ok {
+		return p
+	}
+	return a.FieldPos("title")
+}
+
+// checkURL accepts http(s) URLs, and for images also site paths; any other
+// scheme (javascript:, data:, vbscript:) could run code in readers' browsers.
+func checkURL(raw string, allowPath bool) error {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a valid URL", raw)
+	}
+	if strings.ContainsAny(raw, "\x00\t\n\r<>\"'` ") {
+		return fmt.Errorf("%q must not contain spaces, quotes or angle brackets", raw)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" {
+			return fmt.Errorf("%q has no host", raw)
+		}
+		return nil
+	case "":
+		if allowPath && !strings.HasPrefix(raw, "//") {
+			return nil
+		}
+		if allowPath {
+			return fmt.Errorf("%q must be an http(s) URL or a path on this site", raw)
+		}
+		return fmt.Errorf("%q must be an absolute http or https URL", raw)
+	}
+	return fmt.Errorf("%q uses the %s: scheme; only http and https links are allowed", raw, u.Scheme)
+}

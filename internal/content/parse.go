@@ -1,0 +1,323 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/adrg/frontmatter"
+
+	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/fields"
+	"github.com/bantin/bantin/internal/vi"
+)
+
+// Article is one validated bulletin. Text fields are NFC.
+type Article struct {
+	// File is the source path relative to the site root ("content/2023/a.md").
+	File  string
+	Title string
+	Date  time.Time
+	// HasTime is false when the date was written without a clock time.
+	HasTime bool
+	Region  string
+	Slogan  string
+	Period  *Period
+	Topics  []string
+	Author  string
+	Source  string
+	Summary string
+	Image   string
+	Draft   bool
+	// Slug is the article's URL segment; Path its site-relative URL path
+	// ("bai-viet/slug/").
+	Slug string
+	Path string
+	// Body is the Markdown after the front matter; it starts on line
+	// BodyLine of File.
+	Body     []byte
+	BodyLine int
+	// Pos holds where each front-matter field was written, by key
+	// ("topics.1" for the second topic), for errors found by later stages.
+	Pos map[string]diag.Pos
+}
+
+// FieldPos returns where key was written, or the file's first line.
+func (a *Article) FieldPos(key string) diag.Pos {
+	if p, ok := a.Pos[key]; ok {
+		return p
+	}
+	return diag.Pos{File: a.File, Line: 1, Col: 1}
+}
+
+var articleKeys = fields.Schema{"title", "date", "region", "slogan", "period", "topics", "author", "source", "summary", "image", "draft", "slug"}
+var periodKeys = fields.Schema{"start", "end"}
+
+// format names a front-matter syntax, for choosing its decoder.
+type format int
+
+const (
+	formatYAML format = iota + 1
+	formatTOML
+	formatJSON
+)
+
+// block is the raw front matter that adrg/frontmatter split off.
+type block struct {
+	format format
+	data   []byte
+}
+
+// splitFormats are adrg/frontmatter's delimiters, with unmarshal functions
+// that only capture the raw block: decoding happens in package fields, which
+// keeps positions and reports unknown keys.
+func splitFormats(b *block) []*frontmatter.Format {
+	capture := func(f format) frontmatter.UnmarshalFunc {
+		return func(data []byte, _ any) error {
+			b.format, b.data = f, data
+			return nil
+		}
+	}
+	jsonFormat := frontmatter.NewFormat("{", "}", capture(formatJSON))
+	jsonFormat.UnmarshalDelims, jsonFormat.RequiresNewLine = true, true
+	return []*frontmatter.Format{
+		frontmatter.NewFormat("---", "---", capture(formatYAML)),
+		frontmatter.NewFormat("---yaml", "---", capture(formatYAML)),
+		frontmatter.NewFormat("+++", "+++", capture(formatTOML)),
+		frontmatter.NewFormat("---toml", "---", capture(formatTOML)),
+		frontmatter.NewFormat("---json", "---", capture(formatJSON)),
+		frontmatter.NewFormat(";;;", ";;;", capture(formatJSON)),
+		jsonFormat,
+	}
+}
+
+var closingDelim = map[string]string{"---": "---", "---yaml": "---", "+++": "+++", "---toml": "---", "---json": "---", ";;;": ";;;", "{": "}"}
+
+// prepare checks the encoding of a content file and returns it as NFC text
+// with LF line endings. Line numbers are unchanged by the rewrite.
+func prepare(file string, src []byte) ([]byte, error) {
+	if bytes.HasPrefix(src, []byte{0xFF, 0xFE}) || bytes.HasPrefix(src, []byte{0xFE, 0xFF}) {
+		return nil, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "file is UTF-16; save it as UTF-8")
+	}
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	if !utf8.Valid(src) {
+		off := 0
+		for off < len(src) {
+			r, size := utf8.DecodeRune(src[off:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		return nil, diag.Errorf(diag.PosOf(file, src, off), "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", src[off])
+	}
+	if bytes.IndexByte(src, 0) >= 0 {
+		return nil, diag.Errorf(diag.PosOf(file, src, bytes.IndexByte(src, 0)), "file contains a NUL byte; is it a binary file?")
+	}
+	if bytes.IndexByte(src, '\r') >= 0 {
+		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
+	}
+	return []byte(vi.NFC(string(src))), nil
+}
+
+// Parse validates one content file. Every problem found is returned in a
+// diag.List; the article is nil when there is any.
+func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
+	src, err := prepare(file, src)
+	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(src)) == 0 {
+		return nil, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "empty file; an article starts with front matter giving at least title, date and region")
+	}
+
+	// The opening delimiter is the first non-blank line, as adrg/frontmatter
+	// decides it; the block begins on the next line.
+	openLine, opening := 1, ""
+	for i, line := range strings.Split(string(src), "\n") {
+		if t := strings.TrimSpace(line); t != "" {
+			openLine, opening = i+1, t
+			break
+		}
+	}
+	var b block
+	body, err := frontmatter.Parse(bytes.NewReader(src), nil, splitFormats(&b)...)
+	if err != nil {
+		return nil, diag.Errorf(diag.Pos{File: file, Line: openLine, Col: 1}, "read front matter: %v", err)
+	}
+	if b.format == 0 {
+		pos := diag.Pos{File: file, Line: openLine, Col: 1}
+		if end, ok := closingDelim[opening]; ok {
+			return nil, diag.Errorf(pos, "front matter opened with %q is never closed; add a line %q after the last field", opening, end)
+		}
+		return nil, diag.Errorf(pos, "no front matter; start the file with a line --- (YAML), +++ (TOML) or { (JSON), then title, date and region")
+	}
+	origin := fields.Origin{File: file, Line: openLine + 1}
+	var root *fields.Node
+	switch b.format {
+	case formatYAML:
+		root, err = fields.DecodeYAML(b.data, origin)
+	case formatTOML:
+		root, err = fields.DecodeTOML(b.data, origin)
+	case formatJSON:
+		if opening == "{" {
+			origin.Line = openLine
+		}
+		root, err = fields.DecodeJSON(b.data, origin)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := &Article{
+		File:     file,
+		Body:     body,
+		BodyLine: bytes.Count(src[:len(src)-len(body)], []byte("\n")) + 1,
+		Pos:      map[string]diag.Pos{},
+	}
+	if err := a.decode(root, cfg); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// decode validates the front matter into a.
+func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
+	var errs diag.List
+	r := &fields.Reader{Map: root, Errs: &errs, Where: diag.Pos{File: a.File, Line: 1, Col: 1}}
+	articleKeys.CheckKeys(root, "front matter", &errs)
+	for i, k := range root.Keys {
+		a.Pos[k] = root.Values[i].Pos
+	}
+	text := func(key string, required bool) string {
+		v, _, _ := r.String(key, required)
+		return strings.TrimSpace(v)
+	}
+	a.Title = text("title", true)
+	a.Region = text("region", true)
+	a.Slogan = text("slogan", false)
+	a.Author = text("author", false)
+	a.Summary = text("summary", false)
+	a.Draft = r.Bool("draft", false)
+
+	if n := root.Get("date"); n == nil || n.Kind == fields.Null {
+		errs.Addf(diag.Pos{File: a.File, Line: 1, Col: 1}, "missing required field \"date\"")
+	} else if n.Kind != fields.String && n.Kind != fields.Time {
+		errs.Addf(n.Pos, "date must be a date like 2023-02-16, not %s", n.Describe())
+	} else if t, hasTime, err := ParseDate(n.Text, cfg.TimeZone); err != nil {
+		errs.Add(n.Pos, err)
+	} else {
+		a.Date, a.HasTime = t.In(cfg.TimeZone), hasTime
+	}
+
+	a.Period = decodePeriod(root.Get("period"), &errs)
+
+	topics, topicPos := r.StringList("topics")
+	seen := map[string]bool{}
+	for i, t := range topics {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			errs.Addf(topicPos[i], "topics must not contain an empty topic")
+			continue
+		}
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		a.Pos[fmt.Sprintf("topics.%d", len(a.Topics))] = topicPos[i]
+		a.Topics = append(a.Topics, t)
+	}
+
+	if v, pos, ok := r.String("source", false); ok && strings.TrimSpace(v) != "" {
+		if err := checkURL(v, false); err != nil {
+			errs.Addf(pos, "source %v", err)
+		}
+		a.Source = strings.TrimSpace(v)
+	}
+	if v, pos, ok := r.String("image", false); ok && strings.TrimSpace(v) != "" {
+		if err := checkURL(v, true); err != nil {
+			errs.Addf(pos, "image %v", err)
+		}
+		a.Image = strings.TrimSpace(v)
+	}
+
+	if v, pos, ok := r.String("slug", false); ok {
+		a.Slug = vi.Slug(v)
+		if a.Slug == "" {
+			errs.Addf(pos, "slug %q has no letters or digits to make a URL from", v)
+		}
+	} else if a.Title != "" {
+		a.Slug = vi.Slug(a.Title)
+		if a.Slug == "" {
+			errs.Addf(a.FieldPos("title"), "title %q gives an empty URL slug; add a slug field such as slug: \"ten-bai-viet\"", a.Title)
+		}
+	}
+	if a.Slug != "" {
+		a.Path = cfg.Paths.Articles + "/" + a.Slug + "/"
+	}
+	for key, val := range map[string]string{"region": a.Region, "slogan": a.Slogan} {
+		if val != "" && vi.Slug(val) == "" {
+			errs.Addf(a.FieldPos(key), "%s %q has no letters or digits to make a URL from", key, val)
+		}
+	}
+	for i, t := range a.Topics {
+		if vi.Slug(t) == "" {
+			errs.Addf(a.FieldPos(fmt.Sprintf("topics.%d", i)), "topic %q has no letters or digits to make a URL from", t)
+		}
+	}
+	return errs.Err()
+}
+
+func decodePeriod(n *fields.Node, errs *diag.List) *Period {
+	if n == nil || n.Kind == fields.Null {
+		return nil
+	}
+	switch n.Kind {
+	case fields.String, fields.Int:
+		p, err := ParsePeriodText(n.Text)
+		if err != nil {
+			errs.Add(n.Pos, err)
+			return nil
+		}
+		return &p
+	case fields.Map:
+		periodKeys.CheckKeys(n, "period", errs)
+		var p Period
+		ok := true
+		for _, bound := range []struct {
+			key   string
+			dst   *Day
+			isEnd bool
+		}{{"start", &p.Start, false}, {"end", &p.End, true}} {
+			v := n.Get(bound.key)
+			switch {
+			case v == nil || v.Kind == fields.Null:
+				errs.Addf(n.Pos, "period needs both start and end; %s is missing", bound.key)
+				ok = false
+			case v.Kind != fields.String && v.Kind != fields.Time:
+				errs.Addf(v.Pos, "period %s must be a month like 2024-07 or a day like 2024-07-15, not %s", bound.key, v.Describe())
+				ok = false
+			default:
+				d, err := ParsePeriodBound(v.Text, bound.isEnd)
+				if err != nil {
+					errs.Addf(v.Pos, "period %s %v", bound.key, err)
+					ok = false
+				}
+				*bound.dst = d
+			}
+		}
+		if ok && p.End.Before(p.Start) {
+			errs.Addf(n.Get("end").Pos, "period ends (%s) before it starts (%s)", p.End, p.Start)
+			return nil
+		}
+		if !ok {
+			return nil
+		}
+		return &p
+	}
+	errs.Addf(n.Pos, "period must be \"2024\", \"2022-2023\" or a map with start and end, not %s", n.Describe())
+	return nil
+}

@@ -1,0 +1,149 @@
+package layout
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/bantin/bantin/internal/vi"
+)
+
+// strings holds the theme's UI text per language. Vietnamese is the default.
+var uiStrings = map[vi.Language]map[string]string{
+	vi.Vietnamese: {
+		"home":            "Trang chủ",
+		"region":          "Khu vực",
+		"topic":           "Chủ đề",
+		"slogan":          "Khẩu hiệu",
+		"period":          "Đợt thi đua",
+		"year":            "Năm",
+		"regions":         "Khu vực",
+		"topics":          "Chủ đề",
+		"slogans":         "Khẩu hiệu",
+		"periods":         "Đợt thi đua",
+		"years":           "Năm",
+		"search":          "Tìm kiếm",
+		"ongoing":         "Đang diễn ra",
+		"ongoing_heading": "Phong trào đang diễn ra",
+		"latest":          "Tin mới nhất",
+		"related":         "Tin liên quan",
+		"author":          "Tác giả",
+		"source":          "Nguồn",
+		"source_link":     "Xem bản gốc",
+		"published":       "Đăng lúc",
+		"skip":            "Bỏ qua, đến nội dung chính",
+		"breadcrumb":      "Đường dẫn",
+		"main_nav":        "Danh mục chính",
+		"pagination":      "Phân trang",
+		"prev":            "Trang trước",
+		"next":            "Trang sau",
+		"page_of":         "Trang %d / %d",
+		"articles":        "%d bài viết",
+		"no_articles":     "Chưa có bài viết nào.",
+		"not_found":       "Không tìm thấy trang",
+		"not_found_body":  "Trang bạn tìm không có hoặc đã được chuyển đi. Hãy thử tìm kiếm hoặc xem các danh mục dưới đây.",
+		"all_terms":       "Tất cả %s",
+		"read_more":       "Đọc tiếp",
+		"contents":        "Nội dung chính",
+		"campaign_period": "Thời gian",
+		"footer":          "Trang tin được tạo bởi bantin.",
+	},
+	vi.English: {
+		"home":            "Home",
+		"region":          "Region",
+		"topic":           "Topic",
+		"slogan":          "Slogan",
+		"period":          "Campaign period",
+		"year":            "Year",
+		"regions":         "Regions",
+		"topics":          "Topics",
+		"slogans":         "Slogans",
+		"periods":         "Campaign periods",
+		"years":           "Years",
+		"search":          "Search",
+		"ongoing":         "Ongoing",
+		"ongoing_heading": "Ongoing campaigns",
+		"latest":          "Latest news",
+		"related":         "Related news",
+		"author":          "Author",
+		"source":          "Source",
+		"source_link":     "Read the original",
+		"published":       "Published",
+		"skip":            "Skip to main content",
+		"breadcrumb":      "Breadcrumb",
+		"main_nav":        "Main menu",
+		"pagination":      "Pagination",
+		"prev":            "Previous page",
+		"next":            "Next page",
+		"page_of":         "Page %d of %d",
+		"articles":        "%d articles",
+		"no_articles":     "No articles yet.",
+		"not_found":       "Page not found",
+		"not_found_body":  "The page you are looking for does not exist or has moved. Try a search, or browse the indexes below.",
+		"all_terms":       "All %s",
+		"read_more":       "Read more",
+		"contents":        "Contents",
+		"campaign_period": "Period",
+		"footer":          "Built with bantin.",
+	},
+}
+
+var weekdays = map[vi.Language][7]string{
+	vi.Vietnamese: {"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"},
+	vi.English:    {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+}
+
+// translator returns the UI string of key, formatted with args.
+func translator(lang vi.Language) func(key string, args ...any) string {
+	table := uiStrings[lang]
+	return func(key string, args ...any) string {
+		s, ok := table[key]
+		if !ok {
+			s, ok = uiStrings[vi.Vietnamese][key]
+		}
+		if !ok {
+			return key
+		}
+		if len(args) > 0 {
+			return fmt.Sprintf(s, args...)
+		}
+		return s
+	}
+}
+
+// formatDate writes a date the way Vietnamese news sites do: "Thứ Năm,
+// 16/02/2023 06:26 (GMT+7)"; in English "Thursday, 16 February 2023 06:26
+// (GMT+7)". A date written without a time shows no time.
+func formatDate(lang vi.Language, t time.Time, hasTime bool) string {
+	day := weekdays[lang][t.Weekday()]
+	var s string
+	if lang == vi.English {
+		s = fmt.Sprintf("%s, %d %s %d", day, t.Day(), t.Month(), t.Year())
+	} else {
+		s = fmt.Sprintf("%s, %02d/%02d/%d", day, t.Day(), int(t.Month()), t.Year())
+	}
+	if !hasTime {
+		return s
+	}
+	return s + " " + t.Format("15:04") + " (" + gmtOffset(t) + ")"
+}
+
+// shortDate is "16/02/2023" (vi) or "16 Feb 2023" (en), for lists.
+func shortDate(lang vi.Language, t time.Time) string {
+	if lang == vi.English {
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("02/01/2006")
+}
+
+func gmtOffset(t time.Time) string {
+	_, off := t.Zone()
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	h, m := off/3600, off%3600/60
+	if m == 0 {
+		return fmt.Sprintf("GMT%s%d", sign, h)
+	}
+	return fmt.Sprintf("GMT%s%d:%02d", sign, h, m)
+}

@@ -1,0 +1,198 @@
+// Package layout parses the site's html/template layouts over the embedded
+// default theme and executes them into pages. Parse and execution errors
+// name the template file and line.
+package layout
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/diag"
+)
+
+// Dir is the layouts folder, in the site and in the embedded theme.
+const Dir = "layouts"
+
+// Page kinds, each rendered by the layout of the same name inside base.html.
+const (
+	KindHome     = "home"
+	KindArticle  = "article"
+	KindTerms    = "terms"
+	KindTerm     = "term"
+	KindNotFound = "404"
+)
+
+var pageKinds = []string{KindHome, KindArticle, KindTerms, KindTerm, KindNotFound}
+
+// Set is the parsed layouts of a site, ready to execute concurrently.
+type Set struct {
+	pages map[string]*template.Template
+	// fromTheme marks files that come from the embedded theme, so errors
+	// in them say so.
+	fromTheme map[string]bool
+}
+
+// source is one layout file and where it came from.
+type source struct {
+	name      string // "article.html", relative to layouts/
+	text      string
+	fromTheme bool
+}
+
+// Load parses layouts: every file of the site's layouts/ folder, and the
+// embedded theme's files the site does not override.
+func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
+	files := map[string]source{}
+	if err := collect(theme, true, files); err != nil {
+		return nil, fmt.Errorf("read embedded theme: %w", err)
+	}
+	if err := collect(site, false, files); err != nil {
+		return nil, err
+	}
+	set := &Set{pages: map[string]*template.Template{}, fromTheme: map[string]bool{}}
+	for name, src := range files {
+		set.fromTheme[name] = src.fromTheme
+	}
+	var errs diag.List
+	if _, ok := files["base.html"]; !ok {
+		errs.Addf(diag.Pos{File: Dir + "/base.html"}, "missing base layout")
+		return nil, errs.Err()
+	}
+
+	common := template.New("bantin").Funcs(funcs(cfg))
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if name == "base.html" || strings.HasPrefix(name, "partials/") {
+			if _, err := common.New(name).Parse(files[name].text); err != nil {
+				errs.Append(set.templateError(err))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	for _, kind := range pageKinds {
+		name := kind + ".html"
+		src, ok := files[name]
+		if !ok {
+			errs.Addf(diag.Pos{File: Dir + "/" + name}, "missing layout for %s pages", kind)
+			continue
+		}
+		t, err := common.Clone()
+		if err == nil {
+			_, err = t.New(name).Parse(src.text)
+		}
+		if err != nil {
+			errs.Append(set.templateError(err))
+			continue
+		}
+		set.pages[kind] = t
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+func collect(fsys fs.FS, fromTheme bool, into map[string]source) error {
+	if fsys == nil {
+		return nil
+	}
+	if _, err := fs.Stat(fsys, Dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return fs.WalkDir(fsys, Dir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return diag.Errorf(diag.Pos{File: name}, "cannot read: %v", err)
+		}
+		if d.IsDir() || path.Ext(name) != ".html" || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return diag.Errorf(diag.Pos{File: name}, "cannot read: %v", err)
+		}
+		rel := strings.TrimPrefix(name, Dir+"/")
+		into[rel] = source{name: rel, text: string(b), fromTheme: fromTheme}
+		return nil
+	})
+}
+
+// Execute renders a page of kind into w. base.html is the entry point; it
+// calls the "main" template defined by the kind's file.
+func (s *Set) Execute(w io.Writer, kind string, page *Page) error {
+	t, ok := s.pages[kind]
+	if !ok {
+		return fmt.Errorf("no layout for %s pages", kind)
+	}
+	if err := t.ExecuteTemplate(w, "base.html", page); err != nil {
+		return s.templateError(err)
+	}
+	return nil
+}
+
+// Render is Execute into a new byte slice.
+func (s *Set) Render(kind string, page *Page) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(16 << 10)
+	if err := s.Execute(&buf, kind, page); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// templateErrorText matches text/template and html/template messages:
+// "template: a.html:12:3: executing ..." and "html/template:a.html:12:3: ...".
+var templateErrorText = regexp.MustCompile(`^(?:html/)?template: ?([^:]+\.html):(\d+)(?::(\d+))?: (.*)$`)
+
+// templateError turns a template error into one at the layout's file and
+// line, saying when the file is the embedded theme's.
+func (s *Set) templateError(err error) error {
+	msg := err.Error()
+	m := templateErrorText.FindStringSubmatch(msg)
+	if m == nil {
+		return fmt.Errorf("layout: %w", err)
+	}
+	line, _ := strconv.Atoi(m[2])
+	col, _ := strconv.Atoi(m[3])
+	text, file := m[4], Dir+"/"+m[1]
+	if s.fromTheme[m[1]] {
+		text += " (in the embedded default theme; override it with your own " + file + ")"
+	}
+	return &diag.Error{Pos: diag.Pos{File: file, Line: line, Col: max(col, 1)}, Err: errors.New(text)}
+}
+
+// funcs are the helpers layouts may call.
+func funcs(cfg *config.Site) template.FuncMap {
+	t := translator(cfg.Language)
+	lang := cfg.Language
+	return template.FuncMap{
+		// t translates a UI string key.
+		"t": t,
+		// url makes a site path ("khu-vuc/") into a link under the base path.
+		"url": func(p string) string { return cfg.BasePath + strings.TrimPrefix(p, "/") },
+		// absURL makes a site path into an absolute URL.
+		"absURL":    func(p string) string { return cfg.BaseURL + strings.TrimPrefix(p, "/") },
+		"date":      func(tm time.Time, hasTime bool) string { return formatDate(lang, tm, hasTime) },
+		"shortDate": func(tm time.Time) string { return shortDate(lang, tm) },
+		"isoDate":   func(tm time.Time) string { return tm.Format(time.RFC3339) },
+		"param":     func(k string) string { return cfg.Params[k] },
+		"add":       func(a, b int) int { return a + b },
+		"hasPrefix": strings.HasPrefix,
+	}
+}

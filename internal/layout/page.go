@@ -1,0 +1,213 @@
+package layout
+
+import (
+	"html/template"
+	"time"
+
+	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/index"
+	"github.com/bantin/bantin/internal/render"
+)
+
+// Page is what every layout receives as its dot.
+type Page struct {
+	Site *Site
+	Kind string
+	// Title is the page's own title; the site title is appended in <title>.
+	Title       string
+	Description string
+	// Path is the site path ("khu-vuc/hau-giang/"); use url or absURL.
+	Path   string
+	Crumbs []Crumb
+
+	Article  *Article  // article pages
+	Related  []*Card   // article pages
+	Cards    []*Card   // home and term pages: this page's articles
+	Pager    *Pager    // home and term pages
+	Taxonomy *Taxonomy // terms and term pages
+	Term     *TermLink // term pages
+	Ongoing  []Campaign
+}
+
+// Site is shared by every page of a build.
+type Site struct {
+	Title       string
+	Description string
+	Lang        string
+	BaseURL     string
+	BasePath    string
+	Nav         []NavItem
+	Taxonomies  []*Taxonomy
+	BuildTime   time.Time
+}
+
+// NavItem is an entry of the main navigation.
+type NavItem struct {
+	Key   string // "home", "regions", ...
+	Label string
+	Path  string
+}
+
+// Crumb is one step of the breadcrumb trail; the last has no path.
+type Crumb struct {
+	Label string
+	Path  string
+}
+
+// TermLink is a term with its page and article count.
+type TermLink struct {
+	Name  string
+	Path  string
+	Count int
+}
+
+// Taxonomy is an index page: every term with its count.
+type Taxonomy struct {
+	Kind   string // "region", ...
+	Label  string // "Khu vực"
+	Plural string
+	Path   string
+	Terms  []TermLink
+}
+
+// Card is an article as shown in lists.
+type Card struct {
+	Title   string
+	Path    string
+	Date    time.Time
+	HasTime bool
+	Region  TermLink
+	Summary string
+	Ongoing bool
+}
+
+// Article is the full view of an article page.
+type Article struct {
+	Card
+	Slogan   *TermLink
+	Period   *TermLink
+	Year     TermLink
+	Topics   []TermLink
+	Author   string
+	Source   string
+	Image    string
+	Body     template.HTML
+	Headings []render.Heading
+}
+
+// Campaign is an ongoing campaign on the home page.
+type Campaign struct {
+	Slogan *TermLink
+	Period TermLink
+	Latest *Card
+}
+
+// Pager links the pages of a paginated list.
+type Pager struct {
+	Number, Total int
+	Prev, Next    string // site paths; empty at the ends
+	Pages         []PageLink
+}
+
+// PageLink is one numbered page of a list.
+type PageLink struct {
+	Number  int
+	Path    string
+	Current bool
+}
+
+// NewSite makes the data shared by every page.
+func NewSite(cfg *config.Site, ix *index.Index, buildTime time.Time) *Site {
+	tr := translator(cfg.Language)
+	s := &Site{
+		Title: cfg.Title, Description: cfg.Description, Lang: string(cfg.Language),
+		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath, BuildTime: buildTime,
+	}
+	s.Nav = append(s.Nav, NavItem{Key: "home", Label: tr("home"), Path: ""})
+	for _, t := range ix.Taxonomies {
+		v := NewTaxonomy(cfg, t)
+		s.Taxonomies = append(s.Taxonomies, v)
+		s.Nav = append(s.Nav, NavItem{Key: v.Kind, Label: v.Plural, Path: v.Path})
+	}
+	return s
+}
+
+// NewTaxonomy makes the view of an index page.
+func NewTaxonomy(cfg *config.Site, t *index.Taxonomy) *Taxonomy {
+	tr := translator(cfg.Language)
+	v := &Taxonomy{Kind: string(t.Kind), Label: tr(string(t.Kind)), Plural: tr(string(t.Kind) + "s"), Path: t.Path}
+	for _, term := range t.Terms {
+		v.Terms = append(v.Terms, Link(term))
+	}
+	return v
+}
+
+// Link makes a term link; nil terms give the zero link.
+func Link(t *index.Term) TermLink {
+	if t == nil {
+		return TermLink{}
+	}
+	return TermLink{Name: t.Name, Path: t.Path, Count: len(t.Articles)}
+}
+
+func linkPtr(t *index.Term) *TermLink {
+	if t == nil {
+		return nil
+	}
+	l := Link(t)
+	return &l
+}
+
+// NewCard makes the list view of an article. summary is the front-matter
+// summary or the body's first paragraph.
+func NewCard(a *content.Article, ix *index.Index, summary string, today content.Day) *Card {
+	return &Card{
+		Title: a.Title, Path: a.Path, Date: a.Date, HasTime: a.HasTime,
+		Region:  Link(ix.Term(index.Region, a.Region)),
+		Summary: summary,
+		Ongoing: a.Period != nil && a.Period.Contains(today),
+	}
+}
+
+// NewArticle makes the full view of an article page.
+func NewArticle(a *content.Article, card *Card, ix *index.Index, doc *render.Doc) *Article {
+	v := &Article{
+		Card:   *card,
+		Year:   Link(ix.YearTerm(a)),
+		Period: linkPtr(ix.PeriodTerm(a.Period)),
+		Author: a.Author, Source: a.Source, Image: a.Image,
+		Body:     template.HTML(doc.HTML),
+		Headings: doc.Headings,
+	}
+	if a.Slogan != "" {
+		v.Slogan = linkPtr(ix.Term(index.Slogan, a.Slogan))
+	}
+	for _, t := range a.Topics {
+		v.Topics = append(v.Topics, Link(ix.Term(index.Topic, t)))
+	}
+	return v
+}
+
+// NewPager links page number of total pages of the list at base.
+func NewPager(cfg *config.Site, base string, number, total int) *Pager {
+	p := &Pager{Number: number, Total: total}
+	if number > 1 {
+		p.Prev = index.PagePath(base, cfg.Paths.Page, number-1)
+	}
+	if number < total {
+		p.Next = index.PagePath(base, cfg.Paths.Page, number+1)
+	}
+	// Show the first, last and two pages either side of the current one.
+	for i := 1; i <= total; i++ {
+		if i == 1 || i == total || (i >= number-2 && i <= number+2) {
+			p.Pages = append(p.Pages, PageLink{Number: i, Path: index.PagePath(base, cfg.Paths.Page, i), Current: i == number})
+		} else if len(p.Pages) > 0 && p.Pages[len(p.Pages)-1].Number != 0 {
+			p.Pages = append(p.Pages, PageLink{}) // a gap, shown as an ellipsis
+		}
+	}
+	return p
+}
+
+// T returns the site's translator, for code that builds page titles.
+func T(cfg *config.Site) func(key string, args ...any) string { return translator(cfg.Language) }

@@ -1,0 +1,312 @@
+// Package render turns article Markdown into HTML, plain text for search and
+// summaries, and a list of headings, with one goldmark instance per build.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/vi"
+)
+
+// Options configure the Markdown renderer for one build.
+type Options struct {
+	// BasePath prefixes root-relative links and images ("/ban-tin/"), so
+	// that "/khu-vuc/" written in an article works under a sub-path.
+	BasePath string
+	// UnsafeHTML passes raw HTML through; otherwise it is dropped.
+	UnsafeHTML bool
+	// ResolveArticle maps a content file ("content/2023/a.md") to the
+	// site path of its article ("bai-viet/a/"), for links written to .md
+	// files. It reports false for a file that is not a published article.
+	ResolveArticle func(file string) (string, bool)
+}
+
+// Renderer converts Markdown; it is safe for concurrent use.
+type Renderer struct {
+	md   goldmark.Markdown
+	opts Options
+}
+
+// Heading is a section heading of an article.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Doc is a rendered article body.
+type Doc struct {
+	HTML     []byte
+	Text     string // plain text of the whole body, blocks separated by newlines
+	Lead     string // plain text of the first paragraph
+	Headings []Heading
+	// Links are the link and image destinations as written, for checks.
+	Links []Link
+}
+
+// Link is a destination written in an article.
+type Link struct {
+	Dest  string
+	Pos   diag.Pos
+	Image bool
+}
+
+// New builds the Markdown renderer for a build.
+func New(opts Options) *Renderer {
+	rendererOpts := []goldmark.Option{
+		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(&linkTransformer{opts: opts}, 100)),
+		),
+	}
+	if opts.UnsafeHTML {
+		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(html.WithUnsafe()))
+	}
+	return &Renderer{md: goldmark.New(rendererOpts...), opts: opts}
+}
+
+// Per-document values the link transformer reads from the parser context.
+var (
+	fileKey   = parser.NewContextKey()
+	bodyLine  = parser.NewContextKey()
+	errorsKey = parser.NewContextKey()
+	linksKey  = parser.NewContextKey()
+)
+
+// Render converts the body of file, which starts on line firstLine. Links to
+// .md files that are not published articles are errors at their position.
+func (r *Renderer) Render(file string, firstLine int, body []byte) (*Doc, error) {
+	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	pc.Set(fileKey, file)
+	pc.Set(bodyLine, firstLine)
+	errs := &diag.List{}
+	pc.Set(errorsKey, errs)
+	links := &[]Link{}
+	pc.Set(linksKey, links)
+
+	doc := r.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
+	var out bytes.Buffer
+	out.Grow(len(body) + len(body)/4)
+	if err := r.md.Renderer().Render(&out, body, doc); err != nil {
+		return nil, fmt.Errorf("%s: render: %w", file, err)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	d := &Doc{HTML: out.Bytes(), Links: *links}
+	d.Text, d.Lead, d.Headings = plainText(doc, body)
+	return d, nil
+}
+
+// headingIDs gives headings ASCII ids from their Vietnamese text ("Kết quả
+// đạt được" -> "ket-qua-dat-duoc"), unique within the document.
+type headingIDs struct{ used map[string]bool }
+
+func newHeadingIDs() *headingIDs { return &headingIDs{used: map[string]bool{}} }
+
+func (h *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
+	id := vi.Slug(string(value))
+	if id == "" {
+		id = "muc"
+	}
+	unique := id
+	for i := 1; h.used[unique]; i++ {
+		unique = fmt.Sprintf("%s-%d", id, i)
+	}
+	h.used[unique] = true
+	return []byte(unique)
+}
+
+func (h *headingIDs) Put(value []byte) { h.used[string(value)] = true }
+
+// linkTransformer prefixes root-relative links with the base path and
+// rewrites links to .md files into their articles' URLs.
+type linkTransformer struct{ opts Options }
+
+func (t *linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	file, _ := pc.Get(fileKey).(string)
+	firstLine, _ := pc.Get(bodyLine).(int)
+	errs, _ := pc.Get(errorsKey).(*diag.List)
+	links, _ := pc.Get(linksKey).(*[]Link)
+	src := reader.Source()
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		var dest *[]byte
+		image := false
+		switch l := n.(type) {
+		case *ast.Link:
+			dest = &l.Destination
+		case *ast.Image:
+			dest, image = &l.Destination, true
+		default:
+			return ast.WalkContinue, nil
+		}
+		pos := nodePos(n, src, file, firstLine)
+		written := string(*dest)
+		*links = append(*links, Link{Dest: written, Pos: pos, Image: image})
+		rewritten, err := t.rewrite(file, written)
+		if err != nil {
+			errs.Add(pos, err)
+		}
+		*dest = []byte(rewritten)
+		return ast.WalkContinue, nil
+	})
+}
+
+func (t *linkTransformer) rewrite(file, dest string) (string, error) {
+	u, err := url.Parse(dest)
+	if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(dest, "//") {
+		return dest, nil
+	}
+	if strings.HasSuffix(strings.ToLower(u.Path), ".md") && t.opts.ResolveArticle != nil {
+		target := u.Path
+		if !strings.HasPrefix(target, "/") {
+			target = path.Join(path.Dir(file), target)
+		} else {
+			target = path.Join("content", target)
+		}
+		sitePath, ok := t.opts.ResolveArticle(target)
+		if !ok {
+			return dest, fmt.Errorf("link to %s, which is not a published article; check the file name (drafts and future articles are not published)", target)
+		}
+		out := t.opts.BasePath + sitePath
+		if u.Fragment != "" {
+			out += "#" + u.EscapedFragment()
+		}
+		return out, nil
+	}
+	if strings.HasPrefix(dest, "/") && t.opts.BasePath != "/" && !strings.HasPrefix(dest, t.opts.BasePath) {
+		return strings.TrimSuffix(t.opts.BasePath, "/") + dest, nil
+	}
+	return dest, nil
+}
+
+// nodePos finds the line of an inline node from its first text segment.
+func nodePos(n ast.Node, src []byte, file string, firstLine int) diag.Pos {
+	offset := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			offset = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if offset < 0 {
+		for p := n.Parent(); p != nil; p = p.Parent() {
+			if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
+				offset = p.Lines().At(0).Start
+				break
+			}
+		}
+	}
+	if offset < 0 {
+		return diag.Pos{File: file, Line: firstLine, Col: 1}
+	}
+	p := diag.PosOf(file, src, offset)
+	p.Line += firstLine - 1
+	return p
+}
+
+// plainText collects the document's text from its AST (not by stripping
+// HTML), the first paragraph's text and the headings.
+func plainText(doc ast.Node, src []byte) (string, string, []Heading) {
+	var all strings.Builder
+	var lead string
+	var headings []Heading
+	var block strings.Builder
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch t := n.(type) {
+		case *ast.Text:
+			if entering {
+				block.Write(t.Segment.Value(src))
+				if t.SoftLineBreak() || t.HardLineBreak() {
+					block.WriteByte(' ')
+				}
+			}
+		case *ast.String:
+			if entering {
+				block.Write(t.Value)
+			}
+		case *ast.CodeBlock, *ast.FencedCodeBlock:
+			if entering {
+				lines := n.Lines()
+				for i := 0; i < lines.Len(); i++ {
+					seg := lines.At(i)
+					block.Write(seg.Value(src))
+				}
+			}
+		case *ast.AutoLink:
+			if entering {
+				block.Write(t.Label(src))
+			}
+		case *ast.RawHTML, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		}
+		if n.Type() != ast.TypeBlock || entering {
+			return ast.WalkContinue, nil
+		}
+		// Leaving a block: flush its text once, at the innermost block.
+		if n.HasChildren() && n.FirstChild().Type() == ast.TypeBlock {
+			return ast.WalkContinue, nil
+		}
+		text := strings.TrimSpace(block.String())
+		block.Reset()
+		if text == "" {
+			return ast.WalkContinue, nil
+		}
+		switch b := n.(type) {
+		case *ast.Heading:
+			id, _ := b.AttributeString("id")
+			idStr, _ := id.([]byte)
+			headings = append(headings, Heading{Level: b.Level, ID: string(idStr), Text: text})
+		case *ast.Paragraph:
+			if lead == "" && !inFootnote(n) {
+				lead = text
+			}
+		}
+		if all.Len() > 0 {
+			all.WriteByte('\n')
+		}
+		all.WriteString(text)
+		return ast.WalkContinue, nil
+	})
+	return all.String(), lead, headings
+}
+
+func inFootnote(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if _, ok := p.(*extast.Footnote); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Excerpt shortens text to at most words words, ending with an ellipsis
+// when cut. Vietnamese is written one syllable per space-separated word.
+func Excerpt(text string, words int) string {
+	fields := strings.Fields(text)
+	if len(fields) <= words {
+		return strings.Join(fields, " ")
+	}
+	cut := strings.Join(fields[:words], " ")
+	cut = strings.TrimRightFunc(cut, func(r rune) bool { return strings.ContainsRune(",;:–-", r) })
+	return cut + "…"
+}

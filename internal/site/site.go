@@ -1,0 +1,381 @@
+// Package site runs a build: configuration in, pages out, stage by stage
+// (content -> index -> render -> layouts -> output). It is the only package
+// that knows every stage.
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/index"
+	"github.com/bantin/bantin/internal/layout"
+	"github.com/bantin/bantin/internal/output"
+	"github.com/bantin/bantin/internal/render"
+)
+
+// StaticDir holds files copied to the output as they are.
+const StaticDir = "static"
+
+// summaryWords bounds list summaries, so list pages stay small.
+const summaryWords = 60
+
+// relatedCount is how many related articles an article page shows.
+const relatedCount = 5
+
+// Options are the inputs of a build besides its configuration.
+type Options struct {
+	// Site is the site's root folder; Theme the embedded default theme,
+	// with the same layouts/ and static/ folders.
+	Site  fs.FS
+	Theme fs.FS
+	// Content chooses drafts, future articles and the build time.
+	Content content.Options
+}
+
+// Stats summarize a finished build.
+type Stats struct {
+	Articles int // published articles
+	Skipped  int // drafts and future articles left out
+	Pages    int // HTML pages written
+	Terms    int // terms across all taxonomies
+	Files    int // every file written, pages and static files
+}
+
+// Build builds the whole site into out. Every problem the build finds is
+// returned together as a sorted diag.List.
+func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Writer) (*Stats, error) {
+	if opts.Content.Now.IsZero() {
+		opts.Content.Now = time.Now()
+	}
+	now := opts.Content.Now.In(cfg.TimeZone)
+
+	// Content and layouts are independent: report the problems of both.
+	var errs diag.List
+	set, err := content.Load(ctx, opts.Site, cfg, opts.Content)
+	errs.Append(err)
+	layouts, err := layout.Load(opts.Site, opts.Theme, cfg)
+	errs.Append(err)
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	ix, err := index.Build(cfg, set.Articles)
+	if err != nil {
+		return nil, err
+	}
+
+	b := &builder{
+		ctx: ctx, cfg: cfg, ix: ix, layouts: layouts,
+		out:   &trackedWriter{w: out, origin: map[string]string{}},
+		today: content.DayOf(now),
+		stats: &Stats{Articles: len(set.Articles), Skipped: set.Skipped},
+	}
+	b.site = layout.NewSite(cfg, ix, now)
+	for _, t := range ix.Taxonomies {
+		b.stats.Terms += len(t.Terms)
+	}
+	if err := b.copyStatic(opts.Theme, opts.Site); err != nil {
+		return nil, err
+	}
+	if err := b.articles(set.Articles); err != nil {
+		return nil, err
+	}
+	if err := b.lists(); err != nil {
+		return nil, err
+	}
+	b.stats.Files = b.out.count()
+	return b.stats, nil
+}
+
+type builder struct {
+	ctx     context.Context
+	cfg     *config.Site
+	ix      *index.Index
+	layouts *layout.Set
+	site    *layout.Site
+	out     *trackedWriter
+	today   content.Day
+	stats   *Stats
+
+	mu    sync.Mutex
+	cards map[*content.Article]*layout.Card // with summaries, after articles()
+}
+
+// parallel runs job(i) for i in [0, n) on every core and returns every
+// error, sorted.
+func (b *builder) parallel(n int, job func(i int) error) error {
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = job(i)
+			}
+		}()
+	}
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-b.ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := b.ctx.Err(); err != nil {
+		return err
+	}
+	var list diag.List
+	for _, err := range errs {
+		list.Append(err)
+	}
+	return list.Err()
+}
+
+// articles renders and writes every article page, keeping only each
+// article's summary for the lists: bodies are dropped once written.
+func (b *builder) articles(articles []*content.Article) error {
+	byFile := make(map[string]string, len(articles))
+	for _, a := range articles {
+		byFile[a.File] = a.Path
+	}
+	md := render.New(render.Options{
+		BasePath:   b.cfg.BasePath,
+		UnsafeHTML: b.cfg.UnsafeHTML,
+		ResolveArticle: func(file string) (string, bool) {
+			p, ok := byFile[file]
+			return p, ok
+		},
+	})
+	b.cards = make(map[*content.Article]*layout.Card, len(articles))
+	bare := make(map[*content.Article]*layout.Card, len(articles))
+	for _, a := range articles {
+		bare[a] = layout.NewCard(a, b.ix, "", b.today)
+	}
+	tr := layout.T(b.cfg)
+	return b.parallel(len(articles), func(i int) error {
+		a := articles[i]
+		doc, err := md.Render(a.File, a.BodyLine, a.Body)
+		if err != nil {
+			return err
+		}
+		summary := a.Summary
+		if summary == "" {
+			summary = render.Excerpt(doc.Lead, summaryWords)
+		}
+		card := *bare[a]
+		card.Summary = summary
+		b.mu.Lock()
+		b.cards[a] = &card
+		b.mu.Unlock()
+
+		page := &layout.Page{
+			Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: summary, Path: a.Path,
+			Article: layout.NewArticle(a, &card, b.ix, doc),
+		}
+		page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
+		if region := b.ix.Term(index.Region, a.Region); region != nil {
+			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: tr("regions"), Path: b.ix.Taxonomy(index.Region).Path},
+				layout.Crumb{Label: region.Name, Path: region.Path})
+		}
+		page.Crumbs = append(page.Crumbs, layout.Crumb{Label: a.Title})
+		for _, r := range b.ix.Related(a, relatedCount) {
+			page.Related = append(page.Related, bare[r])
+		}
+		return b.page(layout.KindArticle, page, a.File)
+	})
+}
+
+// page renders one page and writes it as path/index.html.
+func (b *builder) page(kind string, p *layout.Page, origin string) error {
+	html, err := b.layouts.Render(kind, p)
+	if err != nil {
+		var de *diag.Error
+		if errors.As(err, &de) {
+			return fmt.Errorf("%w (while rendering /%s)", err, p.Path)
+		}
+		return fmt.Errorf("render /%s: %w", p.Path, err)
+	}
+	name := p.Path + "index.html"
+	if kind == layout.KindNotFound {
+		name = "404.html"
+	}
+	b.mu.Lock()
+	b.stats.Pages++
+	b.mu.Unlock()
+	return b.out.write(name, html, origin)
+}
+
+// lists writes the home pages, every index and term page, and 404.html.
+func (b *builder) lists() error {
+	tr := layout.T(b.cfg)
+	home := layout.Crumb{Label: tr("home"), Path: ""}
+	var jobs []func() error
+
+	cardsOf := func(articles []*content.Article) []*layout.Card {
+		out := make([]*layout.Card, len(articles))
+		for i, a := range articles {
+			out[i] = b.cards[a]
+		}
+		return out
+	}
+	paginate := func(kind, base, title string, crumbs []layout.Crumb, articles []*content.Article, extra func(*layout.Page)) {
+		size := b.cfg.PageSize
+		total := index.PageCount(len(articles), size)
+		for n := 1; n <= total; n++ {
+			lo, hi := (n-1)*size, min(n*size, len(articles))
+			jobs = append(jobs, func() error {
+				p := &layout.Page{
+					Site: b.site, Kind: kind, Title: title, Path: index.PagePath(base, b.cfg.Paths.Page, n),
+					Cards: cardsOf(articles[lo:hi]), Pager: layout.NewPager(b.cfg, base, n, total),
+					Description: b.cfg.Description,
+				}
+				p.Crumbs = crumbs
+				if n > 1 {
+					p.Crumbs = append(append([]layout.Crumb(nil), crumbs...), layout.Crumb{Label: tr("page_of", n, total)})
+					p.Title = title + " – " + tr("page_of", n, total)
+				}
+				if extra != nil {
+					extra(p)
+				}
+				return b.page(kind, p, "")
+			})
+		}
+	}
+
+	var ongoing []layout.Campaign
+	for _, c := range b.ix.Ongoing(b.today) {
+		v := layout.Campaign{Period: layout.Link(c.Period), Latest: b.cards[c.Latest]}
+		if c.Slogan != nil {
+			l := layout.Link(c.Slogan)
+			v.Slogan = &l
+		}
+		ongoing = append(ongoing, v)
+	}
+	paginate(layout.KindHome, "", b.cfg.Title, nil, b.ix.Articles, func(p *layout.Page) {
+		if p.Pager.Number == 1 {
+			p.Ongoing = ongoing
+			p.Title = ""
+		} else {
+			p.Crumbs = []layout.Crumb{home, {Label: tr("page_of", p.Pager.Number, p.Pager.Total)}}
+		}
+	})
+
+	for i, t := range b.ix.Taxonomies {
+		view := b.site.Taxonomies[i]
+		jobs = append(jobs, func() error {
+			return b.page(layout.KindTerms, &layout.Page{
+				Site: b.site, Kind: layout.KindTerms, Title: view.Plural, Path: t.Path, Taxonomy: view,
+				Description: tr("all_terms", strings.ToLower(view.Plural)),
+				Crumbs:      []layout.Crumb{home, {Label: view.Plural}},
+			}, "")
+		})
+		for _, term := range t.Terms {
+			link := layout.Link(term)
+			crumbs := []layout.Crumb{home, {Label: view.Plural, Path: t.Path}, {Label: term.Name, Path: term.Path}}
+			paginate(layout.KindTerm, term.Path, view.Label+": "+term.Name, crumbs, term.Articles, func(p *layout.Page) {
+				p.Taxonomy, p.Term = view, &link
+				if p.Pager.Number == 1 {
+					p.Crumbs = crumbs[:2:2]
+					p.Crumbs = append(p.Crumbs, layout.Crumb{Label: term.Name})
+				}
+			})
+		}
+	}
+	jobs = append(jobs, func() error {
+		return b.page(layout.KindNotFound, &layout.Page{
+			Site: b.site, Kind: layout.KindNotFound, Title: tr("not_found"), Path: "404.html",
+			Crumbs: []layout.Crumb{home, {Label: tr("not_found")}},
+		}, "")
+	})
+	return b.parallel(len(jobs), func(i int) error { return jobs[i]() })
+}
+
+// copyStatic copies the theme's static files, then the site's, which
+// override theme files of the same name.
+func (b *builder) copyStatic(theme, site fs.FS) error {
+	files := map[string]fs.FS{}
+	var errs diag.List
+	for _, fsys := range []fs.FS{theme, site} {
+		if fsys == nil {
+			continue
+		}
+		if _, err := fs.Stat(fsys, StaticDir); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		err := fs.WalkDir(fsys, StaticDir, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				errs.Addf(diag.Pos{File: name}, "cannot read: %v", err)
+				return nil
+			}
+			if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+				files[name] = fsys
+			}
+			return nil
+		})
+		if err != nil {
+			errs.Addf(diag.Pos{File: StaticDir}, "cannot read: %v", err)
+		}
+	}
+	if len(errs) > 0 {
+		return errs.Err()
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	return b.parallel(len(names), func(i int) error {
+		name := names[i]
+		data, err := fs.ReadFile(files[name], name)
+		if err != nil {
+			return diag.Errorf(diag.Pos{File: name}, "cannot read: %v", err)
+		}
+		return b.out.write(strings.TrimPrefix(name, StaticDir+"/"), data, name)
+	})
+}
+
+// trackedWriter remembers what produced each output file, so that two
+// sources of one URL are reported by name instead of overwriting.
+type trackedWriter struct {
+	w      output.Writer
+	mu     sync.Mutex
+	origin map[string]string
+}
+
+func (t *trackedWriter) write(name string, data []byte, origin string) error {
+	if origin == "" {
+		origin = "a generated page"
+	}
+	t.mu.Lock()
+	prev, dup := t.origin[name]
+	if !dup {
+		t.origin[name] = origin
+	}
+	t.mu.Unlock()
+	if dup {
+		return diag.Errorf(diag.Pos{File: origin}, "writes /%s, which %s also writes; rename one of them", name, prev)
+	}
+	if err := t.w.WriteFile(name, data); err != nil {
+		return fmt.Errorf("write %s: %w", path.Clean(name), err)
+	}
+	return nil
+}
+
+func (t *trackedWriter) count() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.origin)
+}

@@ -1,0 +1,150 @@
+// Package vi handles Vietnamese text: Unicode normalization, folding to
+// diacritic-free ASCII for slugs and search, tone-placement variants,
+// alphabetical collation and the words used in dates.
+package vi
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
+)
+
+// NFC returns s in composed form, so that text typed in decomposed Unicode
+// renders, sorts and compares exactly like its composed twin.
+func NFC(s string) string {
+	if norm.NFC.IsNormalString(s) {
+		return s
+	}
+	return norm.NFC.String(s)
+}
+
+// Fold lowercases s, removes every diacritic and maps đ to d: "Đại hội Thi
+// đua" becomes "dai hoi thi dua". đ/Đ need explicit mapping because Unicode
+// gives them no decomposition. Characters that are not letters or digits are
+// kept as they are.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case r < utf8.RuneSelf:
+			b.WriteRune(unicode.ToLower(r))
+		case unicode.Is(unicode.Mn, r):
+			// tone and vowel marks: dropped
+		case r == 'đ' || r == 'Đ':
+			b.WriteByte('d')
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// Slug returns the URL slug of s: folded, with every run of characters other
+// than ASCII letters and digits replaced by one hyphen. "Thành phố Ngã Bảy:
+// Phát động thi đua" becomes "thanh-pho-nga-bay-phat-dong-thi-dua". The slug
+// is empty when s has no ASCII letter or digit after folding.
+func Slug(s string) string {
+	folded := Fold(s)
+	var b strings.Builder
+	b.Grow(len(folded))
+	pendingHyphen := false
+	for i := 0; i < len(folded); i++ {
+		c := folded[i]
+		if ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') {
+			if pendingHyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			pendingHyphen = false
+			b.WriteByte(c)
+			continue
+		}
+		pendingHyphen = true
+	}
+	return b.String()
+}
+
+// toneMarks are the five Vietnamese tone marks as combining characters.
+var toneMarks = [...]rune{'\u0300', '\u0301', '\u0303', '\u0309', '\u0323'}
+
+func isToneMark(r rune) bool {
+	for _, m := range toneMarks {
+		if r == m {
+			return true
+		}
+	}
+	return false
+}
+
+// NewTonePlacement rewrites old-style tone placement ("hoà", "thuỷ", "tuỵ")
+// in the new style ("hòa", "thủy", "tụy"), so that both spellings of a word
+// compare equal. Only open syllables ending in oa, oe or uy differ between
+// the styles; "quý" keeps its mark because its u belongs to the consonant.
+// The result is NFC.
+func NewTonePlacement(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0xC0 }) {
+		return s
+	}
+	d := []rune(norm.NFD.String(s))
+	for start := 0; start < len(d); {
+		end := start
+		for end < len(d) && (unicode.IsLetter(d[end]) || unicode.Is(unicode.Mn, d[end])) {
+			end++
+		}
+		if end == start {
+			start++
+			continue
+		}
+		moveOldTone(d[start:end])
+		start = end
+	}
+	return norm.NFC.String(string(d))
+}
+
+// moveOldTone moves the tone mark of one decomposed syllable from the last
+// vowel of a final oa/oe/uy to the first.
+func moveOldTone(syl []rune) {
+	// The syllable must end in base, base, tone with no vowel modifier.
+	n := len(syl)
+	if n < 3 || !isToneMark(syl[n-1]) {
+		return
+	}
+	first, last := unicode.ToLower(syl[n-3]), unicode.ToLower(syl[n-2])
+	switch {
+	case first == 'o' && (last == 'a' || last == 'e'):
+	case first == 'u' && last == 'y':
+		if n >= 4 && unicode.ToLower(syl[n-4]) == 'q' {
+			return
+		}
+	default:
+		return
+	}
+	tone := syl[n-1]
+	syl[n-1] = syl[n-2]
+	syl[n-2] = tone
+}
+
+// Collator orders strings in Vietnamese alphabetical order (a ă â b c d đ e
+// ê ...). It is not safe for concurrent use; make one per goroutine.
+type Collator struct{ c *collate.Collator }
+
+// NewCollator returns a Vietnamese collator.
+func NewCollator() *Collator {
+	return &Collator{c: collate.New(language.Vietnamese)}
+}
+
+// Compare returns -1, 0 or 1 as a sorts before, with or after b.
+func (c *Collator) Compare(a, b string) int { return c.c.CompareString(a, b) }
+
+// Language is a UI language of the generated site.
+type Language string
+
+// The languages the default theme is translated into.
+const (
+	Vietnamese Language = "vi"
+	English    Language = "en"
+)
