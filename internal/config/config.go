@@ -83,10 +83,13 @@ func Default() Site {
 	}
 }
 
-var topKeys = fields.Schema{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "params"}
-var pathKeys = fields.Schema{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}
-var markdownKeys = fields.Schema{"unsafe_html"}
-var limitKeys = fields.Schema{"max_article_bytes"}
+var (
+	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "params"},
+		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size"}}
+	pathKeys     = fields.Schema{Keys: []string{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}}
+	markdownKeys = fields.Schema{Keys: []string{"unsafe_html"}, Aliases: map[string]string{"unsafe": "unsafe_html"}}
+	limitKeys    = fields.Schema{Keys: []string{"max_article_bytes"}}
+)
 
 var segment = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 

@@ -188,18 +188,19 @@ func loadFile(site fs.FS, name string, cfg *config.Site) (*Article, error) {
 // URL. Slugs are ASCII and lowercase, so titles that differ only in case or
 // diacritics ("Đua"/"Dua") collide here rather than overwrite each other.
 func checkSlugCollisions(articles []*Article, errs *diag.List) {
-	first := make(map[string]*Article, len(articles))
+	bySlug := make(map[string][]*Article, len(articles))
 	for _, a := range articles {
-		prev, dup := first[a.Slug]
-		if !dup {
-			first[a.Slug] = a
+		bySlug[a.Slug] = append(bySlug[a.Slug], a)
+	}
+	for _, group := range bySlug {
+		if len(group) < 2 {
 			continue
 		}
-		one, two := prev, a
-		if two.File < one.File {
-			one, two = two, one
+		slices.SortFunc(group, func(a, b *Article) int { return cmp.Compare(a.File, b.File) })
+		owner := group[0]
+		for _, a := range group[1:] {
+			errs.Addf(slugPos(a), "URL /%s is also the URL of %s (%s); give one of them a different slug in its front matter", a.Path, owner.File, slugPos(owner))
 		}
-		errs.Addf(slugPos(two), "URL /%s is also the URL of %s (%s); give one of them a different slug in its front matter", two.Path, one.File, slugPos(one))
 	}
 }
 

@@ -53,8 +53,20 @@ func (a *Article) FieldPos(key string) diag.Pos {
 	return diag.Pos{File: a.File, Line: 1, Col: 1}
 }
 
-var articleKeys = fields.Schema{"title", "date", "region", "slogan", "period", "topics", "author", "source", "summary", "image", "draft", "slug"}
-var periodKeys = fields.Schema{"start", "end"}
+var (
+	articleKeys = fields.Schema{
+		Keys: []string{"title", "date", "region", "slogan", "period", "topics", "author", "source", "summary", "image", "draft", "slug"},
+		// Names used by Hugo and Zola, and Vietnamese ones, for migrating editors.
+		Aliases: map[string]string{
+			"tags": "topics", "categories": "topics", "keywords": "topics", "chu_de": "topics",
+			"description": "summary", "location": "region", "province": "region", "khu_vuc": "region",
+			"campaign": "slogan", "khau_hieu": "slogan", "publishdate": "date", "published": "date",
+			"writer": "author", "authors": "author", "tac_gia": "author", "url": "slug",
+			"cover": "image", "thumbnail": "image", "link": "source", "nguon": "source",
+		},
+	}
+	periodKeys = fields.Schema{Keys: []string{"start", "end"}, Aliases: map[string]string{"from": "start", "to": "end"}}
+)
 
 // format names a front-matter syntax, for choosing its decoder.
 type format int

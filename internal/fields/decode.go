@@ -6,14 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
-	"go.yaml.in/yaml/v3"
+	"github.com/goccy/go-yaml/ast"
+	yamlparser "github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/bantin/bantin/internal/diag"
 )
@@ -39,27 +40,19 @@ func (o Origin) pos(line, col int) diag.Pos {
 // maxDepth bounds nesting, so hostile input cannot exhaust the stack.
 const maxDepth = 64
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// DecodeYAML decodes a YAML mapping.
+// DecodeYAML decodes a YAML 1.2 mapping (so yes/no/on stay strings).
 func DecodeYAML(src []byte, o Origin) (*Node, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		msg := err.Error()
-		line := 1
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		} else {
-			msg = strings.TrimPrefix(msg, "yaml: ")
-		}
-		return nil, &diag.Error{Pos: o.pos(line, 1), Err: fmt.Errorf("invalid YAML: %s", msg)}
+	file, err := yamlparser.ParseBytes(src, 0)
+	if err != nil {
+		return nil, yamlError(err, o)
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
+	if len(file.Docs) == 0 || file.Docs[0].Body == nil {
 		return &Node{Kind: Map, Pos: o.pos(1, 1)}, nil
 	}
-	root := doc.Content[0]
-	n, err := fromYAML(root, o, 0)
+	if len(file.Docs) > 1 {
+		return nil, diag.Errorf(o.pos(1, 1), "front matter holds more than one YAML document")
+	}
+	n, err := fromYAML(file.Docs[0].Body, o, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -72,71 +65,104 @@ func DecodeYAML(src []byte, o Origin) (*Node, error) {
 	return n, nil
 }
 
-func fromYAML(y *yaml.Node, o Origin, depth int) (*Node, error) {
-	pos := o.pos(y.Line, y.Column)
+// yamlError places a YAML syntax error at its token.
+func yamlError(err error, o Origin) error {
+	var withToken interface {
+		GetToken() *token.Token
+		GetMessage() string
+	}
+	if errors.As(err, &withToken) && withToken.GetToken() != nil {
+		p := withToken.GetToken().Position
+		return diag.Errorf(o.pos(p.Line, p.Column), "invalid YAML: %s", withToken.GetMessage())
+	}
+	return diag.Errorf(o.pos(1, 1), "invalid YAML: %v", err)
+}
+
+func yamlPos(n ast.Node, o Origin) diag.Pos {
+	tk := n.GetToken()
+	if tk == nil || tk.Position == nil {
+		return o.pos(1, 1)
+	}
+	return o.pos(tk.Position.Line, tk.Position.Column)
+}
+
+func fromYAML(y ast.Node, o Origin, depth int) (*Node, error) {
+	pos := yamlPos(y, o)
 	if depth > maxDepth {
 		return nil, diag.Errorf(pos, "values nested more than %d levels deep", maxDepth)
 	}
-	if y.Kind == yaml.AliasNode {
-		// An alias repeats its anchor's value; anchors were checked when met.
-		n, err := fromYAML(y.Alias, o, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		c := *n
-		c.Pos = pos
-		return &c, nil
-	}
 	n := &Node{Pos: pos}
-	switch y.Kind {
-	case yaml.ScalarNode:
-		n.Text = y.Value
-		switch y.ShortTag() {
-		case "!!null":
-			n.Kind = Null
-		case "!!bool":
-			n.Kind, n.Text = Bool, strconv.FormatBool(strings.EqualFold(y.Value, "true"))
-		case "!!int":
-			n.Kind = Int
-		case "!!float":
-			n.Kind = Float
-		case "!!timestamp":
-			n.Kind = Time
-		default:
-			n.Kind = String
-		}
-	case yaml.SequenceNode:
+	switch t := y.(type) {
+	case *ast.NullNode:
+		n.Kind = Null
+	case *ast.StringNode:
+		n.Kind, n.Text = String, t.Value
+	case *ast.LiteralNode:
+		n.Kind, n.Text = String, t.Value.Value
+	case *ast.IntegerNode:
+		n.Kind, n.Text = Int, fmt.Sprint(t.Value)
+	case *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+		n.Kind, n.Text = Float, t.GetToken().Value
+	case *ast.BoolNode:
+		n.Kind, n.Text = Bool, strconv.FormatBool(t.Value)
+	case *ast.TagNode:
+		return fromYAML(t.Value, o, depth+1)
+	case *ast.AnchorNode:
+		return fromYAML(t.Value, o, depth+1)
+	case *ast.AliasNode:
+		return nil, diag.Errorf(pos, "YAML aliases (*name) are not supported in front matter; write the value out")
+	case *ast.SequenceNode:
 		n.Kind = List
-		for _, c := range y.Content {
-			item, err := fromYAML(c, o, depth+1)
+		for _, v := range t.Values {
+			item, err := fromYAML(v, o, depth+1)
 			if err != nil {
 				return nil, err
 			}
 			n.Items = append(n.Items, item)
 		}
-	case yaml.MappingNode:
+	case *ast.MappingNode:
 		n.Kind = Map
-		for i := 0; i+1 < len(y.Content); i += 2 {
-			k, v := y.Content[i], y.Content[i+1]
-			keyPos := o.pos(k.Line, k.Column)
-			if k.Kind != yaml.ScalarNode {
-				return nil, diag.Errorf(keyPos, "a key must be a plain name")
-			}
-			if prev := n.Get(k.Value); prev != nil {
-				return nil, diag.Errorf(keyPos, "duplicate key %q (first set at line %d)", k.Value, prev.KeyPos.Line)
-			}
-			val, err := fromYAML(v, o, depth+1)
-			if err != nil {
+		for _, mv := range t.Values {
+			if err := addYAMLPair(n, mv, o, depth); err != nil {
 				return nil, err
 			}
-			val.KeyPos = keyPos
-			n.Keys = append(n.Keys, k.Value)
-			n.Values = append(n.Values, val)
+		}
+	case *ast.MappingValueNode:
+		n.Kind = Map
+		n.Pos = yamlPos(t.Key, o)
+		if err := addYAMLPair(n, t, o, depth); err != nil {
+			return nil, err
 		}
 	default:
-		return nil, diag.Errorf(pos, "unsupported YAML value")
+		return nil, diag.Errorf(pos, "unsupported YAML value (%s)", y.Type())
 	}
 	return n, nil
+}
+
+func addYAMLPair(m *Node, mv *ast.MappingValueNode, o Origin, depth int) error {
+	keyPos := yamlPos(mv.Key, o)
+	var key string
+	switch k := mv.Key.(type) {
+	case *ast.StringNode:
+		key = k.Value
+	case *ast.MappingKeyNode:
+		return diag.Errorf(keyPos, "complex YAML keys (?) are not supported; write key: value")
+	case *ast.MergeKeyNode:
+		return diag.Errorf(keyPos, "YAML merge keys (<<) are not supported in front matter")
+	default:
+		key = mv.Key.GetToken().Value
+	}
+	if prev := m.Get(key); prev != nil {
+		return diag.Errorf(keyPos, "duplicate key %q (first set at line %d)", key, prev.KeyPos.Line)
+	}
+	val, err := fromYAML(mv.Value, o, depth+1)
+	if err != nil {
+		return err
+	}
+	val.KeyPos = keyPos
+	m.Keys = append(m.Keys, key)
+	m.Values = append(m.Values, val)
+	return nil
 }
 
 // DecodeJSON decodes a JSON object.

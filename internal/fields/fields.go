@@ -85,7 +85,12 @@ func (n *Node) Int() (int64, error) {
 
 // Schema lists the keys a map may have, to reject the others with a
 // suggestion of the nearest known key.
-type Schema []string
+type Schema struct {
+	Keys []string
+	// Aliases map names other tools use to ours ("tags" -> "topics"), for
+	// suggestions that a spelling distance would not find.
+	Aliases map[string]string
+}
 
 // CheckKeys reports every key of m that is not in the schema. where names
 // the map in messages ("front matter", "[paths]").
@@ -94,14 +99,18 @@ func (s Schema) CheckKeys(m *Node, where string, errs *diag.List) {
 		return
 	}
 	for i, k := range m.Keys {
-		if contains(s, k) {
+		if contains(s.Keys, k) {
 			continue
 		}
 		pos := m.Values[i].KeyPos
-		if near := Suggest(k, s); near != "" {
+		near, ok := s.Aliases[strings.ToLower(k)]
+		if !ok {
+			near = Suggest(k, s.Keys)
+		}
+		if near != "" {
 			errs.Addf(pos, "unknown field %q in %s; did you mean %q?", k, where, near)
 		} else {
-			errs.Addf(pos, "unknown field %q in %s; known fields: %s", k, where, strings.Join(s, ", "))
+			errs.Addf(pos, "unknown field %q in %s; known fields: %s", k, where, strings.Join(s.Keys, ", "))
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"io/fs"
@@ -187,8 +188,12 @@ func funcs(cfg *config.Site) template.FuncMap {
 		// url makes a site path ("khu-vuc/") into a link under the base path.
 		"url": func(p string) string { return cfg.BasePath + strings.TrimPrefix(p, "/") },
 		// absURL makes a site path into an absolute URL.
-		"absURL":    func(p string) string { return cfg.BaseURL + strings.TrimPrefix(p, "/") },
-		"date":      func(tm time.Time, hasTime bool) string { return formatDate(lang, tm, hasTime) },
+		"absURL": func(p string) string { return cfg.BaseURL + strings.TrimPrefix(p, "/") },
+		// date is built from numbers and fixed words only; marking it safe
+		// keeps "GMT+7" from being escaped to "GMT&#43;7".
+		"date": func(tm time.Time, hasTime bool) template.HTML {
+			return template.HTML(html.EscapeString(formatDate(lang, tm, hasTime)))
+		},
 		"shortDate": func(tm time.Time) string { return shortDate(lang, tm) },
 		"isoDate":   func(tm time.Time) string { return tm.Format(time.RFC3339) },
 		"param":     func(k string) string { return cfg.Params[k] },

@@ -105,9 +105,10 @@ type Campaign struct {
 
 // Pager links the pages of a paginated list.
 type Pager struct {
-	Number, Total int
-	Prev, Next    string // site paths; empty at the ends
-	Pages         []PageLink
+	Number, Total    int
+	HasPrev, HasNext bool
+	Prev, Next       string // site paths, when HasPrev and HasNext
+	Pages            []PageLink
 }
 
 // PageLink is one numbered page of a list.
@@ -192,10 +193,11 @@ func NewArticle(a *content.Article, card *Card, ix *index.Index, doc *render.Doc
 // NewPager links page number of total pages of the list at base.
 func NewPager(cfg *config.Site, base string, number, total int) *Pager {
 	p := &Pager{Number: number, Total: total}
-	if number > 1 {
+	p.HasPrev, p.HasNext = number > 1, number < total
+	if p.HasPrev {
 		p.Prev = index.PagePath(base, cfg.Paths.Page, number-1)
 	}
-	if number < total {
+	if p.HasNext {
 		p.Next = index.PagePath(base, cfg.Paths.Page, number+1)
 	}
 	// Show the first, last and two pages either side of the current one.

@@ -159,6 +159,13 @@ func (t *linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 			return ast.WalkContinue, nil
 		}
 		pos := nodePos(n, src, file, firstLine)
+		// Point at the opening "[" or "![" rather than the link text.
+		if pos.Col > 1 {
+			pos.Col--
+			if image && pos.Col > 1 {
+				pos.Col--
+			}
+		}
 		written := string(*dest)
 		*links = append(*links, Link{Dest: written, Pos: pos, Image: image})
 		rewritten, err := t.rewrite(file, written)

@@ -203,11 +203,8 @@ func (b *builder) articles(articles []*content.Article) error {
 func (b *builder) page(kind string, p *layout.Page, origin string) error {
 	html, err := b.layouts.Render(kind, p)
 	if err != nil {
-		var de *diag.Error
-		if errors.As(err, &de) {
-			return fmt.Errorf("%w (while rendering /%s)", err, p.Path)
-		}
-		return fmt.Errorf("render /%s: %w", p.Path, err)
+		// A layout error is reported once at its line, not once per page.
+		return err
 	}
 	name := p.Path + "index.html"
 	if kind == layout.KindNotFound {

@@ -1,0 +1,297 @@
+package site_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/bantin/bantin/internal/sitetest"
+	"golang.org/x/text/unicode/norm"
+)
+
+const threeFormats = `
+-- site.toml --
+title = "Bản tin Hậu Giang"
+base_url = "https://example.gov.vn/"
+page_size = 2
+-- content/2023/nga-bay.md --
+---
+title: "Thành phố Ngã Bảy: Phát động thi đua"
+date: 2023-02-16T06:26:00+07:00
+region: Ngã Bảy
+slogan: "Cam kết mạnh mẽ, hành động quyết liệt"
+period: "2022-2023"
+topics: [Thi đua khen thưởng, Học tập và làm theo Bác]
+author: Nguyễn Lê
+source: https://baohaugiang.com.vn/tin/1
+---
+Ban Thường vụ Thành ủy **Ngã Bảy** phát động ba phong trào.
+
+## Kết quả đạt được
+
+| Đơn vị | Sáng kiến |
+|---|---|
+| Phường Lái Hiếu | 7 |
+
+Xem [bài tổng kết](../2024/tong-ket.md#ket-qua) và [khu vực](/khu-vuc/).[^1]
+
+[^1]: Theo báo cáo của Thành ủy.
+-- content/2024/tong-ket.md --
++++
+title = "Hậu Giang tổng kết chuyên đề năm 2022-2023"
+date = "2024-01-05 09:30"
+region = "Hậu Giang"
+slogan = "Cam kết mạnh mẽ, hành động quyết liệt"
+topics = ["Thi đua khen thưởng"]
+
+[period]
+start = "2022-01"
+end = "2023-12"
++++
+Hội nghị tổng kết được tổ chức tại thành phố Vị Thanh.
+-- content/2026/dang-dien-ra.md --
+{
+  "title": "Đợt thi đua 2026 đang diễn ra",
+  "date": "2026-03-05",
+  "region": "Hậu Giang",
+  "period": "2026",
+  "topics": ["Chuyển đổi số"]
+}
+
+Các đơn vị tiếp tục thi đua chuyển đổi số.
+`
+
+func TestBuildWritesEveryPageKind(t *testing.T) {
+	t.Parallel()
+	r := sitetest.Build(t, threeFormats)
+	if r.Stats.Articles != 3 {
+		t.Fatalf("built %d articles, want 3", r.Stats.Articles)
+	}
+	r.Assert("bai-viet/thanh-pho-nga-bay-phat-dong-thi-dua/index.html",
+		"<h1>Thành phố Ngã Bảy: Phát động thi đua</h1>",
+		"Thứ Năm, 16/02/2023 06:26 (GMT+7)",
+		`<a href="/khu-vuc/nga-bay/">Ngã Bảy</a>`,
+		`<a href="/khau-hieu/cam-ket-manh-me-hanh-dong-quyet-liet/">“Cam kết mạnh mẽ, hành động quyết liệt”</a>`,
+		`<a href="/dot-thi-dua/2022-2023/">2022–2023</a>`,
+		`<a href="/chu-de/thi-dua-khen-thuong/">Thi đua khen thưởng</a>`,
+		"Nguyễn Lê", `href="https://baohaugiang.com.vn/tin/1"`,
+		`<h2 id="ket-qua-dat-duoc">Kết quả đạt được</h2>`,
+		"<table>", "Phường Lái Hiếu",
+		`href="/bai-viet/hau-giang-tong-ket-chuyen-de-nam-2022-2023/#ket-qua"`,
+		`class="footnotes"`,
+		// related: shares slogan, period and a topic
+		"Hậu Giang tổng kết chuyên đề năm 2022-2023",
+		`<a class="skip-link" href="#noi-dung">`, `<main id="noi-dung"`, `<nav class="breadcrumbs"`,
+	)
+	// A bare date shows no clock time; {start, end} of whole years is the
+	// same period as "2022-2023".
+	r.Assert("bai-viet/hau-giang-tong-ket-chuyen-de-nam-2022-2023/index.html",
+		"Thứ Sáu, 05/01/2024 09:30 (GMT+7)", `<a href="/dot-thi-dua/2022-2023/">2022–2023</a>`)
+	r.Assert("bai-viet/dot-thi-dua-2026-dang-dien-ra/index.html", "Thứ Năm, 05/03/2026</time>", "Đang diễn ra")
+
+	// Home: newest first, two per page, ongoing campaigns listed.
+	r.Assert("index.html", "Phong trào đang diễn ra", `href="/dot-thi-dua/2026/"`,
+		"Đợt thi đua 2026 đang diễn ra", "Hậu Giang tổng kết", "! Thành phố Ngã Bảy: Phát động", `href="/trang/2/"`)
+	home := r.File("index.html")
+	if strings.Index(home, "Đợt thi đua 2026") > strings.Index(home, "Hậu Giang tổng kết chuyên đề") {
+		t.Errorf("home page is not newest first")
+	}
+	r.Assert("trang/2/index.html", "Thành phố Ngã Bảy: Phát động thi đua", `rel="prev" href="/"`)
+
+	// Indexes with counts, in Vietnamese alphabetical order.
+	r.Assert("khu-vuc/index.html", `<a href="/khu-vuc/hau-giang/">Hậu Giang</a> <span class="count">2 bài viết</span>`)
+	regions := r.File("khu-vuc/index.html")
+	if strings.Index(regions, "Hậu Giang") > strings.Index(regions, "Ngã Bảy") {
+		t.Errorf("regions not in alphabetical order")
+	}
+	r.Assert("khu-vuc/hau-giang/index.html", "Đợt thi đua 2026 đang diễn ra", "Hậu Giang tổng kết")
+	r.Assert("chu-de/thi-dua-khen-thuong/index.html", "2 bài viết")
+	r.Assert("khau-hieu/index.html", "Cam kết mạnh mẽ, hành động quyết liệt")
+	r.Assert("dot-thi-dua/index.html", `href="/dot-thi-dua/2022-2023/"`, `href="/dot-thi-dua/2026/"`)
+	r.Assert("nam/index.html", `href="/nam/2023/"`, `href="/nam/2024/"`, `href="/nam/2026/"`)
+	r.Assert("nam/2024/index.html", "Hậu Giang tổng kết")
+	r.Assert("404.html", "Không tìm thấy trang")
+	r.Assert("css/bantin.css", "--brand")
+	if broken := r.BrokenLinks(); len(broken) > 0 {
+		t.Errorf("broken links:\n%s", strings.Join(broken, "\n"))
+	}
+}
+
+func TestEnglishUIStrings(t *testing.T) {
+	t.Parallel()
+	r := sitetest.Build(t, `
+-- site.toml --
+title = "Bulletins"
+base_url = "https://example.org/"
+language = "en"
+-- content/a.md --
+---
+title: Ngã Bảy phát động thi đua
+date: 2023-02-16 06:26
+region: Ngã Bảy
+---
+Body.
+`)
+	r.Assert("bai-viet/nga-bay-phat-dong-thi-dua/index.html", `<html lang="en">`, "Thursday, 16 February 2023 06:26 (GMT+7)", "Skip to main content", "! Trang chủ")
+}
+
+func TestSubPathLinksAllResolve(t *testing.T) {
+	t.Parallel()
+	archive := strings.Replace(threeFormats, `base_url = "https://example.gov.vn/"`, `base_url = "https://example.gov.vn/ban-tin/"`, 1)
+	r := sitetest.Build(t, archive)
+	r.Assert("index.html", `href="/ban-tin/css/bantin.css"`, `href="/ban-tin/khu-vuc/"`, `<link rel="canonical" href="https://example.gov.vn/ban-tin/">`)
+	// Root-relative links written in Markdown follow the site to its sub-path.
+	r.Assert("bai-viet/thanh-pho-nga-bay-phat-dong-thi-dua/index.html", `href="/ban-tin/khu-vuc/"`, `href="/ban-tin/bai-viet/hau-giang-tong-ket-chuyen-de-nam-2022-2023/#ket-qua"`)
+	for _, name := range r.Out.Names() {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		body := r.File(name)
+		for _, bad := range []string{`href="/khu-vuc`, `href="/bai-viet`, `href="/"`, `href="/trang`} {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s has a link outside the sub-path: %s", name, bad)
+			}
+		}
+	}
+	if broken := r.BrokenLinks(); len(broken) > 0 {
+		t.Errorf("broken links:\n%s", strings.Join(broken, "\n"))
+	}
+}
+
+func TestDraftsAndFutureArticlesNeedFlags(t *testing.T) {
+	t.Parallel()
+	archive := `
+-- content/draft.md --
+---
+title: Bản nháp
+date: 2024-01-01
+region: Cần Thơ
+draft: true
+---
+-- content/future.md --
+---
+title: Tin tương lai
+date: 2027-01-01
+region: Cần Thơ
+---
+-- content/now.md --
+---
+title: Tin hiện tại
+date: 2025-01-01
+region: Cần Thơ
+---
+`
+	r := sitetest.Build(t, archive)
+	if r.Has("bai-viet/ban-nhap/index.html") || r.Has("bai-viet/tin-tuong-lai/index.html") {
+		t.Errorf("draft or future article published without flags")
+	}
+	if r.Stats.Skipped != 2 {
+		t.Errorf("skipped %d, want 2", r.Stats.Skipped)
+	}
+	r.Assert("khu-vuc/can-tho/index.html", "1 bài viết")
+	all := sitetest.Build(t, archive, sitetest.Options{Drafts: true, Future: true})
+	all.Assert("bai-viet/ban-nhap/index.html", "Bản nháp")
+	all.Assert("bai-viet/tin-tuong-lai/index.html", "Tin tương lai")
+	all.Assert("khu-vuc/can-tho/index.html", "3 bài viết")
+}
+
+func TestDecomposedArticleMatchesComposedTwin(t *testing.T) {
+	t.Parallel()
+	article := `---
+title: "Hậu Giang: Hội nghị tổng kết thi đua"
+date: 2023-12-06
+region: Hậu Giang
+slogan: "Sáng kiến, đổi mới, sáng tạo"
+topics: [Chuyển đổi số]
+---
+Đại hội thi đua yêu nước của tỉnh Hậu Giang.
+`
+	nfc := sitetest.Build(t, "-- content/a.md --\n"+article)
+	nfd := sitetest.Build(t, "-- content/a.md --\n"+norm.NFD.String(article))
+	if norm.NFD.String(article) == article {
+		t.Fatal("fixture is not decomposable")
+	}
+	names := nfc.Out.Names()
+	if got := nfd.Out.Names(); strings.Join(got, "\n") != strings.Join(names, "\n") {
+		t.Fatalf("NFD build wrote other files:\n%v\nwant\n%v", got, names)
+	}
+	for _, n := range names {
+		a, _ := nfc.Out.File(n)
+		b, _ := nfd.Out.File(n)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between the NFC and NFD builds", n)
+		}
+	}
+}
+
+func TestBuildIsDeterministic(t *testing.T) {
+	t.Parallel()
+	a := sitetest.Build(t, threeFormats)
+	b := sitetest.Build(t, threeFormats)
+	for _, n := range a.Out.Names() {
+		x, _ := a.Out.File(n)
+		y, ok := b.Out.File(n)
+		if !ok || !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two builds of the same input", n)
+		}
+	}
+	if len(a.Out.Names()) != len(b.Out.Names()) {
+		t.Errorf("builds wrote %d and %d files", len(a.Out.Names()), len(b.Out.Names()))
+	}
+}
+
+func TestSiteLayoutOverridesThemeFile(t *testing.T) {
+	t.Parallel()
+	r := sitetest.Build(t, `
+-- content/a.md --
+---
+title: Tin A
+date: 2024-01-01
+region: Cần Thơ
+---
+Nội dung.
+-- layouts/article.html --
+{{define "main"}}<p class="custom">{{.Article.Title}} @ {{.Article.Region.Name}}</p>{{end}}
+-- static/css/bantin.css --
+body { color: red }
+-- static/robots.txt --
+User-agent: *
+`)
+	r.Assert("bai-viet/tin-a/index.html", `<p class="custom">Tin A @ Cần Thơ</p>`, `class="site-header"`)
+	r.Assert("css/bantin.css", "color: red", "! --brand")
+	r.Assert("robots.txt", "User-agent")
+}
+
+func TestHomeOfEmptySiteBuilds(t *testing.T) {
+	t.Parallel()
+	r := sitetest.Build(t, "-- content/.keep --\n")
+	r.Assert("index.html", "Chưa có bài viết nào.")
+	r.Assert("khu-vuc/index.html", "Chưa có bài viết nào.")
+}
+
+func TestRawHTMLIsOffUnlessEnabled(t *testing.T) {
+	t.Parallel()
+	body := "-- content/a.md --\n---\ntitle: Tin A\ndate: 2024-01-01\nregion: Cần Thơ\n---\n<div class=\"raw\">x</div>\n\n<script>alert(1)</script>\n\n[bấm](javascript:alert(1))\n"
+	off := sitetest.Build(t, body)
+	off.Assert("bai-viet/tin-a/index.html", "! <script>alert", `! class="raw"`, "! javascript:alert")
+	on := sitetest.Build(t, "-- site.toml --\ntitle = \"T\"\nbase_url = \"https://e.vn/\"\n[markdown]\nunsafe_html = true\n"+body)
+	on.Assert("bai-viet/tin-a/index.html", `<div class="raw">x</div>`)
+}
+
+func TestRelatedArticlesNewestFirstAtMostFive(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	for i := 1; i <= 8; i++ {
+		b.WriteString("-- content/a" + string(rune('0'+i)) + ".md --\n---\ntitle: Tin số " + string(rune('0'+i)) + "\ndate: 2024-01-0" + string(rune('0'+i)) + "\nregion: Cần Thơ\n---\nx\n")
+	}
+	b.WriteString("-- content/other.md --\n---\ntitle: Tin khác\ndate: 2024-02-01\nregion: Huế\n---\nx\n")
+	r := sitetest.Build(t, b.String())
+	page := r.File("bai-viet/tin-so-1/index.html")
+	related := page[strings.Index(page, "Tin liên quan"):]
+	if n := strings.Count(related, `class="card-title"`); n != 5 {
+		t.Errorf("%d related articles, want 5", n)
+	}
+	if !(strings.Index(related, "Tin số 8") < strings.Index(related, "Tin số 4")) || strings.Contains(related, "Tin số 3") || strings.Contains(related, "Tin khác") {
+		t.Errorf("related articles are not the five newest sharing a term:\n%s", related)
+	}
+}
