@@ -1,0 +1,196 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bantin/bantin/internal/cli"
+)
+
+const now = "--now=2026-11-21T08:00:00+07:00"
+
+func writeSite(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, ok := files["site.toml"]; !ok {
+		files["site.toml"] = "title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\n"
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func run(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// snapshot reads every file under dir.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+const good = "---\ntitle: Tin A\ndate: 2024-01-01\nregion: Cần Thơ\n---\nNội dung.\n"
+
+func TestBuildWritesPublicAndOneSummaryLine(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": good})
+	code, out, errOut := run("build", "--source", dir, now)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.Contains(out, "built 1 articles") || !strings.Contains(out, " ms ") {
+		t.Errorf("summary line: %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "bai-viet", "tin-a", "index.html")); err != nil {
+		t.Error(err)
+	}
+	// Nothing temporary is left beside the output.
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".public*"))
+	if len(leftovers) > 0 {
+		t.Errorf("left behind: %v", leftovers)
+	}
+}
+
+func TestFailedBuildLeavesPreviousPublicUntouched(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": good})
+	if code, _, errOut := run("build", "--source", dir, now); code != 0 {
+		t.Fatal(errOut)
+	}
+	before := snapshot(t, filepath.Join(dir, "public"))
+	// Break one article and add another: nothing of this build may land.
+	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte("---\ntitle: Tin A\ndate: hôm qua\nregion: Cần Thơ\n---\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "content", "b.md"), []byte(strings.Replace(good, "Tin A", "Tin B", 1)), 0o644)
+	code, _, errOut := run("build", "--source", dir, now)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errOut, "content/a.md:3:7: date \"hôm qua\" is not a date") || !strings.Contains(errOut, "build failed: 1 problem") {
+		t.Errorf("stderr: %s", errOut)
+	}
+	after := snapshot(t, filepath.Join(dir, "public"))
+	if len(after) != len(before) {
+		t.Fatalf("public/ has %d files after a failed build, had %d", len(after), len(before))
+	}
+	for name, data := range before {
+		if after[name] != data {
+			t.Errorf("%s changed after a failed build", name)
+		}
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".public*")); len(leftovers) > 0 {
+		t.Errorf("left behind: %v", leftovers)
+	}
+}
+
+func TestSuccessfulBuildRemovesStaleFiles(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": good, "content/b.md": strings.Replace(good, "Tin A", "Tin B", 1)})
+	if code, _, errOut := run("build", "--source", dir, now); code != 0 {
+		t.Fatal(errOut)
+	}
+	os.Remove(filepath.Join(dir, "content", "b.md"))
+	if code, _, errOut := run("build", "--source", dir, now); code != 0 {
+		t.Fatal(errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "bai-viet", "tin-b")); !os.IsNotExist(err) {
+		t.Errorf("stale page of a deleted article survived: %v", err)
+	}
+}
+
+func TestSameInputAndNowGiveByteIdenticalOutput(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": good, "content/x/b.md": strings.Replace(good, "Tin A", "Tin B", 1)})
+	one, two := filepath.Join(t.TempDir(), "one"), filepath.Join(t.TempDir(), "two")
+	for _, dest := range []string{one, two} {
+		if code, _, errOut := run("build", "--source", dir, "--dest", dest, now); code != 0 {
+			t.Fatal(errOut)
+		}
+	}
+	a, b := snapshot(t, one), snapshot(t, two)
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("file counts %d and %d", len(a), len(b))
+	}
+	for name := range a {
+		if a[name] != b[name] {
+			t.Errorf("%s differs", name)
+		}
+	}
+}
+
+func TestBaseURLFlagOverridesConfig(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": good})
+	if code, _, errOut := run("build", "--source", dir, "--base-url", "https://intranet.local/ban-tin/", now); code != 0 {
+		t.Fatal(errOut)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "public", "index.html"))
+	if !strings.Contains(string(b), `href="/ban-tin/bai-viet/tin-a/"`) {
+		t.Errorf("index.html does not link under /ban-tin/:\n%s", b)
+	}
+}
+
+func TestBuildRefusesDangerousDestinations(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": good})
+	code, _, errOut := run("build", "--source", dir, "--dest", dir, now)
+	if code != 1 || !strings.Contains(errOut, "contains the site's own folder") {
+		t.Errorf("dest = source: exit %d, %s", code, errOut)
+	}
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("quan trọng"), 0o644)
+	code, _, errOut = run("build", "--source", dir, "--dest", other, now)
+	if code != 1 || !strings.Contains(errOut, "does not look like a built site") {
+		t.Errorf("unrelated dest: exit %d, %s", code, errOut)
+	}
+	if b, _ := os.ReadFile(filepath.Join(other, "notes.txt")); string(b) != "quan trọng" {
+		t.Error("an unrelated folder was touched")
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	if code, _, _ := run(); code != 2 {
+		t.Errorf("no args: exit %d", code)
+	}
+	if code, _, errOut := run("publish"); code != 2 || !strings.Contains(errOut, `unknown command "publish"`) {
+		t.Errorf("unknown command: %d %s", code, errOut)
+	}
+	if code, _, errOut := run("build", "--now", "hôm nay"); code != 1 || !strings.Contains(errOut, "RFC 3339") {
+		t.Errorf("bad --now: %d %s", code, errOut)
+	}
+	if code, out, _ := run("version"); code != 0 || !strings.HasPrefix(out, "bantin ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	code, _, errOut := run("build", "--source", t.TempDir())
+	if code != 1 || !strings.Contains(errOut, "site.toml: not found") {
+		t.Errorf("missing site.toml: %d %s", code, errOut)
+	}
+}

@@ -1,0 +1,108 @@
+package vi
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestSlug(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"Thành phố Ngã Bảy: Phát động thi đua":    "thanh-pho-nga-bay-phat-dong-thi-dua",
+		"Đại hội Đảng bộ tỉnh lần thứ XIV":        "dai-hoi-dang-bo-tinh-lan-thu-xiv",
+		"  Hậu Giang -- 2022–2023  ":              "hau-giang-2022-2023",
+		"Khánh Hoà":                               "khanh-hoa",
+		"Ủy ban nhân dân":                         "uy-ban-nhan-dan",
+		"“Cam kết mạnh mẽ, hành động quyết liệt”": "cam-ket-manh-me-hanh-dong-quyet-liet",
+		"中文":   "",
+		"!!!":  "",
+		"OCOP": "ocop",
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+		if got := Slug(norm.NFD.String(in)); got != want {
+			t.Errorf("Slug(NFD %q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFoldMapsDStrokeAndDropsMarks(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"Thi đua":     "thi dua",
+		"ĐẠI HỘI":     "dai hoi",
+		"Ngã Bảy":     "nga bay",
+		"thuỷ / thủy": "thuy / thuy",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNewTonePlacement(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"hoà":       "hòa",
+		"Khánh Hoà": "Khánh Hòa",
+		"thuỷ lợi":  "thủy lợi",
+		"tuỵ":       "tụy",
+		"khoẻ":      "khỏe",
+		"HOÀ":       "HÒA",
+		"quý":       "quý",   // u belongs to qu
+		"hoàng":     "hoàng", // closed syllable: same in both styles
+		"thuyền":    "thuyền",
+		"hòa":       "hòa",
+		"Thi đua":   "Thi đua",
+	} {
+		if got := NewTonePlacement(in); got != want {
+			t.Errorf("NewTonePlacement(%q) = %q, want %q", in, got, want)
+		}
+		if got := NewTonePlacement(norm.NFD.String(in)); got != want {
+			t.Errorf("NewTonePlacement(NFD %q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCollatorSortsVietnameseAlphabet(t *testing.T) {
+	t.Parallel()
+	names := []string{"Đà Nẵng", "Cần Thơ", "Hà Nội", "Ân Thi", "An Giang", "Ăn Uống", "Dầu Tiếng", "Huế", "Bạc Liêu", "Ô Môn", "Ơ Ri", "Ong"}
+	c := NewCollator()
+	slices.SortFunc(names, c.Compare)
+	want := []string{"An Giang", "Ăn Uống", "Ân Thi", "Bạc Liêu", "Cần Thơ", "Dầu Tiếng", "Đà Nẵng", "Hà Nội", "Huế", "Ong", "Ô Môn", "Ơ Ri"}
+	if !slices.Equal(names, want) {
+		t.Errorf("sorted:\n%v\nwant\n%v", names, want)
+	}
+}
+
+func FuzzSlug(f *testing.F) {
+	for _, s := range []string{"Thành phố Ngã Bảy", "Đua", "a--b", "", "\xff\xfe", "Hoà"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		slug := Slug(s)
+		for i := 0; i < len(slug); i++ {
+			c := slug[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				t.Fatalf("Slug(%q) = %q has byte %q", s, slug, c)
+			}
+		}
+		if strings.HasPrefix(slug, "-") || strings.HasSuffix(slug, "-") || strings.Contains(slug, "--") {
+			t.Fatalf("Slug(%q) = %q has stray hyphens", s, slug)
+		}
+		if Slug(slug) != slug {
+			t.Fatalf("Slug is not idempotent on %q", slug)
+		}
+		if utf8.ValidString(s) && Slug(norm.NFD.String(s)) != slug {
+			t.Fatalf("NFD and NFC slugs differ for %q", s)
+		}
+		if utf8.ValidString(s) && Fold(NewTonePlacement(s)) != Fold(s) {
+			t.Fatalf("tone placement changed the folded text of %q", s)
+		}
+	})
+}
