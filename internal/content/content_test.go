@@ -82,7 +82,22 @@ func FuzzParse(f *testing.F) {
 	}
 	cfg := config.Default()
 	f.Fuzz(func(t *testing.T, src string) {
-		a, err := Parse("content/f.md", []byte(src), &cfg)
+		type result struct {
+			a   *Article
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			a, err := Parse("content/f.md", []byte(src), &cfg)
+			done <- result{a, err}
+		}()
+		var r result
+		select {
+		case r = <-done:
+		case <-time.After(2 * time.Second):
+			t.Fatalf("Parse hangs on %q", src)
+		}
+		a, err := r.a, r.err
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "content/f.md") {
 				t.Fatalf("error without position: %v", err)

@@ -5,6 +5,7 @@ package layout
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/vi"
 )
 
 // Dir is the layouts folder, in the site and in the embedded theme.
@@ -32,12 +34,14 @@ const (
 	KindTerms    = "terms"
 	KindTerm     = "term"
 	KindNotFound = "404"
+	KindSearch   = "search"
 )
 
-var pageKinds = []string{KindHome, KindArticle, KindTerms, KindTerm, KindNotFound}
+var pageKinds = []string{KindHome, KindArticle, KindTerms, KindTerm, KindNotFound, KindSearch}
 
 // Set is the parsed layouts of a site, ready to execute concurrently.
 type Set struct {
+	lang  vi.Language
 	pages map[string]*template.Template
 	// fromTheme marks files that come from the embedded theme, so errors
 	// in them say so.
@@ -61,7 +65,7 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 	if err := collect(site, false, files); err != nil {
 		return nil, err
 	}
-	set := &Set{pages: map[string]*template.Template{}, fromTheme: map[string]bool{}}
+	set := &Set{lang: cfg.Language, pages: map[string]*template.Template{}, fromTheme: map[string]bool{}}
 	for name, src := range files {
 		set.fromTheme[name] = src.fromTheme
 	}
@@ -147,6 +151,9 @@ func (s *Set) Execute(w io.Writer, kind string, page *Page) error {
 	return nil
 }
 
+// ShortDate formats a date for lists in the site's language.
+func (s *Set) ShortDate(t time.Time) string { return shortDate(s.lang, t) }
+
 // Render is Execute into a new byte slice.
 func (s *Set) Render(kind string, page *Page) ([]byte, error) {
 	var buf bytes.Buffer
@@ -199,5 +206,14 @@ func funcs(cfg *config.Site) template.FuncMap {
 		"param":     func(k string) string { return cfg.Params[k] },
 		"add":       func(a, b int) int { return a + b },
 		"hasPrefix": strings.HasPrefix,
+		// searchStrings is the JSON the search script reads its UI text from.
+		"searchStrings": func() string {
+			m := map[string]string{}
+			for _, k := range searchStringKeys {
+				m[k] = t(k)
+			}
+			b, _ := json.Marshal(m)
+			return string(b)
+		},
 	}
 }

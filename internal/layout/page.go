@@ -40,6 +40,9 @@ type Site struct {
 	Nav         []NavItem
 	Taxonomies  []*Taxonomy
 	BuildTime   time.Time
+	// SearchPath is the search page; SearchIndex its index manifest.
+	SearchPath  string
+	SearchIndex string
 }
 
 // NavItem is an entry of the main navigation.
@@ -124,6 +127,7 @@ func NewSite(cfg *config.Site, ix *index.Index, buildTime time.Time) *Site {
 	s := &Site{
 		Title: cfg.Title, Description: cfg.Description, Lang: string(cfg.Language),
 		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath, BuildTime: buildTime,
+		SearchPath: cfg.Paths.Search + "/", SearchIndex: SearchIndexDir(cfg) + "manifest.json",
 	}
 	s.Nav = append(s.Nav, NavItem{Key: "home", Label: tr("home"), Path: ""})
 	for _, t := range ix.Taxonomies {
@@ -133,6 +137,9 @@ func NewSite(cfg *config.Site, ix *index.Index, buildTime time.Time) *Site {
 	}
 	return s
 }
+
+// SearchIndexDir is the site path of the search index folder.
+func SearchIndexDir(cfg *config.Site) string { return cfg.Paths.Search + "/chi-muc/" }
 
 // NewTaxonomy makes the view of an index page.
 func NewTaxonomy(cfg *config.Site, t *index.Taxonomy) *Taxonomy {

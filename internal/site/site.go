@@ -21,6 +21,7 @@ import (
 	"github.com/bantin/bantin/internal/layout"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/render"
+	"github.com/bantin/bantin/internal/search"
 )
 
 // StaticDir holds files copied to the output as they are.
@@ -80,6 +81,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		stats: &Stats{Articles: len(set.Articles), Skipped: set.Skipped},
 	}
 	b.site = layout.NewSite(cfg, ix, now)
+	b.search = search.NewBuilder(len(set.Articles), searchFacets(ix))
 	for _, t := range ix.Taxonomies {
 		b.stats.Terms += len(t.Terms)
 	}
@@ -90,6 +92,9 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		return nil, err
 	}
 	if err := b.lists(); err != nil {
+		return nil, err
+	}
+	if err := b.writeSearch(); err != nil {
 		return nil, err
 	}
 	b.stats.Files = b.out.count()
@@ -105,6 +110,7 @@ type builder struct {
 	out     *trackedWriter
 	today   content.Day
 	stats   *Stats
+	search  *search.Builder
 
 	mu    sync.Mutex
 	cards map[*content.Article]*layout.Card // with summaries, after articles()
@@ -181,6 +187,9 @@ func (b *builder) articles(articles []*content.Article) error {
 		b.mu.Lock()
 		b.cards[a] = &card
 		b.mu.Unlock()
+		if err := b.search.Add(i, b.searchDoc(a, doc)); err != nil {
+			return fmt.Errorf("%s: index for search: %w", a.File, err)
+		}
 
 		page := &layout.Page{
 			Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: summary, Path: a.Path,
@@ -293,12 +302,53 @@ func (b *builder) lists() error {
 		}
 	}
 	jobs = append(jobs, func() error {
+		return b.page(layout.KindSearch, &layout.Page{
+			Site: b.site, Kind: layout.KindSearch, Title: tr("search"), Path: b.site.SearchPath,
+			Crumbs: []layout.Crumb{home, {Label: tr("search")}},
+		}, "")
+	})
+	jobs = append(jobs, func() error {
 		return b.page(layout.KindNotFound, &layout.Page{
 			Site: b.site, Kind: layout.KindNotFound, Title: tr("not_found"), Path: "404.html",
 			Crumbs: []layout.Crumb{home, {Label: tr("not_found")}},
 		}, "")
 	})
 	return b.parallel(len(jobs), func(i int) error { return jobs[i]() })
+}
+
+// searchFacets lists facet values in the order the site's indexes show them.
+func searchFacets(ix *index.Index) search.Facets {
+	names := func(k index.Kind) []string {
+		var out []string
+		for _, t := range ix.Taxonomy(k).Terms {
+			out = append(out, t.Name)
+		}
+		return out
+	}
+	return search.Facets{Regions: names(index.Region), Topics: names(index.Topic), Periods: names(index.Period)}
+}
+
+func (b *builder) searchDoc(a *content.Article, doc *render.Doc) search.Doc {
+	d := search.Doc{
+		URL: b.cfg.BasePath + a.Path, Title: a.Title, Date: b.layouts.ShortDate(a.Date),
+		Year: a.Date.Year(), Region: a.Region, Slogan: a.Slogan, Topics: a.Topics, Body: doc.Text,
+	}
+	if a.Period != nil {
+		d.Period = a.Period.Label()
+	}
+	return d
+}
+
+// writeSearch writes the search index under the search page's folder.
+func (b *builder) writeSearch() error {
+	files, err := b.search.Finish()
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	dir := layout.SearchIndexDir(b.cfg)
+	return b.parallel(len(files), func(i int) error {
+		return b.out.write(dir+files[i].Name, files[i].Data, "the search index")
+	})
 }
 
 // copyStatic copies the theme's static files, then the site's, which

@@ -1,0 +1,438 @@
+/* bantin search client: plain JavaScript, no framework, no build step.
+   API: await window.bantin.search(query, {region, topic, year, period, limit, offset})
+   -> {total, results: [{url, title, date, region, excerpt, parts}], facets}
+   excerpt is HTML-escaped text with <mark> around matches; parts is the same
+   as [{text, match}] for building DOM nodes. The tokenizer mirrors
+   internal/search/tokenize.go. */
+(() => {
+  'use strict';
+  const script = document.currentScript;
+  const manifestURL = new URL(script.dataset.index, document.baseURI);
+  const TONE = '[\u0300\u0301\u0303\u0309\u0323]';
+  const OLD_OA = new RegExp('o([ae])(' + TONE + ')(?![\\p{L}\\p{Mn}])', 'gu');
+  const OLD_UY = new RegExp('(?<!q)uy(' + TONE + ')(?![\\p{L}\\p{Mn}])', 'gu');
+  const WORD = /[\p{L}\p{Nd}\p{Mn}]+/gu;
+  const utf8 = new TextEncoder();
+  const MAX_QUERY = 500, MAX_WORDS = 12, MAX_EXPANSIONS = 6;
+
+  // Lowercase NFC with new-style tone placement ("hoà" -> "hòa").
+  function normalize(s) {
+    s = s.toLowerCase().normalize('NFC');
+    if (/[^\x00-\x7f]/.test(s)) {
+      s = s.normalize('NFD').replace(OLD_OA, 'o$2$1').replace(OLD_UY, 'u$1y').normalize('NFC');
+    }
+    return s;
+  }
+  const fold = (w) => w.normalize('NFD').replace(/\p{Mn}/gu, '').replace(/đ/g, 'd');
+
+  // tokenize returns [{e: exact, f: folded, i: index in s, n: length}].
+  function tokenize(s) {
+    const out = [];
+    for (const m of String(s).matchAll(WORD)) {
+      const e = normalize(m[0]);
+      if (utf8.encode(e).length > 64) continue;
+      out.push({ e, f: fold(e), i: m.index, n: m[0].length });
+    }
+    return out;
+  }
+
+  function fnv32(s) {
+    let h = 0x811c9dc5;
+    for (const b of utf8.encode(s)) h = Math.imul(h ^ b, 16777619) >>> 0;
+    return h >>> 0;
+  }
+
+  class Reader {
+    constructor(bytes) { this.b = bytes; this.p = 0; }
+    uvarint() {
+      let x = 0, s = 1, c;
+      do {
+        if (this.p >= this.b.length) throw new Error('truncated index data');
+        c = this.b[this.p++];
+        x += (c & 0x7f) * s;
+        s *= 128;
+      } while (c & 0x80);
+      return x;
+    }
+    bytes(n) {
+      if (this.p + n > this.b.length) throw new Error('truncated index data');
+      const v = this.b.subarray(this.p, this.p + n);
+      this.p += n;
+      return v;
+    }
+  }
+
+  const files = new Map();
+  function load(path, kind) {
+    if (!files.has(path)) {
+      const p = (async () => {
+        const r = await fetch(new URL(path, manifestURL));
+        if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + path);
+        if (kind === 'json') return r.json();
+        const stream = r.body.pipeThrough(new DecompressionStream('deflate-raw'));
+        const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+        return kind === 'text' ? new TextDecoder().decode(bytes) : bytes;
+      })();
+      p.catch(() => files.delete(path)); // let a later query try again
+      files.set(path, p);
+    }
+    return files.get(path);
+  }
+
+  let manifestPromise;
+  function manifest() {
+    if (!manifestPromise) {
+      manifestPromise = load(manifestURL.pathname.split('/').pop(), 'json').then((m) => {
+        if (!m || typeof m.n !== 'number' || !m.s || !m.b) throw new Error('corrupt search manifest');
+        return m;
+      });
+      manifestPromise.catch(() => { manifestPromise = null; });
+    }
+    return manifestPromise;
+  }
+
+  // Postings: {df, docs: Uint32Array, imp: Uint8Array | null}.
+  function decodePostings(bytes, n) {
+    const r = new Reader(bytes);
+    const flags = bytes[r.p++];
+    const df = r.uvarint();
+    const docs = new Uint32Array(df);
+    if (flags & 1) {
+      const bits = r.bytes((n + 7) >> 3);
+      let k = 0;
+      for (let i = 0; i < bits.length && k < df; i++) {
+        for (let b = bits[i], j = 0; b; b >>= 1, j++) if (b & 1) docs[k++] = i * 8 + j;
+      }
+    } else {
+      let prev = -1;
+      for (let k = 0; k < df; k++) docs[k] = prev = prev + 1 + r.uvarint();
+    }
+    let imp = null;
+    if (flags & 2) {
+      const nib = r.bytes((df + 1) >> 1);
+      imp = new Uint8Array(df);
+      for (let k = 0; k < df; k++) imp[k] = (nib[k >> 1] >> (4 * (k & 1))) & 15;
+    }
+    return { df, docs, imp };
+  }
+
+  const shards = new Map();
+  async function shard(m, i) {
+    if (!shards.has(i)) {
+      const p = load(m.b + 's/' + i + '.bin', 'bin').then((bytes) => {
+        const r = new Reader(bytes), map = new Map(), dec = new TextDecoder();
+        for (let count = r.uvarint(); count > 0; count--) {
+          const key = dec.decode(r.bytes(r.uvarint()));
+          const len = r.uvarint();
+          map.set(key, len ? r.bytes(len) : r.uvarint());
+        }
+        return map;
+      });
+      p.catch(() => shards.delete(i));
+      shards.set(i, p);
+    }
+    return shards.get(i);
+  }
+
+  async function lookup(m, term) {
+    const entry = (await shard(m, fnv32(term) % m.s)).get(term);
+    if (entry === undefined) return null;
+    const bytes = typeof entry === 'number' ? await load(m.b + 't/' + entry + '.bin', 'bin') : entry;
+    return decodePostings(bytes, m.n);
+  }
+
+  async function completions(m, prefix) {
+    try {
+      const words = (await load(m.b + 'c/' + encodeURIComponent(prefix[0]) + '.bin', 'text')).split('\n');
+      return words.filter((w) => w.startsWith(prefix)).slice(0, MAX_EXPANSIONS);
+    } catch (e) {
+      if (/HTTP 404/.test(e.message)) return [];
+      throw e;
+    }
+  }
+
+  let facetPromise;
+  function facetTable(m) {
+    if (!facetPromise) {
+      facetPromise = load(m.b + 'facets.bin', 'bin').then((bytes) => {
+        const r = new Reader(bytes);
+        const region = new Uint16Array(m.n), period = new Uint16Array(m.n), topicStart = new Uint32Array(m.n + 1);
+        const topics = [];
+        for (let d = 0; d < m.n; d++) {
+          region[d] = r.uvarint();
+          period[d] = r.uvarint();
+          topicStart[d] = topics.length;
+          for (let k = r.uvarint(); k > 0; k--) topics.push(r.uvarint());
+        }
+        topicStart[m.n] = topics.length;
+        const year = new Uint16Array(m.n);
+        for (const y of m.year) year.fill(y.y, y.f, y.t + 1);
+        return { region, period, year, topicStart, topics: Uint16Array.from(topics) };
+      });
+      facetPromise.catch(() => { facetPromise = null; });
+    }
+    return facetPromise;
+  }
+
+  // parse splits a query into words; words inside "quotes" form phrases, and
+  // the last word is a prefix while it is still being typed.
+  function parse(query) {
+    query = String(query == null ? '' : query).slice(0, MAX_QUERY);
+    const words = [];
+    const parts = query.split('"');
+    parts.forEach((part, k) => {
+      const phrase = k % 2 === 1 && k < parts.length - 1 ? k : 0;
+      for (const t of tokenize(part)) words.push(Object.assign(t, { phrase, prefix: false }));
+    });
+    words.splice(MAX_WORDS);
+    const last = words[words.length - 1];
+    if (last && !/[\s"]$/.test(query) && !last.phrase) last.prefix = true;
+    return words;
+  }
+
+  const idf = (n, df) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+
+  async function search(query, opts) {
+    opts = opts || {};
+    const m = await manifest();
+    const words = parse(query);
+    const limit = Math.max(1, Math.min(100, opts.limit | 0 || 10));
+    const offset = Math.max(0, opts.offset | 0);
+    const n = m.n;
+
+    // Fetch every list the query needs, in parallel.
+    const lists = await Promise.all(words.map(async (w, k) => {
+      const folded = w.prefix ? [...new Set([w.f, ...(await completions(m, w.f))])] : [w.f];
+      const next = words[k + 1];
+      const [alts, exact, pair] = await Promise.all([
+        Promise.all(folded.map((f) => lookup(m, f))),
+        w.e !== w.f && !w.prefix ? lookup(m, w.e) : null,
+        next && !next.prefix ? lookup(m, '~' + w.f + ' ' + next.f) : null,
+      ]);
+      return { alts: alts.filter(Boolean), exact, pair };
+    }));
+    const table = await facetTable(m);
+
+    // Score: every word must match; then rank by exact spellings, adjacent
+    // pairs, BM25F impacts, and newest first.
+    const hits = new Uint8Array(n), score = new Float32Array(n), exactHits = new Uint8Array(n), adjacent = new Uint8Array(n);
+    const phraseMiss = new Uint8Array(n);
+    words.forEach((w, k) => {
+      const seen = new Float32Array(n);
+      for (const list of lists[k].alts) {
+        const weight = idf(n, list.df);
+        list.docs.forEach((d, i) => {
+          const s = weight * (list.imp ? list.imp[i] : m.ai) / 15 + 1e-6;
+          if (s > seen[d]) seen[d] = s;
+        });
+      }
+      for (let d = 0; d < n; d++) if (seen[d] > 0) { hits[d]++; score[d] += seen[d]; }
+      if (lists[k].exact) for (const d of lists[k].exact.docs) exactHits[d]++;
+      const next = words[k + 1];
+      if (next && !next.prefix) {
+        const inPhrase = w.phrase && w.phrase === next.phrase;
+        const pair = lists[k].pair ? new Uint8Array(n) : null;
+        if (pair) for (const d of lists[k].pair.docs) { pair[d] = 1; adjacent[d]++; }
+        if (inPhrase) for (let d = 0; d < n; d++) if (!pair || !pair[d]) phraseMiss[d] = 1;
+      }
+    });
+
+    const f = filterSet(m, opts);
+    const matchesWords = (d) => hits[d] === words.length && !phraseMiss[d];
+    const keep = (d, skip) => matchesWords(d) && passes(table, f, d, skip);
+    const results = [];
+    for (let d = 0; d < n; d++) if (keep(d, null)) results.push(d);
+    if (words.length) {
+      results.sort((a, b) => exactHits[b] - exactHits[a] || adjacent[b] - adjacent[a] || score[b] - score[a] || a - b);
+    }
+    const facets = countFacets(m, table, f, keep);
+    const page = results.slice(offset, offset + limit);
+    const frags = await Promise.all(page.map((d) => load(m.b + 'f/' + d + '.bin', 'text').then(JSON.parse)));
+    return {
+      total: results.length,
+      results: frags.map((x) => {
+        const parts = excerpt(x.x, words);
+        return { url: x.u, title: x.t, date: x.d, region: x.r, excerpt: parts.map(html).join(''), parts };
+      }),
+      facets,
+    };
+  }
+
+  const FACETS = ['region', 'topic', 'year', 'period'];
+
+  function filterSet(m, opts) {
+    const f = {};
+    for (const k of FACETS) {
+      const v = opts[k];
+      if (v === undefined || v === null || v === '') continue;
+      if (k === 'year') f.year = Number(v);
+      else f[k] = m[k].indexOf(String(v)); // -1 matches nothing
+    }
+    return f;
+  }
+
+  function passes(t, f, d, skip) {
+    if ('region' in f && skip !== 'region' && t.region[d] !== f.region) return false;
+    if ('period' in f && skip !== 'period' && t.period[d] !== f.period + 1) return false;
+    if ('year' in f && skip !== 'year' && t.year[d] !== f.year) return false;
+    if ('topic' in f && skip !== 'topic') {
+      let ok = false;
+      for (let i = t.topicStart[d]; i < t.topicStart[d + 1]; i++) if (t.topics[i] === f.topic) ok = true;
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  // countFacets counts each dimension over the results filtered by the
+  // other dimensions, so that a chosen value still shows its alternatives.
+  function countFacets(m, t, f, keep) {
+    const counts = { region: new Map(), topic: new Map(), year: new Map(), period: new Map() };
+    const bump = (map, k) => map.set(k, (map.get(k) || 0) + 1);
+    for (let d = 0; d < m.n; d++) {
+      if (keep(d, 'region')) bump(counts.region, t.region[d]);
+      if (keep(d, 'year')) bump(counts.year, t.year[d]);
+      if (t.period[d] && keep(d, 'period')) bump(counts.period, t.period[d] - 1);
+      if (keep(d, 'topic')) for (let i = t.topicStart[d]; i < t.topicStart[d + 1]; i++) bump(counts.topic, t.topics[i]);
+    }
+    const out = {};
+    for (const k of FACETS) {
+      const list = [...counts[k]].map(([v, count]) => ({ value: k === 'year' ? String(v) : m[k][v], count }));
+      if (k === 'year') list.sort((a, b) => b.value.localeCompare(a.value));
+      else list.sort((a, b) => m[k].indexOf(a.value) - m[k].indexOf(b.value));
+      out[k] = list;
+    }
+    return out;
+  }
+
+  // excerpt picks about 30 words around the first match and marks every
+  // word that matches the query.
+  function excerpt(text, words) {
+    const toks = tokenize(text);
+    const want = new Set(words.filter((w) => !w.prefix).map((w) => w.f));
+    const prefixes = words.filter((w) => w.prefix).map((w) => w.f);
+    const isMatch = (t) => want.has(t.f) || prefixes.some((p) => t.f.startsWith(p));
+    let first = toks.findIndex(isMatch);
+    if (first < 0) first = 0;
+    const from = Math.max(0, first - 8), to = Math.min(toks.length, from + 30);
+    if (!toks.length) return [{ text: text.slice(0, 200), match: false }];
+    const start = toks[from].i, end = to < toks.length ? toks[to - 1].i + toks[to - 1].n : text.length;
+    const parts = [];
+    let at = start;
+    for (let k = from; k < to; k++) {
+      if (!isMatch(toks[k])) continue;
+      if (toks[k].i > at) parts.push({ text: text.slice(at, toks[k].i), match: false });
+      parts.push({ text: text.slice(toks[k].i, toks[k].i + toks[k].n), match: true });
+      at = toks[k].i + toks[k].n;
+    }
+    if (end > at) parts.push({ text: text.slice(at, end), match: false });
+    if (from > 0) parts.unshift({ text: '… ', match: false });
+    if (end < text.length) parts.push({ text: ' …', match: false });
+    return parts;
+  }
+
+  const escapes = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  const escape = (s) => s.replace(/[&<>"']/g, (c) => escapes[c]);
+  const html = (p) => (p.match ? '<mark>' + escape(p.text) + '</mark>' : escape(p.text));
+
+  window.bantin = Object.assign(window.bantin || {}, { search, tokenize });
+
+  // The search page: reads its state from the query string and writes it
+  // back, so a search can be bookmarked and shared.
+  const root = document.getElementById('bantin-search');
+  if (!root) return;
+  let strings = {};
+  try { strings = JSON.parse(root.dataset.strings || '{}'); } catch (e) { /* defaults below */ }
+  const say = (k, ...args) => (strings[k] || k).replace(/%d|%s/g, () => args.shift());
+  const form = root.querySelector('form');
+  const input = root.querySelector('input[name=q]');
+  const status = root.querySelector('[role=status]');
+  const list = root.querySelector('.search-results');
+  const facetBox = root.querySelector('.search-facets');
+  const more = root.querySelector('.search-more');
+  const state = { q: '', region: '', topic: '', year: '', period: '', limit: 10 };
+  const params = new URLSearchParams(location.search);
+  for (const k of ['q', ...FACETS]) state[k] = (params.get(k) || '').slice(0, MAX_QUERY);
+  input.value = state.q;
+  root.hidden = false;
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    for (const c of children) e.append(c);
+    return e;
+  }
+
+  function writeURL() {
+    const p = new URLSearchParams();
+    for (const k of ['q', ...FACETS]) if (state[k]) p.set(k, state[k]);
+    const qs = p.toString();
+    history.replaceState(null, '', location.pathname + (qs ? '?' + qs : ''));
+  }
+
+  let generation = 0;
+  async function run() {
+    const mine = ++generation;
+    writeURL();
+    if (!state.q.trim() && !FACETS.some((k) => state[k])) {
+      list.replaceChildren();
+      facetBox.replaceChildren();
+      more.hidden = true;
+      status.textContent = say('search_prompt');
+      return;
+    }
+    let res;
+    try {
+      res = await search(state.q, Object.assign({}, state, { limit: state.limit }));
+    } catch (e) {
+      if (mine !== generation) return;
+      status.textContent = say('search_error');
+      list.replaceChildren();
+      more.hidden = true;
+      return;
+    }
+    if (mine !== generation) return;
+    status.textContent = res.total ? say('search_found', res.total) : say('search_none');
+    list.replaceChildren(...res.results.map((r) => {
+      const ex = el('p', { class: 'summary' });
+      for (const p of r.parts) ex.append(p.match ? el('mark', null, p.text) : p.text);
+      const link = el('a', { href: r.url }, r.title);
+      return el('li', null, el('article', { class: 'card' },
+        el('h2', { class: 'card-title' }, link),
+        el('p', { class: 'meta' }, r.date + (r.region ? ' · ' + r.region : '')), ex));
+    }));
+    more.hidden = res.total <= res.results.length;
+    renderFacets(res.facets);
+  }
+
+  function renderFacets(facets) {
+    facetBox.replaceChildren(...FACETS.map((k) => {
+      const id = 'facet-' + k;
+      const select = el('select', { id, name: k });
+      select.append(el('option', { value: '' }, say('facet_all')));
+      const values = facets[k].slice();
+      if (state[k] && !values.some((v) => v.value === state[k])) values.unshift({ value: state[k], count: 0 });
+      for (const v of values) {
+        const o = el('option', { value: v.value }, v.value + ' (' + v.count + ')');
+        if (v.value === state[k]) o.selected = true;
+        select.append(o);
+      }
+      select.addEventListener('change', () => { state[k] = select.value; state.limit = 10; run(); });
+      return el('div', { class: 'facet' }, el('label', { for: id }, say('facet_' + k)), select);
+    }));
+  }
+
+  let timer;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { state.q = input.value.slice(0, MAX_QUERY); state.limit = 10; run(); }, 120);
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearTimeout(timer);
+    state.q = input.value.slice(0, MAX_QUERY);
+    state.limit = 10;
+    run();
+  });
+  more.addEventListener('click', () => { state.limit += 10; run(); });
+  run();
+})();
