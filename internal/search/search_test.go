@@ -1,0 +1,238 @@
+package search
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestTokenizeFoldsAndKeepsExactSpelling(t *testing.T) {
+	t.Parallel()
+	got := Tokenize("Đại hội THI ĐUA: Ngã Bảy, hoà-thuỷ 2023!")
+	var exact, folded []string
+	for _, tok := range got {
+		exact = append(exact, tok.Exact)
+		folded = append(folded, tok.Folded)
+	}
+	if want := []string{"đại", "hội", "thi", "đua", "ngã", "bảy", "hòa", "thủy", "2023"}; !slices.Equal(exact, want) {
+		t.Errorf("exact %q, want %q", exact, want)
+	}
+	if want := []string{"dai", "hoi", "thi", "dua", "nga", "bay", "hoa", "thuy", "2023"}; !slices.Equal(folded, want) {
+		t.Errorf("folded %q, want %q", folded, want)
+	}
+	nfd := Tokenize(norm.NFD.String("Đại hội Ngã Bảy hoà"))
+	nfc := Tokenize("Đại hội Ngã Bảy hòa")
+	if !slices.Equal(nfd, nfc) {
+		t.Errorf("NFD/old-tone tokens %v differ from %v", nfd, nfc)
+	}
+}
+
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{"Thi đua", "hoà thuỷ tuỵ", "\"thi đua\" <script>", "😀 a\u0301", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, tok := range Tokenize(s) {
+			if tok.Exact == "" || len(tok.Exact) > maxTokenBytes || !utf8.ValidString(tok.Folded) {
+				t.Fatalf("bad token %+v from %q", tok, s)
+			}
+			if strings.ContainsAny(tok.Folded, " \t\n\"<>&") {
+				t.Fatalf("token %q holds a separator", tok.Folded)
+			}
+		}
+		if utf8.ValidString(s) && !slices.Equal(Tokenize(s), Tokenize(norm.NFD.String(s))) {
+			t.Fatalf("NFC and NFD tokens differ for %q", s)
+		}
+	})
+}
+
+// index is a decoded index, read back the way the browser client reads it.
+type decoded struct {
+	manifest Manifest
+	files    map[string][]byte
+}
+
+func build(t *testing.T, docs []Doc, facets Facets) *decoded {
+	t.Helper()
+	b := NewBuilder(len(docs), facets)
+	for i, d := range docs {
+		if err := b.Add(i, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &decoded{files: map[string][]byte{}}
+	for _, f := range files {
+		d.files[f.Name] = f.Data
+	}
+	if err := json.Unmarshal(d.files["manifest.json"], &d.manifest); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func inflate(t *testing.T, data []byte) []byte {
+	t.Helper()
+	out, err := io.ReadAll(flate.NewReader(bytes.NewReader(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// lookup returns the documents of term and their impacts (nil when none).
+func (d *decoded) lookup(t *testing.T, term string) ([]int, []int) {
+	t.Helper()
+	m := d.manifest
+	shard := inflate(t, d.files[fmt.Sprintf("%ss/%d.bin", m.Base, fnv32(term)%uint32(m.Shards))])
+	r := bytes.NewReader(shard)
+	count, _ := binary.ReadUvarint(r)
+	for range count {
+		kl, _ := binary.ReadUvarint(r)
+		key := make([]byte, kl)
+		io.ReadFull(r, key)
+		bl, _ := binary.ReadUvarint(r)
+		var block []byte
+		if bl == 0 {
+			own, _ := binary.ReadUvarint(r)
+			block = inflate(t, d.files[fmt.Sprintf("%st/%d.bin", m.Base, own)])
+		} else {
+			block = make([]byte, bl)
+			io.ReadFull(r, block)
+		}
+		if string(key) == term {
+			return decodeBlock(block, m.Docs)
+		}
+	}
+	return nil, nil
+}
+
+func decodeBlock(block []byte, n int) ([]int, []int) {
+	r := bytes.NewReader(block)
+	flags, _ := r.ReadByte()
+	df, _ := binary.ReadUvarint(r)
+	var docs []int
+	if flags&flagBitmap != 0 {
+		bitmap := make([]byte, (n+7)/8)
+		io.ReadFull(r, bitmap)
+		for i := range n {
+			if bitmap[i/8]&(1<<(i%8)) != 0 {
+				docs = append(docs, i)
+			}
+		}
+	} else {
+		prev := -1
+		for range df {
+			delta, _ := binary.ReadUvarint(r)
+			prev += int(delta) + 1
+			docs = append(docs, prev)
+		}
+	}
+	var impacts []int
+	if flags&flagImpacts != 0 {
+		nib := make([]byte, (df+1)/2)
+		io.ReadFull(r, nib)
+		for i := range int(df) {
+			impacts = append(impacts, int(nib[i/2]>>(4*(i%2))&15))
+		}
+	}
+	return docs, impacts
+}
+
+func sampleDocs() ([]Doc, Facets) {
+	docs := []Doc{
+		{URL: "/a/", Title: "Đại hội thi đua yêu nước", Year: 2025, Region: "Hậu Giang", Topics: []string{"Thi đua"}, Period: "2025", Body: "Đường làng được mở rộng."},
+		{URL: "/b/", Title: "Ngã Bảy khởi công", Year: 2024, Region: "Ngã Bảy", Body: norm.NFD.String("Dương thi công, hoà thuận; thi và đua.")},
+		{URL: "/c/", Title: "Tin khác", Year: 2024, Region: "Hậu Giang", Topics: []string{"Thi đua", "Nông thôn mới"}, Body: "Nông thôn mới."},
+	}
+	for i := 3; i < 12; i++ {
+		docs = append(docs, Doc{URL: fmt.Sprintf("/x%d/", i), Title: "Tin thường", Year: 2023, Region: "Cần Thơ", Body: "nội dung của và các"})
+	}
+	return docs, Facets{Regions: []string{"Cần Thơ", "Hậu Giang", "Ngã Bảy"}, Topics: []string{"Nông thôn mới", "Thi đua"}, Periods: []string{"2025"}}
+}
+
+func TestIndexFindsFoldedExactAndAdjacentTerms(t *testing.T) {
+	t.Parallel()
+	docs, facets := sampleDocs()
+	d := build(t, docs, facets)
+	if d.manifest.Docs != len(docs) || d.manifest.Shards < 1 {
+		t.Fatalf("manifest %+v", d.manifest)
+	}
+	cases := map[string][]int{
+		"dai":      {0},    // folded: "Đại"
+		"duong":    {0, 1}, // "Đường" and "Dương" (NFD)
+		"đường":    {0},    // exact spelling
+		"dương":    {1},    // exact spelling, from NFD text
+		"hòa":      {1},    // old-style "hoà" is indexed in the new style
+		"~thi dua": {0, 2}, // title of 0, topic of 2; doc 1 has "thi và đua"
+		"~nga bay": {1},
+		"cua":      {3, 4, 5, 6, 7, 8, 9, 10, 11},
+	}
+	for term, want := range cases {
+		got, _ := d.lookup(t, term)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: docs %v, want %v", term, got, want)
+		}
+	}
+	if got, _ := d.lookup(t, "khong-co"); got != nil {
+		t.Errorf("missing term found: %v", got)
+	}
+	// A title word outweighs the same word in a body.
+	docsDai, impacts := d.lookup(t, "thi")
+	if len(impacts) != len(docsDai) {
+		t.Fatalf("thi: %d impacts for %d docs", len(impacts), len(docsDai))
+	}
+	if !(impacts[0] > impacts[1]) {
+		t.Errorf("impact of a title word %d not above a body word %d", impacts[0], impacts[1])
+	}
+	// Terms in most documents carry no impacts: they would not change ranks.
+	if _, imp := d.lookup(t, "cua"); imp != nil {
+		t.Errorf("common term has impacts %v", imp)
+	}
+}
+
+func TestIndexFacetsAndYearsFollowDocOrder(t *testing.T) {
+	t.Parallel()
+	docs, facets := sampleDocs()
+	d := build(t, docs, facets)
+	years := d.manifest.Years
+	if len(years) != 3 || years[0] != (yearRange{2025, 0, 0}) || years[1] != (yearRange{2024, 1, 2}) || years[2] != (yearRange{2023, 3, 11}) {
+		t.Errorf("years %+v", years)
+	}
+	table := bytes.NewReader(inflate(t, d.files[d.manifest.Base+"facets.bin"]))
+	read := func() int { v, _ := binary.ReadUvarint(table); return int(v) }
+	// doc 0: region Hậu Giang (1), period 2025 (1+0), topics [Thi đua (1)]
+	if r, p, n, t0 := read(), read(), read(), read(); r != 1 || p != 1 || n != 1 || t0 != 1 {
+		t.Errorf("doc 0 facets: region %d period %d topics %d first %d", r, p, n, t0)
+	}
+	var frag map[string]string
+	if err := json.Unmarshal(inflate(t, d.files[d.manifest.Base+"f/1.bin"]), &frag); err != nil || frag["u"] != "/b/" || frag["t"] != "Ngã Bảy khởi công" {
+		t.Errorf("fragment 1: %v %v", frag, err)
+	}
+}
+
+func TestIndexIsDeterministic(t *testing.T) {
+	t.Parallel()
+	docs, facets := sampleDocs()
+	a, b := build(t, docs, facets), build(t, docs, facets)
+	if len(a.files) != len(b.files) {
+		t.Fatal("file counts differ")
+	}
+	for name, data := range a.files {
+		if !bytes.Equal(data, b.files[name]) {
+			t.Errorf("%s differs between two builds", name)
+		}
+	}
+}
