@@ -73,6 +73,12 @@ func Browser(t *testing.T) context.Context {
 // with their index.html, unknown paths with 404.html and status 404.
 func Serve(t *testing.T, site *output.Memory, prefix string) *httptest.Server {
 	t.Helper()
+	return ServeWith(t, site, prefix, nil)
+}
+
+// ServeWith is Serve with some files replaced, to test broken output.
+func ServeWith(t *testing.T, site *output.Memory, prefix string, replace map[string][]byte) *httptest.Server {
+	t.Helper()
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rel, ok := cutPrefix(r.URL.Path, prefix)
 		if !ok {
@@ -83,6 +89,9 @@ func Serve(t *testing.T, site *output.Memory, prefix string) *httptest.Server {
 			rel += "index.html"
 		}
 		data, found := site.File(rel)
+		if r, ok := replace[rel]; ok {
+			data = r
+		}
 		status := http.StatusOK
 		if !found {
 			if data, found = site.File(rel + "/index.html"); found {

@@ -339,15 +339,20 @@ func sortPostings(p *postings) {
 
 // Posting block flags.
 const (
-	flagBitmap  = 1 // documents as a bitmap of n bits, else as delta varints
-	flagImpacts = 2 // one 4-bit impact per document follows
+	flagBitmap   = 1 // documents as a bitmap of n bits, else as delta varints
+	flagImpacts  = 2 // one 4-bit impact per document follows
+	flagImpacts2 = 4 // one 2-bit impact per document follows (0..3, times 5)
 )
 
+// commonDocs is the document count above which a term in most documents
+// stores coarse 2-bit impacts: its weight barely moves ranks, and it is
+// the list every query of common words downloads.
+const commonDocs = 64
+
 // encodePostings writes a list's documents in whichever of a bitmap or delta
-// varints is smaller, then, for folded syllables that are not in most
-// documents, each document's impact: the term's BM25F weight there on a
-// 1..15 scale. In most documents a term has next to no inverse document
-// frequency, so its impacts would be bytes that change no ranking.
+// varints is smaller, then, for folded syllables, each document's impact:
+// the term's BM25F weight there on a 1..15 scale, or on a 1..3 scale for
+// terms in most documents of a large site.
 func (b *Builder) encodePostings(p *postings, avgLen float64) []byte {
 	n := len(b.docs)
 	var deltas bytes.Buffer
@@ -362,9 +367,13 @@ func (b *Builder) encodePostings(p *postings, avgLen float64) []byte {
 	if bitmapLen < deltas.Len() {
 		flags |= flagBitmap
 	}
-	withImpacts := p.tf != nil && len(p.docs)*2 <= n
-	if withImpacts {
-		flags |= flagImpacts
+	coarse := len(p.docs)*2 > n && len(p.docs) > commonDocs
+	if p.tf != nil {
+		if coarse {
+			flags |= flagImpacts2
+		} else {
+			flags |= flagImpacts
+		}
 	}
 	out.WriteByte(flags)
 	putUvarint(&out, uint64(len(p.docs)))
@@ -377,17 +386,22 @@ func (b *Builder) encodePostings(p *postings, avgLen float64) []byte {
 	} else {
 		out.Write(deltas.Bytes())
 	}
-	if withImpacts {
-		nibbles := make([]byte, (len(p.docs)+1)/2)
+	if p.tf != nil {
+		perByte := 2
+		if coarse {
+			perByte = 4
+		}
+		bits := 8 / perByte
+		packed := make([]byte, (len(p.docs)+perByte-1)/perByte)
 		for i, d := range p.docs {
 			tf := float64(p.tf[i])
 			norm := bm25K1 * (1 - bm25B + bm25B*float64(b.lengths[d])/avgLen)
 			w := tf * (bm25K1 + 1) / (tf + norm) / (bm25K1 + 1) // 0..1
-			q := byte(math.Round(w * maxImpact))
-			q = max(1, min(maxImpact, q))
-			nibbles[i/2] |= q << (4 * (i % 2))
+			levels := float64(int(1)<<bits - 1)
+			q := byte(max(1, min(levels, math.Round(w*levels))))
+			packed[i/perByte] |= q << (bits * (i % perByte))
 		}
-		out.Write(nibbles)
+		out.Write(packed)
 	}
 	return out.Bytes()
 }

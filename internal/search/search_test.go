@@ -148,6 +148,13 @@ func decodeBlock(block []byte, n int) ([]int, []int) {
 			impacts = append(impacts, int(nib[i/2]>>(4*(i%2))&15))
 		}
 	}
+	if flags&flagImpacts2 != 0 {
+		q := make([]byte, (df+3)/4)
+		io.ReadFull(r, q)
+		for i := range int(df) {
+			impacts = append(impacts, int(q[i/4]>>(2*(i%4))&3)*5)
+		}
+	}
 	return docs, impacts
 }
 
@@ -197,9 +204,29 @@ func TestIndexFindsFoldedExactAndAdjacentTerms(t *testing.T) {
 	if !(impacts[0] > impacts[1]) {
 		t.Errorf("impact of a title word %d not above a body word %d", impacts[0], impacts[1])
 	}
-	// Terms in most documents carry no impacts: they would not change ranks.
-	if _, imp := d.lookup(t, "cua"); imp != nil {
-		t.Errorf("common term has impacts %v", imp)
+	if _, imp := d.lookup(t, "cua"); len(imp) != 9 {
+		t.Errorf("common term of a small site: impacts %v", imp)
+	}
+}
+
+func TestCommonTermsOfLargeSitesKeepCoarseImpacts(t *testing.T) {
+	t.Parallel()
+	docs := []Doc{{Title: "Trách nhiệm của cán bộ", Body: "nội dung"}}
+	for range 199 {
+		docs = append(docs, Doc{Title: "Tin", Body: "việc của dân, do dân, vì dân"})
+	}
+	d := build(t, docs, Facets{})
+	got, imp := d.lookup(t, "cua")
+	if len(got) != 200 || len(imp) != 200 {
+		t.Fatalf("cua: %d docs, %d impacts", len(got), len(imp))
+	}
+	for _, q := range imp {
+		if q%5 != 0 || q == 0 {
+			t.Fatalf("impact %d is not on the coarse 1..3 scale", q)
+		}
+	}
+	if imp[0] <= imp[1] {
+		t.Errorf("title match %d not above body match %d", imp[0], imp[1])
 	}
 }
 

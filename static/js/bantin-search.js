@@ -17,7 +17,8 @@
 
   // Lowercase NFC with new-style tone placement ("hoà" -> "hòa").
   function normalize(s) {
-    s = s.toLowerCase().normalize('NFC');
+    // Go lowercases İ to a plain i; JavaScript keeps a combining dot.
+    s = s.replace(/\u0130/g, 'i').toLowerCase().normalize('NFC');
     if (/[^\x00-\x7f]/.test(s)) {
       s = s.normalize('NFD').replace(OLD_OA, 'o$2$1').replace(OLD_UY, 'u$1y').normalize('NFC');
     }
@@ -112,6 +113,10 @@
       const nib = r.bytes((df + 1) >> 1);
       imp = new Uint8Array(df);
       for (let k = 0; k < df; k++) imp[k] = (nib[k >> 1] >> (4 * (k & 1))) & 15;
+    } else if (flags & 4) {
+      const q = r.bytes((df + 3) >> 2);
+      imp = new Uint8Array(df);
+      for (let k = 0; k < df; k++) imp[k] = ((q[k >> 2] >> (2 * (k & 3))) & 3) * 5;
     }
     return { df, docs, imp };
   }
@@ -206,8 +211,8 @@
       const next = words[k + 1];
       const [alts, exact, pair] = await Promise.all([
         Promise.all(folded.map((f) => lookup(m, f))),
-        w.e !== w.f && !w.prefix ? lookup(m, w.e) : null,
-        next && !next.prefix ? lookup(m, '~' + w.f + ' ' + next.f) : null,
+        w.e !== w.f ? lookup(m, w.e) : null,
+        next ? lookup(m, '~' + w.f + ' ' + next.f) : null,
       ]);
       return { alts: alts.filter(Boolean), exact, pair };
     }));
@@ -229,7 +234,7 @@
       for (let d = 0; d < n; d++) if (seen[d] > 0) { hits[d]++; score[d] += seen[d]; }
       if (lists[k].exact) for (const d of lists[k].exact.docs) exactHits[d]++;
       const next = words[k + 1];
-      if (next && !next.prefix) {
+      if (next) {
         const inPhrase = w.phrase && w.phrase === next.phrase;
         const pair = lists[k].pair ? new Uint8Array(n) : null;
         if (pair) for (const d of lists[k].pair.docs) { pair[d] = 1; adjacent[d]++; }

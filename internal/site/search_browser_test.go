@@ -1,0 +1,357 @@
+package site_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/bantin/bantin/internal/browsertest"
+	"github.com/bantin/bantin/internal/search"
+	"github.com/bantin/bantin/internal/sitetest"
+)
+
+// searchSite covers what Vietnamese readers type: no diacritics, NFD text,
+// old and new tone placement, adjacent and scattered words, and markup in
+// titles that must stay text.
+var searchSite = `
+-- site.toml --
+title = "Bản tin"
+base_url = "http://127.0.0.1/ban-tin/"
+-- content/a1.md --
+---
+title: "Đại hội thi đua yêu nước tỉnh Hậu Giang"
+date: 2025-05-01
+region: Hậu Giang
+period: "2025"
+topics: [Thi đua khen thưởng]
+---
+Phong trào thi đua lan tỏa khắp các xã. Nhiều con đường làng được mở rộng.
+-- content/a2.md --
+` + norm.NFD.String(`---
+title: "Ngã Bảy phát động phong trào mới"
+date: 2024-03-01
+region: Ngã Bảy
+topics: [Dân vận khéo]
+---
+Các đội thi công tham gia đua thuyền truyền thống, xóm làng hoà thuận.
+`) + `
+-- content/a3.md --
+---
+title: "Hàng dương ven biển"
+date: 2024-06-01
+region: Cần Thơ
+---
+Trồng thêm dương liễu ven biển.
+-- content/a4.md --
+---
+title: "Đường giao thông nông thôn"
+date: 2023-01-01
+region: Cần Thơ
+topics: [Nông thôn mới]
+---
+Làm mới con đường liên xã.
+-- content/a5.md --
+---
+title: "Khánh Hòa phát triển thủy sản <b>bền vững</b>"
+date: 2022-08-08
+region: Khánh Hòa
+---
+Ngư dân Khánh Hòa vươn khơi.
+`
+
+type apiResult struct {
+	Total   int `json:"total"`
+	Results []struct {
+		URL     string `json:"url"`
+		Title   string `json:"title"`
+		Date    string `json:"date"`
+		Region  string `json:"region"`
+		Excerpt string `json:"excerpt"`
+	} `json:"results"`
+	Facets map[string][]struct {
+		Value string `json:"value"`
+		Count int    `json:"count"`
+	} `json:"facets"`
+}
+
+func (r apiResult) titles() []string {
+	var out []string
+	for _, x := range r.Results {
+		out = append(out, x.Title)
+	}
+	return out
+}
+
+func (r apiResult) facet(kind, value string) int {
+	for _, f := range r.Facets[kind] {
+		if f.Value == value {
+			return f.Count
+		}
+	}
+	return 0
+}
+
+// searchPage opens the search page of a built site and returns a function
+// that calls window.bantin.search there.
+func searchPage(t *testing.T, archive string) (context.Context, string, func(q string, opts map[string]any) apiResult) {
+	t.Helper()
+	ctx := browsertest.Browser(t)
+	r := sitetest.Build(t, archive)
+	srv := browsertest.Serve(t, r.Out, "/ban-tin/")
+	base := srv.URL + "/ban-tin/"
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"tim-kiem/")); err != nil {
+		t.Fatal(err)
+	}
+	call := func(q string, opts map[string]any) apiResult {
+		t.Helper()
+		qj, _ := json.Marshal(q)
+		oj, _ := json.Marshal(opts)
+		res, err := chromedp.Run(ctx, chromedp.Evaluate[apiResult](fmt.Sprintf("window.bantin.search(%s, %s)", qj, oj), chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("search(%q, %s): %v", q, oj, err)
+		}
+		return res
+	}
+	return ctx, base, call
+}
+
+func TestSearchAPIInBrowser(t *testing.T) {
+	t.Parallel()
+	_, _, search := searchPage(t, searchSite)
+	const a1, a2, a3, a4, a5 = "Đại hội thi đua yêu nước tỉnh Hậu Giang", "Ngã Bảy phát động phong trào mới", "Hàng dương ven biển", "Đường giao thông nông thôn", "Khánh Hòa phát triển thủy sản <b>bền vững</b>"
+
+	for _, tc := range []struct {
+		query string
+		opts  map[string]any
+		want  []string // in order
+	}{
+		// Without diacritics; adjacent words rank above scattered ones.
+		{"thi dua", nil, []string{a1, a2}},
+		{"nga bay", nil, []string{a2}},
+		{"dai hoi", nil, []string{a1}},
+		{"NGÃ BẢY", nil, []string{a2}},
+		// NFD text and old/new tone placement match each other.
+		{"hòa thuận", nil, []string{a2}},
+		{"khanh hoà", nil, []string{a5}},
+		{"thuỷ sản", nil, []string{a5}},
+		// Exact diacritics first: "đường" above "dương".
+		{"đường", nil, []string{a4, a1, a3}},
+		{"dương", nil, []string{a3, a4, a1}},
+		// A quoted phrase needs its words adjacent and in order.
+		{`"thi đua"`, nil, []string{a1}},
+		{`"đua thi"`, nil, nil},
+		// The last word matches as a prefix while typing.
+		{"thi đ", nil, []string{a1, a2}},
+		{"ngã b", nil, []string{a2}},
+		// Every word must match.
+		{"thi dua khong-co-tu-nay", nil, nil},
+		// Filters combine with the query and with each other; a query of
+		// only filters lists newest first.
+		{"", map[string]any{"region": "Cần Thơ"}, []string{a3, a4}},
+		{"duong", map[string]any{"region": "Cần Thơ"}, []string{a3, a4}},
+		{"duong", map[string]any{"region": "Cần Thơ", "year": 2023}, []string{a4}},
+		{"", map[string]any{"topic": "Nông thôn mới"}, []string{a4}},
+		{"", map[string]any{"period": "2025"}, []string{a1}},
+		{"", map[string]any{"region": "Không có"}, nil},
+	} {
+		got := search(tc.query, tc.opts)
+		if !slices.Equal(got.titles(), tc.want) || got.Total != len(tc.want) {
+			t.Errorf("search(%q, %v) = %d %q, want %q", tc.query, tc.opts, got.Total, got.titles(), tc.want)
+		}
+	}
+
+	// Facets count the current query's results.
+	res := search("thi dua", nil)
+	if res.facet("region", "Hậu Giang") != 1 || res.facet("region", "Ngã Bảy") != 1 || res.facet("region", "Cần Thơ") != 0 ||
+		res.facet("year", "2025") != 1 || res.facet("topic", "Thi đua khen thưởng") != 1 || res.facet("period", "2025") != 1 {
+		t.Errorf("facets of %q: %+v", "thi dua", res.Facets)
+	}
+	// A chosen region still shows the other regions' counts.
+	res = search("duong", map[string]any{"region": "Cần Thơ"})
+	if res.facet("region", "Hậu Giang") != 1 || res.facet("region", "Cần Thơ") != 2 {
+		t.Errorf("facets with a region chosen: %+v", res.Facets["region"])
+	}
+	// Results carry the article's URL as linked on the site, its date and
+	// region, and an excerpt with the matched words marked.
+	res = search("nga bay", nil)
+	r := res.Results[0]
+	if r.URL != "/ban-tin/bai-viet/nga-bay-phat-dong-phong-trao-moi/" || r.Date != "01/03/2024" || r.Region != "Ngã Bảy" {
+		t.Errorf("result %+v", r)
+	}
+	res = search("hoa thuan", nil)
+	if !strings.Contains(res.Results[0].Excerpt, "<mark>hoà</mark> <mark>thuận</mark>") {
+		t.Errorf("excerpt %q lacks the marked words", res.Results[0].Excerpt)
+	}
+	res = search("ben vung", nil)
+	if len(res.Results) != 1 || !strings.Contains(res.Results[0].Excerpt, "Ngư dân") {
+		t.Errorf("title-only match: %+v", res.Results)
+	}
+	// Limits and offsets page through results.
+	if res := search("", map[string]any{"region": "Cần Thơ", "limit": 1, "offset": 1}); res.Total != 2 || len(res.Results) != 1 || res.Results[0].Title != a4 {
+		t.Errorf("offset page: %+v", res)
+	}
+}
+
+func TestSearchTokenizerMatchesGo(t *testing.T) {
+	t.Parallel()
+	ctx, _, _ := searchPage(t, searchSite)
+	samples := []string{
+		"Thành phố Ngã Bảy: Phát động thi đua", norm.NFD.String("Đại hội Đảng bộ, hoà thuận"),
+		"KHÁNH HOÀ, thuỷ lợi, tuỵ, quý, hoàng", "2022–2023 97/KH-UBND", "e‑mail x_y ½ ² Ⅻ ﬁ",
+		"ΑΒΓ Привет 中文 😀 a\u0301b", strings.Repeat("dài", 30) + " ngắn", "ÐĐđ İstanbul ǅ",
+	}
+	for _, s := range samples {
+		sj, _ := json.Marshal(s)
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]map[string]any](fmt.Sprintf("window.bantin.tokenize(%s)", sj)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := search.Tokenize(s)
+		var g, w []string
+		for _, tok := range got {
+			g = append(g, fmt.Sprint(tok["e"], "/", tok["f"]))
+		}
+		for _, tok := range want {
+			w = append(w, tok.Exact+"/"+tok.Folded)
+		}
+		if !slices.Equal(g, w) {
+			t.Errorf("tokenize(%q):\n JS %q\n Go %q", s, g, w)
+		}
+	}
+}
+
+func TestSearchPageStateAndHostileQueries(t *testing.T) {
+	t.Parallel()
+	ctx, base, _ := searchPage(t, searchSite)
+	var mu sync.Mutex
+	var problems []string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
+		case *page.EventJavascriptDialogOpening:
+			problems = append(problems, "dialog: "+e.Message)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus := func(want string) string {
+		t.Helper()
+		got, err := chromedp.Run(ctx, chromedp.Poll[string](
+			fmt.Sprintf(`(() => { const s = document.querySelector('.search-status').textContent; return s.includes(%q) ? s : null })()`, want),
+			chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil {
+			status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.search-status').textContent`))
+			t.Fatalf("status never said %q; it says %q (%v)", want, status, err)
+		}
+		return got
+	}
+
+	// State comes from the query string.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"tim-kiem/?q=thi%20dua%20")); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus("Tìm thấy 2 kết quả")
+	links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.search-results a')].map(a => a.getAttribute('href'))`))
+	if err != nil || !slices.Equal(links, []string{"/ban-tin/bai-viet/dai-hoi-thi-dua-yeu-nuoc-tinh-hau-giang/", "/ban-tin/bai-viet/nga-bay-phat-dong-phong-trao-moi/"}) {
+		t.Errorf("result links %v %v", links, err)
+	}
+	marks, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.search-results mark').length`))
+	if marks < 2 {
+		t.Errorf("%d highlighted words", marks)
+	}
+	live, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.search-status').getAttribute('aria-live')`))
+	if live != "polite" {
+		t.Errorf("status is not announced: aria-live %q", live)
+	}
+
+	// Typing searches and writes the query back to the URL; a facet too.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#q').value = ''`), chromedp.SendKeys(chromedp.CSS("#q"), "duong")); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus("Tìm thấy 3 kết quả")
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('#facet-region'); s.value = 'Cần Thơ'; s.dispatchEvent(new Event('change')); })()`)); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus("Tìm thấy 2 kết quả")
+	loc, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.search`))
+	if q, _ := url.ParseQuery(strings.TrimPrefix(loc, "?")); q.Get("q") != "duong" || q.Get("region") != "Cần Thơ" {
+		t.Errorf("URL state %q", loc)
+	}
+	// Reloading the bookmarked URL restores the state.
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus("Tìm thấy 2 kết quả")
+	selected, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#facet-region').value + '|' + document.querySelector('#q').value`))
+	if selected != "Cần Thơ|duong" {
+		t.Errorf("restored state %q", selected)
+	}
+
+	// Hostile queries are text, never markup, and never break the page.
+	hostile := []string{
+		`"><img src=x onerror="window.__pwned=1;alert(1)">`,
+		`<script>window.__pwned=1</script>`, `</title><svg onload=alert(1)>`,
+		`"thi "đua" "`, `😀💥 ̀ ́`, strings.Repeat("thi đua ", 1300), `\u0000 %00 ${alert(1)} {{.}}`,
+	}
+	for _, q := range hostile {
+		qj, _ := json.Marshal(q)
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"tim-kiem/?q="+url.QueryEscape(q))); err != nil {
+			t.Fatal(err)
+		}
+		waitStatus(".")
+		injected, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(window.__pwned || document.querySelector('main img, main svg, main script:not([src])'))`))
+		if err != nil || injected {
+			t.Errorf("query %s injected markup (%v)", qj, err)
+		}
+		// The API survives it too.
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[apiResult](fmt.Sprintf("window.bantin.search(%s)", qj), chromedp.EvalAwaitPromise)); err != nil {
+			t.Errorf("search(%s): %v", qj, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(problems) > 0 {
+		t.Errorf("page problems: %v", problems)
+	}
+}
+
+func TestSearchPageReportsBrokenIndex(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.Browser(t)
+	r := sitetest.Build(t, searchSite)
+	broken := r.Out
+	// Serve a site whose manifest is corrupt, and one whose shard is.
+	for _, corrupt := range []string{"manifest", "shard"} {
+		name := ""
+		for _, n := range broken.Names() {
+			if (corrupt == "manifest" && strings.HasSuffix(n, "manifest.json")) || (corrupt == "shard" && strings.Contains(n, "/s/0.bin")) {
+				name = n
+			}
+		}
+		srv := browsertest.ServeWith(t, broken, "/ban-tin/", map[string][]byte{name: []byte("{garbage")})
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/ban-tin/tim-kiem/?q=thi+dua")); err != nil {
+			t.Fatal(err)
+		}
+		msg, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const s = document.querySelector('.search-status').textContent; return s.includes('Không tải được') ? s : null })()`,
+			chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil {
+			t.Errorf("%s corrupt: no message (%v)", corrupt, err)
+		} else if !strings.Contains(msg, "tải lại trang") {
+			t.Errorf("%s corrupt: message %q", corrupt, msg)
+		}
+	}
+}
