@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -130,6 +131,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var f buildFlags
 	f.register(fs)
 	dest := fs.String("dest", "", "output folder (default: public/ in the site's folder)")
+	profile := fs.String("profile", "", "write CPU and heap profiles (cpu.pprof, heap.pprof) into `DIR`, to report a slow build")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -138,6 +140,17 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	start := time.Now()
+	if *profile != "" {
+		stop, err := startProfile(*profile)
+		if err != nil {
+			return report(stderr, err)
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintln(stderr, "profile:", err)
+			}
+		}()
+	}
 	p, err := f.prepare()
 	if err != nil {
 		return report(stderr, err)
@@ -168,6 +181,32 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stdout, "built %d articles%s, %d pages, %d terms, %d files in %d ms into %s\n",
 		stats.Articles, skipped, stats.Pages, stats.Terms, stats.Files, time.Since(start).Milliseconds(), *dest)
 	return 0
+}
+
+// startProfile starts a CPU profile in dir; the returned function stops it
+// and writes a heap profile beside it.
+func startProfile(dir string) (func() error, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("--profile: %w", err)
+	}
+	cpu, err := os.Create(filepath.Join(dir, "cpu.pprof"))
+	if err != nil {
+		return nil, fmt.Errorf("--profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(cpu); err != nil {
+		cpu.Close()
+		return nil, fmt.Errorf("--profile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		cpu.Close()
+		heap, err := os.Create(filepath.Join(dir, "heap.pprof"))
+		if err != nil {
+			return err
+		}
+		defer heap.Close()
+		return pprof.Lookup("allocs").WriteTo(heap, 0)
+	}, nil
 }
 
 // checkDest refuses output folders whose replacement would destroy the

@@ -69,7 +69,7 @@ func TestBuildWritesPublicAndOneSummaryLine(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.Contains(out, "built 1 articles") || !strings.Contains(out, " ms ") {
 		t.Errorf("summary line: %q", out)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "public", "bai-viet", "tin-a", "index.html")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "public", "bai-viet", "a", "index.html")); err != nil {
 		t.Error(err)
 	}
 	// Nothing temporary is left beside the output.
@@ -120,7 +120,7 @@ func TestSuccessfulBuildRemovesStaleFiles(t *testing.T) {
 	if code, _, errOut := run("build", "--source", dir, now); code != 0 {
 		t.Fatal(errOut)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "public", "bai-viet", "tin-b")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, "public", "bai-viet", "b")); !os.IsNotExist(err) {
 		t.Errorf("stale page of a deleted article survived: %v", err)
 	}
 }
@@ -152,7 +152,7 @@ func TestBaseURLFlagOverridesConfig(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "public", "index.html"))
-	if !strings.Contains(string(b), `href="/ban-tin/bai-viet/tin-a/"`) {
+	if !strings.Contains(string(b), `href="/ban-tin/bai-viet/a/"`) {
 		t.Errorf("index.html does not link under /ban-tin/:\n%s", b)
 	}
 }

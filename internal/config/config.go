@@ -38,6 +38,8 @@ type Site struct {
 	UnsafeHTML bool
 	// MaxArticleBytes rejects larger content files before parsing them.
 	MaxArticleBytes int64
+	// Search writes the search index and page; on by default.
+	Search bool
 	// Params are free-form strings for theme authors.
 	Params map[string]string
 }
@@ -70,6 +72,7 @@ func Default() Site {
 		TimeZoneName:    "Asia/Ho_Chi_Minh",
 		PageSize:        10,
 		MaxArticleBytes: 5 << 20,
+		Search:          true,
 		Paths: Paths{
 			Articles: "bai-viet",
 			Regions:  "khu-vuc",
@@ -84,11 +87,12 @@ func Default() Site {
 }
 
 var (
-	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "params"},
+	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "search", "params"},
 		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size"}}
 	pathKeys     = fields.Schema{Keys: []string{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}}
 	markdownKeys = fields.Schema{Keys: []string{"unsafe_html"}, Aliases: map[string]string{"unsafe": "unsafe_html"}}
 	limitKeys    = fields.Schema{Keys: []string{"max_article_bytes"}}
+	searchKeys   = fields.Schema{Keys: []string{"enabled"}}
 )
 
 var segment = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -183,6 +187,10 @@ func Parse(src []byte) (Site, error) {
 	if l := r.Sub("limits"); l != nil {
 		limitKeys.CheckKeys(l.Map, "[limits]", &errs)
 		cfg.MaxArticleBytes = int64(l.Int("max_article_bytes", int(cfg.MaxArticleBytes), 1024, 1<<30))
+	}
+	if s := r.Sub("search"); s != nil {
+		searchKeys.CheckKeys(s.Map, "[search]", &errs)
+		cfg.Search = s.Bool("enabled", true)
 	}
 	if p := r.Sub("params"); p != nil {
 		cfg.Params = map[string]string{}

@@ -199,16 +199,18 @@ func checkSlugCollisions(articles []*Article, errs *diag.List) {
 		slices.SortFunc(group, func(a, b *Article) int { return cmp.Compare(a.File, b.File) })
 		owner := group[0]
 		for _, a := range group[1:] {
-			errs.Addf(slugPos(a), "URL /%s is also the URL of %s (%s); give one of them a different slug in its front matter", a.Path, owner.File, slugPos(owner))
+			errs.Addf(slugPos(a), "URL /%s is also the URL of %s; rename one of the files or give it a different slug in its front matter", a.Path, owner.File)
 		}
 	}
 }
 
+// slugPos is where an article's slug comes from: its slug field, or the
+// file itself when the file name gives it.
 func slugPos(a *Article) diag.Pos {
 	if p, ok := a.Pos["slug"]; ok {
 		return p
 	}
-	return a.FieldPos("title")
+	return diag.Pos{File: a.File, Line: 1, Col: 1}
 }
 
 // checkURL accepts http(s) URLs, and for images also site paths; any other

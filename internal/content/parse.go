@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,8 +33,8 @@ type Article struct {
 	Summary string
 	Image   string
 	Draft   bool
-	// Slug is the article's URL segment; Path its site-relative URL path
-	// ("bai-viet/slug/").
+	// Slug is the article's URL segment: the slug field, else the file
+	// name, slugified; Path is its site-relative URL path ("bai-viet/slug/").
 	Slug string
 	Path string
 	// Body is the Markdown after the front matter; it starts on line
@@ -261,10 +262,15 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 		if a.Slug == "" {
 			errs.Addf(pos, "slug %q has no letters or digits to make a URL from", v)
 		}
-	} else if a.Title != "" {
-		a.Slug = vi.Slug(a.Title)
-		if a.Slug == "" {
-			errs.Addf(a.FieldPos("title"), "title %q gives an empty URL slug; add a slug field such as slug: \"ten-bai-viet\"", a.Title)
+	} else {
+		// Like Hugo and Zola, the file name gives the URL: news titles
+		// repeat ("Hội nghị tổng kết năm"), file names in a folder do not.
+		base := strings.TrimSuffix(path.Base(a.File), path.Ext(a.File))
+		if a.Slug = vi.Slug(base); a.Slug == "" && a.Title != "" {
+			a.Slug = vi.Slug(a.Title)
+		}
+		if a.Slug == "" && a.Title != "" {
+			errs.Addf(a.FieldPos("title"), "neither the file name nor the title %q gives a URL slug; add a slug field such as slug: \"ten-bai-viet\"", a.Title)
 		}
 	}
 	if a.Slug != "" {

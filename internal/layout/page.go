@@ -40,7 +40,8 @@ type Site struct {
 	Nav         []NavItem
 	Taxonomies  []*Taxonomy
 	BuildTime   time.Time
-	// SearchPath is the search page; SearchIndex its index manifest.
+	// SearchPath is the search page and SearchIndex its index manifest;
+	// both are empty when site.toml turns search off.
 	SearchPath  string
 	SearchIndex string
 }
@@ -127,7 +128,9 @@ func NewSite(cfg *config.Site, ix *index.Index, buildTime time.Time) *Site {
 	s := &Site{
 		Title: cfg.Title, Description: cfg.Description, Lang: string(cfg.Language),
 		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath, BuildTime: buildTime,
-		SearchPath: cfg.Paths.Search + "/", SearchIndex: SearchIndexDir(cfg) + "manifest.json",
+	}
+	if cfg.Search {
+		s.SearchPath, s.SearchIndex = cfg.Paths.Search+"/", SearchIndexDir(cfg)+"manifest.json"
 	}
 	s.Nav = append(s.Nav, NavItem{Key: "home", Label: tr("home"), Path: ""})
 	for _, t := range ix.Taxonomies {

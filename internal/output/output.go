@@ -80,7 +80,7 @@ type Disk struct {
 	dest string
 	tmp  string
 	mu   sync.Mutex
-	dirs map[string]bool
+	dirs map[string]*sync.Once // each folder is created once, before any write into it
 	seen map[string]bool
 }
 
@@ -106,7 +106,7 @@ func NewDisk(dest string) (*Disk, error) {
 		os.RemoveAll(tmp)
 		return nil, err
 	}
-	return &Disk{dest: dest, tmp: tmp, dirs: map[string]bool{".": true}, seen: map[string]bool{}}, nil
+	return &Disk{dest: dest, tmp: tmp, dirs: map[string]*sync.Once{}, seen: map[string]bool{}}, nil
 }
 
 // WriteFile writes name into the temporary folder.
@@ -121,14 +121,17 @@ func (d *Disk) WriteFile(name string, data []byte) error {
 		return fmt.Errorf("output file %s written twice", name)
 	}
 	d.seen[name] = true
-	needDir := !d.dirs[dir]
-	d.dirs[dir] = true
+	once, ok := d.dirs[dir]
+	if !ok {
+		once = &sync.Once{}
+		d.dirs[dir] = once
+	}
 	d.mu.Unlock()
 	full := filepath.Join(d.tmp, filepath.FromSlash(name))
-	if needDir {
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
+	var mkdirErr error
+	once.Do(func() { mkdirErr = os.MkdirAll(filepath.Dir(full), 0o755) })
+	if mkdirErr != nil {
+		return mkdirErr
 	}
 	return os.WriteFile(full, data, 0o644)
 }

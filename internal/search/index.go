@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/bantin/bantin/internal/vi"
 )
 
 // Doc is one article as the search index sees it. Docs are numbered by
@@ -57,7 +59,7 @@ const (
 // syllables behind "~" ("~thi dua").
 const bigramPrefix = "~"
 
-// posting lists of one term while indexing.
+// postings of one term while indexing.
 type postings struct {
 	docs []uint32
 	tf   []uint16 // weighted term frequency, for folded syllables only
@@ -65,12 +67,15 @@ type postings struct {
 
 // Builder accumulates documents; Add is safe for concurrent use.
 type Builder struct {
-	mu      sync.Mutex
-	terms   map[string]*postings
+	mu      sync.RWMutex
+	ids     map[string]uint32 // term -> index into terms
+	keys    []string
+	terms   []*postings
 	lengths []uint32
 	docs    []docMeta
 	facets  Facets
-	ids     facetIDs
+	facetID facetIDs
+	scratch sync.Pool // *docTerms, reused across documents
 }
 
 type docMeta struct {
@@ -85,7 +90,7 @@ type facetIDs struct {
 	region, topic, period map[string]int
 }
 
-func index(values []string) map[string]int {
+func positions(values []string) map[string]int {
 	m := make(map[string]int, len(values))
 	for i, v := range values {
 		m[v] = i
@@ -95,47 +100,135 @@ func index(values []string) map[string]int {
 
 // NewBuilder starts an index of n documents with the given facet values.
 func NewBuilder(n int, facets Facets) *Builder {
-	return &Builder{
-		terms:   make(map[string]*postings, 1<<14),
+	b := &Builder{
+		ids:     make(map[string]uint32, 1<<16),
 		lengths: make([]uint32, n),
 		docs:    make([]docMeta, n),
 		facets:  facets,
-		ids:     facetIDs{index(facets.Regions), index(facets.Topics), index(facets.Periods)},
+		facetID: facetIDs{positions(facets.Regions), positions(facets.Topics), positions(facets.Periods)},
 	}
+	b.scratch.New = func() any { return &docTerms{slot: map[uint64]int32{}} }
+	return b
 }
 
-// docTerms is one document's terms before they join the shared index.
+// docTerms collects one document's distinct terms before they join the
+// index, so that the shared dictionary is locked once per document rather
+// than once per word.
 type docTerms struct {
-	folded map[string]uint16
-	other  map[string]bool // exact spellings and bigrams: presence only
+	slot  map[uint64]int32 // hash of a term -> index into terms
+	terms []docTerm
+	arena []byte // the terms' bytes
+	buf   []byte
+	pair  []byte
 }
 
-func (d *docTerms) addField(text string, weight uint16) int {
-	toks := Tokenize(text)
-	prev := ""
-	for _, t := range toks {
-		d.folded[t.Folded] += weight
-		if t.Exact != t.Folded {
-			d.other[t.Exact] = true
+type docTerm struct {
+	start, end int32
+	tf         uint16 // weighted frequency; 0 for presence-only terms
+}
+
+func (d *docTerms) reset() {
+	clear(d.slot)
+	d.terms, d.arena = d.terms[:0], d.arena[:0]
+}
+
+// add counts term with weight (0 for presence-only terms).
+func (d *docTerms) add(term []byte, weight uint16) {
+	h := hash64(term)
+	for {
+		i, ok := d.slot[h]
+		if !ok {
+			start := int32(len(d.arena))
+			d.arena = append(d.arena, term...)
+			d.slot[h] = int32(len(d.terms))
+			d.terms = append(d.terms, docTerm{start: start, end: int32(len(d.arena)), tf: weight})
+			return
 		}
-		if prev != "" {
-			d.other[bigramPrefix+prev+" "+t.Folded] = true
+		t := &d.terms[i]
+		if string(d.arena[t.start:t.end]) == string(term) {
+			t.tf += weight
+			return
 		}
-		prev = t.Folded
+		h++ // a hash collision: probe the next slot
 	}
-	return len(toks)
+}
+
+func hash64(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
+
+func (b *Builder) addField(d *docTerms, text string, weight uint16) int {
+	n := 0
+	d.pair = d.pair[:0]
+	d.buf = scan(text, d.buf, func(exact string, folded []byte) {
+		n++
+		d.add(folded, weight)
+		if exact != string(folded) {
+			d.add([]byte(exact), 0)
+		}
+		if len(d.pair) > 0 {
+			d.pair = append(append(d.pair, ' '), folded...)
+			d.add(d.pair, 0)
+		}
+		d.pair = append(append(d.pair[:0], bigramPrefix...), folded...)
+	})
+	return n
+}
+
+// resolve returns the dictionary id of every term of d, adding new terms.
+func (b *Builder) resolve(d *docTerms) []uint32 {
+	ids := make([]uint32, len(d.terms))
+	var missing []int
+	b.mu.RLock()
+	for i, t := range d.terms {
+		id, ok := b.ids[string(d.arena[t.start:t.end])]
+		if !ok {
+			missing = append(missing, i)
+		}
+		ids[i] = id
+	}
+	b.mu.RUnlock()
+	if len(missing) == 0 {
+		return ids
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, i := range missing {
+		t := d.terms[i]
+		key := string(d.arena[t.start:t.end])
+		id, ok := b.ids[key]
+		if !ok {
+			id = uint32(len(b.keys))
+			b.ids[key] = id
+			b.keys = append(b.keys, key)
+			p := &postings{}
+			if key[0] != bigramPrefix[0] && vi.Fold(key) == key {
+				p.tf = []uint16{} // a folded syllable: ranked by frequency
+			}
+			b.terms = append(b.terms, p)
+		}
+		ids[i] = id
+	}
+	return ids
 }
 
 // Add indexes document id.
 func (b *Builder) Add(id int, doc Doc) error {
-	terms := docTerms{folded: map[string]uint16{}, other: map[string]bool{}}
-	length := terms.addField(doc.Title, titleWeight)
-	length += terms.addField(doc.Slogan, metaWeight)
-	length += terms.addField(doc.Region, metaWeight)
+	d := b.scratch.Get().(*docTerms)
+	d.reset()
+	defer b.scratch.Put(d)
+	length := b.addField(d, doc.Title, titleWeight)
+	length += b.addField(d, doc.Slogan, metaWeight)
+	length += b.addField(d, doc.Region, metaWeight)
 	for _, t := range doc.Topics {
-		length += terms.addField(t, metaWeight)
+		length += b.addField(d, t, metaWeight)
 	}
-	length += terms.addField(doc.Body, bodyWeight)
+	length += b.addField(d, doc.Body, bodyWeight)
 
 	body := doc.Body
 	if len(body) > excerptChars {
@@ -149,37 +242,27 @@ func (b *Builder) Add(id int, doc Doc) error {
 	if err != nil {
 		return err
 	}
-	meta := docMeta{fragment: frag, region: b.ids.region[doc.Region], year: doc.Year}
+	meta := docMeta{fragment: deflate(frag), region: b.facetID.region[doc.Region], year: doc.Year}
 	if doc.Period != "" {
-		meta.period = 1 + b.ids.period[doc.Period]
+		meta.period = 1 + b.facetID.period[doc.Period]
 	}
 	for _, t := range doc.Topics {
-		meta.topics = append(meta.topics, b.ids.topic[t])
+		meta.topics = append(meta.topics, b.facetID.topic[t])
 	}
 
+	ids := b.resolve(d)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.lengths[id] = uint32(length)
 	b.docs[id] = meta
-	for term, tf := range terms.folded {
-		p := b.posting(term)
+	for i, term := range ids {
+		p := b.terms[term]
 		p.docs = append(p.docs, uint32(id))
-		p.tf = append(p.tf, tf)
-	}
-	for term := range terms.other {
-		p := b.posting(term)
-		p.docs = append(p.docs, uint32(id))
+		if p.tf != nil {
+			p.tf = append(p.tf, d.terms[i].tf)
+		}
 	}
 	return nil
-}
-
-func (b *Builder) posting(term string) *postings {
-	p, ok := b.terms[term]
-	if !ok {
-		p = &postings{}
-		b.terms[term] = p
-	}
-	return p
 }
 
 // File is one output file of the index, relative to the index folder.
@@ -224,10 +307,7 @@ const (
 // table, completion lists and one fragment per document.
 func (b *Builder) Finish() ([]File, error) {
 	n := len(b.docs)
-	keys := make([]string, 0, len(b.terms))
-	for k := range b.terms {
-		keys = append(keys, k)
-	}
+	keys := slices.Clone(b.keys)
 	slices.Sort(keys)
 
 	// Documents were added concurrently: restore doc-id order.
@@ -239,7 +319,7 @@ func (b *Builder) Finish() ([]File, error) {
 	encoded := make(map[string][]byte, len(keys))
 	var total int
 	for _, k := range keys {
-		p := b.terms[k]
+		p := b.terms[b.ids[k]]
 		sortPostings(p)
 		encoded[k] = b.encodePostings(p, avgLen)
 		total += len(encoded[k])
@@ -277,7 +357,7 @@ func (b *Builder) Finish() ([]File, error) {
 
 	files = append(files, File{Name: "facets.bin", Data: deflate(b.encodeFacets())})
 	for id, d := range b.docs {
-		files = append(files, File{Name: fmt.Sprintf("f/%d.bin", id), Data: deflate(d.fragment)})
+		files = append(files, File{Name: fmt.Sprintf("f/%d.bin", id), Data: d.fragment})
 	}
 
 	// Completion lists: the most frequent folded syllables per first
@@ -449,7 +529,7 @@ func (b *Builder) completions(keys []string) []File {
 	var files []File
 	for letter, words := range byLetter {
 		// Most frequent first; the client keeps those with the typed prefix.
-		slices.SortStableFunc(words, func(x, y string) int { return len(b.terms[y].docs) - len(b.terms[x].docs) })
+		slices.SortStableFunc(words, func(x, y string) int { return len(b.terms[b.ids[y]].docs) - len(b.terms[b.ids[x]].docs) })
 		if len(words) > completionsPerLetter {
 			words = words[:completionsPerLetter]
 		}
@@ -489,8 +569,17 @@ func putUvarint(buf *bytes.Buffer, v uint64) {
 // small files without being configured to compress.
 func deflate(data []byte) []byte {
 	var buf bytes.Buffer
-	w, _ := flate.NewWriter(&buf, flate.BestCompression)
+	buf.Grow(len(data)/2 + 64)
+	w := deflaters.Get().(*flate.Writer)
+	w.Reset(&buf)
 	w.Write(data)
 	w.Close()
+	deflaters.Put(w)
 	return buf.Bytes()
 }
+
+// deflaters reuses compressors: each holds hundreds of kilobytes of state.
+var deflaters = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.BestCompression)
+	return w
+}}

@@ -7,8 +7,8 @@
 package search
 
 import (
-	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bantin/bantin/internal/vi"
 )
@@ -27,33 +27,54 @@ const maxTokenBytes = 64
 // word, so "Thi đua" is two tokens; letters, digits and combining marks form
 // tokens and everything else separates them.
 func Tokenize(text string) []Token {
-	return AppendTokens(nil, text)
+	var out []Token
+	scan(text, nil, func(exact string, folded []byte) {
+		out = append(out, Token{Exact: exact, Folded: string(folded)})
+	})
+	return out
 }
 
-// AppendTokens appends the tokens of text to dst.
-func AppendTokens(dst []Token, text string) []Token {
-	text = vi.NewTonePlacement(vi.NFC(strings.ToLower(text)))
-	start := -1
-	flush := func(end int) {
-		if start < 0 {
-			return
-		}
-		word := text[start:end]
-		start = -1
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// scan calls fn with each token of text; folded is valid only during the
+// call. buf is scratch space, returned for reuse. Words are lowercased and
+// composed one by one: most need no change and no allocation.
+func scan(text string, buf []byte, fn func(exact string, folded []byte)) []byte {
+	emit := func(word string) {
 		if len(word) > maxTokenBytes {
 			return
 		}
-		dst = append(dst, Token{Exact: word, Folded: vi.Fold(word)})
-	}
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
-			if start < 0 {
-				start = i
-			}
-			continue
+		word = vi.LowerWord(word)
+		if vi.MayHaveOldTone(word) {
+			word = vi.NewTonePlacement(word)
 		}
-		flush(i)
+		buf = vi.AppendFold(buf[:0], word)
+		fn(word, buf)
 	}
-	flush(len(text))
-	return dst
+	start := -1
+	for i := 0; i < len(text); {
+		c := text[i]
+		var word bool
+		size := 1
+		if c < utf8.RuneSelf {
+			word = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			word = isWordRune(r)
+		}
+		if word && start < 0 {
+			start = i
+		} else if !word && start >= 0 {
+			emit(text[start:i])
+			start = -1
+		}
+		i += size
+	}
+	if start >= 0 {
+		emit(text[start:])
+	}
+	return buf
 }

@@ -155,7 +155,7 @@ func TestPagesReadWithoutJavaScript(t *testing.T) {
 	if err := scriptsOff(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/bai-viet/thanh-pho-nga-bay-phat-dong-thi-dua/")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/bai-viet/nga-bay/")); err != nil {
 		t.Fatal(err)
 	}
 	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))

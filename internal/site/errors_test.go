@@ -137,28 +137,28 @@ tags: [x]
 	{"unclosed front matter", "\n-- content/a.md --\n\n---\ntitle: Tin A\n",
 		[]string{`content/a.md:2:1: front matter opened with "---" is never closed; add a line "---" after the last field`}},
 	{"slug collision", `
--- content/a.md --
+-- content/2023/Đua thuyền.md --
 ---
 title: "Đua thuyền"
 date: 2024-01-01
 region: Cần Thơ
 ---
--- content/b.md --
+-- content/2024/dua-thuyen.md --
 ---
-title: "Dua thuyen"
+title: "Đua thuyền năm 2024"
 date: 2024-01-02
 region: Cần Thơ
 ---
--- content/c.md --
+-- content/khac.md --
 ---
 title: Khác
-slug: dua-thuyen
+slug: Dua Thuyen
 date: 2024-01-03
 region: Cần Thơ
 ---
 `, []string{
-		`content/b.md:2:8: URL /bai-viet/dua-thuyen/ is also the URL of content/a.md (content/a.md:2:8); give one of them a different slug in its front matter`,
-		`content/c.md:3:7: URL /bai-viet/dua-thuyen/ is also the URL of content/a.md (content/a.md:2:8); give one of them a different slug in its front matter`,
+		`content/2024/dua-thuyen.md:1:1: URL /bai-viet/dua-thuyen/ is also the URL of content/2023/Đua thuyền.md; rename one of the files or give it a different slug in its front matter`,
+		`content/khac.md:3:7: URL /bai-viet/dua-thuyen/ is also the URL of content/2023/Đua thuyền.md; rename one of the files or give it a different slug in its front matter`,
 	}},
 	{"term collision", `
 -- content/a.md --

@@ -186,7 +186,7 @@ func TestSearchAPIInBrowser(t *testing.T) {
 	// region, and an excerpt with the matched words marked.
 	res = search("nga bay", nil)
 	r := res.Results[0]
-	if r.URL != "/ban-tin/bai-viet/nga-bay-phat-dong-phong-trao-moi/" || r.Date != "01/03/2024" || r.Region != "Ngã Bảy" {
+	if r.URL != "/ban-tin/bai-viet/a2/" || r.Date != "01/03/2024" || r.Region != "Ngã Bảy" {
 		t.Errorf("result %+v", r)
 	}
 	res = search("hoa thuan", nil)
@@ -266,7 +266,7 @@ func TestSearchPageStateAndHostileQueries(t *testing.T) {
 	}
 	waitStatus("Tìm thấy 2 kết quả")
 	links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.search-results a')].map(a => a.getAttribute('href'))`))
-	if err != nil || !slices.Equal(links, []string{"/ban-tin/bai-viet/dai-hoi-thi-dua-yeu-nuoc-tinh-hau-giang/", "/ban-tin/bai-viet/nga-bay-phat-dong-phong-trao-moi/"}) {
+	if err != nil || !slices.Equal(links, []string{"/ban-tin/bai-viet/a1/", "/ban-tin/bai-viet/a2/"}) {
 		t.Errorf("result links %v %v", links, err)
 	}
 	marks, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.search-results mark').length`))

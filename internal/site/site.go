@@ -81,7 +81,9 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		stats: &Stats{Articles: len(set.Articles), Skipped: set.Skipped},
 	}
 	b.site = layout.NewSite(cfg, ix, now)
-	b.search = search.NewBuilder(len(set.Articles), searchFacets(ix))
+	if cfg.Search {
+		b.search = search.NewBuilder(len(set.Articles), searchFacets(ix))
+	}
 	for _, t := range ix.Taxonomies {
 		b.stats.Terms += len(t.Terms)
 	}
@@ -187,8 +189,10 @@ func (b *builder) articles(articles []*content.Article) error {
 		b.mu.Lock()
 		b.cards[a] = &card
 		b.mu.Unlock()
-		if err := b.search.Add(i, b.searchDoc(a, doc)); err != nil {
-			return fmt.Errorf("%s: index for search: %w", a.File, err)
+		if b.search != nil {
+			if err := b.search.Add(i, b.searchDoc(a, doc)); err != nil {
+				return fmt.Errorf("%s: index for search: %w", a.File, err)
+			}
 		}
 
 		page := &layout.Page{
@@ -301,12 +305,14 @@ func (b *builder) lists() error {
 			})
 		}
 	}
-	jobs = append(jobs, func() error {
-		return b.page(layout.KindSearch, &layout.Page{
-			Site: b.site, Kind: layout.KindSearch, Title: tr("search"), Path: b.site.SearchPath,
-			Crumbs: []layout.Crumb{home, {Label: tr("search")}},
-		}, "")
-	})
+	if b.search != nil {
+		jobs = append(jobs, func() error {
+			return b.page(layout.KindSearch, &layout.Page{
+				Site: b.site, Kind: layout.KindSearch, Title: tr("search"), Path: b.site.SearchPath,
+				Crumbs: []layout.Crumb{home, {Label: tr("search")}},
+			}, "")
+		})
+	}
 	jobs = append(jobs, func() error {
 		return b.page(layout.KindNotFound, &layout.Page{
 			Site: b.site, Kind: layout.KindNotFound, Title: tr("not_found"), Path: "404.html",
@@ -341,6 +347,9 @@ func (b *builder) searchDoc(a *content.Article, doc *render.Doc) search.Doc {
 
 // writeSearch writes the search index under the search page's folder.
 func (b *builder) writeSearch() error {
+	if b.search == nil {
+		return nil
+	}
 	files, err := b.search.Finish()
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)

@@ -27,6 +27,14 @@ func NFC(s string) string {
 // gives them no decomposition. Characters that are not letters or digits are
 // kept as they are.
 func Fold(s string) string {
+	if out, ok := foldFast(make([]byte, 0, len(s)), s); ok {
+		return string(out)
+	}
+	return foldSlow(s)
+}
+
+// foldSlow is Fold through a full Unicode decomposition.
+func foldSlow(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
@@ -89,6 +97,36 @@ func NewTonePlacement(s string) string {
 	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0xC0 }) {
 		return s
 	}
+	if norm.NFC.IsNormalString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r >= 0x300 && r < 0x370 }) {
+		// Composed text: only words ending in a toned a, e or y after o or
+		// u can change, so most text needs no decomposition.
+		changed := false
+		for start := 0; start < len(s); {
+			end := start
+			for end < len(s) {
+				r, size := utf8.DecodeRuneInString(s[end:])
+				if !unicode.IsLetter(r) {
+					break
+				}
+				end += size
+			}
+			if end == start {
+				_, size := utf8.DecodeRuneInString(s[start:])
+				start += size
+				continue
+			}
+			changed = changed || oldToneEnd(s[start:end])
+			start = end
+		}
+		if !changed {
+			return s
+		}
+	}
+	return newTonePlacementSlow(s)
+}
+
+// newTonePlacementSlow is NewTonePlacement through a full decomposition.
+func newTonePlacementSlow(s string) string {
 	d := []rune(norm.NFD.String(s))
 	for start := 0; start < len(d); {
 		end := start

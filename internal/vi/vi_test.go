@@ -81,7 +81,7 @@ func TestCollatorSortsVietnameseAlphabet(t *testing.T) {
 }
 
 func FuzzSlug(f *testing.F) {
-	for _, s := range []string{"Thành phố Ngã Bảy", "Đua", "a--b", "", "\xff\xfe", "Hoà"} {
+	for _, s := range []string{"Thành phố Ngã Bảy", "Đua", "a--b", "", "\xff\xfe", "Hoà", "KHOẺ thuỷ", "quý hoàng"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -103,6 +103,15 @@ func FuzzSlug(f *testing.F) {
 		}
 		if utf8.ValidString(s) && Fold(NewTonePlacement(s)) != Fold(s) {
 			t.Fatalf("tone placement changed the folded text of %q", s)
+		}
+		if utf8.ValidString(s) && NewTonePlacement(s) != newTonePlacementSlow(s) {
+			t.Fatalf("fast tone placement %q differs from the full one %q", NewTonePlacement(s), newTonePlacementSlow(s))
+		}
+		if utf8.ValidString(s) && LowerWord(s) != NFC(strings.ToLower(s)) {
+			t.Fatalf("LowerWord(%q) = %q, want %q", s, LowerWord(s), NFC(strings.ToLower(s)))
+		}
+		if utf8.ValidString(s) && Fold(s) != foldSlow(s) {
+			t.Fatalf("fast fold %q differs from the full one %q for %q", Fold(s), foldSlow(s), s)
 		}
 	})
 }

@@ -1,0 +1,151 @@
+package vi
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// foldTableSize covers Latin-1, Latin Extended-A and -B, the combining
+// diacritical marks and Latin Extended Additional, where Vietnamese lives.
+const foldTableSize = 0x1F00
+
+// Values of foldTable besides an ASCII letter.
+const (
+	foldUnknown = 0    // not covered: take the slow path
+	foldDrop    = 0xFF // a combining mark: dropped
+)
+
+// foldTable maps a rune to the lowercase ASCII letter it folds to. It is
+// computed once from Unicode decompositions and never written after, so
+// Fold of Vietnamese text needs no normalization pass.
+var foldTable = buildFoldTable()
+
+func buildFoldTable() *[foldTableSize]byte {
+	var t [foldTableSize]byte
+	for r := rune(0x80); r < foldTableSize; r++ {
+		if unicode.Is(unicode.Mn, r) {
+			t[r] = foldDrop
+			continue
+		}
+		if r == 'đ' || r == 'Đ' {
+			t[r] = 'd'
+			continue
+		}
+		d := norm.NFD.String(string(r))
+		base, size := utf8.DecodeRuneInString(d)
+		if base >= utf8.RuneSelf || !unicode.IsLetter(base) {
+			continue
+		}
+		allMarks := true
+		for _, m := range d[size:] {
+			allMarks = allMarks && unicode.Is(unicode.Mn, m)
+		}
+		if allMarks && len(d) > size {
+			t[r] = byte(unicode.ToLower(base))
+		}
+	}
+	return &t
+}
+
+// foldFast folds s when every rune is in the table; ok is false otherwise.
+func foldFast(dst []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= foldTableSize || foldTable[r] == foldUnknown {
+			return dst, false
+		}
+		if f := foldTable[r]; f != foldDrop {
+			dst = append(dst, f)
+		}
+		i += size
+	}
+	return dst, true
+}
+
+// AppendFold appends Fold(s) to dst, without allocating for the letters
+// Vietnamese uses.
+func AppendFold(dst []byte, s string) []byte {
+	start := len(dst)
+	if out, ok := foldFast(dst, s); ok {
+		return out
+	}
+	return append(dst[:start], foldSlow(s)...)
+}
+
+// MayHaveOldTone reports whether NewTonePlacement could change a composed
+// word: only words ending in a toned a, e or y after o or u (oà, oé, uỷ).
+func MayHaveOldTone(word string) bool { return oldToneEnd(word) }
+
+// oldToneEnd reports whether a lowercase NFC word may end in an old-style
+// tone placement (oà, oé, uỷ ...), the only case NewTonePlacement changes.
+func oldToneEnd(word string) bool {
+	last, size := utf8.DecodeLastRuneInString(word)
+	if last < 0xC0 || len(word) <= size {
+		return false
+	}
+	prev, _ := utf8.DecodeLastRuneInString(word[:len(word)-size])
+	if prev != 'o' && prev != 'u' && prev != 'O' && prev != 'U' {
+		return false
+	}
+	return last < foldTableSize && (foldTable[last] == 'a' || foldTable[last] == 'e' || foldTable[last] == 'y')
+}
+
+// lowerTable maps runes below foldTableSize to their lowercase form, or 0
+// when lowercasing leaves them as they are. Computed once, never written.
+var lowerTable = buildLowerTable()
+
+func buildLowerTable() *[foldTableSize]rune {
+	var t [foldTableSize]rune
+	for r := rune(0); r < foldTableSize; r++ {
+		if l := unicode.ToLower(r); l != r {
+			t[r] = l
+		}
+	}
+	return &t
+}
+
+// LowerWord returns word lowercased and in NFC, as strings.ToLower and
+// norm.NFC would, without either's cost for the precomposed Latin letters
+// of Vietnamese: such words are already NFC and need at most a table
+// lookup per letter.
+func LowerWord(word string) string {
+	changes := false
+	for i := 0; i < len(word); {
+		c := word[i]
+		if c < utf8.RuneSelf {
+			changes = changes || ('A' <= c && c <= 'Z')
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(word[i:])
+		if r >= foldTableSize || foldTable[r] == foldUnknown || foldTable[r] == foldDrop {
+			// Other scripts, or combining marks that NFC may compose.
+			return NFC(strings.ToLower(word))
+		}
+		changes = changes || lowerTable[r] != 0
+		i += size
+	}
+	if !changes {
+		return word
+	}
+	b := make([]byte, 0, len(word))
+	for _, r := range word {
+		if r < foldTableSize && lowerTable[r] != 0 {
+			r = lowerTable[r]
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
+}
