@@ -33,7 +33,7 @@ func findChromium() string {
 
 // Browser starts headless Chromium for the test and returns a chromedp
 // context bounded to two minutes.
-func Browser(t *testing.T) context.Context {
+func Browser(t testing.TB) context.Context {
 	t.Helper()
 	bin := findChromium()
 	if bin == "" {
@@ -71,13 +71,13 @@ func Browser(t *testing.T) context.Context {
 // Serve serves an in-memory site on 127.0.0.1 under prefix ("/" or
 // "/ban-tin/"), the way a plain static server would: directories answer
 // with their index.html, unknown paths with 404.html and status 404.
-func Serve(t *testing.T, site *output.Memory, prefix string) *httptest.Server {
+func Serve(t testing.TB, site *output.Memory, prefix string) *httptest.Server {
 	t.Helper()
 	return ServeWith(t, site, prefix, nil)
 }
 
 // ServeWith is Serve with some files replaced, to test broken output.
-func ServeWith(t *testing.T, site *output.Memory, prefix string, replace map[string][]byte) *httptest.Server {
+func ServeWith(t testing.TB, site *output.Memory, prefix string, replace map[string][]byte) *httptest.Server {
 	t.Helper()
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rel, ok := cutPrefix(r.URL.Path, prefix)

@@ -94,6 +94,12 @@ func inflate(t *testing.T, data []byte) []byte {
 
 // lookup returns the documents of term and their impacts (nil when none).
 func (d *decoded) lookup(t *testing.T, term string) ([]int, []int) {
+	docs, impacts, _, _ := d.lookupAll(t, term)
+	return docs, impacts
+}
+
+// lookupAll also returns the term's spellings and each document's spelling.
+func (d *decoded) lookupAll(t *testing.T, term string) ([]int, []int, []string, []int) {
 	t.Helper()
 	m := d.manifest
 	shard := inflate(t, d.files[fmt.Sprintf("%ss/%d.bin", m.Base, fnv32(term)%uint32(m.Shards))])
@@ -116,13 +122,34 @@ func (d *decoded) lookup(t *testing.T, term string) ([]int, []int) {
 			return decodeBlock(block, m.Docs)
 		}
 	}
-	return nil, nil
+	return nil, nil, nil, nil
 }
 
-func decodeBlock(block []byte, n int) ([]int, []int) {
+func unpackTest(r *bytes.Reader, count, bits int) []int {
+	per := 8 / bits
+	raw := make([]byte, (count+per-1)/per)
+	io.ReadFull(r, raw)
+	out := make([]int, count)
+	for i := range out {
+		out[i] = int(raw[i/per]>>(bits*(i%per))) & (1<<bits - 1)
+	}
+	return out
+}
+
+func decodeBlock(block []byte, n int) ([]int, []int, []string, []int) {
 	r := bytes.NewReader(block)
 	flags, _ := r.ReadByte()
 	df, _ := binary.ReadUvarint(r)
+	var spellings []string
+	if flags&flagVariants != 0 {
+		count, _ := binary.ReadUvarint(r)
+		for range count {
+			l, _ := binary.ReadUvarint(r)
+			s := make([]byte, l)
+			io.ReadFull(r, s)
+			spellings = append(spellings, string(s))
+		}
+	}
 	var docs []int
 	if flags&flagBitmap != 0 {
 		bitmap := make([]byte, (n+7)/8)
@@ -140,22 +167,19 @@ func decodeBlock(block []byte, n int) ([]int, []int) {
 			docs = append(docs, prev)
 		}
 	}
-	var impacts []int
+	var impacts, variants []int
 	if flags&flagImpacts != 0 {
-		nib := make([]byte, (df+1)/2)
-		io.ReadFull(r, nib)
-		for i := range int(df) {
-			impacts = append(impacts, int(nib[i/2]>>(4*(i%2))&15))
-		}
+		impacts = unpackTest(r, int(df), 4)
 	}
 	if flags&flagImpacts2 != 0 {
-		q := make([]byte, (df+3)/4)
-		io.ReadFull(r, q)
-		for i := range int(df) {
-			impacts = append(impacts, int(q[i/4]>>(2*(i%4))&3)*5)
+		for _, q := range unpackTest(r, int(df), 2) {
+			impacts = append(impacts, q*5)
 		}
 	}
-	return docs, impacts
+	if flags&flagVariants != 0 {
+		variants = unpackTest(r, int(df), 4)
+	}
+	return docs, impacts, spellings, variants
 }
 
 func sampleDocs() ([]Doc, Facets) {
@@ -180,9 +204,6 @@ func TestIndexFindsFoldedExactAndAdjacentTerms(t *testing.T) {
 	cases := map[string][]int{
 		"dai":      {0},    // folded: "Đại"
 		"duong":    {0, 1}, // "Đường" and "Dương" (NFD)
-		"đường":    {0},    // exact spelling
-		"dương":    {1},    // exact spelling, from NFD text
-		"hòa":      {1},    // old-style "hoà" is indexed in the new style
 		"~thi dua": {0, 2}, // title of 0, topic of 2; doc 1 has "thi và đua"
 		"~nga bay": {1},
 		"cua":      {3, 4, 5, 6, 7, 8, 9, 10, 11},
@@ -192,6 +213,14 @@ func TestIndexFindsFoldedExactAndAdjacentTerms(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%q: docs %v, want %v", term, got, want)
 		}
+	}
+	// Spellings: "Đường" in doc 0, "Dương" (from NFD text) in doc 1.
+	if docs, _, spellings, variants := d.lookupAll(t, "duong"); !slices.Equal(spellings, []string{"dương", "đường"}) || !slices.Equal(docs, []int{0, 1}) || !slices.Equal(variants, []int{1, 0}) {
+		t.Errorf("duong: spellings %q, docs %v, variants %v", spellings, docs, variants)
+	}
+	// Old-style "hoà" is indexed in the new style, as the only spelling.
+	if docs, _, spellings, _ := d.lookupAll(t, "hoa"); !slices.Equal(docs, []int{1}) || spellings != nil {
+		t.Errorf("hoa: docs %v spellings %q", docs, spellings)
 	}
 	if got, _ := d.lookup(t, "khong-co"); got != nil {
 		t.Errorf("missing term found: %v", got)

@@ -28,7 +28,7 @@ const maxTokenBytes = 64
 // tokens and everything else separates them.
 func Tokenize(text string) []Token {
 	var out []Token
-	scan(text, nil, func(exact string, folded []byte) {
+	scan(text, nil, true, func(exact string, folded []byte) {
 		out = append(out, Token{Exact: exact, Folded: string(folded)})
 	})
 	return out
@@ -38,10 +38,11 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
-// scan calls fn with each token of text; folded is valid only during the
-// call. buf is scratch space, returned for reuse. Words are lowercased and
-// composed one by one: most need no change and no allocation.
-func scan(text string, buf []byte, fn func(exact string, folded []byte)) []byte {
+// scan calls fn with each token of text, and its folded form when fold is
+// set; folded is valid only during the call. buf is scratch space, returned
+// for reuse. Words are lowercased and composed one by one: most need no
+// change and no allocation.
+func scan(text string, buf []byte, fold bool, fn func(exact string, folded []byte)) []byte {
 	emit := func(word string) {
 		if len(word) > maxTokenBytes {
 			return
@@ -50,7 +51,9 @@ func scan(text string, buf []byte, fn func(exact string, folded []byte)) []byte 
 		if vi.MayHaveOldTone(word) {
 			word = vi.NewTonePlacement(word)
 		}
-		buf = vi.AppendFold(buf[:0], word)
+		if fold {
+			buf = vi.AppendFold(buf[:0], word)
+		}
 		fn(word, buf)
 	}
 	start := -1

@@ -177,6 +177,13 @@ func TestSearchAPIInBrowser(t *testing.T) {
 		res.facet("year", "2025") != 1 || res.facet("topic", "Thi đua khen thưởng") != 1 || res.facet("period", "2025") != 1 {
 		t.Errorf("facets of %q: %+v", "thi dua", res.Facets)
 	}
+	// Without facets, nothing is counted, and filters still apply.
+	if res := search("thi dua", map[string]any{"facets": false}); res.Facets != nil || res.Total != 2 {
+		t.Errorf("facets: false gave %d results and facets %v", res.Total, res.Facets)
+	}
+	if res := search("", map[string]any{"facets": false, "region": "Ngã Bảy"}); res.Total != 1 || res.Results[0].Title != a2 {
+		t.Errorf("facets: false with a filter: %+v", res)
+	}
 	// A chosen region still shows the other regions' counts.
 	res = search("duong", map[string]any{"region": "Cần Thơ"})
 	if res.facet("region", "Hậu Giang") != 1 || res.facet("region", "Cần Thơ") != 2 {
@@ -283,6 +290,16 @@ func TestSearchPageStateAndHostileQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitStatus("Tìm thấy 3 kết quả")
+	// Facets load when the filter panel opens.
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#facet-region').length`)); n != 0 {
+		t.Errorf("facets rendered before the filter panel was opened")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".search-filters summary"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('#facet-region option').length > 1`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("facets never appeared: %v", err)
+	}
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('#facet-region'); s.value = 'Cần Thơ'; s.dispatchEvent(new Event('change')); })()`)); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 /* bantin search client: plain JavaScript, no framework, no build step.
-   API: await window.bantin.search(query, {region, topic, year, period, limit, offset})
+   API: await window.bantin.search(query, {region, topic, year, period, limit, offset, facets})
    -> {total, results: [{url, title, date, region, excerpt, parts}], facets}
+   facets: false skips counting facets (and, without filters, downloading the
+   facet table); facets is then null.
    excerpt is HTML-escaped text with <mark> around matches; parts is the same
    as [{text, match}] for building DOM nodes. The tokenizer mirrors
    internal/search/tokenize.go. */
@@ -92,11 +94,24 @@
     return manifestPromise;
   }
 
-  // Postings: {df, docs: Uint32Array, imp: Uint8Array | null}.
+  const unpack = (bytes, count, bits) => {
+    const out = new Uint8Array(count), per = 8 / bits, mask = (1 << bits) - 1;
+    for (let k = 0; k < count; k++) out[k] = (bytes[(k / per) | 0] >> (bits * (k % per))) & mask;
+    return out;
+  };
+
+  // Postings: {df, docs: Uint32Array, imp: Uint8Array | null, spellings,
+  // variant: Uint8Array | null}; see encodePostings in internal/search.
   function decodePostings(bytes, n) {
     const r = new Reader(bytes);
     const flags = bytes[r.p++];
     const df = r.uvarint();
+    let spellings = null;
+    if (flags & 8) {
+      const dec = new TextDecoder();
+      spellings = [];
+      for (let k = r.uvarint(); k > 0; k--) spellings.push(dec.decode(r.bytes(r.uvarint())));
+    }
     const docs = new Uint32Array(df);
     if (flags & 1) {
       const bits = r.bytes((n + 7) >> 3);
@@ -108,17 +123,11 @@
       let prev = -1;
       for (let k = 0; k < df; k++) docs[k] = prev = prev + 1 + r.uvarint();
     }
-    let imp = null;
-    if (flags & 2) {
-      const nib = r.bytes((df + 1) >> 1);
-      imp = new Uint8Array(df);
-      for (let k = 0; k < df; k++) imp[k] = (nib[k >> 1] >> (4 * (k & 1))) & 15;
-    } else if (flags & 4) {
-      const q = r.bytes((df + 3) >> 2);
-      imp = new Uint8Array(df);
-      for (let k = 0; k < df; k++) imp[k] = ((q[k >> 2] >> (2 * (k & 3))) & 3) * 5;
-    }
-    return { df, docs, imp };
+    let imp = null, variant = null;
+    if (flags & 2) imp = unpack(r.bytes((df + 1) >> 1), df, 4);
+    else if (flags & 4) imp = unpack(r.bytes((df + 3) >> 2), df, 2).map((q) => q * 5);
+    if (flags & 8) variant = unpack(r.bytes((df + 1) >> 1), df, 4);
+    return { df, docs, imp, spellings, variant };
   }
 
   const shards = new Map();
@@ -209,14 +218,15 @@
     const lists = await Promise.all(words.map(async (w, k) => {
       const folded = w.prefix ? [...new Set([w.f, ...(await completions(m, w.f))])] : [w.f];
       const next = words[k + 1];
-      const [alts, exact, pair] = await Promise.all([
+      const [alts, pair] = await Promise.all([
         Promise.all(folded.map((f) => lookup(m, f))),
-        w.e !== w.f ? lookup(m, w.e) : null,
         next ? lookup(m, '~' + w.f + ' ' + next.f) : null,
       ]);
-      return { alts: alts.filter(Boolean), exact, pair };
+      return { alts: alts.filter(Boolean), own: alts[0], pair };
     }));
-    const table = await facetTable(m);
+    const f = filterSet(m, opts);
+    const wantFacets = opts.facets !== false;
+    const table = wantFacets || Object.keys(f).length ? await facetTable(m) : null;
 
     // Score: every word must match; then rank by exact spellings, adjacent
     // pairs, BM25F impacts, and newest first.
@@ -232,7 +242,12 @@
         });
       }
       for (let d = 0; d < n; d++) if (seen[d] > 0) { hits[d]++; score[d] += seen[d]; }
-      if (lists[k].exact) for (const d of lists[k].exact.docs) exactHits[d]++;
+      // A spelling with diacritics ranks documents that write it so first.
+      const own = lists[k].own;
+      if (w.e !== w.f && own && own.spellings) {
+        const v = own.spellings.indexOf(w.e);
+        if (v >= 0) own.docs.forEach((d, i) => { if (own.variant[i] === v || own.variant[i] === 15) exactHits[d]++; });
+      }
       const next = words[k + 1];
       if (next) {
         const inPhrase = w.phrase && w.phrase === next.phrase;
@@ -242,15 +257,14 @@
       }
     });
 
-    const f = filterSet(m, opts);
     const matchesWords = (d) => hits[d] === words.length && !phraseMiss[d];
-    const keep = (d, skip) => matchesWords(d) && passes(table, f, d, skip);
+    const keep = (d, skip) => matchesWords(d) && (!table || passes(table, f, d, skip));
     const results = [];
     for (let d = 0; d < n; d++) if (keep(d, null)) results.push(d);
     if (words.length) {
       results.sort((a, b) => exactHits[b] - exactHits[a] || adjacent[b] - adjacent[a] || score[b] - score[a] || a - b);
     }
-    const facets = countFacets(m, table, f, keep);
+    const facets = wantFacets ? countFacets(m, table, f, keep) : null;
     const page = results.slice(offset, offset + limit);
     const frags = await Promise.all(page.map((d) => load(m.b + 'f/' + d + '.bin', 'text').then(JSON.parse)));
     return {
@@ -353,12 +367,16 @@
   const status = root.querySelector('[role=status]');
   const list = root.querySelector('.search-results');
   const facetBox = root.querySelector('.search-facets');
+  // Facet counts need the facet table; it loads when the filter panel is
+  // opened (or a filter is set), so a first query stays small.
+  const panel = root.querySelector('.search-filters');
   const more = root.querySelector('.search-more');
   const state = { q: '', region: '', topic: '', year: '', period: '', limit: 10 };
   const params = new URLSearchParams(location.search);
   for (const k of ['q', ...FACETS]) state[k] = (params.get(k) || '').slice(0, MAX_QUERY);
   input.value = state.q;
-  root.hidden = false;
+  if (FACETS.some((k) => state[k])) panel.open = true;
+  panel.addEventListener('toggle', () => { if (panel.open) run(); });
 
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
@@ -387,7 +405,7 @@
     }
     let res;
     try {
-      res = await search(state.q, Object.assign({}, state, { limit: state.limit }));
+      res = await search(state.q, Object.assign({}, state, { limit: state.limit, facets: panel.open }));
     } catch (e) {
       if (mine !== generation) return;
       status.textContent = say('search_error');
@@ -406,7 +424,7 @@
         el('p', { class: 'meta' }, r.date + (r.region ? ' · ' + r.region : '')), ex));
     }));
     more.hidden = res.total <= res.results.length;
-    renderFacets(res.facets);
+    if (res.facets) renderFacets(res.facets);
   }
 
   function renderFacets(facets) {

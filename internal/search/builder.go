@@ -1,0 +1,408 @@
+package search
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/bantin/bantin/internal/vi"
+)
+
+// Doc is one article as the search index sees it. Docs are numbered by
+// their position in the site's article list, which is newest first: equal
+// scores, and queries made only of filters, list results in that order.
+// Text must be NFC, as content is after loading.
+type Doc struct {
+	URL    string // path as linked on the site, with the base path
+	Title  string
+	Date   string // as displayed in results
+	Year   int
+	Region string
+	Slogan string
+	Topics []string
+	Period string // label, empty when none
+	Body   string // plain text
+}
+
+// Facets are the values a result list can be narrowed by, in display order.
+type Facets struct {
+	Regions []string
+	Topics  []string
+	Periods []string
+}
+
+// Field weights of the BM25F-style ranking: the title counts three times a
+// body word, slogan, region and topics twice.
+const (
+	titleWeight = 3
+	metaWeight  = 2
+	bodyWeight  = 1
+	// excerptChars bounds the text kept per result for excerpts.
+	excerptChars = 1500
+)
+
+// Term keys: a folded syllable as is ("duong"), and a pair of adjacent
+// folded syllables behind "~" ("~thi dua"). Spellings with diacritics are
+// not terms of their own but variants recorded in the syllable's postings.
+const bigramPrefix = "~"
+
+// Variant numbers of a spelling within its syllable's postings.
+const (
+	maxVariants    = 14 // spellings beyond this share the last number
+	variantMixed   = 15 // the document has several spellings of the syllable
+	variantUnknown = 0xFF
+)
+
+// list is one term's postings while indexing. Documents are committed in
+// increasing order, so they are kept as delta varints, about a byte each.
+type list struct {
+	deltas  []byte
+	last    int32
+	df      uint32
+	tf      []uint16 // weighted term frequency; nil for pairs
+	variant []uint8  // spelling per document, for syllables
+}
+
+func (l *list) add(doc int32) {
+	l.deltas = binary.AppendUvarint(l.deltas, uint64(doc-l.last-1))
+	l.last = doc
+	l.df++
+}
+
+// docs decodes the list's documents.
+func (l *list) docs() []uint32 {
+	out := make([]uint32, 0, l.df)
+	prev := int64(-1)
+	for p := l.deltas; len(p) > 0; {
+		d, n := binary.Uvarint(p)
+		p = p[n:]
+		prev += int64(d) + 1
+		out = append(out, uint32(prev))
+	}
+	return out
+}
+
+// wordInfo is what the builder knows of a written word.
+type wordInfo struct {
+	folded  string
+	id      uint32 // the folded syllable's term id
+	variant uint8  // this spelling's number among the syllable's spellings
+}
+
+// Builder accumulates documents; Add is safe for concurrent use.
+type Builder struct {
+	dict      sync.RWMutex
+	ids       map[string]uint32 // term -> index into keys and lists
+	keys      []string
+	lists     []*list
+	words     map[string]wordInfo
+	spellings map[uint32][]string // syllable id -> spellings, in the order met
+
+	lengths []uint32
+	docs    []docMeta
+	facets  Facets
+	facetID facetIDs
+	scratch sync.Pool // *docTerms, reused across documents
+
+	// Documents are tokenized concurrently but committed in id order.
+	order   sync.Mutex
+	pending map[int]*docTerms
+	next    int
+}
+
+type docMeta struct {
+	fragment []byte
+	region   int
+	period   int // 0 for none, else 1 + index
+	topics   []int
+	year     int
+}
+
+type facetIDs struct {
+	region, topic, period map[string]int
+}
+
+func positions(values []string) map[string]int {
+	m := make(map[string]int, len(values))
+	for i, v := range values {
+		m[v] = i
+	}
+	return m
+}
+
+// NewBuilder starts an index of n documents with the given facet values.
+func NewBuilder(n int, facets Facets) *Builder {
+	b := &Builder{
+		ids:       make(map[string]uint32, 1<<16),
+		words:     make(map[string]wordInfo, 1<<12),
+		spellings: map[uint32][]string{},
+		lengths:   make([]uint32, n),
+		docs:      make([]docMeta, n),
+		facets:    facets,
+		facetID:   facetIDs{positions(facets.Regions), positions(facets.Topics), positions(facets.Periods)},
+		pending:   map[int]*docTerms{},
+	}
+	b.scratch.New = func() any { return newDocTerms() }
+	return b
+}
+
+// termStat is a term's weight and spelling in one document.
+type termStat struct {
+	tf      uint16
+	variant uint8
+}
+
+// docTerms gathers one document's terms. Words are counted as written
+// (lowercase, with diacritics), each distinct word is then looked up once in
+// the builder's word cache, which knows its fold.
+type docTerms struct {
+	words   table   // distinct written words with weighted counts
+	seq     []int32 // word index per token; -1 between fields
+	pairSet map[uint64]struct{}
+	bigrams table
+	terms   map[uint32]termStat
+	length  int
+	meta    docMeta
+	buf     []byte
+}
+
+func newDocTerms() *docTerms {
+	return &docTerms{words: newTable(), bigrams: newTable(), pairSet: map[uint64]struct{}{}, terms: map[uint32]termStat{}}
+}
+
+func (d *docTerms) reset() {
+	d.words.reset()
+	d.bigrams.reset()
+	clear(d.pairSet)
+	clear(d.terms)
+	d.seq = d.seq[:0]
+	d.length = 0
+}
+
+func (d *docTerms) addField(text string, weight uint16) {
+	d.seq = append(d.seq, -1)
+	d.buf = scan(text, d.buf, false, func(exact string, _ []byte) {
+		d.length++
+		d.seq = append(d.seq, d.words.add([]byte(exact), weight))
+	})
+}
+
+// Add indexes document id. Every id from 0 to n-1 must be added once.
+func (b *Builder) Add(id int, doc Doc) error {
+	if id < 0 || id >= len(b.docs) {
+		return fmt.Errorf("document %d out of range", id)
+	}
+	d := b.scratch.Get().(*docTerms)
+	d.reset()
+	d.addField(doc.Title, titleWeight)
+	d.addField(doc.Slogan, metaWeight)
+	d.addField(doc.Region, metaWeight)
+	for _, t := range doc.Topics {
+		d.addField(t, metaWeight)
+	}
+	d.addField(doc.Body, bodyWeight)
+	b.derive(d)
+
+	body := doc.Body
+	if len(body) > excerptChars {
+		cut := excerptChars
+		for cut > 0 && body[cut]&0xC0 == 0x80 { // keep whole characters
+			cut--
+		}
+		body = body[:cut]
+	}
+	frag, err := json.Marshal(map[string]string{"u": doc.URL, "t": doc.Title, "d": doc.Date, "r": doc.Region, "x": body})
+	if err != nil {
+		return err
+	}
+	d.meta = docMeta{fragment: deflateFast(frag), region: b.facetID.region[doc.Region], year: doc.Year}
+	if doc.Period != "" {
+		d.meta.period = 1 + b.facetID.period[doc.Period]
+	}
+	for _, t := range doc.Topics {
+		d.meta.topics = append(d.meta.topics, b.facetID.topic[t])
+	}
+
+	// Commit this and any following documents that were waiting for it.
+	b.order.Lock()
+	defer b.order.Unlock()
+	b.pending[id] = d
+	for {
+		next, ok := b.pending[b.next]
+		if !ok {
+			return nil
+		}
+		delete(b.pending, b.next)
+		b.commit(b.next, next)
+		b.scratch.Put(next)
+		b.next++
+	}
+}
+
+// derive turns a document's words into index terms: folded syllables with
+// summed weights and their spelling, and folded adjacent pairs. The shared
+// dictionary is read under one lock per pass: with every core indexing,
+// locking per word costs more than the lookups.
+func (b *Builder) derive(d *docTerms) {
+	infos := make([]wordInfo, len(d.words.entries))
+	var missing []int
+	b.dict.RLock()
+	for i, e := range d.words.entries {
+		info, ok := b.words[string(d.words.key(e))]
+		if !ok {
+			missing = append(missing, i)
+		}
+		infos[i] = info
+	}
+	b.dict.RUnlock()
+	for _, i := range missing {
+		infos[i] = b.learnWord(string(d.words.key(d.words.entries[i])))
+	}
+	for i, e := range d.words.entries {
+		st, seen := d.terms[infos[i].id]
+		st.tf += e.tf
+		switch {
+		case !seen:
+			st.variant = infos[i].variant
+		case st.variant != infos[i].variant:
+			st.variant = variantMixed
+		}
+		d.terms[infos[i].id] = st
+	}
+
+	// Adjacent pairs, within a field, folded through their words' infos.
+	for k := 1; k < len(d.seq); k++ {
+		a, c := d.seq[k-1], d.seq[k]
+		if a < 0 || c < 0 {
+			continue
+		}
+		key := uint64(a)<<32 | uint64(c)
+		if _, dup := d.pairSet[key]; dup {
+			continue
+		}
+		d.pairSet[key] = struct{}{}
+		d.buf = append(append(append(append(d.buf[:0], bigramPrefix...), infos[a].folded...), ' '), infos[c].folded...)
+		d.bigrams.add(d.buf, 0)
+	}
+	missing = missing[:0]
+	b.dict.RLock()
+	for i, e := range d.bigrams.entries {
+		if id, ok := b.ids[string(d.bigrams.key(e))]; ok {
+			d.terms[id] = termStat{variant: variantUnknown}
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	b.dict.RUnlock()
+	for _, i := range missing {
+		d.terms[b.termID(string(d.bigrams.key(d.bigrams.entries[i])), false)] = termStat{variant: variantUnknown}
+	}
+}
+
+func (b *Builder) learnWord(word string) wordInfo {
+	folded := vi.Fold(word)
+	id := b.termID(folded, true)
+	b.dict.Lock()
+	defer b.dict.Unlock()
+	if info, ok := b.words[word]; ok {
+		return info
+	}
+	variants := b.spellings[id]
+	v := len(variants)
+	b.spellings[id] = append(variants, word)
+	info := wordInfo{folded: folded, id: id, variant: uint8(min(v, maxVariants-1))}
+	b.words[word] = info
+	return info
+}
+
+// termID returns the id of an index term, adding it when new. ranked marks
+// syllables, whose lists keep frequencies and spellings.
+func (b *Builder) termID(term string, ranked bool) uint32 {
+	b.dict.RLock()
+	id, ok := b.ids[term]
+	b.dict.RUnlock()
+	if ok {
+		return id
+	}
+	b.dict.Lock()
+	defer b.dict.Unlock()
+	if id, ok := b.ids[term]; ok {
+		return id
+	}
+	id = uint32(len(b.keys))
+	b.ids[term] = id
+	b.keys = append(b.keys, term)
+	l := &list{last: -1}
+	if ranked {
+		l.tf = []uint16{}
+	}
+	b.lists = append(b.lists, l)
+	return id
+}
+
+// commit appends document id to its terms' lists; it runs in id order.
+func (b *Builder) commit(id int, d *docTerms) {
+	b.lengths[id] = uint32(d.length)
+	b.docs[id] = d.meta
+	b.dict.RLock()
+	defer b.dict.RUnlock()
+	for term, st := range d.terms {
+		l := b.lists[term]
+		l.add(int32(id))
+		if l.tf != nil {
+			l.tf = append(l.tf, st.tf)
+			l.variant = append(l.variant, st.variant)
+		}
+	}
+}
+
+// table is a small hash table of byte strings kept in an arena, reset per
+// document, so that counting a document's words allocates nothing.
+type table struct {
+	slot    map[uint64]int32
+	entries []entry
+	arena   []byte
+}
+
+type entry struct {
+	start, end int32
+	tf         uint16
+}
+
+func newTable() table { return table{slot: map[uint64]int32{}} }
+
+func (t *table) reset() {
+	clear(t.slot)
+	t.entries, t.arena = t.entries[:0], t.arena[:0]
+}
+
+func (t *table) key(e entry) []byte { return t.arena[e.start:e.end] }
+
+// add counts key with weight and returns its index.
+func (t *table) add(key []byte, weight uint16) int32 {
+	for h := hash64(key); ; h++ { // a collision probes the next slot
+		i, ok := t.slot[h]
+		if !ok {
+			start := int32(len(t.arena))
+			t.arena = append(t.arena, key...)
+			i = int32(len(t.entries))
+			t.slot[h] = i
+			t.entries = append(t.entries, entry{start: start, end: int32(len(t.arena)), tf: weight})
+			return i
+		}
+		if e := &t.entries[i]; string(t.key(*e)) == string(key) {
+			e.tf += weight
+			return i
+		}
+	}
+}
+
+func hash64(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}

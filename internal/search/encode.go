@@ -1,0 +1,390 @@
+package search
+
+import (
+	"bytes"
+	"compress/flate"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// BM25 parameters, and the 4-bit scale impacts are stored on.
+const (
+	bm25K1    = 1.2
+	bm25B     = 0.75
+	maxImpact = 15
+)
+
+// File is one output file of the index, relative to the index folder.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Manifest is the index's entry point, fetched first by the client.
+type Manifest struct {
+	Version   string      `json:"v"`
+	Docs      int         `json:"n"`
+	Shards    int         `json:"s"`
+	Base      string      `json:"b"` // folder of the versioned files, relative to the manifest
+	Regions   []string    `json:"region"`
+	Topics    []string    `json:"topic"`
+	Periods   []string    `json:"period"`
+	Years     []yearRange `json:"year"`
+	AvgImpact int         `json:"ai"`
+}
+
+type yearRange struct {
+	Year int `json:"y"`
+	From int `json:"f"` // first doc id
+	To   int `json:"t"` // last doc id
+}
+
+// Sizes that shape the files: a hash shard aims at targetShardBytes
+// compressed; lists larger than ownFileBytes go to files of their own, so a
+// lookup of a rare term does not download a common one's list.
+const (
+	targetShardBytes = 6 << 10
+	ownFileBytes     = 1 << 10
+)
+
+// Posting block flags.
+const (
+	flagBitmap   = 1 // documents as a bitmap of n bits, else as delta varints
+	flagImpacts  = 2 // one 4-bit impact per document follows
+	flagImpacts2 = 4 // one 2-bit impact per document follows (0..3, times 5)
+	flagVariants = 8 // spellings, then one 4-bit spelling number per document
+)
+
+// commonDocs is the document count above which a term in most documents
+// stores coarse 2-bit impacts: its weight barely moves ranks, and it is
+// the list every query of common words downloads.
+const commonDocs = 64
+
+// Finish encodes the index into files: manifest.json, and under a folder
+// named by the content's hash, the shards, large posting lists, the facet
+// table, completion lists and one fragment per document.
+func (b *Builder) Finish() ([]File, error) {
+	n := len(b.docs)
+	if b.next != n {
+		return nil, fmt.Errorf("search index: document %d was never added", b.next)
+	}
+	keys := slices.Clone(b.keys)
+	slices.Sort(keys)
+
+	var avgLen float64
+	for _, l := range b.lengths {
+		avgLen += float64(l)
+	}
+	avgLen = math.Max(1, avgLen/math.Max(1, float64(n)))
+	blocks := make([][]byte, len(b.lists))
+	parallel(len(b.lists), func(i int) { blocks[i] = b.encodePostings(uint32(i), avgLen) })
+	block := func(k string) []byte { return blocks[b.ids[k]] }
+	var total int
+	for _, bl := range blocks {
+		total += len(bl)
+	}
+
+	shards := max(1, total/(targetShardBytes*3)) // postings compress about 3:1
+	shardKeys := make([][]string, shards)
+	own := map[string]int{}
+	var ownKeys []string
+	for _, k := range keys {
+		s := fnv32(k) % uint32(shards)
+		shardKeys[s] = append(shardKeys[s], k)
+		if len(block(k)) > ownFileBytes {
+			own[k] = len(ownKeys)
+			ownKeys = append(ownKeys, k)
+		}
+	}
+	files := make([]File, shards+len(ownKeys))
+	parallel(len(files), func(i int) {
+		if i >= shards {
+			k := ownKeys[i-shards]
+			files[i] = File{Name: fmt.Sprintf("t/%d.bin", i-shards), Data: deflate(block(k))}
+			return
+		}
+		var buf bytes.Buffer
+		putUvarint(&buf, uint64(len(shardKeys[i])))
+		for _, k := range shardKeys[i] {
+			putUvarint(&buf, uint64(len(k)))
+			buf.WriteString(k)
+			if o, ok := own[k]; ok {
+				putUvarint(&buf, 0)
+				putUvarint(&buf, uint64(o))
+				continue
+			}
+			putUvarint(&buf, uint64(len(block(k))))
+			buf.Write(block(k))
+		}
+		files[i] = File{Name: fmt.Sprintf("s/%d.bin", i), Data: deflate(buf.Bytes())}
+	})
+
+	files = append(files, File{Name: "facets.bin", Data: deflate(b.encodeFacets())})
+	for id, d := range b.docs {
+		files = append(files, File{Name: fmt.Sprintf("f/%d.bin", id), Data: d.fragment})
+	}
+	files = append(files, b.completions(keys)...)
+
+	// Version the data folder by content, so caches never mix two builds.
+	h := sha256.New()
+	for _, f := range files {
+		h.Write([]byte(f.Name))
+		h.Write(f.Data)
+	}
+	version := hex.EncodeToString(h.Sum(nil))[:12]
+	for i := range files {
+		files[i].Name = version + "/" + files[i].Name
+	}
+	manifest, err := json.Marshal(Manifest{
+		Version: version, Docs: n, Shards: shards, Base: version + "/",
+		Regions: nonNil(b.facets.Regions), Topics: nonNil(b.facets.Topics), Periods: nonNil(b.facets.Periods),
+		Years: b.yearRanges(), AvgImpact: maxImpact / 2,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(files, File{Name: "manifest.json", Data: manifest}), nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// parallel runs fn(i) for i in [0, n) on every core.
+func parallel(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int, 64)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// encodePostings writes term id's list: flags and document count; for
+// syllables with several spellings, the spellings (sorted, so output does not
+// depend on the order documents were tokenized in); the documents as a bitmap
+// or delta varints, whichever is smaller; for syllables, each document's
+// impact, its BM25F weight there on a 1..15 scale (1..3 for terms in most
+// documents of a large site); and each document's spelling number.
+func (b *Builder) encodePostings(id uint32, avgLen float64) []byte {
+	p := b.lists[id]
+	n := len(b.docs)
+	df := int(p.df)
+	var out bytes.Buffer
+	flags := byte(0)
+	bitmapLen := (n + 7) / 8
+	if bitmapLen < len(p.deltas) {
+		flags |= flagBitmap
+	}
+	coarse := df*2 > n && df > commonDocs
+	spellings := b.spellings[id]
+	if p.tf != nil {
+		if coarse {
+			flags |= flagImpacts2
+		} else {
+			flags |= flagImpacts
+		}
+		if len(spellings) > 1 && len(spellings) <= maxVariants {
+			flags |= flagVariants
+		}
+	}
+	out.WriteByte(flags)
+	putUvarint(&out, uint64(df))
+	var renumber []uint8
+	if flags&flagVariants != 0 {
+		sorted := slices.Clone(spellings)
+		slices.Sort(sorted)
+		renumber = make([]uint8, len(spellings))
+		for old, s := range spellings {
+			renumber[old] = uint8(slices.Index(sorted, s))
+		}
+		putUvarint(&out, uint64(len(sorted)))
+		for _, s := range sorted {
+			putUvarint(&out, uint64(len(s)))
+			out.WriteString(s)
+		}
+	}
+	var docs []uint32
+	if flags&flagBitmap != 0 || p.tf != nil {
+		docs = p.docs()
+	}
+	if flags&flagBitmap != 0 {
+		bitmap := make([]byte, bitmapLen)
+		for _, d := range docs {
+			bitmap[d/8] |= 1 << (d % 8)
+		}
+		out.Write(bitmap)
+	} else {
+		out.Write(p.deltas)
+	}
+	if p.tf != nil {
+		bits := 4
+		if coarse {
+			bits = 2
+		}
+		levels := float64(int(1)<<bits - 1)
+		impacts := make([]byte, 0, df)
+		for i, d := range docs {
+			tf := float64(p.tf[i])
+			norm := bm25K1 * (1 - bm25B + bm25B*float64(b.lengths[d])/avgLen)
+			w := tf * (bm25K1 + 1) / (tf + norm) / (bm25K1 + 1) // 0..1
+			impacts = append(impacts, byte(max(1, min(levels, math.Round(w*levels)))))
+		}
+		out.Write(pack(impacts, bits))
+	}
+	if renumber != nil {
+		variants := make([]byte, df)
+		for i, v := range p.variant {
+			if v != variantMixed {
+				v = renumber[v]
+			}
+			variants[i] = v
+		}
+		out.Write(pack(variants, 4))
+	}
+	return out.Bytes()
+}
+
+// pack stores small numbers bits at a time, lowest bits first.
+func pack(values []byte, bits int) []byte {
+	perByte := 8 / bits
+	out := make([]byte, (len(values)+perByte-1)/perByte)
+	for i, v := range values {
+		out[i/perByte] |= v << (bits * (i % perByte))
+	}
+	return out
+}
+
+// encodeFacets writes, per document: region, period (0 for none) and
+// topics as a count then ids, all as varints.
+func (b *Builder) encodeFacets() []byte {
+	var buf bytes.Buffer
+	for _, d := range b.docs {
+		putUvarint(&buf, uint64(d.region))
+		putUvarint(&buf, uint64(d.period))
+		putUvarint(&buf, uint64(len(d.topics)))
+		for _, t := range d.topics {
+			putUvarint(&buf, uint64(t))
+		}
+	}
+	return buf.Bytes()
+}
+
+// yearRanges exploits the newest-first numbering: each year is a run of ids.
+func (b *Builder) yearRanges() []yearRange {
+	out := []yearRange{}
+	for id, d := range b.docs {
+		if n := len(out); n > 0 && out[n-1].Year == d.year {
+			out[n-1].To = id
+			continue
+		}
+		out = append(out, yearRange{Year: d.year, From: id, To: id})
+	}
+	return out
+}
+
+// completionsPerLetter is how many words one letter of a prefix expands to.
+const completionsPerLetter = 200
+
+// completions lists the most frequent syllables per first letter, so that
+// typing "đ" can expand to a few likely words without downloading every
+// word that starts with d.
+func (b *Builder) completions(keys []string) []File {
+	byLetter := map[string][]string{}
+	for _, k := range keys {
+		if strings.HasPrefix(k, bigramPrefix) || !isASCII(k) {
+			continue
+		}
+		byLetter[k[:1]] = append(byLetter[k[:1]], k)
+	}
+	var files []File
+	for letter, words := range byLetter {
+		slices.SortStableFunc(words, func(x, y string) int { return int(b.lists[b.ids[y]].df) - int(b.lists[b.ids[x]].df) })
+		if len(words) > completionsPerLetter {
+			words = words[:completionsPerLetter]
+		}
+		files = append(files, File{Name: "c/" + letter + ".bin", Data: deflate([]byte(strings.Join(words, "\n")))})
+	}
+	slices.SortFunc(files, func(x, y File) int { return strings.Compare(x.Name, y.Name) })
+	return files
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// fnv32 is 32-bit FNV-1a over the key's UTF-8 bytes; the client computes
+// the same to find a term's shard.
+func fnv32(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
+}
+
+func putUvarint(buf *bytes.Buffer, v uint64) {
+	var tmp [binary.MaxVarintLen64]byte
+	buf.Write(tmp[:binary.PutUvarint(tmp[:], v)])
+}
+
+// deflate compresses with raw DEFLATE, which browsers inflate natively
+// (DecompressionStream "deflate-raw"), so that plain static servers send
+// small files without being configured to compress.
+func deflate(data []byte) []byte { return compress(&deflaters, data) }
+
+// deflateFast compresses the many per-document fragments with Huffman
+// coding only: several times faster than the fastest LZ77 level, and most
+// of its gain on prose.
+func deflateFast(data []byte) []byte { return compress(&fastDeflaters, data) }
+
+func compress(pool *sync.Pool, data []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(data)/2 + 64)
+	w := pool.Get().(*flate.Writer)
+	w.Reset(&buf)
+	w.Write(data)
+	w.Close()
+	pool.Put(w)
+	return buf.Bytes()
+}
+
+// Compressors hold hundreds of kilobytes of state each: reuse them. The
+// pools are caches shared by builds, not state any result depends on.
+var (
+	deflaters = sync.Pool{New: func() any {
+		w, _ := flate.NewWriter(nil, flate.BestCompression)
+		return w
+	}}
+	fastDeflaters = sync.Pool{New: func() any {
+		w, _ := flate.NewWriter(nil, flate.HuffmanOnly)
+		return w
+	}}
+)
