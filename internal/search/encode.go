@@ -39,6 +39,9 @@ type Manifest struct {
 	Periods   []string    `json:"period"`
 	Years     []yearRange `json:"year"`
 	AvgImpact int         `json:"ai"`
+	// Hot maps the most frequent terms to their own files, so that queries
+	// of common words skip the shard lookup.
+	Hot map[string]int `json:"h"`
 }
 
 type yearRange struct {
@@ -51,8 +54,9 @@ type yearRange struct {
 // compressed; lists larger than ownFileBytes go to files of their own, so a
 // lookup of a rare term does not download a common one's list.
 const (
-	targetShardBytes = 6 << 10
+	targetShardBytes = 3 << 10
 	ownFileBytes     = 1 << 10
+	hotTerms         = 200
 )
 
 // Posting block flags.
@@ -143,10 +147,16 @@ func (b *Builder) Finish() ([]File, error) {
 	for i := range files {
 		files[i].Name = version + "/" + files[i].Name
 	}
+	hot := slices.Clone(ownKeys)
+	slices.SortStableFunc(hot, func(x, y string) int { return int(b.lists[b.ids[y]].df) - int(b.lists[b.ids[x]].df) })
+	hotFiles := map[string]int{}
+	for _, k := range hot[:min(len(hot), hotTerms)] {
+		hotFiles[k] = own[k]
+	}
 	manifest, err := json.Marshal(Manifest{
 		Version: version, Docs: n, Shards: shards, Base: version + "/",
 		Regions: nonNil(b.facets.Regions), Topics: nonNil(b.facets.Topics), Periods: nonNil(b.facets.Periods),
-		Years: b.yearRanges(), AvgImpact: maxImpact / 2,
+		Years: b.yearRanges(), AvgImpact: maxImpact / 2, Hot: hotFiles,
 	})
 	if err != nil {
 		return nil, err

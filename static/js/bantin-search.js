@@ -15,7 +15,7 @@
   const OLD_UY = new RegExp('(?<!q)uy(' + TONE + ')(?![\\p{L}\\p{Mn}])', 'gu');
   const WORD = /[\p{L}\p{Nd}\p{Mn}]+/gu;
   const utf8 = new TextEncoder();
-  const MAX_QUERY = 500, MAX_WORDS = 12, MAX_EXPANSIONS = 6;
+  const MAX_QUERY = 500, MAX_WORDS = 12, MAX_EXPANSIONS = 4;
 
   // Lowercase NFC with new-style tone placement ("hoà" -> "hòa").
   function normalize(s) {
@@ -28,13 +28,25 @@
   }
   const fold = (w) => w.normalize('NFD').replace(/\p{Mn}/gu, '').replace(/đ/g, 'd');
 
+  // Words repeat: remember each written word's exact and folded forms.
+  const memo = new Map();
+  function word(raw) {
+    let w = memo.get(raw);
+    if (!w) {
+      if (memo.size > 50000) memo.clear();
+      const e = normalize(raw);
+      w = utf8.encode(e).length > 64 ? null : { e, f: fold(e) };
+      memo.set(raw, w);
+    }
+    return w;
+  }
+
   // tokenize returns [{e: exact, f: folded, i: index in s, n: length}].
   function tokenize(s) {
     const out = [];
     for (const m of String(s).matchAll(WORD)) {
-      const e = normalize(m[0]);
-      if (utf8.encode(e).length > 64) continue;
-      out.push({ e, f: fold(e), i: m.index, n: m[0].length });
+      const w = word(m[0]);
+      if (w) out.push({ e: w.e, f: w.f, i: m.index, n: m[0].length });
     }
     return out;
   }
@@ -148,17 +160,25 @@
     return shards.get(i);
   }
 
+  const decoded = new Map();
   async function lookup(m, term) {
-    const entry = (await shard(m, fnv32(term) % m.s)).get(term);
+    if (decoded.has(term)) return decoded.get(term);
+    // Common terms are named in the manifest: no shard to fetch first.
+    const entry = m.h && term in m.h ? m.h[term] : (await shard(m, fnv32(term) % m.s)).get(term);
     if (entry === undefined) return null;
     const bytes = typeof entry === 'number' ? await load(m.b + 't/' + entry + '.bin', 'bin') : entry;
-    return decodePostings(bytes, m.n);
+    const p = decodePostings(bytes, m.n);
+    decoded.set(term, p);
+    return p;
   }
 
+  // completions returns likely endings of a word being typed, most frequent
+  // first: few when the word is already complete, since each costs a list.
   async function completions(m, prefix) {
     try {
       const words = (await load(m.b + 'c/' + encodeURIComponent(prefix[0]) + '.bin', 'text')).split('\n');
-      return words.filter((w) => w.startsWith(prefix)).slice(0, MAX_EXPANSIONS);
+      const complete = words.includes(prefix);
+      return words.filter((w) => w !== prefix && w.startsWith(prefix)).slice(0, complete ? 2 : MAX_EXPANSIONS);
     } catch (e) {
       if (/HTTP 404/.test(e.message)) return [];
       throw e;
@@ -259,10 +279,18 @@
 
     const matchesWords = (d) => hits[d] === words.length && !phraseMiss[d];
     const keep = (d, skip) => matchesWords(d) && (!table || passes(table, f, d, skip));
-    const results = [];
+    let results = [];
     for (let d = 0; d < n; d++) if (keep(d, null)) results.push(d);
     if (words.length) {
-      results.sort((a, b) => exactHits[b] - exactHits[a] || adjacent[b] - adjacent[a] || score[b] - score[a] || a - b);
+      // One numeric key per result, sorted natively: exact spellings, then
+      // adjacent pairs, then BM25F, then newest (lowest id) first.
+      const keys = new Float64Array(results.length);
+      results.forEach((d, i) => {
+        const rank = (Math.min(exactHits[d], 15) * 16 + Math.min(adjacent[d], 15)) * 1048576 + Math.min(1048575, Math.round(score[d] * 1000));
+        keys[i] = rank * 2097152 + (2097151 - d);
+      });
+      keys.sort();
+      results = Array.from(keys.reverse(), (k) => 2097151 - (k % 2097152));
     }
     const facets = wantFacets ? countFacets(m, table, f, keep) : null;
     const page = results.slice(offset, offset + limit);
