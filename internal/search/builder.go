@@ -159,25 +159,47 @@ type termStat struct {
 type docTerms struct {
 	words   table   // distinct written words with weighted counts
 	seq     []int32 // word index per token; -1 between fields
-	pairSet map[uint64]struct{}
 	bigrams table
-	terms   map[uint32]termStat
+	// The document's index terms, by term id: stats[id] is valid when
+	// gen[id] is the current generation, so a reset clears nothing.
+	stats   []termStat
+	gen     []uint32
+	cur     uint32
+	touched []uint32
 	length  int
 	meta    docMeta
 	buf     []byte
 }
 
-func newDocTerms() *docTerms {
-	return &docTerms{words: newTable(), bigrams: newTable(), pairSet: map[uint64]struct{}{}, terms: map[uint32]termStat{}}
-}
+func newDocTerms() *docTerms { return &docTerms{} }
 
 func (d *docTerms) reset() {
 	d.words.reset()
 	d.bigrams.reset()
-	clear(d.pairSet)
-	clear(d.terms)
+	d.cur++
+	d.touched = d.touched[:0]
 	d.seq = d.seq[:0]
 	d.length = 0
+}
+
+// count adds a term's weight and spelling to the document.
+func (d *docTerms) count(id uint32, tf uint16, variant uint8) {
+	if int(id) >= len(d.gen) {
+		grow := max(int(id)+1, 2*len(d.gen), 1024)
+		d.gen = append(d.gen, make([]uint32, grow-len(d.gen))...)
+		d.stats = append(d.stats, make([]termStat, grow-len(d.stats))...)
+	}
+	if d.gen[id] != d.cur {
+		d.gen[id] = d.cur
+		d.stats[id] = termStat{tf: tf, variant: variant}
+		d.touched = append(d.touched, id)
+		return
+	}
+	st := &d.stats[id]
+	st.tf += tf
+	if st.variant != variant {
+		st.variant = variantMixed
+	}
 }
 
 func (d *docTerms) addField(text string, weight uint16) {
@@ -260,15 +282,7 @@ func (b *Builder) derive(d *docTerms) {
 		infos[i] = b.learnWord(string(d.words.key(d.words.entries[i])))
 	}
 	for i, e := range d.words.entries {
-		st, seen := d.terms[infos[i].id]
-		st.tf += e.tf
-		switch {
-		case !seen:
-			st.variant = infos[i].variant
-		case st.variant != infos[i].variant:
-			st.variant = variantMixed
-		}
-		d.terms[infos[i].id] = st
+		d.count(infos[i].id, e.tf, infos[i].variant)
 	}
 
 	// Adjacent pairs, within a field, folded through their words' infos.
@@ -277,11 +291,6 @@ func (b *Builder) derive(d *docTerms) {
 		if a < 0 || c < 0 {
 			continue
 		}
-		key := uint64(a)<<32 | uint64(c)
-		if _, dup := d.pairSet[key]; dup {
-			continue
-		}
-		d.pairSet[key] = struct{}{}
 		d.buf = append(append(append(append(d.buf[:0], bigramPrefix...), infos[a].folded...), ' '), infos[c].folded...)
 		d.bigrams.add(d.buf, 0)
 	}
@@ -289,14 +298,14 @@ func (b *Builder) derive(d *docTerms) {
 	b.dict.RLock()
 	for i, e := range d.bigrams.entries {
 		if id, ok := b.ids[string(d.bigrams.key(e))]; ok {
-			d.terms[id] = termStat{variant: variantUnknown}
+			d.count(id, 0, variantUnknown)
 		} else {
 			missing = append(missing, i)
 		}
 	}
 	b.dict.RUnlock()
 	for _, i := range missing {
-		d.terms[b.termID(string(d.bigrams.key(d.bigrams.entries[i])), false)] = termStat{variant: variantUnknown}
+		d.count(b.termID(string(d.bigrams.key(d.bigrams.entries[i])), false), 0, variantUnknown)
 	}
 }
 
@@ -347,7 +356,8 @@ func (b *Builder) commit(id int, d *docTerms) {
 	b.docs[id] = d.meta
 	b.dict.RLock()
 	defer b.dict.RUnlock()
-	for term, st := range d.terms {
+	for _, term := range d.touched {
+		st := d.stats[term]
 		l := b.lists[term]
 		l.add(int32(id))
 		if l.tf != nil {
@@ -357,23 +367,23 @@ func (b *Builder) commit(id int, d *docTerms) {
 	}
 }
 
-// table is a small hash table of byte strings kept in an arena, reset per
-// document, so that counting a document's words allocates nothing.
+// table is a small open-addressing hash table of byte strings kept in an
+// arena, reset per document, so that counting a document's words
+// allocates nothing once warm.
 type table struct {
-	slot    map[uint64]int32
+	slots   []int32 // entry index + 1; 0 is empty. Length is a power of two.
 	entries []entry
 	arena   []byte
 }
 
 type entry struct {
 	start, end int32
+	hash       uint32
 	tf         uint16
 }
 
-func newTable() table { return table{slot: map[uint64]int32{}} }
-
 func (t *table) reset() {
-	clear(t.slot)
+	clear(t.slots)
 	t.entries, t.arena = t.entries[:0], t.arena[:0]
 }
 
@@ -381,28 +391,45 @@ func (t *table) key(e entry) []byte { return t.arena[e.start:e.end] }
 
 // add counts key with weight and returns its index.
 func (t *table) add(key []byte, weight uint16) int32 {
-	for h := hash64(key); ; h++ { // a collision probes the next slot
-		i, ok := t.slot[h]
-		if !ok {
+	if 2*(len(t.entries)+1) > len(t.slots) {
+		t.rehash(max(1024, 2*len(t.slots)))
+	}
+	h := hash32(key)
+	mask := uint32(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
 			start := int32(len(t.arena))
 			t.arena = append(t.arena, key...)
-			i = int32(len(t.entries))
-			t.slot[h] = i
-			t.entries = append(t.entries, entry{start: start, end: int32(len(t.arena)), tf: weight})
-			return i
+			t.entries = append(t.entries, entry{start: start, end: int32(len(t.arena)), hash: h, tf: weight})
+			t.slots[i] = int32(len(t.entries))
+			return s + int32(len(t.entries)) - 1
 		}
-		if e := &t.entries[i]; string(t.key(*e)) == string(key) {
+		if e := &t.entries[s-1]; e.hash == h && string(t.key(*e)) == string(key) {
 			e.tf += weight
-			return i
+			return s - 1
 		}
 	}
 }
 
-func hash64(b []byte) uint64 {
-	h := uint64(14695981039346656037)
+func (t *table) rehash(size int) {
+	t.slots = make([]int32, size)
+	mask := uint32(size - 1)
+	for n, e := range t.entries {
+		i := e.hash & mask
+		for t.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = int32(n + 1)
+	}
+}
+
+// hash32 is FNV-1a; keys are short words.
+func hash32(b []byte) uint32 {
+	h := uint32(2166136261)
 	for _, c := range b {
-		h ^= uint64(c)
-		h *= 1099511628211
+		h ^= uint32(c)
+		h *= 16777619
 	}
 	return h
 }
