@@ -372,3 +372,69 @@ func TestSearchPageReportsBrokenIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchQueryParserFuzz feeds the page's query parser and search
+// thousands of generated queries, from a fixed seed: quotes in any number,
+// HTML, emoji, combining marks, control characters and very long input.
+// Each must resolve to a well-formed result, never throw.
+func TestSearchQueryParserFuzz(t *testing.T) {
+	t.Parallel()
+	ctx, _, _ := searchPage(t, searchSite)
+	type report struct {
+		Runs     int      `json:"runs"`
+		Failures []string `json:"failures"`
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[report](`(async () => {
+		let seed = 12345;
+		const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+		const pieces = ['thi', 'đua', 'Ngã', 'Bảy', '"', '""', ' ', '  ', 'hoà', 'a\u0301', '\u0300', '<img src=x onerror=alert(1)>',
+			'</script>', '😀', '\u0000', '\n', '\t', 'đ', 'Đ', '%', '&amp;', "'", '\\', '~', '·', 'İ', 'ﬁ', '١٢٣', '中文', 'x'.repeat(80)];
+		const failures = [];
+		let runs = 0;
+		for (let i = 0; i < 400; i++) {
+			let q = '';
+			const parts = rand(12);
+			for (let k = 0; k < parts; k++) q += pieces[rand(pieces.length)];
+			if (i % 50 === 0) q = q.repeat(200);
+			try {
+				const words = window.bantin.parse(q);
+				if (!Array.isArray(words) || words.length > 12) throw new Error('parse gave ' + words.length + ' words');
+				for (const w of words) if (typeof w.f !== 'string' || /[\s"<>]/.test(w.f)) throw new Error('bad word ' + JSON.stringify(w));
+				const opts = { limit: 1 + rand(20), offset: rand(3), facets: rand(2) === 0 };
+				const r = await window.bantin.search(q, opts);
+				if (typeof r.total !== 'number' || r.total < 0 || r.results.length > opts.limit) throw new Error('bad result ' + JSON.stringify(r).slice(0, 200));
+				for (const x of r.results) if (/<(?!\/?mark>)/.test(x.excerpt)) throw new Error('unescaped excerpt ' + x.excerpt);
+				runs++;
+			} catch (e) {
+				failures.push(JSON.stringify(q).slice(0, 120) + ': ' + e.message);
+			}
+		}
+		return { runs, failures: failures.slice(0, 10) };
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Failures) > 0 || got.Runs != 400 {
+		t.Errorf("%d of 400 queries ran; failures:\n%s", got.Runs, strings.Join(got.Failures, "\n"))
+	}
+}
+
+func TestSearchPageWithoutJavaScriptSaysSo(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.Browser(t)
+	r := sitetest.Build(t, searchSite)
+	srv := browsertest.Serve(t, r.Out, "/ban-tin/")
+	if err := scriptsOff(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/ban-tin/tim-kiem/?q=thi+dua")); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "Trang tìm kiếm cần JavaScript") {
+		t.Errorf("no message without JavaScript; main reads:\n%s", text)
+	}
+}

@@ -381,7 +381,7 @@
   const escape = (s) => s.replace(/[&<>"']/g, (c) => escapes[c]);
   const html = (p) => (p.match ? '<mark>' + escape(p.text) + '</mark>' : escape(p.text));
 
-  window.bantin = Object.assign(window.bantin || {}, { search, tokenize });
+  window.bantin = Object.assign(window.bantin || {}, { search, tokenize, parse });
 
   // The search page: reads its state from the query string and writes it
   // back, so a search can be bookmarked and shared.
