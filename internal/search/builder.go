@@ -83,6 +83,15 @@ func (l *list) docs() []uint32 {
 	return out
 }
 
+// fragment is what a result shows of a document.
+type fragment struct {
+	URL    string `json:"u"`
+	Title  string `json:"t"`
+	Date   string `json:"d"`
+	Region string `json:"r"`
+	Text   string `json:"x"`
+}
+
 // wordInfo is what the builder knows of a written word.
 type wordInfo struct {
 	folded  string
@@ -234,7 +243,7 @@ func (b *Builder) Add(id int, doc Doc) error {
 		}
 		body = body[:cut]
 	}
-	frag, err := json.Marshal(map[string]string{"u": doc.URL, "t": doc.Title, "d": doc.Date, "r": doc.Region, "x": body})
+	frag, err := json.Marshal(fragment{URL: doc.URL, Title: doc.Title, Date: doc.Date, Region: doc.Region, Text: body})
 	if err != nil {
 		return err
 	}

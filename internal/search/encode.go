@@ -390,7 +390,7 @@ func compress(pool *sync.Pool, data []byte) []byte {
 // pools are caches shared by builds, not state any result depends on.
 var (
 	deflaters = sync.Pool{New: func() any {
-		w, _ := flate.NewWriter(nil, flate.BestCompression)
+		w, _ := flate.NewWriter(nil, flate.DefaultCompression)
 		return w
 	}}
 	fastDeflaters = sync.Pool{New: func() any {

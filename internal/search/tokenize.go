@@ -7,7 +7,6 @@
 package search
 
 import (
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/bantin/bantin/internal/vi"
@@ -32,10 +31,6 @@ func Tokenize(text string) []Token {
 		out = append(out, Token{Exact: exact, Folded: string(folded)})
 	})
 	return out
-}
-
-func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
 // scan calls fn with each token of text, and its folded form when fold is
@@ -66,7 +61,7 @@ func scan(text string, buf []byte, fold bool, fn func(exact string, folded []byt
 		} else {
 			var r rune
 			r, size = utf8.DecodeRuneInString(text[i:])
-			word = isWordRune(r)
+			word = vi.IsWordRune(r)
 		}
 		if word && start < 0 {
 			start = i

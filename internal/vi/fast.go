@@ -149,3 +149,16 @@ func LowerWord(word string) string {
 	}
 	return string(b)
 }
+
+// IsWordRune reports whether r belongs in a word: a letter, a digit or a
+// combining mark. Latin letters, Vietnamese ones included, are answered from
+// a table.
+func IsWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	if r < foldTableSize && foldTable[r] != foldUnknown {
+		return true // a Latin letter with diacritics, or a combining mark
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}

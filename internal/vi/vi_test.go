@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -109,6 +110,11 @@ func FuzzSlug(f *testing.F) {
 		}
 		if utf8.ValidString(s) && LowerWord(s) != NFC(strings.ToLower(s)) {
 			t.Fatalf("LowerWord(%q) = %q, want %q", s, LowerWord(s), NFC(strings.ToLower(s)))
+		}
+		for _, r := range s {
+			if IsWordRune(r) != (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) {
+				t.Fatalf("IsWordRune(%q) is wrong", r)
+			}
 		}
 		if utf8.ValidString(s) && Fold(s) != foldSlow(s) {
 			t.Fatalf("fast fold %q differs from the full one %q for %q", Fold(s), foldSlow(s), s)
