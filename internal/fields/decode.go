@@ -335,15 +335,12 @@ func fromTOML(v any, path string, keys map[string]keyPos, order map[string]int, 
 			}
 			n.Items = append(n.Items, c)
 		}
-	case []map[string]any:
-		n.Kind = List
-		for _, item := range t {
-			c, err := fromTOML(item, path, keys, order, o, pos, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			n.Items = append(n.Items, c)
+	case []map[string]any: // an array of tables: a list like any other
+		items := make([]any, len(t))
+		for i := range t {
+			items[i] = t[i]
 		}
+		return fromTOML(items, path, keys, order, o, pos, depth)
 	case map[string]any:
 		n.Kind = Map
 		names := make([]string, 0, len(t))
