@@ -106,6 +106,7 @@ type Builder struct {
 	keys      []string
 	lists     []*list
 	words     map[string]wordInfo
+	pairs     map[uint64]uint32   // syllable ids of a pair -> its term id
 	spellings map[uint32][]string // syllable id -> spellings, in the order met
 
 	lengths []uint32
@@ -145,6 +146,7 @@ func NewBuilder(n int, facets Facets) *Builder {
 	b := &Builder{
 		ids:       make(map[string]uint32, 1<<16),
 		words:     make(map[string]wordInfo, 1<<12),
+		pairs:     make(map[uint64]uint32, 1<<16),
 		spellings: map[uint32][]string{},
 		lengths:   make([]uint32, n),
 		docs:      make([]docMeta, n),
@@ -166,9 +168,8 @@ type termStat struct {
 // (lowercase, with diacritics), each distinct word is then looked up once in
 // the builder's word cache, which knows its fold.
 type docTerms struct {
-	words   table   // distinct written words with weighted counts
-	seq     []int32 // word index per token; -1 between fields
-	bigrams table
+	words table   // distinct written words with weighted counts
+	seq   []int32 // word index per token; -1 between fields
 	// The document's index terms, by term id: stats[id] is valid when
 	// gen[id] is the current generation, so a reset clears nothing.
 	stats   []termStat
@@ -184,7 +185,6 @@ func newDocTerms() *docTerms { return &docTerms{} }
 
 func (d *docTerms) reset() {
 	d.words.reset()
-	d.bigrams.reset()
 	d.cur++
 	d.touched = d.touched[:0]
 	d.seq = d.seq[:0]
@@ -294,27 +294,25 @@ func (b *Builder) derive(d *docTerms) {
 		d.count(infos[i].id, e.tf, infos[i].variant)
 	}
 
-	// Adjacent pairs, within a field, folded through their words' infos.
+	// Adjacent pairs, within a field, found by their syllables' ids: no
+	// key string is built for a pair the dictionary already knows.
+	var newPairs []uint64
+	b.dict.RLock()
 	for k := 1; k < len(d.seq); k++ {
 		a, c := d.seq[k-1], d.seq[k]
 		if a < 0 || c < 0 {
 			continue
 		}
-		d.buf = append(append(append(append(d.buf[:0], bigramPrefix...), infos[a].folded...), ' '), infos[c].folded...)
-		d.bigrams.add(d.buf, 0)
-	}
-	missing = missing[:0]
-	b.dict.RLock()
-	for i, e := range d.bigrams.entries {
-		if id, ok := b.ids[string(d.bigrams.key(e))]; ok {
+		pair := uint64(infos[a].id)<<32 | uint64(infos[c].id)
+		if id, ok := b.pairs[pair]; ok {
 			d.count(id, 0, variantUnknown)
 		} else {
-			missing = append(missing, i)
+			newPairs = append(newPairs, pair)
 		}
 	}
 	b.dict.RUnlock()
-	for _, i := range missing {
-		d.count(b.termID(string(d.bigrams.key(d.bigrams.entries[i])), false), 0, variantUnknown)
+	for _, pair := range newPairs {
+		d.count(b.pairID(pair), 0, variantUnknown)
 	}
 }
 
@@ -332,6 +330,18 @@ func (b *Builder) learnWord(word string) wordInfo {
 	info := wordInfo{folded: folded, id: id, variant: uint8(min(v, maxVariants-1))}
 	b.words[word] = info
 	return info
+}
+
+// pairID returns the term id of the pair of syllable ids, adding it when new.
+func (b *Builder) pairID(pair uint64) uint32 {
+	b.dict.RLock()
+	first, second := b.keys[pair>>32], b.keys[uint32(pair)]
+	b.dict.RUnlock()
+	id := b.termID(bigramPrefix+first+" "+second, false)
+	b.dict.Lock()
+	b.pairs[pair] = id
+	b.dict.Unlock()
+	return id
 }
 
 // termID returns the id of an index term, adding it when new. ranked marks
