@@ -116,8 +116,8 @@ func buildLowerTable() *[foldTableSize]rune {
 	return &t
 }
 
-// LowerWord returns word lowercased and in NFC, as strings.ToLower and
-// norm.NFC would, without either's cost for the precomposed Latin letters
+// LowerWord returns word in NFC and lowercased, as norm.NFC then
+// strings.ToLower would, without either's cost for the precomposed Latin letters
 // of Vietnamese: such words are already NFC and need at most a table
 // lookup per letter.
 func LowerWord(word string) string {
@@ -132,7 +132,8 @@ func LowerWord(word string) string {
 		r, size := utf8.DecodeRuneInString(word[i:])
 		if r >= foldTableSize || foldTable[r] == foldUnknown || foldTable[r] == foldDrop {
 			// Other scripts, or combining marks that NFC may compose.
-			return NFC(strings.ToLower(word))
+			// Compose first: lowercasing "I" + U+0307 and "İ" differs.
+			return NFC(strings.ToLower(NFC(word)))
 		}
 		changes = changes || lowerTable[r] != 0
 		i += size

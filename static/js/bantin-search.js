@@ -20,7 +20,7 @@
   // Lowercase NFC with new-style tone placement ("hoà" -> "hòa").
   function normalize(s) {
     // Go lowercases İ to a plain i; JavaScript keeps a combining dot.
-    s = s.replace(/\u0130/g, 'i').toLowerCase().normalize('NFC');
+    s = s.normalize('NFC').replace(/\u0130/g, 'i').toLowerCase().normalize('NFC');
     if (/[^\x00-\x7f]/.test(s)) {
       s = s.normalize('NFD').replace(OLD_OA, 'o$2$1').replace(OLD_UY, 'u$1y').normalize('NFC');
     }
