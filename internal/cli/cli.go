@@ -26,7 +26,8 @@ import (
 const usage = `bantin builds static news sites of Vietnamese campaign bulletins.
 
 Usage:
-  bantin build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--future] [--now RFC3339]
+  bantin build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--future] [--now RFC3339] [--profile DIR]
+  bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts] [--future] [--poll DURATION]
   bantin version
 
 Run "bantin build -h" for the flags of build.
@@ -42,6 +43,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "build":
 		return runBuild(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "bantin", version())
 		return 0

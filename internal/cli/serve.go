@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/bantin/bantin/internal/output"
+	"github.com/bantin/bantin/internal/server"
+	"github.com/bantin/bantin/internal/site"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bantin serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f buildFlags
+	f.register(fs)
+	addr := fs.String("addr", "127.0.0.1:1313", "address to serve on; the default only accepts connections from this machine")
+	poll := fs.Duration("poll", 0, "scan for changes every `DURATION` (e.g. 1s) instead of waiting for file events, for network drives and containers")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "bantin serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return report(stderr, fmt.Errorf("listen on %s: %w", *addr, err))
+	}
+	defer ln.Close()
+	base := "http://" + ln.Addr().String() + "/"
+
+	var logMu sync.Mutex
+	logf := func(format string, args ...any) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		fmt.Fprintf(stdout, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+	}
+	build := func(ctx context.Context) (*output.Memory, error) {
+		// Read everything afresh: site.toml may have changed too.
+		p, err := f.prepare()
+		if err != nil {
+			return nil, err
+		}
+		defer p.root.Close()
+		if err := p.cfg.SetBaseURL(base); err != nil {
+			return nil, err
+		}
+		out := output.NewMemory()
+		if _, err := site.Build(ctx, &p.cfg, p.opts, out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	srv := server.New(build, logf)
+	srv.Rebuild(ctx)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fmt.Fprintf(stdout, "Serving %s at %s (Ctrl-C to stop)\n", f.source, base)
+	errs := make(chan error, 2)
+	go func() {
+		errs <- server.Watch(ctx, f.source, *poll, 100*time.Millisecond, func() { srv.Rebuild(ctx) })
+	}()
+	go func() { errs <- srv.Serve(ctx, ln) }()
+	// Whichever stops first (Ctrl-C stops both) stops the other.
+	err = <-errs
+	cancel()
+	if err2 := <-errs; err == nil {
+		err = err2
+	}
+	if err != nil {
+		return report(stderr, err)
+	}
+	fmt.Fprintln(stdout, "stopped")
+	return 0
+}

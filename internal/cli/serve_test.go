@@ -1,0 +1,325 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/bantin/bantin/internal/browsertest"
+	"github.com/bantin/bantin/internal/cli"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var servingAt = regexp.MustCompile(`at (http://127\.0\.0\.1:\d+/)`)
+
+// startServe runs "bantin serve" in-process on a free port of 127.0.0.1 and
+// returns its URL; the server stops when the test ends, and must stop
+// cleanly.
+func startServe(t *testing.T, dir string, extra ...string) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	args := append([]string{"serve", "--source", dir, "--addr", "127.0.0.1:0"}, extra...)
+	go func() { done <- cli.Main(ctx, args, &stdout, &stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve exited %d after Ctrl-C: %s", code, stderr.String())
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop within 10 s of Ctrl-C")
+		}
+	})
+	for range 200 {
+		if m := servingAt.FindStringSubmatch(stdout.String()); m != nil {
+			return m[1], &stdout
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("serve did not start: %s %s", stdout.String(), stderr.String())
+	return "", nil
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// eventually polls until check passes, at most 200 times 50 ms.
+func eventually(t *testing.T, what string, check func() bool) {
+	t.Helper()
+	for range 200 {
+		if check() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// events collects the names and data of server-sent events.
+type events struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (e *events) has(prefix string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, g := range e.got {
+		if strings.HasPrefix(g, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func listen(t *testing.T, base string) *events {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"__bantin/events", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &events{}
+	go func() {
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		name := ""
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				e.mu.Lock()
+				e.got = append(e.got, name+" "+strings.TrimPrefix(line, "data: "))
+				e.mu.Unlock()
+			}
+		}
+	}()
+	eventually(t, "the event stream to open", func() bool { return e.has("hello") || e.has("problems") })
+	return e
+}
+
+func article(title string) string {
+	return "---\ntitle: " + title + "\ndate: 2024-01-01\nregion: Cần Thơ\n---\nNội dung " + title + ".\n"
+}
+
+func TestServeFollowsEditsCreatesDeletesAndRenames(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": article("Tin A")})
+	base, _ := startServe(t, dir)
+	ev := listen(t, base)
+
+	status, body := get(t, base+"bai-viet/a/")
+	if status != 200 || !strings.Contains(body, "Tin A") || !strings.Contains(body, `<script src="/__bantin/live.js" defer></script></body>`) {
+		t.Fatalf("first page: %d\n%s", status, body)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(err) {
+		t.Error("serve wrote public/; the preview lives in memory")
+	}
+
+	// A plain edit.
+	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(article("Tin A sửa")), 0o644)
+	eventually(t, "the edit", func() bool { _, b := get(t, base+"bai-viet/a/"); return strings.Contains(b, "Tin A sửa") })
+	eventually(t, "a reload event", func() bool { return ev.has("reload") })
+
+	// An editor's atomic save: write a temporary file, rename it over.
+	tmp := filepath.Join(dir, "content", ".a.md.swp")
+	os.WriteFile(tmp, []byte(article("Tin A lưu nguyên tử")), 0o644)
+	os.Rename(tmp, filepath.Join(dir, "content", "a.md"))
+	eventually(t, "the atomic save", func() bool { _, b := get(t, base+"bai-viet/a/"); return strings.Contains(b, "lưu nguyên tử") })
+
+	// A new folder with a new article in it.
+	os.MkdirAll(filepath.Join(dir, "content", "2027", "thang-1"), 0o755)
+	os.WriteFile(filepath.Join(dir, "content", "2027", "thang-1", "b.md"), []byte(article("Tin B")), 0o644)
+	eventually(t, "the new article", func() bool { s, _ := get(t, base+"bai-viet/b/"); return s == 200 })
+	// A file added later in that new folder is seen too: it is watched.
+	os.WriteFile(filepath.Join(dir, "content", "2027", "thang-1", "c.md"), []byte(article("Tin C")), 0o644)
+	eventually(t, "a file in the new folder", func() bool { s, _ := get(t, base+"bai-viet/c/"); return s == 200 })
+
+	// Delete, then rename.
+	os.Remove(filepath.Join(dir, "content", "2027", "thang-1", "b.md"))
+	eventually(t, "the deletion", func() bool { s, _ := get(t, base+"bai-viet/b/"); return s == 404 })
+	os.Rename(filepath.Join(dir, "content", "a.md"), filepath.Join(dir, "content", "d.md"))
+	eventually(t, "the rename", func() bool {
+		s1, _ := get(t, base+"bai-viet/a/")
+		s2, _ := get(t, base+"bai-viet/d/")
+		return s1 == 404 && s2 == 200
+	})
+
+	// Layouts and site.toml count too.
+	os.WriteFile(filepath.Join(dir, "site.toml"), []byte("title = \"Bản tin mới\"\nbase_url = \"https://example.gov.vn/\"\n"), 0o644)
+	eventually(t, "the new site title", func() bool { _, b := get(t, base); return strings.Contains(b, "Bản tin mới") })
+	os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
+	os.WriteFile(filepath.Join(dir, "layouts", "404.html"), []byte(`{{define "main"}}<p>Trang riêng 404</p>{{end}}`), 0o644)
+	eventually(t, "the site's own layout", func() bool { _, b := get(t, base+"khong-co/"); return strings.Contains(b, "Trang riêng 404") })
+}
+
+func TestServeKeepsLastGoodSiteAndShowsProblems(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": article("Tin A")})
+	base, out := startServe(t, dir)
+	ev := listen(t, base)
+
+	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte("---\ntitle: Tin A\ndate: hôm qua\nregion: Cần Thơ\n---\n"), 0o644)
+	eventually(t, "the problems event", func() bool { return ev.has(`problems ["content/a.md:3:7: date \"hôm qua\" is not a date`) })
+	if status, body := get(t, base+"bai-viet/a/"); status != 200 || !strings.Contains(body, "Nội dung Tin A") {
+		t.Errorf("the last good page is gone: %d", status)
+	}
+	if !strings.Contains(out.String(), "build failed, still serving the last good site") {
+		t.Errorf("terminal does not say the build failed:\n%s", out.String())
+	}
+	// A page opened while the build is broken learns of it at once.
+	late := listen(t, base)
+	if !late.has("problems") {
+		t.Error("a newly opened page was not told of the problems")
+	}
+	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(article("Tin A đã sửa")), 0o644)
+	eventually(t, "the fixed page", func() bool { _, b := get(t, base+"bai-viet/a/"); return strings.Contains(b, "Tin A đã sửa") })
+	eventually(t, "a reload after the fix", func() bool { return late.has("reload") })
+}
+
+func TestServeRejectsTraversalAndBadRequests(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": article("Tin A"), "static/ok.txt": "ok"})
+	base, out := startServe(t, dir)
+	// A symlink out of the site: the build refuses it, nothing leaks.
+	os.Symlink("/etc/passwd", filepath.Join(dir, "static", "leak.txt"))
+	eventually(t, "the refused symlink", func() bool { return strings.Contains(out.String(), "static/leak.txt") })
+	host := strings.TrimSuffix(strings.TrimPrefix(base, "http://"), "/")
+	for _, p := range []string{
+		"/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "/..%2f..%2fetc/passwd",
+		"/bai-viet/../../etc/passwd", "//etc/passwd", "/leak.txt", "/%00", "/static/../site.toml", "/site.toml", "/content/a.md",
+		"/./../etc/passwd", "/\\..\\..\\etc\\passwd",
+	} {
+		conn, err := net.DialTimeout("tcp", host, 2*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.SetDeadline(time.Now().Add(5 * time.Second))
+		fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", p, host)
+		resp, _ := io.ReadAll(conn)
+		conn.Close()
+		text := string(resp)
+		if strings.Contains(text, "root:") || strings.Contains(text, "base_url") || strings.Contains(text, "region: Cần Thơ") {
+			t.Errorf("%s leaked a file:\n%s", p, text)
+		}
+		if !strings.HasPrefix(text, "HTTP/1.1 404") && !strings.HasPrefix(text, "HTTP/1.1 400") && !strings.HasPrefix(text, "HTTP/1.1 301") {
+			t.Errorf("%s: %s", p, strings.SplitN(text, "\r\n", 2)[0])
+		}
+	}
+	// Oversized and malformed requests are answered, and the server lives on.
+	conn, _ := net.Dial("tcp", host)
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n", strings.Repeat("a", 200<<10))
+	big, _ := io.ReadAll(conn)
+	conn.Close()
+	if !strings.HasPrefix(string(big), "HTTP/1.1 431") {
+		t.Errorf("oversized header: %.60q", big)
+	}
+	resp, err := http.Post(base, "text/plain", strings.NewReader("x"))
+	if err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %v %v", resp.Status, err)
+	}
+	if status, _ := get(t, base); status != 200 {
+		t.Errorf("server unhealthy after bad requests: %d", status)
+	}
+}
+
+func TestServePollsWhereEventsNeverCome(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": article("Tin A")})
+	base, _ := startServe(t, dir, "--poll", "100ms")
+	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(article("Tin A qua polling")), 0o644)
+	eventually(t, "the polled edit", func() bool { _, b := get(t, base+"bai-viet/a/"); return strings.Contains(b, "qua polling") })
+}
+
+func TestServeBurstOfChangesIsOneRebuild(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": article("Tin A")})
+	base, out := startServe(t, dir)
+	before := strings.Count(out.String(), "rebuilt in")
+	for i := range 20 {
+		os.WriteFile(filepath.Join(dir, "content", fmt.Sprintf("x%02d.md", i)), []byte(article(fmt.Sprintf("Tin X%d", i))), 0o644)
+	}
+	eventually(t, "all twenty articles", func() bool { s, _ := get(t, base+"bai-viet/x19/"); return s == 200 })
+	time.Sleep(300 * time.Millisecond)
+	if n := strings.Count(out.String(), "rebuilt in") - before; n > 3 {
+		t.Errorf("a burst of 20 writes caused %d rebuilds", n)
+	}
+}
+
+func TestServedPageReloadsItselfInBrowser(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.Browser(t)
+	dir := writeSite(t, map[string]string{"content/a.md": article("Tin A"), "content/b.md": article("Tin B")})
+	base, _ := startServe(t, dir)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"bai-viet/a/")); err != nil {
+		t.Fatal(err)
+	}
+	// waitJS evaluates expr until it is true; navigations in between (the
+	// point of the test) only make one evaluation fail.
+	waitJS := func(what, expr string) {
+		t.Helper()
+		eventually(t, what, func() bool {
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+			return err == nil && ok
+		})
+	}
+	// Mark this page load; a reload clears the mark.
+	waitJS("the page", `(window.__mark = 1) === 1`)
+	time.Sleep(300 * time.Millisecond) // let the event stream connect
+	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(article("Tin A trong trình duyệt")), 0o644)
+	waitJS("a reload with the edit", `!window.__mark && document.querySelector('h1').textContent.includes('trong trình duyệt')`)
+	// Broken: an overlay; fixed: gone.
+	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte("---\ntitle: [\n---\n"), 0o644)
+	waitJS("the problem overlay", `!!document.querySelector('#bantin-problems') && document.querySelector('#bantin-problems').textContent.includes('content/a.md:2')`)
+	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(article("Tin A lành")), 0o644)
+	waitJS("the overlay to clear", `!document.querySelector('#bantin-problems') && document.querySelector('h1').textContent.includes('Tin A lành')`)
+	// The page being read is deleted: the browser goes to the nearest page.
+	os.Remove(filepath.Join(dir, "content", "a.md"))
+	waitJS("a move away from the deleted page", `location.pathname === '/bai-viet/' || location.pathname === '/'`)
+}

@@ -1,0 +1,257 @@
+// Package server previews a site while it is edited: it builds into memory,
+// serves the result on 127.0.0.1, watches the sources, rebuilds on change
+// and reloads open pages through server-sent events. A failed rebuild keeps
+// the last good site and shows its errors over every open page.
+package server
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"mime"
+	"net"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bantin/bantin/internal/output"
+)
+
+// Prefix is the URL path of the server's own endpoints; sites cannot use it.
+const Prefix = "/__bantin/"
+
+//go:embed live.js
+var liveScript []byte
+
+// Build builds the site into memory. It is called for the first build and
+// after every change; errors are shown to the editor, not fatal.
+type Build func(ctx context.Context) (*output.Memory, error)
+
+// Server serves the last good build and pushes changes to open pages.
+type Server struct {
+	build Build
+	logf  func(format string, args ...any)
+
+	mu      sync.Mutex
+	site    *output.Memory
+	version int
+	errs    []string // problems of the last build; empty when it succeeded
+	clients map[chan event]bool
+}
+
+// event is one server-sent event.
+type event struct {
+	name string
+	data string
+}
+
+// New returns a server that builds with build and reports with logf.
+func New(build Build, logf func(format string, args ...any)) *Server {
+	return &Server{build: build, logf: logf, clients: map[chan event]bool{}}
+}
+
+// Rebuild builds the site and publishes the result: a good build replaces
+// the served site and reloads pages; a failed one keeps the site and shows
+// its errors.
+func (s *Server) Rebuild(ctx context.Context) error {
+	start := time.Now()
+	site, err := s.build(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.errs = strings.Split(err.Error(), "\n")
+		data, _ := json.Marshal(s.errs)
+		s.broadcast(event{"problems", string(data)})
+		s.logf("build failed, still serving the last good site:\n%v", err)
+		return err
+	}
+	s.site, s.errs = site, nil
+	s.version++
+	s.broadcast(event{"reload", fmt.Sprint(s.version)})
+	s.logf("rebuilt in %d ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+func (s *Server) broadcast(e event) {
+	for c := range s.clients {
+		select {
+		case c <- e:
+		default: // a slow client misses an event; the next one catches up
+		}
+	}
+}
+
+// ServeHTTP serves the site, the live-reload script and its event stream.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	switch r.URL.Path {
+	case Prefix + "live.js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(liveScript)
+		return
+	case Prefix + "events":
+		s.events(w, r)
+		return
+	}
+	name, ok := siteFile(r.URL.Path)
+	s.mu.Lock()
+	site := s.site
+	s.mu.Unlock()
+	if site == nil {
+		s.noSite(w)
+		return
+	}
+	status := http.StatusOK
+	data, found := site.File(name)
+	if ok && !found && !strings.HasSuffix(name, ".html") {
+		if _, dir := site.File(name + "/index.html"); dir {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+	}
+	if !ok || !found {
+		data, _ = site.File("404.html")
+		name, status = "404.html", http.StatusNotFound
+	}
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" {
+		ctype = http.DetectContentType(data)
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
+	if strings.HasPrefix(ctype, "text/html") {
+		data = inject(data)
+	}
+	w.WriteHeader(status)
+	if r.Method == http.MethodGet {
+		w.Write(data)
+	}
+}
+
+// noSite answers while no build has succeeded yet: the problems, on a page
+// that reloads itself once the site builds.
+func (s *Server) noSite(w http.ResponseWriter) {
+	s.mu.Lock()
+	problems := strings.Join(s.errs, "\n")
+	s.mu.Unlock()
+	if problems == "" {
+		problems = "building…"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	page := "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><title>bantin: build failed</title><body><h1>Bản dựng lỗi / Build failed</h1><pre>" +
+		html.EscapeString(problems) + "</pre></body></html>"
+	w.Write(inject([]byte(page)))
+}
+
+// siteFile maps a URL path to an output file name. Paths are resolved
+// inside the built site only, which lives in memory: "..", encoded or not,
+// can never reach a file on disk.
+func siteFile(urlPath string) (string, bool) {
+	if strings.ContainsAny(urlPath, "\x00\\") {
+		return "", false
+	}
+	clean := path.Clean("/" + urlPath)
+	if clean != "/" && strings.HasSuffix(urlPath, "/") {
+		clean += "/"
+	}
+	for _, seg := range strings.Split(urlPath, "/") {
+		if seg == ".." {
+			return "", false
+		}
+	}
+	name := strings.TrimPrefix(clean, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	return name, output.CheckName(name) == nil
+}
+
+// inject adds the live-reload script to an HTML page. It exists only in
+// responses of this server, never in the built site.
+func inject(page []byte) []byte {
+	tag := []byte(`<script src="` + Prefix + `live.js" defer></script>`)
+	i := bytes.LastIndex(page, []byte("</body>"))
+	if i < 0 {
+		return append(page, tag...)
+	}
+	out := make([]byte, 0, len(page)+len(tag))
+	out = append(append(append(out, page[:i]...), tag...), page[i:]...)
+	return out
+}
+
+// events streams reloads and build problems to one page until it leaves.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	c := make(chan event, 8)
+	s.mu.Lock()
+	s.clients[c] = true
+	// A page opened while the build is broken sees the problems at once.
+	if len(s.errs) > 0 {
+		data, _ := json.Marshal(s.errs)
+		c <- event{"problems", string(data)}
+	} else {
+		c <- event{"hello", fmt.Sprint(s.version)}
+	}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.clients, c)
+		s.mu.Unlock()
+	}()
+	heartbeat := time.NewTicker(20 * time.Second)
+	defer heartbeat.Stop()
+	for {
+		select {
+		case e := <-c:
+			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.name, e.data)
+			flusher.Flush()
+		case <-heartbeat.C:
+			fmt.Fprint(w, ": keep-alive\n\n")
+			flusher.Flush()
+		case <-r.Context().Done():
+			return
+		}
+	}
+}
+
+// Serve serves on ln until ctx ends, then shuts down cleanly.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		return nil
+	}
+}
