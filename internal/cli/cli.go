@@ -28,9 +28,12 @@ const usage = `bantin builds static news sites of Vietnamese campaign bulletins.
 Usage:
   bantin build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--future] [--now RFC3339] [--profile DIR]
   bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts] [--future] [--poll DURATION]
+  bantin new "Tiêu đề bài viết" --region R [--slogan S] [--period P] [--topics a,b] [--source DIR]
+  bantin check [--source DIR] [--drafts] [--future]
+  bantin init DIR
   bantin version
 
-Run "bantin build -h" for the flags of build.
+Run "bantin COMMAND -h" for the flags of a command.
 `
 
 // Main runs bantin with args (without the program name) and returns the
@@ -45,6 +48,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runBuild(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "new":
+		return runNew(args[1:], stdout, stderr, time.Now())
+	case "init":
+		return runInit(args[1:], stdout, stderr, time.Now())
+	case "check":
+		return runCheck(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "bantin", version())
 		return 0

@@ -194,3 +194,118 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("missing site.toml: %d %s", code, errOut)
 	}
 }
+
+func TestNewWritesAValidDraftAndRefusesOverwrites(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{})
+	now := "2026-11-21"
+	code, out, errOut := run("new", "Ngã Bảy: Phát động thi đua", "--source", dir, "--region", "Ngã Bảy", "--topics", "Thi đua khen thưởng, Chuyển đổi số", "--period", "2026", "--slogan", "Cam kết mạnh mẽ")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := filepath.Join(dir, "content", now[:4], "nga-bay-phat-dong-thi-dua.md")
+	if strings.TrimSpace(out) != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+	b, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`title: "Ngã Bảy: Phát động thi đua"`, `region: "Ngã Bảy"`, `topics: ["Thi đua khen thưởng", "Chuyển đổi số"]`, `period: "2026"`, "draft: true", "date: 20"} {
+		if !strings.Contains(string(b), w) {
+			t.Errorf("new article lacks %q:\n%s", w, b)
+		}
+	}
+	// The draft builds with --drafts.
+	if code, _, errOut := run("build", "--source", dir, "--drafts", "--future"); code != 0 {
+		t.Errorf("the new draft does not build: %s", errOut)
+	}
+	// Refusals: an existing file, a title with no letters, no region.
+	if code, _, errOut := run("new", "Ngã Bảy: Phát động thi đua", "--source", dir, "--region", "Ngã Bảy"); code != 1 || !strings.Contains(errOut, "already exists") {
+		t.Errorf("overwrite: %d %s", code, errOut)
+	}
+	if code, _, errOut := run("new", "!!! ???", "--source", dir, "--region", "Huế"); code != 1 || !strings.Contains(errOut, "no letters or digits") {
+		t.Errorf("empty slug: %d %s", code, errOut)
+	}
+	if code, _, errOut := run("new", "Tin mới", "--source", dir); code != 2 || !strings.Contains(errOut, "--region is required") {
+		t.Errorf("no region: %d %s", code, errOut)
+	}
+	if code, _, errOut := run("new", "Tin mới", "--source", dir, "--region", "Huế", "--period", "mãi mãi"); code != 2 || !strings.Contains(errOut, "--period") {
+		t.Errorf("bad period: %d %s", code, errOut)
+	}
+	if code, _, _ := run("new", "--source", dir, "--region", "Huế"); code != 2 {
+		t.Errorf("no title: %d", code)
+	}
+}
+
+func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{
+		"content/a.md": "---\ntitle: Tin A\ndate: 2024-01-01\nregion: Cần Thơ\n---\nXem [khu vực](/khu-vuc/can-tho/) và [trang lạ](/khong-co/).\n\n![ảnh](/anh/khong-co.jpg)\n",
+	})
+	code, _, errOut := run("check", "--source", dir)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, w := range []string{
+		"content/a.md:6:37: link /khong-co/ leads to /khong-co/index.html, which the site does not have",
+		"content/a.md:8:1: image /anh/khong-co.jpg leads to /anh/khong-co.jpg, which the site does not have",
+	} {
+		if !strings.Contains(errOut, w) {
+			t.Errorf("check output lacks %q:\n%s", w, errOut)
+		}
+	}
+	if strings.Contains(errOut, "khu-vuc/can-tho") {
+		t.Errorf("a working link was reported:\n%s", errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(err) {
+		t.Error("check wrote public/")
+	}
+	// A layout's broken link is reported once, as the layout's.
+	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(good), 0o644)
+	os.MkdirAll(filepath.Join(dir, "layouts", "partials"), 0o755)
+	os.WriteFile(filepath.Join(dir, "layouts", "partials", "footer.html"), []byte(`<footer><a href="{{url "lien-he/"}}">Liên hệ</a></footer>`), 0o644)
+	code, _, errOut = run("check", "--source", dir)
+	if code != 1 || strings.Count(errOut, "layouts: link /lien-he/") != 1 {
+		t.Errorf("layout link: %d\n%s", code, errOut)
+	}
+	os.Remove(filepath.Join(dir, "layouts", "partials", "footer.html"))
+	if code, out, errOut := run("check", "--source", dir); code != 0 || !strings.HasPrefix(out, "ok:") {
+		t.Errorf("clean site: %d %s %s", code, out, errOut)
+	}
+	// Front-matter problems are reported like a build's.
+	os.WriteFile(filepath.Join(dir, "content", "b.md"), []byte("---\ntitle: B\n---\n"), 0o644)
+	if code, _, errOut := run("check", "--source", dir); code != 1 || !strings.Contains(errOut, `content/b.md:1:1: missing required field "date"`) {
+		t.Errorf("front matter: %d %s", code, errOut)
+	}
+}
+
+func TestInitMakesASiteThatBuildsAndRefusesNonEmptyFolders(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "ban-tin")
+	code, out, errOut := run("init", dir)
+	if code != 0 || !strings.Contains(out, "created a new site") {
+		t.Fatalf("init: %d %s %s", code, out, errOut)
+	}
+	for _, d := range []string{"layouts", "static", "content"} {
+		if info, err := os.Stat(filepath.Join(dir, d)); err != nil || !info.IsDir() {
+			t.Errorf("no %s/ folder", d)
+		}
+	}
+	cfg, _ := os.ReadFile(filepath.Join(dir, "site.toml"))
+	if strings.Count(string(cfg), "#") < 10 {
+		t.Errorf("site.toml explains too little:\n%s", cfg)
+	}
+	if code, out, errOut := run("build", "--source", dir); code != 0 || !strings.Contains(out, "built 1 articles") {
+		t.Errorf("new site does not build with the embedded theme: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := run("check", "--source", dir); code != 0 {
+		t.Errorf("new site does not pass check: %s", errOut)
+	}
+	if code, _, errOut := run("init", dir); code != 1 || !strings.Contains(errOut, "is not empty") {
+		t.Errorf("non-empty: %d %s", code, errOut)
+	}
+	if code, _, _ := run("init"); code != 2 {
+		t.Errorf("no folder: exit %d", code)
+	}
+}

@@ -60,7 +60,8 @@ type Doc struct {
 
 // Link is a destination written in an article.
 type Link struct {
-	Dest  string
+	Dest  string // as written
+	URL   string // as rendered: base path added, .md links resolved
 	Pos   diag.Pos
 	Image bool
 }
@@ -167,11 +168,11 @@ func (t *linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 			}
 		}
 		written := string(*dest)
-		*links = append(*links, Link{Dest: written, Pos: pos, Image: image})
 		rewritten, err := t.rewrite(file, written)
 		if err != nil {
 			errs.Add(pos, err)
 		}
+		*links = append(*links, Link{Dest: written, URL: rewritten, Pos: pos, Image: image})
 		*dest = []byte(rewritten)
 		return ast.WalkContinue, nil
 	})

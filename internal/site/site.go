@@ -41,6 +41,9 @@ type Options struct {
 	Theme fs.FS
 	// Content chooses drafts, future articles and the build time.
 	Content content.Options
+	// CheckLinks verifies, after the build, that every internal link and
+	// image of every page leads to a file of the site.
+	CheckLinks bool
 }
 
 // Stats summarize a finished build.
@@ -100,6 +103,15 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		return nil, err
 	}
 	b.stats.Files = b.out.count()
+	if opts.CheckLinks {
+		mem, ok := out.(*output.Memory)
+		if !ok {
+			return nil, errors.New("link check needs an in-memory build")
+		}
+		if err := checkLinks(cfg, mem, b.articleLinks); err != nil {
+			return nil, err
+		}
+	}
 	return b.stats, nil
 }
 
@@ -114,8 +126,9 @@ type builder struct {
 	stats   *Stats
 	search  *search.Builder
 
-	mu    sync.Mutex
-	cards map[*content.Article]*layout.Card // with summaries, after articles()
+	mu           sync.Mutex
+	cards        map[*content.Article]*layout.Card // with summaries, after articles()
+	articleLinks map[string][]render.Link          // by page file, for the link check
 }
 
 // parallel runs job(i) for i in [0, n) on every core and returns every
@@ -169,6 +182,7 @@ func (b *builder) articles(articles []*content.Article) error {
 		},
 	})
 	b.cards = make(map[*content.Article]*layout.Card, len(articles))
+	b.articleLinks = map[string][]render.Link{}
 	bare := make(map[*content.Article]*layout.Card, len(articles))
 	for _, a := range articles {
 		bare[a] = layout.NewCard(a, b.ix, "", b.today)
@@ -188,6 +202,9 @@ func (b *builder) articles(articles []*content.Article) error {
 		card.Summary = summary
 		b.mu.Lock()
 		b.cards[a] = &card
+		if len(doc.Links) > 0 {
+			b.articleLinks[a.Path+"index.html"] = doc.Links
+		}
 		b.mu.Unlock()
 		if b.search != nil {
 			if err := b.search.Add(i, b.searchDoc(a, doc)); err != nil {

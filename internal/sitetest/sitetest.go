@@ -7,9 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"path"
-	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -137,47 +134,14 @@ func (r *Result) Assert(name string, wants ...string) {
 	}
 }
 
-var linkAttr = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
-
-// BrokenLinks follows every internal href and src of every HTML page, as a
-// static web server would serve the output under the site's base URL, and
+// BrokenLinks follows every internal href and src of every HTML page and
 // returns the ones that lead to no file.
 func (r *Result) BrokenLinks() []string {
-	base, err := url.Parse(r.Cfg.BaseURL)
-	if err != nil {
-		return []string{err.Error()}
+	var out []string
+	for _, b := range site.BrokenLinks(r.Cfg, r.Out) {
+		out = append(out, fmt.Sprintf("%s: %q -> missing %s", b.Page, b.Link, b.Target))
 	}
-	var broken []string
-	for _, name := range r.Out.Names() {
-		if !strings.HasSuffix(name, ".html") {
-			continue
-		}
-		data, _ := r.Out.File(name)
-		page := base.ResolveReference(&url.URL{Path: path.Join(base.Path, name)})
-		for _, m := range linkAttr.FindAllStringSubmatch(string(data), -1) {
-			raw := strings.ReplaceAll(m[1], "&amp;", "&")
-			target, err := page.Parse(raw)
-			if err != nil {
-				broken = append(broken, fmt.Sprintf("%s: unparsable %q", name, raw))
-				continue
-			}
-			if target.Host != base.Host || target.Scheme != base.Scheme {
-				continue
-			}
-			if !strings.HasPrefix(target.Path, base.Path) {
-				broken = append(broken, fmt.Sprintf("%s: %q leaves the base path %s", name, raw, base.Path))
-				continue
-			}
-			rel := strings.TrimPrefix(target.Path, base.Path)
-			if rel == "" || strings.HasSuffix(rel, "/") {
-				rel += "index.html"
-			}
-			if !r.Has(rel) {
-				broken = append(broken, fmt.Sprintf("%s: %q -> missing %s", name, raw, rel))
-			}
-		}
-	}
-	return broken
+	return out
 }
 
 // Problems returns the "file:line:col: message" lines of a build error.

@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/bantin/bantin/internal/output"
+	"github.com/bantin/bantin/internal/site"
+)
+
+// runCheck builds the site in memory, writing nothing, and reports every
+// problem a build would meet plus every internal link that leads nowhere.
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bantin check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f buildFlags
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "bantin check: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	p, err := f.prepare()
+	if err != nil {
+		return report(stderr, err)
+	}
+	defer p.root.Close()
+	p.opts.CheckLinks = true
+	stats, err := site.Build(ctx, &p.cfg, p.opts, output.NewMemory())
+	if err != nil {
+		return report(stderr, err)
+	}
+	fmt.Fprintf(stdout, "ok: %d articles, %d pages, every internal link leads to a page or file\n", stats.Articles, stats.Pages)
+	return 0
+}
