@@ -41,21 +41,44 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		defer logMu.Unlock()
 		fmt.Fprintf(stdout, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
 	}
-	build := func(ctx context.Context) (*output.Memory, error) {
+	// One cache for the session: an edit reparses, rerenders and re-lays
+	// out only what it changed. The search index follows in the background.
+	cache := site.NewCache()
+	build := func(ctx context.Context) (*output.Memory, server.Late, error) {
 		// Read everything afresh: site.toml may have changed too.
 		p, err := f.prepare()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		defer p.root.Close()
 		if err := p.cfg.SetBaseURL(base); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		p.opts.Cache, p.opts.DeferSearch = cache, true
 		out := output.NewMemory()
-		if _, err := site.Build(ctx, &p.cfg, p.opts, out); err != nil {
-			return nil, err
+		stats, err := site.Build(ctx, &p.cfg, p.opts, out)
+		if err != nil {
+			return nil, nil, err
 		}
-		return out, nil
+		if stats.Search == nil {
+			return out, nil, nil
+		}
+		return out, func() (map[string][]byte, error) {
+			files, err := stats.Search()
+			if err != nil {
+				return nil, err
+			}
+			m := make(map[string][]byte, len(files))
+			for _, f := range files {
+				m[f.Name] = f.Data
+			}
+			return m, nil
+		}, nil
+	}
+	// Watch before the first build, so that no save goes unseen.
+	watcher, err := server.NewWatcher(f.source, *poll)
+	if err != nil {
+		return report(stderr, err)
 	}
 	srv := server.New(build, logf)
 	srv.Rebuild(ctx)
@@ -65,7 +88,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stdout, "Serving %s at %s (Ctrl-C to stop)\n", f.source, base)
 	errs := make(chan error, 2)
 	go func() {
-		errs <- server.Watch(ctx, f.source, *poll, 100*time.Millisecond, func() { srv.Rebuild(ctx) })
+		errs <- watcher.Run(ctx, 100*time.Millisecond, func() { srv.Rebuild(ctx) })
 	}()
 	go func() { errs <- srv.Serve(ctx, ln) }()
 	// Whichever stops first (Ctrl-C stops both) stops the other.

@@ -45,7 +45,7 @@ var servingAt = regexp.MustCompile(`at (http://127\.0\.0\.1:\d+/)`)
 // startServe runs "bantin serve" in-process on a free port of 127.0.0.1 and
 // returns its URL; the server stops when the test ends, and must stop
 // cleanly.
-func startServe(t *testing.T, dir string, extra ...string) (string, *syncBuffer) {
+func startServe(t testing.TB, dir string, extra ...string) (string, *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
@@ -63,7 +63,7 @@ func startServe(t *testing.T, dir string, extra ...string) (string, *syncBuffer)
 			t.Error("serve did not stop within 10 s of Ctrl-C")
 		}
 	})
-	for range 200 {
+	for range 2400 { // a large site's first build takes a while
 		if m := servingAt.FindStringSubmatch(stdout.String()); m != nil {
 			return m[1], &stdout
 		}

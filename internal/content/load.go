@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"net/url"
 	"path"
@@ -28,6 +29,72 @@ type Options struct {
 	Drafts bool      // include drafts
 	Future bool      // include articles dated after Now
 	Now    time.Time // the build time
+	// Cache, when set, keeps parsed files between builds of one site, so
+	// that the preview server reparses only files whose bytes changed.
+	Cache *Cache
+}
+
+// Cache remembers the parse of each content file by a hash of its bytes.
+// Cached articles are shared between builds and never modified.
+type Cache struct {
+	mu      sync.Mutex
+	seed    maphash.Seed
+	config  string // the settings parsing depends on; a change empties the cache
+	entries map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	size    int64
+	modTime time.Time
+	sum     uint64
+	article *Article
+	err     error
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{seed: maphash.MakeSeed(), entries: map[string]cacheEntry{}} }
+
+func (c *Cache) lookup(name string, sum uint64) (cacheEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[name]
+	return e, ok && e.sum == sum
+}
+
+// unchanged returns the entry of a file whose size and modification time
+// are those it had when parsed: its bytes need not even be read.
+func (c *Cache) unchanged(name string, info fs.FileInfo) (cacheEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[name]
+	return e, ok && e.size == info.Size() && e.modTime.Equal(info.ModTime()) && !e.modTime.IsZero()
+}
+
+func (c *Cache) store(name string, e cacheEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries[name] = e
+}
+
+// prepare empties the cache when the settings parsing uses have changed,
+// and drops files that no longer exist.
+func (c *Cache) prepare(cfg *config.Site, files []string) {
+	key := fmt.Sprint(cfg.TimeZoneName, "|", cfg.Paths.Articles, "|", cfg.MaxArticleBytes)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if key != c.config {
+		c.config, c.entries = key, map[string]cacheEntry{}
+		return
+	}
+	keep := make(map[string]bool, len(files))
+	for _, f := range files {
+		keep[f] = true
+	}
+	for name := range c.entries {
+		if !keep[name] {
+			delete(c.entries, name)
+		}
+	}
 }
 
 // Set is the result of loading content.
@@ -57,6 +124,9 @@ func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set
 	if err != nil {
 		return nil, err
 	}
+	if opts.Cache != nil {
+		opts.Cache.prepare(cfg, files)
+	}
 	articles := make([]*Article, len(files))
 	fileErrs := make([]error, len(files))
 	var wg sync.WaitGroup
@@ -66,7 +136,7 @@ func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				articles[i], fileErrs[i] = loadFile(site, files[i], cfg)
+				articles[i], fileErrs[i] = loadFile(site, files[i], cfg, opts.Cache)
 			}
 		}()
 	}
@@ -162,7 +232,7 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func loadFile(site fs.FS, name string, cfg *config.Site) (*Article, error) {
+func loadFile(site fs.FS, name string, cfg *config.Site, cache *Cache) (*Article, error) {
 	pos := diag.Pos{File: name}
 	info, err := fs.Stat(site, name)
 	if err != nil {
@@ -170,6 +240,11 @@ func loadFile(site fs.FS, name string, cfg *config.Site) (*Article, error) {
 	}
 	if info.IsDir() {
 		return nil, diag.Errorf(pos, "is a folder, not a Markdown file; rename it without the .md ending")
+	}
+	if cache != nil {
+		if e, ok := cache.unchanged(name, info); ok {
+			return e.article, e.err
+		}
 	}
 	if info.Size() > cfg.MaxArticleBytes {
 		return nil, diag.Errorf(pos, "file is %d bytes, over the limit of %d bytes; split the article, or raise [limits] max_article_bytes in site.toml", info.Size(), cfg.MaxArticleBytes)
@@ -181,7 +256,24 @@ func loadFile(site fs.FS, name string, cfg *config.Site) (*Article, error) {
 	if int64(len(src)) > cfg.MaxArticleBytes { // grew since Stat
 		return nil, diag.Errorf(pos, "file is over the limit of %d bytes", cfg.MaxArticleBytes)
 	}
-	return Parse(name, src, cfg)
+	if cache == nil {
+		return Parse(name, src, cfg)
+	}
+	sum := maphash.Bytes(cache.seed, src)
+	if e, ok := cache.lookup(name, sum); ok {
+		e.size, e.modTime = info.Size(), info.ModTime()
+		cache.store(name, e)
+		return e.article, e.err
+	}
+	a, err := Parse(name, src, cfg)
+	// A file modified within the clock's resolution of its last parse could
+	// change again unseen by size and time: remember no time for it then.
+	modTime := info.ModTime()
+	if time.Since(modTime) < 2*time.Second {
+		modTime = time.Time{}
+	}
+	cache.store(name, cacheEntry{size: info.Size(), modTime: modTime, sum: sum, article: a, err: err})
+	return a, err
 }
 
 // checkSlugCollisions reports articles that would be written to the same

@@ -36,6 +36,7 @@ type Taxonomy struct {
 	Path   string // site path of the index page, "khu-vuc/"
 	Terms  []*Term
 	bySlug map[string]*Term
+	byName map[string]*Term // every spelling met, so lookups need no slugging
 }
 
 // Term is one value of a taxonomy and the articles that carry it.
@@ -76,6 +77,9 @@ func (ix *Index) Term(kind Kind, name string) *Term {
 	if t == nil {
 		return nil
 	}
+	if term, ok := t.byName[name]; ok {
+		return term
+	}
 	return t.bySlug[slugOf(kind, name)]
 }
 
@@ -111,7 +115,7 @@ func Build(cfg *config.Site, articles []*content.Article) (*Index, error) {
 		Period: cfg.Paths.Periods, Year: cfg.Paths.Years,
 	}
 	for _, k := range Kinds {
-		ix.Taxonomies = append(ix.Taxonomies, &Taxonomy{Kind: k, Path: paths[k] + "/", bySlug: map[string]*Term{}})
+		ix.Taxonomies = append(ix.Taxonomies, &Taxonomy{Kind: k, Path: paths[k] + "/", bySlug: map[string]*Term{}, byName: map[string]*Term{}})
 	}
 	var errs diag.List
 	for _, a := range articles {
@@ -137,6 +141,12 @@ func Build(cfg *config.Site, articles []*content.Article) (*Index, error) {
 }
 
 func (t *Taxonomy) add(a *content.Article, name, key string, period *content.Period, errs *diag.List) {
+	if term, ok := t.byName[name]; ok && (period == nil || term.Period != nil) {
+		if n := len(term.Articles); n == 0 || term.Articles[n-1] != a {
+			term.Articles = append(term.Articles, a)
+		}
+		return
+	}
 	slug := slugOf(t.Kind, name)
 	if period != nil {
 		slug = period.Slug()
@@ -152,6 +162,7 @@ func (t *Taxonomy) add(a *content.Article, name, key string, period *content.Per
 		errs.Addf(a.FieldPos(key), "%s %q has the same URL /%s as %q in %s (%s); write the name the same way in both", t.Kind, name, term.Path, term.Name, term.origin.File, term.origin.FieldPos(term.originKey))
 		return
 	}
+	t.byName[name] = term
 	if n := len(term.Articles); n == 0 || term.Articles[n-1] != a {
 		term.Articles = append(term.Articles, a)
 	}

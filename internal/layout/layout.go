@@ -5,6 +5,8 @@ package layout
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,8 +43,10 @@ var pageKinds = []string{KindHome, KindArticle, KindTerms, KindTerm, KindNotFoun
 
 // Set is the parsed layouts of a site, ready to execute concurrently.
 type Set struct {
-	lang  vi.Language
-	pages map[string]*template.Template
+	// Fingerprint identifies the layout sources, for caches of pages.
+	Fingerprint string
+	lang        vi.Language
+	pages       map[string]*template.Template
 	// fromTheme marks files that come from the embedded theme, so errors
 	// in them say so.
 	fromTheme map[string]bool
@@ -66,9 +70,12 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 		return nil, err
 	}
 	set := &Set{lang: cfg.Language, pages: map[string]*template.Template{}, fromTheme: map[string]bool{}}
-	for name, src := range files {
-		set.fromTheme[name] = src.fromTheme
+	h := sha256.New()
+	for _, name := range sortedKeys(files) {
+		set.fromTheme[name] = files[name].fromTheme
+		fmt.Fprintf(h, "%s\x00%d\x00%s\x00", name, len(files[name].text), files[name].text)
 	}
+	set.Fingerprint = hex.EncodeToString(h.Sum(nil))
 	var errs diag.List
 	if _, ok := files["base.html"]; !ok {
 		errs.Addf(diag.Pos{File: Dir + "/base.html"}, "missing base layout")
@@ -112,6 +119,15 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 		return nil, err
 	}
 	return set, nil
+}
+
+func sortedKeys(m map[string]source) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func collect(fsys fs.FS, fromTheme bool, into map[string]source) error {

@@ -12,7 +12,9 @@ import (
 
 // Page is what every layout receives as its dot.
 type Page struct {
-	Site *Site
+	// Site is shared by every page; the preview's page cache fingerprints
+	// it once per build, not in every page.
+	Site *Site `json:"-"`
 	Kind string
 	// Title is the page's own title; the site title is appended in <title>.
 	Title       string
@@ -25,7 +27,7 @@ type Page struct {
 	Related  []*Card   // article pages
 	Cards    []*Card   // home and term pages: this page's articles
 	Pager    *Pager    // home and term pages
-	Taxonomy *Taxonomy // terms and term pages
+	Taxonomy *Taxonomy // terms pages; on term pages without its Terms
 	Term     *TermLink // term pages
 	Ongoing  []Campaign
 }
@@ -38,8 +40,6 @@ type Site struct {
 	BaseURL     string
 	BasePath    string
 	Nav         []NavItem
-	Taxonomies  []*Taxonomy
-	BuildTime   time.Time
 	// SearchPath is the search page and SearchIndex its index manifest;
 	// both are empty when site.toml turns search off.
 	SearchPath  string
@@ -123,20 +123,20 @@ type PageLink struct {
 }
 
 // NewSite makes the data shared by every page.
-func NewSite(cfg *config.Site, ix *index.Index, buildTime time.Time) *Site {
+func NewSite(cfg *config.Site, ix *index.Index) *Site {
 	tr := translator(cfg.Language)
 	s := &Site{
 		Title: cfg.Title, Description: cfg.Description, Lang: string(cfg.Language),
-		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath, BuildTime: buildTime,
+		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath,
 	}
 	if cfg.Search {
 		s.SearchPath, s.SearchIndex = cfg.Paths.Search+"/", SearchIndexDir(cfg)+"manifest.json"
 	}
 	s.Nav = append(s.Nav, NavItem{Key: "home", Label: tr("home"), Path: ""})
+	// The navigation names the indexes, not their terms: an edit that adds
+	// a term changes the index pages, not every page of the site.
 	for _, t := range ix.Taxonomies {
-		v := NewTaxonomy(cfg, t)
-		s.Taxonomies = append(s.Taxonomies, v)
-		s.Nav = append(s.Nav, NavItem{Key: v.Kind, Label: v.Plural, Path: v.Path})
+		s.Nav = append(s.Nav, NavItem{Key: string(t.Kind), Label: tr(string(t.Kind) + "s"), Path: t.Path})
 	}
 	return s
 }

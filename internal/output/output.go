@@ -39,7 +39,9 @@ type Memory struct {
 // NewMemory returns an empty in-memory site.
 func NewMemory() *Memory { return &Memory{files: map[string][]byte{}} }
 
-// WriteFile stores a copy of data under name.
+// WriteFile stores data under name. The builder never reuses a buffer it
+// wrote, so data is kept as is rather than copied: a preview rebuild that
+// reuses ten thousand cached pages copies none of them.
 func (m *Memory) WriteFile(name string, data []byte) error {
 	if err := CheckName(name); err != nil {
 		return err
@@ -49,8 +51,23 @@ func (m *Memory) WriteFile(name string, data []byte) error {
 	if _, dup := m.files[name]; dup {
 		return fmt.Errorf("output file %s written twice", name)
 	}
-	m.files[name] = append([]byte(nil), data...)
+	m.files[name] = data
 	return nil
+}
+
+// With returns a copy of m with files added or replaced; file contents are
+// shared, not copied.
+func (m *Memory) With(files map[string][]byte) *Memory {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := &Memory{files: make(map[string][]byte, len(m.files)+len(files))}
+	for k, v := range m.files {
+		out.files[k] = v
+	}
+	for k, v := range files {
+		out.files[k] = v
+	}
+	return out
 }
 
 // File returns the contents of name and whether it exists.

@@ -30,8 +30,13 @@ const Prefix = "/__bantin/"
 var liveScript []byte
 
 // Build builds the site into memory. It is called for the first build and
-// after every change; errors are shown to the editor, not fatal.
-type Build func(ctx context.Context) (*output.Memory, error)
+// after every change; errors are shown to the editor, not fatal. late, when
+// not nil, produces files that may arrive after the site is served (the
+// search index, which takes longest).
+type Build func(ctx context.Context) (site *output.Memory, late Late, err error)
+
+// Late produces files to add to a served site.
+type Late func() (map[string][]byte, error)
 
 // Server serves the last good build and pushes changes to open pages.
 type Server struct {
@@ -40,6 +45,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	site    *output.Memory
+	late    map[string][]byte // the latest late files, carried into new builds
 	version int
 	errs    []string // problems of the last build; empty when it succeeded
 	clients map[chan event]bool
@@ -61,7 +67,7 @@ func New(build Build, logf func(format string, args ...any)) *Server {
 // its errors.
 func (s *Server) Rebuild(ctx context.Context) error {
 	start := time.Now()
-	site, err := s.build(ctx)
+	site, late, err := s.build(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -71,11 +77,36 @@ func (s *Server) Rebuild(ctx context.Context) error {
 		s.logf("build failed, still serving the last good site:\n%v", err)
 		return err
 	}
-	s.site, s.errs = site, nil
+	// Until its own late files arrive, the new site keeps the last ones:
+	// the search page goes on working through an edit.
+	if late == nil {
+		s.late = nil // e.g. search was turned off
+	}
+	s.site, s.errs = site.With(s.late), nil
 	s.version++
 	s.broadcast(event{"reload", fmt.Sprint(s.version)})
 	s.logf("rebuilt in %d ms", time.Since(start).Milliseconds())
+	if late != nil {
+		go s.addLate(s.version, late)
+	}
 	return nil
+}
+
+// addLate adds late files to the site of version, unless a newer build
+// replaced it meanwhile (that build brings its own).
+func (s *Server) addLate(version int, late Late) {
+	files, err := late()
+	if err != nil {
+		s.logf("search index: %v", err)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.version != version {
+		return
+	}
+	s.late = files
+	s.site = s.site.With(files)
 }
 
 func (s *Server) broadcast(e event) {

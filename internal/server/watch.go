@@ -35,11 +35,42 @@ func relevant(rel string) bool {
 	return false
 }
 
-// Watch calls onChange once per burst of changes to the site's sources,
-// after debounce of quiet, until ctx ends. With poll > 0 it scans the
-// sources every poll instead of relying on file events, which some network
-// file systems and containers never deliver.
-func Watch(ctx context.Context, root string, poll, debounce time.Duration, onChange func()) error {
+// Watcher notices changes to a site's sources.
+type Watcher struct {
+	root    string
+	poll    time.Duration
+	events  *fsnotify.Watcher
+	initial uint64 // fingerprint when polling
+}
+
+// NewWatcher starts watching the sources of the site at root; changes made
+// after it returns are seen. With poll > 0 it scans the sources every poll
+// instead of relying on file events, which some network file systems and
+// containers never deliver.
+func NewWatcher(root string, poll time.Duration) (*Watcher, error) {
+	w := &Watcher{root: root, poll: poll}
+	if poll > 0 {
+		w.initial = fingerprint(root)
+		return w, nil
+	}
+	events, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, fmt.Errorf("watch %s: %w (try --poll 1s)", root, err)
+	}
+	if err := events.Add(root); err != nil {
+		events.Close()
+		return nil, fmt.Errorf("watch %s: %w", root, err)
+	}
+	for _, d := range sourceDirs {
+		addTree(events, filepath.Join(root, d))
+	}
+	w.events = events
+	return w, nil
+}
+
+// Run calls onChange once per burst of changes, after debounce of quiet,
+// until ctx ends.
+func (w *Watcher) Run(ctx context.Context, debounce time.Duration, onChange func()) error {
 	changed := make(chan struct{}, 1)
 	notify := func() {
 		select {
@@ -48,22 +79,12 @@ func Watch(ctx context.Context, root string, poll, debounce time.Duration, onCha
 		}
 	}
 	var errc chan error
-	if poll > 0 {
-		go pollSources(ctx, root, poll, notify)
+	if w.events == nil {
+		go pollSources(ctx, w.root, w.poll, w.initial, notify)
 	} else {
-		w, err := fsnotify.NewWatcher()
-		if err != nil {
-			return fmt.Errorf("watch %s: %w (try --poll 1s)", root, err)
-		}
-		defer w.Close()
-		if err := w.Add(root); err != nil {
-			return fmt.Errorf("watch %s: %w", root, err)
-		}
-		for _, d := range sourceDirs {
-			addTree(w, filepath.Join(root, d))
-		}
+		defer w.events.Close()
 		errc = make(chan error, 1)
-		go func() { errc <- forwardEvents(ctx, w, root, notify) }()
+		go func() { errc <- forwardEvents(ctx, w.events, w.root, notify) }()
 	}
 	var timer <-chan time.Time
 	for {
@@ -128,8 +149,7 @@ func forwardEvents(ctx context.Context, w *fsnotify.Watcher, root string, notify
 
 // pollSources compares a fingerprint of the sources (names, sizes, times)
 // every interval.
-func pollSources(ctx context.Context, root string, every time.Duration, notify func()) {
-	last := fingerprint(root)
+func pollSources(ctx context.Context, root string, every time.Duration, last uint64, notify func()) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

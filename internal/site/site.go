@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"path"
 	"runtime"
@@ -44,6 +45,12 @@ type Options struct {
 	// CheckLinks verifies, after the build, that every internal link and
 	// image of every page leads to a file of the site.
 	CheckLinks bool
+	// Cache, when set, reuses work of earlier builds of the same site.
+	Cache *Cache
+	// DeferSearch leaves the search index out of the build and returns, in
+	// Stats.Search, a function that builds it: the preview server serves
+	// the edited page first and indexes in the background.
+	DeferSearch bool
 }
 
 // Stats summarize a finished build.
@@ -53,6 +60,16 @@ type Stats struct {
 	Pages    int // HTML pages written
 	Terms    int // terms across all taxonomies
 	Files    int // every file written, pages and static files
+	Rendered int // pages rendered rather than reused from the cache
+	// Search builds the search index files (site path, data) when the
+	// build deferred it; nil otherwise.
+	Search func() ([]SearchFile, error)
+}
+
+// SearchFile is one file of a deferred search index.
+type SearchFile struct {
+	Name string
+	Data []byte
 }
 
 // Build builds the whole site into out. Every problem the build finds is
@@ -65,6 +82,9 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 
 	// Content and layouts are independent: report the problems of both.
 	var errs diag.List
+	if opts.Cache != nil {
+		opts.Content.Cache = opts.Cache.Content
+	}
 	set, err := content.Load(ctx, opts.Site, cfg, opts.Content)
 	errs.Append(err)
 	layouts, err := layout.Load(opts.Site, opts.Theme, cfg)
@@ -82,10 +102,19 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		out:   &trackedWriter{w: out, origin: map[string]string{}},
 		today: content.DayOf(now),
 		stats: &Stats{Articles: len(set.Articles), Skipped: set.Skipped},
+		cache: opts.Cache,
 	}
-	b.site = layout.NewSite(cfg, ix, now)
-	if cfg.Search {
+	b.site = layout.NewSite(cfg, ix)
+	if cfg.Search && !opts.DeferSearch {
 		b.search = search.NewBuilder(len(set.Articles), searchFacets(ix))
+	}
+	if cfg.Search && opts.DeferSearch {
+		b.searchDocs = make([]search.Doc, len(set.Articles))
+	}
+	if b.cache != nil {
+		if b.common, err = commonKey(b); err != nil {
+			return nil, err
+		}
 	}
 	for _, t := range ix.Taxonomies {
 		b.stats.Terms += len(t.Terms)
@@ -101,6 +130,10 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	}
 	if err := b.writeSearch(); err != nil {
 		return nil, err
+	}
+	if b.searchDocs != nil {
+		docs, facets, dir := b.searchDocs, searchFacets(ix), layout.SearchIndexDir(cfg)
+		b.stats.Search = func() ([]SearchFile, error) { return buildSearch(docs, facets, dir) }
 	}
 	b.stats.Files = b.out.count()
 	if opts.CheckLinks {
@@ -125,6 +158,11 @@ type builder struct {
 	today   content.Day
 	stats   *Stats
 	search  *search.Builder
+	// searchDocs collects the documents of a deferred search index.
+	searchDocs []search.Doc
+	cache      *Cache
+	common     string   // fingerprint of what every page shares, with a cache
+	memo       sync.Map // fingerprints of values shared by pages, this build
 
 	mu           sync.Mutex
 	cards        map[*content.Article]*layout.Card // with summaries, after articles()
@@ -181,6 +219,18 @@ func (b *builder) articles(articles []*content.Article) error {
 			return p, ok
 		},
 	})
+	// Rendered Markdown depends on the body, the renderer's settings and,
+	// through links to .md files, on every article's URL.
+	var articleURLs uint64
+	if b.cache != nil {
+		var h maphash.Hash
+		h.SetSeed(b.cache.seed)
+		for _, a := range articles {
+			h.WriteString(a.File + "\x00" + a.Path + "\x00")
+		}
+		articleURLs = h.Sum64()
+	}
+	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML)
 	b.cards = make(map[*content.Article]*layout.Card, len(articles))
 	b.articleLinks = map[string][]render.Link{}
 	bare := make(map[*content.Article]*layout.Card, len(articles))
@@ -190,9 +240,21 @@ func (b *builder) articles(articles []*content.Article) error {
 	tr := layout.T(b.cfg)
 	return b.parallel(len(articles), func(i int) error {
 		a := articles[i]
-		doc, err := md.Render(a.File, a.BodyLine, a.Body)
-		if err != nil {
-			return err
+		var doc *render.Doc
+		var docKey uint64
+		cached := false
+		if b.cache != nil {
+			docKey = b.cache.docKey(a, renderSettings, articleURLs)
+			doc, cached = b.cache.doc(a.File, docKey)
+		}
+		if !cached {
+			var err error
+			if doc, err = md.Render(a.File, a.BodyLine, a.Body); err != nil {
+				return err
+			}
+			if b.cache != nil {
+				b.cache.storeDoc(a.File, docKey, doc)
+			}
 		}
 		summary := a.Summary
 		if summary == "" {
@@ -211,6 +273,9 @@ func (b *builder) articles(articles []*content.Article) error {
 				return fmt.Errorf("%s: index for search: %w", a.File, err)
 			}
 		}
+		if b.searchDocs != nil {
+			b.searchDocs[i] = b.searchDoc(a, doc)
+		}
 
 		page := &layout.Page{
 			Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: summary, Path: a.Path,
@@ -225,23 +290,43 @@ func (b *builder) articles(articles []*content.Article) error {
 		for _, r := range b.ix.Related(a, relatedCount) {
 			page.Related = append(page.Related, bare[r])
 		}
-		return b.page(layout.KindArticle, page, a.File)
+		return b.pageWithBody(layout.KindArticle, page, a.File, docKey)
 	})
 }
 
 // page renders one page and writes it as path/index.html.
 func (b *builder) page(kind string, p *layout.Page, origin string) error {
+	return b.pageWithBody(kind, p, origin, 0)
+}
+
+// pageWithBody is page for an article whose body is known by its rendering
+// key: the fingerprint uses the key instead of the body's bytes.
+func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyKey uint64) error {
+	name := p.Path + "index.html"
+	if kind == layout.KindNotFound {
+		name = "404.html"
+	}
+	var key [32]byte
+	if b.cache != nil {
+		key = b.cache.pageKey(b.common, kind, p, bodyKey, &b.memo)
+		if html, ok := b.cache.page(name, key); ok {
+			b.mu.Lock()
+			b.stats.Pages++
+			b.mu.Unlock()
+			return b.out.write(name, html, origin)
+		}
+	}
 	html, err := b.layouts.Render(kind, p)
 	if err != nil {
 		// A layout error is reported once at its line, not once per page.
 		return err
 	}
-	name := p.Path + "index.html"
-	if kind == layout.KindNotFound {
-		name = "404.html"
+	if b.cache != nil {
+		b.cache.storePage(name, key, html)
 	}
 	b.mu.Lock()
 	b.stats.Pages++
+	b.stats.Rendered++
 	b.mu.Unlock()
 	return b.out.write(name, html, origin)
 }
@@ -301,8 +386,8 @@ func (b *builder) lists() error {
 		}
 	})
 
-	for i, t := range b.ix.Taxonomies {
-		view := b.site.Taxonomies[i]
+	for _, t := range b.ix.Taxonomies {
+		view := layout.NewTaxonomy(b.cfg, t)
 		jobs = append(jobs, func() error {
 			return b.page(layout.KindTerms, &layout.Page{
 				Site: b.site, Kind: layout.KindTerms, Title: view.Plural, Path: t.Path, Taxonomy: view,
@@ -310,11 +395,14 @@ func (b *builder) lists() error {
 				Crumbs:      []layout.Crumb{home, {Label: view.Plural}},
 			}, "")
 		})
+		// A term's pages name their index but do not list its terms: then a
+		// new term elsewhere in the index leaves them as they were.
+		brief := &layout.Taxonomy{Kind: view.Kind, Label: view.Label, Plural: view.Plural, Path: view.Path}
 		for _, term := range t.Terms {
 			link := layout.Link(term)
 			crumbs := []layout.Crumb{home, {Label: view.Plural, Path: t.Path}, {Label: term.Name, Path: term.Path}}
 			paginate(layout.KindTerm, term.Path, view.Label+": "+term.Name, crumbs, term.Articles, func(p *layout.Page) {
-				p.Taxonomy, p.Term = view, &link
+				p.Taxonomy, p.Term = brief, &link
 				if p.Pager.Number == 1 {
 					p.Crumbs = crumbs[:2:2]
 					p.Crumbs = append(p.Crumbs, layout.Crumb{Label: term.Name})
@@ -360,6 +448,25 @@ func (b *builder) searchDoc(a *content.Article, doc *render.Doc) search.Doc {
 		d.Period = a.Period.Label()
 	}
 	return d
+}
+
+// buildSearch indexes docs, for a build that deferred its search index.
+func buildSearch(docs []search.Doc, facets search.Facets, dir string) ([]SearchFile, error) {
+	sb := search.NewBuilder(len(docs), facets)
+	for i, d := range docs {
+		if err := sb.Add(i, d); err != nil {
+			return nil, err
+		}
+	}
+	files, err := sb.Finish()
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	out := make([]SearchFile, len(files))
+	for i, f := range files {
+		out[i] = SearchFile{Name: dir + f.Name, Data: f.Data}
+	}
+	return out, nil
 }
 
 // writeSearch writes the search index under the search page's folder.
