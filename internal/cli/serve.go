@@ -63,8 +63,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if stats.Search == nil {
 			return out, nil, nil
 		}
-		return out, func() (map[string][]byte, error) {
-			files, err := stats.Search()
+		return out, func(ctx context.Context) (map[string][]byte, error) {
+			files, err := stats.Search(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -88,7 +88,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stdout, "Serving %s at %s (Ctrl-C to stop)\n", f.source, base)
 	errs := make(chan error, 2)
 	go func() {
-		errs <- watcher.Run(ctx, 100*time.Millisecond, func() { srv.Rebuild(ctx) })
+		errs <- watcher.Run(ctx, 50*time.Millisecond, func() { srv.Rebuild(ctx) })
 	}()
 	go func() { errs <- srv.Serve(ctx, ln) }()
 	// Whichever stops first (Ctrl-C stops both) stops the other.

@@ -19,7 +19,7 @@ import (
 //	go run ../shared/bench/gencorpus.go -n 10000 -seed 1 -out /tmp/corpus-10000
 //	BANTIN_BENCH_CORPUS=/tmp/corpus-10000 go test ./internal/cli -run '^$' -bench ServeSaveToServed -benchtime 20x
 //
-// It includes the 100 ms the server waits for a burst of saves to end.
+// It includes the 50 ms the server waits for a burst of saves to end.
 func BenchmarkServeSaveToServed(b *testing.B) {
 	corpus := os.Getenv("BANTIN_BENCH_CORPUS")
 	if corpus == "" {

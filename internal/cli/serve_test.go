@@ -160,6 +160,14 @@ func TestServeFollowsEditsCreatesDeletesAndRenames(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(err) {
 		t.Error("serve wrote public/; the preview lives in memory")
 	}
+	// The search index follows the pages, in the background.
+	eventually(t, "the search index", func() bool {
+		s, body := get(t, base+"tim-kiem/chi-muc/manifest.json")
+		return s == 200 && strings.Contains(body, `"n":1`)
+	})
+	if status, body := get(t, base+"tim-kiem/"); status != 200 || !strings.Contains(body, "bantin-search.js") {
+		t.Errorf("search page: %d", status)
+	}
 
 	// A plain edit.
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(article("Tin A sửa")), 0o644)
@@ -172,6 +180,7 @@ func TestServeFollowsEditsCreatesDeletesAndRenames(t *testing.T) {
 	os.Rename(tmp, filepath.Join(dir, "content", "a.md"))
 	eventually(t, "the atomic save", func() bool { _, b := get(t, base+"bai-viet/a/"); return strings.Contains(b, "lưu nguyên tử") })
 
+	// The search index catches up with an added article.
 	// A new folder with a new article in it.
 	os.MkdirAll(filepath.Join(dir, "content", "2027", "thang-1"), 0o755)
 	os.WriteFile(filepath.Join(dir, "content", "2027", "thang-1", "b.md"), []byte(article("Tin B")), 0o644)
@@ -179,6 +188,10 @@ func TestServeFollowsEditsCreatesDeletesAndRenames(t *testing.T) {
 	// A file added later in that new folder is seen too: it is watched.
 	os.WriteFile(filepath.Join(dir, "content", "2027", "thang-1", "c.md"), []byte(article("Tin C")), 0o644)
 	eventually(t, "a file in the new folder", func() bool { s, _ := get(t, base+"bai-viet/c/"); return s == 200 })
+	eventually(t, "the search index to count three articles", func() bool {
+		_, body := get(t, base+"tim-kiem/chi-muc/manifest.json")
+		return strings.Contains(body, `"n":3`)
+	})
 
 	// Delete, then rename.
 	os.Remove(filepath.Join(dir, "content", "2027", "thang-1", "b.md"))

@@ -181,7 +181,13 @@ feed:
 // file so that the order never depends on the file system.
 func SortNewestFirst(articles []*Article) {
 	slices.SortFunc(articles, func(a, b *Article) int {
-		return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(a.Slug, b.Slug), cmp.Compare(a.File, b.File))
+		if x, y := a.Date.Unix(), b.Date.Unix(); x != y {
+			return cmp.Compare(y, x)
+		}
+		if x, y := a.Date.Nanosecond(), b.Date.Nanosecond(); x != y {
+			return cmp.Compare(y, x)
+		}
+		return cmp.Or(cmp.Compare(a.Slug, b.Slug), cmp.Compare(a.File, b.File))
 	})
 }
 

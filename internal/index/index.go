@@ -200,8 +200,7 @@ func (ix *Index) Related(a *content.Article, n int) []*content.Article {
 		terms = append(terms, ix.Term(Slogan, a.Slogan))
 	}
 	terms = append(terms, ix.PeriodTerm(a.Period))
-	seen := map[*content.Article]bool{a: true}
-	var out []*content.Article
+	out := make([]*content.Article, 0, len(terms)*(n+1))
 	for _, t := range terms {
 		if t == nil {
 			continue
@@ -210,8 +209,7 @@ func (ix *Index) Related(a *content.Article, n int) []*content.Article {
 			if i > n {
 				break
 			}
-			if !seen[other] {
-				seen[other] = true
+			if other != a && !slices.Contains(out, other) {
 				out = append(out, other)
 			}
 		}

@@ -29,6 +29,8 @@ type Options struct {
 	BasePath string
 	// UnsafeHTML passes raw HTML through; otherwise it is dropped.
 	UnsafeHTML bool
+	// SummaryWords bounds Doc.Summary.
+	SummaryWords int
 	// ResolveArticle maps a content file ("content/2023/a.md") to the
 	// site path of its article ("bai-viet/a/"), for links written to .md
 	// files. It reports false for a file that is not a published article.
@@ -50,9 +52,11 @@ type Heading struct {
 
 // Doc is a rendered article body.
 type Doc struct {
-	HTML     []byte
-	Text     string // plain text of the whole body, blocks separated by newlines
-	Lead     string // plain text of the first paragraph
+	HTML []byte
+	Text string // plain text of the whole body, blocks separated by newlines
+	Lead string // plain text of the first paragraph
+	// Summary is Lead cut to Options.SummaryWords words, for lists.
+	Summary  string
 	Headings []Heading
 	// Links are the link and image destinations as written, for checks.
 	Links []Link
@@ -111,6 +115,7 @@ func (r *Renderer) Render(file string, firstLine int, body []byte) (*Doc, error)
 	}
 	d := &Doc{HTML: out.Bytes(), Links: *links}
 	d.Text, d.Lead, d.Headings = plainText(doc, body)
+	d.Summary = Excerpt(d.Lead, max(1, r.opts.SummaryWords))
 	return d, nil
 }
 

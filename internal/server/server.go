@@ -35,20 +35,22 @@ var liveScript []byte
 // search index, which takes longest).
 type Build func(ctx context.Context) (site *output.Memory, late Late, err error)
 
-// Late produces files to add to a served site.
-type Late func() (map[string][]byte, error)
+// Late produces files to add to a served site. It should give up when ctx
+// ends: a newer build has made its work useless.
+type Late func(ctx context.Context) (map[string][]byte, error)
 
 // Server serves the last good build and pushes changes to open pages.
 type Server struct {
 	build Build
 	logf  func(format string, args ...any)
 
-	mu      sync.Mutex
-	site    *output.Memory
-	late    map[string][]byte // the latest late files, carried into new builds
-	version int
-	errs    []string // problems of the last build; empty when it succeeded
-	clients map[chan event]bool
+	mu       sync.Mutex
+	site     *output.Memory
+	late     map[string][]byte  // the latest late files, carried into new builds
+	stopLate context.CancelFunc // stops the late work of the previous build
+	version  int
+	errs     []string // problems of the last build; empty when it succeeded
+	clients  map[chan event]bool
 }
 
 // event is one server-sent event.
@@ -67,6 +69,12 @@ func New(build Build, logf func(format string, args ...any)) *Server {
 // its errors.
 func (s *Server) Rebuild(ctx context.Context) error {
 	start := time.Now()
+	// The previous build's late work would only compete for the cores.
+	s.mu.Lock()
+	if s.stopLate != nil {
+		s.stopLate()
+	}
+	s.mu.Unlock()
 	site, late, err := s.build(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -87,15 +95,20 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	s.broadcast(event{"reload", fmt.Sprint(s.version)})
 	s.logf("rebuilt in %d ms", time.Since(start).Milliseconds())
 	if late != nil {
-		go s.addLate(s.version, late)
+		lateCtx, stop := context.WithCancel(ctx)
+		s.stopLate = stop
+		go s.addLate(lateCtx, s.version, late)
 	}
 	return nil
 }
 
 // addLate adds late files to the site of version, unless a newer build
 // replaced it meanwhile (that build brings its own).
-func (s *Server) addLate(version int, late Late) {
-	files, err := late()
+func (s *Server) addLate(ctx context.Context, version int, late Late) {
+	files, err := late(ctx)
+	if ctx.Err() != nil {
+		return
+	}
 	if err != nil {
 		s.logf("search index: %v", err)
 		return

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"html/template"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bantin/bantin/internal/content"
@@ -25,10 +27,11 @@ import (
 type Cache struct {
 	Content *content.Cache
 
-	mu    sync.Mutex
-	seed  maphash.Seed
-	docs  map[string]cachedDoc  // by content file
-	pages map[string]cachedPage // by output file
+	mu         sync.Mutex
+	seed       maphash.Seed
+	docs       map[string]cachedDoc                   // by content file
+	pages      map[string]cachedPage                  // by output file
+	typeFields atomic.Pointer[map[reflect.Type][]int] // fingerprinted fields of each type
 }
 
 type cachedDoc struct {
@@ -59,14 +62,7 @@ func (c *Cache) docKey(a *content.Article, settings string, articleURLs uint64) 
 	return h.Sum64()
 }
 
-func linksToFiles(body []byte) bool {
-	for i := 0; i+3 <= len(body); i++ {
-		if body[i] == '.' && body[i+1] == 'm' && body[i+2] == 'd' {
-			return true
-		}
-	}
-	return false
-}
+func linksToFiles(body []byte) bool { return bytes.Contains(body, []byte(".md")) }
 
 func (c *Cache) doc(file string, key uint64) (*render.Doc, bool) {
 	c.mu.Lock()
@@ -97,7 +93,7 @@ func (c *Cache) pageKey(common, kind string, p *layout.Page, bodyKey uint64, mem
 	h.SetSeed(c.seed)
 	h.WriteString(common)
 	h.WriteString(kind)
-	hashValue(&h, reflect.ValueOf(p).Elem(), c.seed, memo)
+	hashValue(&h, reflect.ValueOf(p).Elem(), c, memo)
 	var key [32]byte
 	binary.LittleEndian.PutUint64(key[:], h.Sum64())
 	return key
@@ -108,8 +104,40 @@ func (c *Cache) pageKey(common, kind string, p *layout.Page, bodyKey uint64, mem
 // short-lived copies whose address is reused, so they are never memoized.
 var cardType = reflect.TypeFor[*layout.Card]()
 
+// fields returns the indexes of a struct type's fingerprinted fields. The
+// table is copied on write: reads, one per struct hashed, take no lock.
+func (c *Cache) fields(t reflect.Type) []int {
+	if m := c.typeFields.Load(); m != nil {
+		if f, ok := (*m)[t]; ok {
+			return f
+		}
+	}
+	var idx []int
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() && f.Tag.Get("json") != "-" {
+			idx = append(idx, i)
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	next := map[reflect.Type][]int{t: idx}
+	if m := c.typeFields.Load(); m != nil {
+		for k, v := range *m {
+			next[k] = v
+		}
+	}
+	c.typeFields.Store(&next)
+	return idx
+}
+
+func writeUint(h *maphash.Hash, v uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], v)
+	h.Write(b[:])
+}
+
 // hashValue writes v into h.
-func hashValue(h *maphash.Hash, v reflect.Value, seed maphash.Seed, memo *sync.Map) {
+func hashValue(h *maphash.Hash, v reflect.Value, c *Cache, memo *sync.Map) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
@@ -118,36 +146,34 @@ func hashValue(h *maphash.Hash, v reflect.Value, seed maphash.Seed, memo *sync.M
 		}
 		if v.Type() != cardType {
 			h.WriteByte(1)
-			hashValue(h, v.Elem(), seed, memo)
+			hashValue(h, v.Elem(), c, memo)
 			return
 		}
 		if sum, ok := memo.Load(v.Pointer()); ok {
-			binary.Write(h, binary.LittleEndian, sum.(uint64))
+			writeUint(h, sum.(uint64))
 			return
 		}
 		var sub maphash.Hash
-		sub.SetSeed(seed)
-		hashValue(&sub, v.Elem(), seed, memo)
+		sub.SetSeed(c.seed)
+		hashValue(&sub, v.Elem(), c, memo)
 		sum := sub.Sum64()
 		memo.Store(v.Pointer(), sum)
-		binary.Write(h, binary.LittleEndian, sum)
+		writeUint(h, sum)
 	case reflect.Struct:
 		if t, ok := v.Interface().(time.Time); ok {
 			h.WriteString(t.Format(time.RFC3339Nano))
 			return
 		}
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() && v.Type().Field(i).Tag.Get("json") != "-" {
-				hashValue(h, v.Field(i), seed, memo)
-			}
+		for _, i := range c.fields(v.Type()) {
+			hashValue(h, v.Field(i), c, memo)
 		}
 	case reflect.Slice, reflect.Array:
-		binary.Write(h, binary.LittleEndian, int64(v.Len()))
+		writeUint(h, uint64(v.Len()))
 		for i := range v.Len() {
-			hashValue(h, v.Index(i), seed, memo)
+			hashValue(h, v.Index(i), c, memo)
 		}
 	case reflect.String:
-		binary.Write(h, binary.LittleEndian, int64(v.Len()))
+		writeUint(h, uint64(v.Len()))
 		h.WriteString(v.String())
 	case reflect.Bool:
 		if v.Bool() {
@@ -156,9 +182,9 @@ func hashValue(h *maphash.Hash, v reflect.Value, seed maphash.Seed, memo *sync.M
 			h.WriteByte(2)
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		binary.Write(h, binary.LittleEndian, v.Int())
+		writeUint(h, uint64(v.Int()))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		binary.Write(h, binary.LittleEndian, v.Uint())
+		writeUint(h, v.Uint())
 	default:
 		panic(fmt.Sprintf("page fingerprint: unsupported %s", v.Type()))
 	}

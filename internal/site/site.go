@@ -63,7 +63,8 @@ type Stats struct {
 	Rendered int // pages rendered rather than reused from the cache
 	// Search builds the search index files (site path, data) when the
 	// build deferred it; nil otherwise.
-	Search func() ([]SearchFile, error)
+	// It stops early, with ctx's error, when ctx ends.
+	Search func(ctx context.Context) ([]SearchFile, error)
 }
 
 // SearchFile is one file of a deferred search index.
@@ -133,7 +134,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	}
 	if b.searchDocs != nil {
 		docs, facets, dir := b.searchDocs, searchFacets(ix), layout.SearchIndexDir(cfg)
-		b.stats.Search = func() ([]SearchFile, error) { return buildSearch(docs, facets, dir) }
+		b.stats.Search = func(ctx context.Context) ([]SearchFile, error) { return buildSearch(ctx, docs, facets, dir) }
 	}
 	b.stats.Files = b.out.count()
 	if opts.CheckLinks {
@@ -212,8 +213,9 @@ func (b *builder) articles(articles []*content.Article) error {
 		byFile[a.File] = a.Path
 	}
 	md := render.New(render.Options{
-		BasePath:   b.cfg.BasePath,
-		UnsafeHTML: b.cfg.UnsafeHTML,
+		BasePath:     b.cfg.BasePath,
+		UnsafeHTML:   b.cfg.UnsafeHTML,
+		SummaryWords: summaryWords,
 		ResolveArticle: func(file string) (string, bool) {
 			p, ok := byFile[file]
 			return p, ok
@@ -258,7 +260,7 @@ func (b *builder) articles(articles []*content.Article) error {
 		}
 		summary := a.Summary
 		if summary == "" {
-			summary = render.Excerpt(doc.Lead, summaryWords)
+			summary = doc.Summary
 		}
 		card := *bare[a]
 		card.Summary = summary
@@ -451,9 +453,12 @@ func (b *builder) searchDoc(a *content.Article, doc *render.Doc) search.Doc {
 }
 
 // buildSearch indexes docs, for a build that deferred its search index.
-func buildSearch(docs []search.Doc, facets search.Facets, dir string) ([]SearchFile, error) {
+func buildSearch(ctx context.Context, docs []search.Doc, facets search.Facets, dir string) ([]SearchFile, error) {
 	sb := search.NewBuilder(len(docs), facets)
 	for i, d := range docs {
+		if i%64 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err := sb.Add(i, d); err != nil {
 			return nil, err
 		}
