@@ -412,7 +412,7 @@ func (b *builder) lists() error {
 			})
 		}
 	}
-	if b.search != nil {
+	if b.cfg.Search {
 		jobs = append(jobs, func() error {
 			return b.page(layout.KindSearch, &layout.Page{
 				Site: b.site, Kind: layout.KindSearch, Title: tr("search"), Path: b.site.SearchPath,
