@@ -57,6 +57,11 @@ max_article_bytes = 5242880
 # Write the static search index and search page.
 enabled = true
 
+[feeds]
+# Entries per Atom feed, and whether feeds carry whole articles.
+limit = 20
+full_content = false
+
 # [params]
 # Free strings for your own layouts: {{param "phone"}}
 # phone = "0293 3 870 000"

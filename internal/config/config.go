@@ -40,6 +40,13 @@ type Site struct {
 	MaxArticleBytes int64
 	// Search writes the search index and page; on by default.
 	Search bool
+	// FeedLimit is the number of entries per Atom feed; FeedFullContent
+	// puts whole articles in feeds rather than summaries.
+	FeedLimit       int
+	FeedFullContent bool
+	// SitemapURLs is the most URLs one sitemap file lists before the
+	// sitemap is split (the protocol's limit is 50,000).
+	SitemapURLs int
 	// Params are free-form strings for theme authors.
 	Params map[string]string
 }
@@ -73,6 +80,8 @@ func Default() Site {
 		PageSize:        10,
 		MaxArticleBytes: 5 << 20,
 		Search:          true,
+		FeedLimit:       20,
+		SitemapURLs:     50000,
 		Paths: Paths{
 			Articles: "bai-viet",
 			Regions:  "khu-vuc",
@@ -87,11 +96,12 @@ func Default() Site {
 }
 
 var (
-	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "search", "params"},
+	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "search", "feeds", "params"},
 		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size"}}
 	pathKeys     = fields.Schema{Keys: []string{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}}
 	markdownKeys = fields.Schema{Keys: []string{"unsafe_html"}, Aliases: map[string]string{"unsafe": "unsafe_html"}}
-	limitKeys    = fields.Schema{Keys: []string{"max_article_bytes"}}
+	limitKeys    = fields.Schema{Keys: []string{"max_article_bytes", "sitemap_urls"}}
+	feedKeys     = fields.Schema{Keys: []string{"limit", "full_content"}}
 	searchKeys   = fields.Schema{Keys: []string{"enabled"}}
 )
 
@@ -187,6 +197,12 @@ func Parse(src []byte) (Site, error) {
 	if l := r.Sub("limits"); l != nil {
 		limitKeys.CheckKeys(l.Map, "[limits]", &errs)
 		cfg.MaxArticleBytes = int64(l.Int("max_article_bytes", int(cfg.MaxArticleBytes), 1024, 1<<30))
+		cfg.SitemapURLs = l.Int("sitemap_urls", cfg.SitemapURLs, 1, 50000)
+	}
+	if f := r.Sub("feeds"); f != nil {
+		feedKeys.CheckKeys(f.Map, "[feeds]", &errs)
+		cfg.FeedLimit = f.Int("limit", cfg.FeedLimit, 1, 1000)
+		cfg.FeedFullContent = f.Bool("full_content", false)
 	}
 	if s := r.Sub("search"); s != nil {
 		searchKeys.CheckKeys(s.Map, "[search]", &errs)

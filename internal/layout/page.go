@@ -30,6 +30,12 @@ type Page struct {
 	Taxonomy *Taxonomy // terms pages; on term pages without its Terms
 	Term     *TermLink // term pages
 	Ongoing  []Campaign
+	// Feed is the site path of the page's Atom feed, if it has one.
+	Feed string
+	// Image is an absolute URL for link previews, if the page has one.
+	Image string
+	// JSONLD is the page's schema.org data, ready for a script element.
+	JSONLD template.JS
 }
 
 // Site is shared by every page of a build.

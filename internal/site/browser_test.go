@@ -3,12 +3,14 @@ package site_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/bantin/bantin/internal/browsertest"
@@ -166,5 +168,44 @@ func TestPagesReadWithoutJavaScript(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("without JavaScript the article lacks %q", want)
 		}
+	}
+}
+
+// TestArticlePrintsWithoutNavigation renders an article for print, as a
+// browser would for A4, and checks that only the article remains.
+func TestArticlePrintsWithoutNavigation(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.Browser(t)
+	r := sitetest.Build(t, threeFormats)
+	srv := browsertest.Serve(t, r.Out, "/")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/bai-viet/nga-bay/")); err != nil {
+		t.Fatal(err)
+	}
+	if err := printMedia(ctx); err != nil {
+		t.Fatal(err)
+	}
+	type shown struct {
+		Header, Nav, Footer, Crumbs, Related, Article string
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[shown](`(() => {
+		const d = (s) => { const e = document.querySelector(s); return e ? getComputedStyle(e).display : 'missing'; };
+		return {Header: d('.site-header'), Nav: d('.site-nav'), Footer: d('.site-footer'), Crumbs: d('.breadcrumbs'), Related: d('.related'), Article: d('article.article')};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Header != "none" || got.Nav != "none" || got.Footer != "none" || got.Crumbs != "none" || got.Related != "none" || got.Article == "none" {
+		t.Errorf("printed page shows %+v", got)
+	}
+	// @page asks for A4: 595 × 842 points.
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) {
+		prefer := true
+		p.PreferCSSPageSize = &prefer
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`/MediaBox \[0 0 59[4-6](\.\d+)? 84[12](\.\d+)?\]`).Match(pdf) {
+		t.Errorf("printed page is not A4: %s", regexp.MustCompile(`/MediaBox \[[^\]]*\]`).Find(pdf))
 	}
 }

@@ -17,3 +17,8 @@ func networkOn(ctx context.Context) error {
 	_, err := chromedp.Call(ctx, network.Enable, network.EnableParams{})
 	return err
 }
+
+func printMedia(ctx context.Context) error {
+	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+	return err
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"html/template"
 	"io/fs"
 	"path"
 	"runtime"
@@ -18,6 +19,7 @@ import (
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/feed"
 	"github.com/bantin/bantin/internal/index"
 	"github.com/bantin/bantin/internal/layout"
 	"github.com/bantin/bantin/internal/output"
@@ -132,6 +134,9 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	if err := b.writeSearch(); err != nil {
 		return nil, err
 	}
+	if err := b.writeFeeds(); err != nil {
+		return nil, err
+	}
 	if b.searchDocs != nil {
 		docs, facets, dir := b.searchDocs, searchFacets(ix), layout.SearchIndexDir(cfg)
 		b.stats.Search = func(ctx context.Context) ([]SearchFile, error) { return buildSearch(ctx, docs, facets, dir) }
@@ -166,8 +171,10 @@ type builder struct {
 	memo       sync.Map // fingerprints of values shared by pages, this build
 
 	mu           sync.Mutex
-	cards        map[*content.Article]*layout.Card // with summaries, after articles()
-	articleLinks map[string][]render.Link          // by page file, for the link check
+	sitemap      []feed.URL
+	feedHTML     map[*content.Article]template.HTML // bodies for full-content feeds
+	cards        map[*content.Article]*layout.Card  // with summaries, after articles()
+	articleLinks map[string][]render.Link           // by page file, for the link check
 }
 
 // parallel runs job(i) for i in [0, n) on every core and returns every
@@ -234,6 +241,8 @@ func (b *builder) articles(articles []*content.Article) error {
 	}
 	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML)
 	b.cards = make(map[*content.Article]*layout.Card, len(articles))
+	b.feedHTML = map[*content.Article]template.HTML{}
+	inFeeds := b.feedArticles()
 	b.articleLinks = map[string][]render.Link{}
 	bare := make(map[*content.Article]*layout.Card, len(articles))
 	for _, a := range articles {
@@ -279,10 +288,21 @@ func (b *builder) articles(articles []*content.Article) error {
 			b.searchDocs[i] = b.searchDoc(a, doc)
 		}
 
+		if inFeeds[a] {
+			b.mu.Lock()
+			b.feedHTML[a] = template.HTML(doc.HTML)
+			b.mu.Unlock()
+		}
 		page := &layout.Page{
 			Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: summary, Path: a.Path,
 			Article: layout.NewArticle(a, &card, b.ix, doc),
+			Image:   b.absoluteImage(a),
 		}
+		ld, err := b.jsonLD(a, summary, page.Image)
+		if err != nil {
+			return err
+		}
+		page.JSONLD = ld
 		page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
 		if region := b.ix.Term(index.Region, a.Region); region != nil {
 			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: tr("regions"), Path: b.ix.Taxonomy(index.Region).Path},
@@ -307,6 +327,8 @@ func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyK
 	name := p.Path + "index.html"
 	if kind == layout.KindNotFound {
 		name = "404.html"
+	} else {
+		b.addToSitemap(p)
 	}
 	var key [32]byte
 	if b.cache != nil {
@@ -380,6 +402,7 @@ func (b *builder) lists() error {
 		ongoing = append(ongoing, v)
 	}
 	paginate(layout.KindHome, "", b.cfg.Title, nil, b.ix.Articles, func(p *layout.Page) {
+		p.Feed = feed.FileName
 		if p.Pager.Number == 1 {
 			p.Ongoing = ongoing
 			p.Title = ""
@@ -405,6 +428,9 @@ func (b *builder) lists() error {
 			crumbs := []layout.Crumb{home, {Label: view.Plural, Path: t.Path}, {Label: term.Name, Path: term.Path}}
 			paginate(layout.KindTerm, term.Path, view.Label+": "+term.Name, crumbs, term.Articles, func(p *layout.Page) {
 				p.Taxonomy, p.Term = brief, &link
+				if hasFeed(t.Kind) {
+					p.Feed = term.Path + feed.FileName
+				}
 				if p.Pager.Number == 1 {
 					p.Crumbs = crumbs[:2:2]
 					p.Crumbs = append(p.Crumbs, layout.Crumb{Label: term.Name})
@@ -557,6 +583,13 @@ func (t *trackedWriter) write(name string, data []byte, origin string) error {
 		return fmt.Errorf("write %s: %w", path.Clean(name), err)
 	}
 	return nil
+}
+
+func (t *trackedWriter) has(name string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, ok := t.origin[name]
+	return ok
 }
 
 func (t *trackedWriter) count() int {
