@@ -27,13 +27,15 @@ const maxTokenBytes = 64
 // tokens and everything else separates them.
 func Tokenize(text string) []Token {
 	var out []Token
-	scan(text, nil, true, func(exact string, folded []byte) {
+	// Words are split on the composed text: "¨" + U+0301 is one symbol.
+	scan(vi.NFC(text), nil, true, func(exact string, folded []byte) {
 		out = append(out, Token{Exact: exact, Folded: string(folded)})
 	})
 	return out
 }
 
-// scan calls fn with each token of text, and its folded form when fold is
+// scan calls fn with each token of text, which must be NFC (site text is
+// normalized on load), and its folded form when fold is
 // set; folded is valid only during the call. buf is scratch space, returned
 // for reuse. Words are lowercased and composed one by one: most need no
 // change and no allocation.

@@ -44,7 +44,7 @@
   // tokenize returns [{e: exact, f: folded, i: index in s, n: length}].
   function tokenize(s) {
     const out = [];
-    for (const m of String(s).matchAll(WORD)) {
+    for (const m of String(s).normalize('NFC').matchAll(WORD)) {
       const w = word(m[0]);
       if (w) out.push({ e: w.e, f: w.f, i: m.index, n: m[0].length });
     }
