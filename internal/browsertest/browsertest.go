@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,6 +119,9 @@ func cutPrefix(p, prefix string) (string, bool) {
 }
 
 func contentType(name string) string {
+	if strings.HasSuffix(name, ".xml") {
+		return "application/xml; charset=utf-8"
+	}
 	switch ext := name[max(0, len(name)-5):]; {
 	case ext == ".html":
 		return "text/html; charset=utf-8"
