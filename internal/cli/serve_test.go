@@ -336,3 +336,69 @@ func TestServedPageReloadsItselfInBrowser(t *testing.T) {
 	os.Remove(filepath.Join(dir, "content", "a.md"))
 	waitJS("a move away from the deleted page", `location.pathname === '/bai-viet/' || location.pathname === '/'`)
 }
+
+// TestServeStaysUpUnderLoadWhileFilesChange sends a bounded burst of
+// concurrent requests from 127.0.0.1 while articles are edited, created and
+// deleted under the server.
+func TestServeStaysUpUnderLoadWhileFilesChange(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{}
+	for i := range 30 {
+		files[fmt.Sprintf("content/a%02d.md", i)] = article(fmt.Sprintf("Tin %d", i))
+	}
+	dir := writeSite(t, files)
+	base, _ := startServe(t, dir)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 20 {
+			name := filepath.Join(dir, "content", fmt.Sprintf("a%02d.md", i))
+			os.WriteFile(name, []byte(article(fmt.Sprintf("Tin %d sửa", i))), 0o644)
+			os.WriteFile(filepath.Join(dir, "content", fmt.Sprintf("moi%02d.md", i)), []byte(article("Tin mới")), 0o644)
+			if i%3 == 0 {
+				os.Remove(filepath.Join(dir, "content", fmt.Sprintf("a%02d.md", 29-i)))
+			}
+			time.Sleep(40 * time.Millisecond)
+		}
+	}()
+	paths := []string{"", "bai-viet/a05/", "khu-vuc/", "khu-vuc/can-tho/", "tim-kiem/", "khong-co/", "atom.xml", "sitemap.xml", "%2e%2e/etc/passwd", "css/bantin.css"}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	counts := map[int]int{}
+	var failures []string
+	client := &http.Client{Timeout: 5 * time.Second}
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 150 {
+				resp, err := client.Get(base + paths[(w+i)%len(paths)])
+				mu.Lock()
+				if err != nil {
+					failures = append(failures, err.Error())
+				} else {
+					counts[resp.StatusCode]++
+				}
+				mu.Unlock()
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	<-done
+	if len(failures) > 0 {
+		t.Errorf("%d requests failed, first: %s", len(failures), failures[0])
+	}
+	for status, n := range counts {
+		if status != 200 && status != 404 {
+			t.Errorf("%d responses with status %d", n, status)
+		}
+	}
+	if counts[200] < 600 {
+		t.Errorf("only %d of 1200 requests succeeded: %v", counts[200], counts)
+	}
+	eventually(t, "the last edits", func() bool { s, _ := get(t, base+"bai-viet/moi19/"); return s == 200 })
+}

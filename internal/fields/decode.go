@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,9 +74,22 @@ func yamlError(err error, o Origin) error {
 	}
 	if errors.As(err, &withToken) && withToken.GetToken() != nil {
 		p := withToken.GetToken().Position
-		return diag.Errorf(o.pos(p.Line, p.Column), "invalid YAML: %s", withToken.GetMessage())
+		return diag.Errorf(o.pos(p.Line, p.Column), "invalid YAML: %s", yamlMessage(withToken.GetMessage(), o))
 	}
 	return diag.Errorf(o.pos(1, 1), "invalid YAML: %v", err)
+}
+
+var yamlAt = regexp.MustCompile(`at \[(\d+):(\d+)\]`)
+
+// yamlMessage rewrites the parser's block-relative positions ("already
+// defined at [1:1]") as file lines, and names invisible characters.
+func yamlMessage(msg string, o Origin) string {
+	msg = yamlAt.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := yamlAt.FindStringSubmatch(m)
+		line, _ := strconv.Atoi(sub[1])
+		return fmt.Sprintf("on line %d", o.pos(line, 1).Line)
+	})
+	return strings.ReplaceAll(msg, "'\t'", "a tab (indent with spaces)")
 }
 
 func yamlPos(n ast.Node, o Origin) diag.Pos {

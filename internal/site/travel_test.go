@@ -245,3 +245,31 @@ func TestPagesCarrySharingTagsAndNewsArticleData(t *testing.T) {
 	}
 	r.Assert("404.html", `href="/ban-tin/khu-vuc/"`, `href="/ban-tin/tim-kiem/"`, "! rel=\"canonical\"")
 }
+
+func TestSlugsFromContentStayInsideTheSite(t *testing.T) {
+	t.Parallel()
+	r := sitetest.Build(t, `
+-- content/a.md --
+---
+title: Tin A
+date: 2024-01-01
+region: "../../etc"
+slug: "../../etc/passwd"
+topics: ["/etc/shadow", "..\\..\\windows"]
+---
+-- content/../../thoat.md --
+---
+title: Thoát
+date: 2024-01-01
+region: Cần Thơ
+---
+`)
+	for _, n := range r.Out.Names() {
+		if strings.Contains(n, "..") || strings.HasPrefix(n, "/") || strings.Contains(n, "\\") {
+			t.Errorf("output file %q escapes the site", n)
+		}
+	}
+	r.Assert("bai-viet/etc-passwd/index.html", "Tin A")
+	r.Assert("khu-vuc/etc/index.html", "../../etc")
+	r.Assert("chu-de/etc-shadow/index.html", "/etc/shadow")
+}

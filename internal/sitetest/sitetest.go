@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -77,6 +78,12 @@ func TryBuild(t testing.TB, archive string, opts ...Options) (*Result, error) {
 
 // BuildFS builds a site folder into memory.
 func BuildFS(t testing.TB, fsys fstest.MapFS, opts ...Options) (*Result, error) {
+	t.Helper()
+	return BuildDir(t, fsys, opts...)
+}
+
+// BuildDir builds any site folder, such as a real one opened with os.Root.
+func BuildDir(t testing.TB, fsys fs.FS, opts ...Options) (*Result, error) {
 	t.Helper()
 	o := Options{Now: Now}
 	if len(opts) > 0 {
