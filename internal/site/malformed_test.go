@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"flag"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +87,14 @@ func TestMalformedFiles(t *testing.T) {
 		{"symlink out of the site", func(dir string) {
 			os.Symlink("/etc/hostname", filepath.Join(dir, "content", "ngoai.md"))
 		}, "content/ngoai.md: cannot read: path escapes from parent"},
+		{"unreadable file", func(dir string) {
+			// Permissions do not stop root, which CI runs as; a socket
+			// cannot be opened for reading by anyone.
+			ln, err := net.Listen("unix", filepath.Join(dir, "content", "o.md"))
+			if err == nil {
+				t.Cleanup(func() { ln.Close() })
+			}
+		}, "content/o.md: cannot read: no such device or address"},
 		{"folder named like an article", func(dir string) {
 			os.MkdirAll(filepath.Join(dir, "content", "thu-muc.md"), 0o755)
 		}, "ok"},
