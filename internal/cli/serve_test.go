@@ -154,7 +154,7 @@ func TestServeFollowsEditsCreatesDeletesAndRenames(t *testing.T) {
 	ev := listen(t, base)
 
 	status, body := get(t, base+"bai-viet/a/")
-	if status != 200 || !strings.Contains(body, "Tin A") || !strings.Contains(body, `<script src="/__bantin/live.js" defer></script></body>`) {
+	if status != 200 || !strings.Contains(body, "Tin A") || !strings.Contains(body, `<script src="/__bantin/live.js" data-version="1" defer></script></body>`) {
 		t.Fatalf("first page: %d\n%s", status, body)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(err) {

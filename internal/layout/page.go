@@ -57,6 +57,7 @@ type NavItem struct {
 	Key   string // "home", "regions", ...
 	Label string
 	Path  string
+	URL   string // Path under the base path, ready for href
 }
 
 // Crumb is one step of the breadcrumb trail; the last has no path.
@@ -69,6 +70,7 @@ type Crumb struct {
 type TermLink struct {
 	Name  string
 	Path  string
+	URL   string // Path under the base path, ready for href
 	Count int
 }
 
@@ -81,15 +83,19 @@ type Taxonomy struct {
 	Terms  []TermLink
 }
 
-// Card is an article as shown in lists.
+// Card is an article as shown in lists. Its URL and dates are formatted
+// once per build, not once per list that shows it.
 type Card struct {
-	Title   string
-	Path    string
-	Date    time.Time
-	HasTime bool
-	Region  TermLink
-	Summary string
-	Ongoing bool
+	Title     string
+	Path      string
+	URL       string // Path under the base path, ready for href
+	Date      time.Time
+	DateISO   string // for datetime attributes
+	DateShort string // "16/02/2023"
+	HasTime   bool
+	Region    TermLink
+	Summary   string
+	Ongoing   bool
 }
 
 // Article is the full view of an article page.
@@ -138,11 +144,11 @@ func NewSite(cfg *config.Site, ix *index.Index) *Site {
 	if cfg.Search {
 		s.SearchPath, s.SearchIndex = cfg.Paths.Search+"/", SearchIndexDir(cfg)+"manifest.json"
 	}
-	s.Nav = append(s.Nav, NavItem{Key: "home", Label: tr("home"), Path: ""})
+	s.Nav = append(s.Nav, NavItem{Key: "home", Label: tr("home"), Path: "", URL: cfg.BasePath})
 	// The navigation names the indexes, not their terms: an edit that adds
 	// a term changes the index pages, not every page of the site.
 	for _, t := range ix.Taxonomies {
-		s.Nav = append(s.Nav, NavItem{Key: string(t.Kind), Label: tr(string(t.Kind) + "s"), Path: t.Path})
+		s.Nav = append(s.Nav, NavItem{Key: string(t.Kind), Label: tr(string(t.Kind) + "s"), Path: t.Path, URL: cfg.BasePath + t.Path})
 	}
 	return s
 }
@@ -155,53 +161,55 @@ func NewTaxonomy(cfg *config.Site, t *index.Taxonomy) *Taxonomy {
 	tr := translator(cfg.Language)
 	v := &Taxonomy{Kind: string(t.Kind), Label: tr(string(t.Kind)), Plural: tr(string(t.Kind) + "s"), Path: t.Path}
 	for _, term := range t.Terms {
-		v.Terms = append(v.Terms, Link(term))
+		v.Terms = append(v.Terms, Link(cfg, term))
 	}
 	return v
 }
 
 // Link makes a term link; nil terms give the zero link.
-func Link(t *index.Term) TermLink {
+func Link(cfg *config.Site, t *index.Term) TermLink {
 	if t == nil {
 		return TermLink{}
 	}
-	return TermLink{Name: t.Name, Path: t.Path, Count: len(t.Articles)}
+	return TermLink{Name: t.Name, Path: t.Path, URL: cfg.BasePath + t.Path, Count: len(t.Articles)}
 }
 
-func linkPtr(t *index.Term) *TermLink {
+func linkPtr(cfg *config.Site, t *index.Term) *TermLink {
 	if t == nil {
 		return nil
 	}
-	l := Link(t)
+	l := Link(cfg, t)
 	return &l
 }
 
 // NewCard makes the list view of an article. summary is the front-matter
 // summary or the body's first paragraph.
-func NewCard(a *content.Article, ix *index.Index, summary string, today content.Day) *Card {
+func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary string, today content.Day) *Card {
 	return &Card{
-		Title: a.Title, Path: a.Path, Date: a.Date, HasTime: a.HasTime,
-		Region:  Link(ix.Term(index.Region, a.Region)),
+		Title: a.Title, Path: a.Path, URL: cfg.BasePath + a.Path,
+		Date: a.Date, DateISO: a.Date.Format(time.RFC3339), DateShort: shortDate(cfg.Language, a.Date),
+		HasTime: a.HasTime,
+		Region:  Link(cfg, ix.Term(index.Region, a.Region)),
 		Summary: summary,
 		Ongoing: a.Period != nil && a.Period.Contains(today),
 	}
 }
 
 // NewArticle makes the full view of an article page.
-func NewArticle(a *content.Article, card *Card, ix *index.Index, doc *render.Doc) *Article {
+func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Index, doc *render.Doc) *Article {
 	v := &Article{
 		Card:   *card,
-		Year:   Link(ix.YearTerm(a)),
-		Period: linkPtr(ix.PeriodTerm(a.Period)),
+		Year:   Link(cfg, ix.YearTerm(a)),
+		Period: linkPtr(cfg, ix.PeriodTerm(a.Period)),
 		Author: a.Author, Source: a.Source, Image: a.Image,
 		Body:     template.HTML(doc.HTML),
 		Headings: doc.Headings,
 	}
 	if a.Slogan != "" {
-		v.Slogan = linkPtr(ix.Term(index.Slogan, a.Slogan))
+		v.Slogan = linkPtr(cfg, ix.Term(index.Slogan, a.Slogan))
 	}
 	for _, t := range a.Topics {
-		v.Topics = append(v.Topics, Link(ix.Term(index.Topic, t)))
+		v.Topics = append(v.Topics, Link(cfg, ix.Term(index.Topic, t)))
 	}
 	return v
 }

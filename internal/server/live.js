@@ -2,7 +2,8 @@
    over it. Injected by the preview server only, never written to the site. */
 (() => {
   'use strict';
-  let version = null;
+  // The build this page was served from; a newer one means reload.
+  let version = document.currentScript ? document.currentScript.dataset.version : null;
   let overlay = null;
   function showProblems(list) {
     if (!overlay) {
@@ -33,7 +34,10 @@
     else location.assign(p);
   }
   const events = new EventSource('/__bantin/events');
-  events.addEventListener('hello', (e) => { version = e.data; });
+  events.addEventListener('hello', (e) => {
+    if (version !== null && e.data !== version) reload();
+    version = e.data;
+  });
   events.addEventListener('reload', (e) => {
     if (e.data !== version) reload();
   });

@@ -175,7 +175,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-store")
 	if strings.HasPrefix(ctype, "text/html") {
-		data = inject(data)
+		s.mu.Lock()
+		version := s.version
+		s.mu.Unlock()
+		data = inject(data, version)
 	}
 	w.WriteHeader(status)
 	if r.Method == http.MethodGet {
@@ -197,7 +200,7 @@ func (s *Server) noSite(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusServiceUnavailable)
 	page := "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><title>bantin: build failed</title><body><h1>Bản dựng lỗi / Build failed</h1><pre>" +
 		html.EscapeString(problems) + "</pre></body></html>"
-	w.Write(inject([]byte(page)))
+	w.Write(inject([]byte(page), -1))
 }
 
 // siteFile maps a URL path to an output file name. Paths are resolved
@@ -224,9 +227,11 @@ func siteFile(urlPath string) (string, bool) {
 }
 
 // inject adds the live-reload script to an HTML page. It exists only in
-// responses of this server, never in the built site.
-func inject(page []byte) []byte {
-	tag := []byte(`<script src="` + Prefix + `live.js" defer></script>`)
+// responses of this server, never in the built site. The script knows the
+// build the page came from, so a rebuild that happens before its event
+// stream connects is not missed.
+func inject(page []byte, version int) []byte {
+	tag := []byte(fmt.Sprintf(`<script src="%slive.js" data-version="%d" defer></script>`, Prefix, version))
 	i := bytes.LastIndex(page, []byte("</body>"))
 	if i < 0 {
 		return append(page, tag...)

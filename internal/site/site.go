@@ -246,7 +246,7 @@ func (b *builder) articles(articles []*content.Article) error {
 	b.articleLinks = map[string][]render.Link{}
 	bare := make(map[*content.Article]*layout.Card, len(articles))
 	for _, a := range articles {
-		bare[a] = layout.NewCard(a, b.ix, "", b.today)
+		bare[a] = layout.NewCard(b.cfg, a, b.ix, "", b.today)
 	}
 	tr := layout.T(b.cfg)
 	return b.parallel(len(articles), func(i int) error {
@@ -295,7 +295,7 @@ func (b *builder) articles(articles []*content.Article) error {
 		}
 		page := &layout.Page{
 			Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: summary, Path: a.Path,
-			Article: layout.NewArticle(a, &card, b.ix, doc),
+			Article: layout.NewArticle(b.cfg, a, &card, b.ix, doc),
 			Image:   b.absoluteImage(a),
 		}
 		ld, err := b.jsonLD(a, summary, page.Image)
@@ -394,9 +394,9 @@ func (b *builder) lists() error {
 
 	var ongoing []layout.Campaign
 	for _, c := range b.ix.Ongoing(b.today) {
-		v := layout.Campaign{Period: layout.Link(c.Period), Latest: b.cards[c.Latest]}
+		v := layout.Campaign{Period: layout.Link(b.cfg, c.Period), Latest: b.cards[c.Latest]}
 		if c.Slogan != nil {
-			l := layout.Link(c.Slogan)
+			l := layout.Link(b.cfg, c.Slogan)
 			v.Slogan = &l
 		}
 		ongoing = append(ongoing, v)
@@ -424,7 +424,7 @@ func (b *builder) lists() error {
 		// new term elsewhere in the index leaves them as they were.
 		brief := &layout.Taxonomy{Kind: view.Kind, Label: view.Label, Plural: view.Plural, Path: view.Path}
 		for _, term := range t.Terms {
-			link := layout.Link(term)
+			link := layout.Link(b.cfg, term)
 			crumbs := []layout.Crumb{home, {Label: view.Plural, Path: t.Path}, {Label: term.Name, Path: term.Path}}
 			paginate(layout.KindTerm, term.Path, view.Label+": "+term.Name, crumbs, term.Articles, func(p *layout.Page) {
 				p.Taxonomy, p.Term = brief, &link
