@@ -6,10 +6,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bantin/bantin/internal/sitetest"
 )
 
 // BenchmarkServeSaveToServed measures the time from saving one article to
@@ -21,36 +22,9 @@ import (
 //
 // It includes the 50 ms the server waits for a burst of saves to end.
 func BenchmarkServeSaveToServed(b *testing.B) {
-	corpus := os.Getenv("BANTIN_BENCH_CORPUS")
-	if corpus == "" {
-		b.Skip("set BANTIN_BENCH_CORPUS to a folder of corpus articles (see the doc comment)")
-	}
-	entries, err := os.ReadDir(corpus)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".md") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
 	for _, n := range []int{1000, 10000} {
-		if n > len(names) {
-			continue
-		}
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			dir := b.TempDir()
-			os.MkdirAll(filepath.Join(dir, "content"), 0o755)
-			os.WriteFile(filepath.Join(dir, "site.toml"), []byte("title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\n"), 0o644)
-			for _, name := range names[:n] {
-				data, err := os.ReadFile(filepath.Join(corpus, name))
-				if err != nil {
-					b.Fatal(err)
-				}
-				os.WriteFile(filepath.Join(dir, "content", name), data, 0o644)
-			}
+			dir, names := sitetest.CorpusSite(b, n)
 			base, _ := startServe(b, dir)
 			target := filepath.Join(dir, "content", names[n/2])
 			page := base + "bai-viet/" + strings.TrimSuffix(names[n/2], ".md") + "/"

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/bantin/bantin"
@@ -22,26 +20,8 @@ import (
 //
 //	BANTIN_BENCH_CORPUS=/tmp/corpus-10000 go test ./internal/site -run '^$' -bench CachedRebuild
 func BenchmarkCachedRebuild(b *testing.B) {
-	corpus := os.Getenv("BANTIN_BENCH_CORPUS")
-	if corpus == "" {
-		b.Skip("set BANTIN_BENCH_CORPUS to a folder of corpus articles")
-	}
-	entries, _ := os.ReadDir(corpus)
-	var names []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".md") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	n := min(10000, len(names))
-	dir := b.TempDir()
-	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
-	os.WriteFile(filepath.Join(dir, "site.toml"), []byte("title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\n"), 0o644)
-	for _, name := range names[:n] {
-		data, _ := os.ReadFile(filepath.Join(corpus, name))
-		os.WriteFile(filepath.Join(dir, "content", name), data, 0o644)
-	}
+	n := 10000
+	dir, names := sitetest.CorpusSite(b, n)
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		b.Fatal(err)

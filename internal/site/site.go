@@ -298,11 +298,13 @@ func (b *builder) articles(articles []*content.Article) error {
 			Article: layout.NewArticle(b.cfg, a, &card, b.ix, doc),
 			Image:   b.absoluteImage(a),
 		}
-		ld, err := b.jsonLD(a, summary, page.Image)
-		if err != nil {
+		// JSON-LD is derived from data the page fingerprint already covers:
+		// it is made only when the page is rendered.
+		derive := func(p *layout.Page) error {
+			ld, err := b.jsonLD(a, summary, p.Image)
+			p.JSONLD = ld
 			return err
 		}
-		page.JSONLD = ld
 		page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
 		if region := b.ix.Term(index.Region, a.Region); region != nil {
 			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: tr("regions"), Path: b.ix.Taxonomy(index.Region).Path},
@@ -312,18 +314,20 @@ func (b *builder) articles(articles []*content.Article) error {
 		for _, r := range b.ix.Related(a, relatedCount) {
 			page.Related = append(page.Related, bare[r])
 		}
-		return b.pageWithBody(layout.KindArticle, page, a.File, docKey)
+		return b.pageWithBody(layout.KindArticle, page, a.File, docKey, derive)
 	})
 }
 
 // page renders one page and writes it as path/index.html.
 func (b *builder) page(kind string, p *layout.Page, origin string) error {
-	return b.pageWithBody(kind, p, origin, 0)
+	return b.pageWithBody(kind, p, origin, 0, nil)
 }
 
 // pageWithBody is page for an article whose body is known by its rendering
-// key: the fingerprint uses the key instead of the body's bytes.
-func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyKey uint64) error {
+// key: the fingerprint uses the key instead of the body's bytes. derive,
+// when set, fills fields computed from the fingerprinted ones, just before
+// rendering.
+func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyKey uint64, derive func(*layout.Page) error) error {
 	name := p.Path + "index.html"
 	if kind == layout.KindNotFound {
 		name = "404.html"
@@ -338,6 +342,11 @@ func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyK
 			b.stats.Pages++
 			b.mu.Unlock()
 			return b.out.write(name, html, origin)
+		}
+	}
+	if derive != nil {
+		if err := derive(p); err != nil {
+			return err
 		}
 	}
 	html, err := b.layouts.Render(kind, p)

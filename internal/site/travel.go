@@ -1,11 +1,15 @@
 package site
 
 import (
+	"bytes"
 	"cmp"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,20 +69,32 @@ func (b *builder) writeFeeds() error {
 		for k, a := range list {
 			entries[k] = feed.Entry{Article: a, Summary: b.cards[a].Summary, HTML: b.feedHTML[a]}
 		}
+		name := j.f.Path + feed.FileName
+		key := b.feedKey(j.f, entries)
+		if data, ok := b.cachedFile(name, key); ok {
+			return b.out.write(name, data, "")
+		}
 		data, err := feed.Atom(b.cfg, j.f, entries, b.cfg.FeedFullContent)
 		if err != nil {
 			return err
 		}
-		return b.out.write(j.f.Path+feed.FileName, data, "")
+		b.storeFile(name, key, data)
+		return b.out.write(name, data, "")
 	})
 	if err != nil {
 		return err
 	}
 
 	slices.SortFunc(b.sitemap, func(x, y feed.URL) int { return cmp.Compare(x.Path, y.Path) })
-	files, err := feed.Sitemap(b.cfg, b.sitemap, b.cfg.SitemapURLs)
-	if err != nil {
-		return err
+	var files []feed.File
+	key := b.sitemapKey()
+	if data, ok := b.cachedFile("sitemap files", key); ok {
+		files = decodeFiles(data)
+	} else {
+		if files, err = feed.Sitemap(b.cfg, b.sitemap, b.cfg.SitemapURLs); err != nil {
+			return err
+		}
+		b.storeFile("sitemap files", key, encodeFiles(files))
 	}
 	for _, f := range files {
 		if err := b.out.write(f.Name, f.Data, ""); err != nil {
@@ -166,4 +182,72 @@ func (b *builder) jsonLD(a *content.Article, summary, image string) (template.JS
 		return "", err
 	}
 	return template.JS(out), nil
+}
+
+// feedKey fingerprints what a feed shows, for the preview's cache.
+func (b *builder) feedKey(f feed.Feed, entries []feed.Entry) [32]byte {
+	if b.cache == nil {
+		return [32]byte{}
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", b.common, f.Title, f.Path)
+	for _, e := range entries {
+		a := e.Article
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%q\x00%s\x00%d\x00", a.File, a.Path, a.Title, a.Date.Format(time.RFC3339Nano),
+			a.Author, a.Region, a.Topics, e.Summary, len(e.HTML))
+		h.Write([]byte(e.HTML))
+	}
+	var key [32]byte
+	copy(key[:], h.Sum(nil))
+	return key
+}
+
+// sitemapKey fingerprints the sitemap's URLs.
+func (b *builder) sitemapKey() [32]byte {
+	if b.cache == nil {
+		return [32]byte{}
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%d\x00", b.common, b.cfg.SitemapURLs)
+	for _, u := range b.sitemap {
+		fmt.Fprintf(h, "%s\x00%s\x00", u.Path, u.LastMod.Format(time.RFC3339Nano))
+	}
+	var key [32]byte
+	copy(key[:], h.Sum(nil))
+	return key
+}
+
+func (b *builder) cachedFile(name string, key [32]byte) ([]byte, bool) {
+	if b.cache == nil {
+		return nil, false
+	}
+	return b.cache.page("\x00"+name, key)
+}
+
+func (b *builder) storeFile(name string, key [32]byte, data []byte) {
+	if b.cache != nil {
+		b.cache.storePage("\x00"+name, key, data)
+	}
+}
+
+// encodeFiles packs files into one cache entry: name, NUL, length, NUL, data.
+func encodeFiles(files []feed.File) []byte {
+	var out []byte
+	for _, f := range files {
+		out = fmt.Appendf(out, "%s\x00%d\x00", f.Name, len(f.Data))
+		out = append(out, f.Data...)
+	}
+	return out
+}
+
+func decodeFiles(data []byte) []feed.File {
+	var files []feed.File
+	for len(data) > 0 {
+		name, rest, _ := bytes.Cut(data, []byte{0})
+		size, rest, _ := bytes.Cut(rest, []byte{0})
+		n, _ := strconv.Atoi(string(size))
+		files = append(files, feed.File{Name: string(name), Data: rest[:n]})
+		data = rest[n:]
+	}
+	return files
 }

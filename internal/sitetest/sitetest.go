@@ -8,6 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -169,4 +172,44 @@ func Problems(err error) []string {
 		return nil
 	}
 	return []string{err.Error()}
+}
+
+// CorpusSite makes a site folder of the first n articles of the corpus in
+// $BANTIN_BENCH_CORPUS (made by ../shared/bench/gencorpus.go) for
+// benchmarks, and returns it with the articles' file names, sorted. It
+// skips the benchmark when the variable is not set or the corpus is smaller.
+func CorpusSite(b testing.TB, n int) (string, []string) {
+	b.Helper()
+	corpus := os.Getenv("BANTIN_BENCH_CORPUS")
+	if corpus == "" {
+		b.Skip("set BANTIN_BENCH_CORPUS to a folder of corpus articles (go run ../shared/bench/gencorpus.go -n 10000 -out DIR)")
+	}
+	entries, err := os.ReadDir(corpus)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".md") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	if len(names) < n {
+		b.Skipf("the corpus has %d articles, fewer than %d", len(names), n)
+	}
+	names = names[:n]
+	dir := b.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "site.toml"), []byte(DefaultConfig), 0o644)
+	for _, name := range names {
+		data, err := os.ReadFile(filepath.Join(corpus, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "content", name), data, 0o644)
+	}
+	return dir, names
 }
