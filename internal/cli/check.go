@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -13,15 +12,8 @@ import (
 // runCheck builds the site in memory, writing nothing, and reports every
 // problem a build would meet plus every internal link that leads nowhere.
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("bantin check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var f buildFlags
-	f.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "bantin check: unexpected argument %q\n", fs.Arg(0))
+	fs, f := newBuildCommand("check", stderr)
+	if !parseNoArgs(fs, args, stderr) {
 		return 2
 	}
 	p, err := f.prepare()

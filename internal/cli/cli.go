@@ -91,6 +91,28 @@ type buildFlags struct {
 	baseURL string
 }
 
+// newBuildCommand returns the flag set of a command that builds a site,
+// with the flags such commands share.
+func newBuildCommand(name string, stderr io.Writer) (*flag.FlagSet, *buildFlags) {
+	fs := flag.NewFlagSet("bantin "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := &buildFlags{}
+	f.register(fs)
+	return fs, f
+}
+
+// parseNoArgs parses args, which must be flags only, and says why not.
+func parseNoArgs(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
+	if err := fs.Parse(args); err != nil {
+		return false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return false
+	}
+	return true
+}
+
 func (f *buildFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.source, "source", ".", "the site's folder (with site.toml)")
 	fs.BoolVar(&f.drafts, "drafts", false, "include articles marked draft: true")
@@ -138,17 +160,10 @@ func (f *buildFlags) prepare() (*prepared, error) {
 }
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("bantin build", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var f buildFlags
-	f.register(fs)
+	fs, f := newBuildCommand("build", stderr)
 	dest := fs.String("dest", "", "output folder (default: public/ in the site's folder)")
 	profile := fs.String("profile", "", "write CPU and heap profiles (cpu.pprof, heap.pprof) into `DIR`, to report a slow build")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "bantin build: unexpected argument %q\n", fs.Arg(0))
+	if !parseNoArgs(fs, args, stderr) {
 		return 2
 	}
 	start := time.Now()

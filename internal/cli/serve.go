@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -15,17 +14,10 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("bantin serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var f buildFlags
-	f.register(fs)
+	fs, f := newBuildCommand("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:1313", "address to serve on; the default only accepts connections from this machine")
 	poll := fs.Duration("poll", 0, "scan for changes every `DURATION` (e.g. 1s) instead of waiting for file events, for network drives and containers")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "bantin serve: unexpected argument %q\n", fs.Arg(0))
+	if !parseNoArgs(fs, args, stderr) {
 		return 2
 	}
 	ln, err := net.Listen("tcp", *addr)
