@@ -222,6 +222,7 @@ func funcs(cfg *config.Site) template.FuncMap {
 		"param":     func(k string) string { return cfg.Params[k] },
 		"add":       func(a, b int) int { return a + b },
 		"hasPrefix": strings.HasPrefix,
+		"lower":     strings.ToLower,
 		// searchStrings is the JSON the search script reads its UI text from.
 		"searchStrings": func() string {
 			m := map[string]string{}
