@@ -15,10 +15,12 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bantin/bantin/internal/config"
@@ -47,6 +49,10 @@ type Set struct {
 	Fingerprint string
 	lang        vi.Language
 	pages       map[string]*template.Template
+	// partials executes partialCached calls; fragments holds their output
+	// for the whole build, so a card shown on many lists is rendered once.
+	partials  *template.Template
+	fragments sync.Map // fragmentKey -> template.HTML
 	// fromTheme marks files that come from the embedded theme, so errors
 	// in them say so.
 	fromTheme map[string]bool
@@ -82,7 +88,7 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 		return nil, errs.Err()
 	}
 
-	common := template.New("bantin").Funcs(funcs(cfg))
+	common := template.New("bantin").Funcs(funcs(cfg)).Funcs(template.FuncMap{"partialCached": set.partialCached})
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
@@ -118,7 +124,47 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	partials, err := common.Clone()
+	if err != nil {
+		return nil, err
+	}
+	set.partials = partials
 	return set, nil
+}
+
+// fragmentKey identifies one output of partialCached: the partial, its
+// context and the caller's variant keys.
+type fragmentKey struct {
+	name    string
+	context any
+	variant string
+}
+
+// partialCached executes the named partial with context once per build
+// and reuses its output wherever the same partial, context and variant
+// keys come again. Like Hugo's partialCached, for parts shown on many
+// pages, such as article cards. The context must be comparable: a pointer
+// (as every card is) or a plain value.
+func (s *Set) partialCached(name string, context any, variant ...any) (template.HTML, error) {
+	if context != nil && !reflect.TypeOf(context).Comparable() {
+		return "", fmt.Errorf("partialCached %q: its context, a %T, cannot be a cache key: pass a pointer or a plain value, or call the partial with {{template}}", name, context)
+	}
+	key := fragmentKey{name: name, context: context}
+	if len(variant) > 0 {
+		key.variant = fmt.Sprint(variant...)
+	}
+	if html, ok := s.fragments.Load(key); ok {
+		return html.(template.HTML), nil
+	}
+	var buf strings.Builder
+	if err := s.partials.ExecuteTemplate(&buf, name, context); err != nil {
+		// Positioned here, so the error names the partial's line rather
+		// than the line of its caller.
+		return "", s.templateError(err)
+	}
+	html := template.HTML(buf.String())
+	s.fragments.Store(key, html)
+	return html, nil
 }
 
 func sortedKeys(m map[string]source) []string {
@@ -187,6 +233,10 @@ var templateErrorText = regexp.MustCompile(`^(?:html/)?template: ?([^:]+\.html):
 // templateError turns a template error into one at the layout's file and
 // line, saying when the file is the embedded theme's.
 func (s *Set) templateError(err error) error {
+	var inner *diag.Error
+	if errors.As(err, &inner) {
+		return inner // from a partialCached call, positioned already
+	}
 	msg := err.Error()
 	m := templateErrorText.FindStringSubmatch(msg)
 	if m == nil {

@@ -2,6 +2,7 @@ package layout
 
 import (
 	"html/template"
+	"strings"
 	"time"
 
 	"github.com/bantin/bantin/internal/config"
@@ -36,6 +37,26 @@ type Page struct {
 	Image string
 	// JSONLD is the page's schema.org data, ready for a script element.
 	JSONLD template.JS
+}
+
+// Header is what the site's header and footer show of a page: they depend
+// on it only through its kind and section, so partialCached renders them
+// once per section rather than once per page.
+type Header struct {
+	Site       *Site
+	ShowSearch bool   // the search box; off on the search page itself
+	Current    string // Key of the navigation entry of the page's section
+}
+
+// Header returns the page's header view.
+func (p *Page) Header() Header {
+	h := Header{Site: p.Site, ShowSearch: p.Site.SearchPath != "" && p.Kind != KindSearch}
+	for _, item := range p.Site.Nav {
+		if item.Path == "" && p.Path == "" || item.Path != "" && strings.HasPrefix(p.Path, item.Path) {
+			h.Current = item.Key
+		}
+	}
+	return h
 }
 
 // Site is shared by every page of a build.

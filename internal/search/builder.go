@@ -2,9 +2,11 @@ package search
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/bantin/bantin/internal/vi"
 )
@@ -83,13 +85,54 @@ func (l *list) docs() []uint32 {
 	return out
 }
 
-// fragment is what a result shows of a document.
-type fragment struct {
-	URL    string `json:"u"`
-	Title  string `json:"t"`
-	Date   string `json:"d"`
-	Region string `json:"r"`
-	Text   string `json:"x"`
+// appendFragment appends what a result shows of a document, as the JSON
+// object {"u":url,"t":title,"d":date,"r":region,"x":text}. Fragments are
+// served as they are: compressing ten thousand small files cost more build
+// time than the few kilobytes a result page saves.
+func appendFragment(dst []byte, doc Doc, text string) []byte {
+	dst = append(dst, `{"u":`...)
+	dst = appendJSONString(dst, doc.URL)
+	dst = append(dst, `,"t":`...)
+	dst = appendJSONString(dst, doc.Title)
+	dst = append(dst, `,"d":`...)
+	dst = appendJSONString(dst, doc.Date)
+	dst = append(dst, `,"r":`...)
+	dst = appendJSONString(dst, doc.Region)
+	dst = append(dst, `,"x":`...)
+	dst = appendJSONString(dst, text)
+	return append(dst, '}')
+}
+
+// appendJSONString appends s as a JSON string. Text other than quotes,
+// backslashes and control characters is copied as UTF-8; invalid UTF-8
+// becomes U+FFFD, as encoding/json does.
+func appendJSONString(dst []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+		}
+		start = i + 1
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
 
 // wordInfo is what the builder knows of a written word.
@@ -105,7 +148,7 @@ type Builder struct {
 	ids       map[string]uint32 // term -> index into keys and lists
 	keys      []string
 	lists     []*list
-	words     map[string]wordInfo
+	words     map[string]wordInfo // by word as written
 	pairs     map[uint64]uint32   // syllable ids of a pair -> its term id
 	spellings map[uint32][]string // syllable id -> spellings, in the order met
 
@@ -211,11 +254,13 @@ func (d *docTerms) count(id uint32, tf uint16, variant uint8) {
 	}
 }
 
+// addField counts the words of a field as written; derive normalizes each
+// distinct word once, instead of every occurrence.
 func (d *docTerms) addField(text string, weight uint16) {
 	d.seq = append(d.seq, -1)
-	d.buf = scan(text, d.buf, false, func(exact string, _ []byte) {
+	splitWords(text, func(word string) {
 		d.length++
-		d.seq = append(d.seq, d.words.add([]byte(exact), weight))
+		d.seq = append(d.seq, d.words.add(word, weight))
 	})
 }
 
@@ -243,11 +288,8 @@ func (b *Builder) Add(id int, doc Doc) error {
 		}
 		body = body[:cut]
 	}
-	frag, err := json.Marshal(fragment{URL: doc.URL, Title: doc.Title, Date: doc.Date, Region: doc.Region, Text: body})
-	if err != nil {
-		return err
-	}
-	d.meta = docMeta{fragment: deflateFast(frag), region: b.facetID.region[doc.Region], year: doc.Year}
+	frag := appendFragment(make([]byte, 0, len(body)+len(doc.Title)+len(doc.URL)+64), doc, body)
+	d.meta = docMeta{fragment: frag, region: b.facetID.region[doc.Region], year: doc.Year}
 	if doc.Period != "" {
 		d.meta.period = 1 + b.facetID.period[doc.Period]
 	}
@@ -316,19 +358,25 @@ func (b *Builder) derive(d *docTerms) {
 	}
 }
 
-func (b *Builder) learnWord(word string) wordInfo {
+// learnWord adds a word as written ("Đua", "đua") to the dictionary: its
+// token ("đua"), that token's syllable and spelling number.
+func (b *Builder) learnWord(written string) wordInfo {
+	word := normalizeWord(written)
 	folded := vi.Fold(word)
 	id := b.termID(folded, true)
 	b.dict.Lock()
 	defer b.dict.Unlock()
-	if info, ok := b.words[word]; ok {
+	if info, ok := b.words[written]; ok {
 		return info
 	}
 	variants := b.spellings[id]
-	v := len(variants)
-	b.spellings[id] = append(variants, word)
+	v := slices.Index(variants, word)
+	if v < 0 {
+		v = len(variants)
+		b.spellings[id] = append(variants, word)
+	}
 	info := wordInfo{folded: folded, id: id, variant: uint8(min(v, maxVariants-1))}
-	b.words[word] = info
+	b.words[written] = info
 	return info
 }
 
@@ -409,7 +457,7 @@ func (t *table) reset() {
 func (t *table) key(e entry) []byte { return t.arena[e.start:e.end] }
 
 // add counts key with weight and returns its index.
-func (t *table) add(key []byte, weight uint16) int32 {
+func (t *table) add(key string, weight uint16) int32 {
 	if 2*(len(t.entries)+1) > len(t.slots) {
 		t.rehash(max(1024, 2*len(t.slots)))
 	}
@@ -424,7 +472,7 @@ func (t *table) add(key []byte, weight uint16) int32 {
 			t.slots[i] = int32(len(t.entries))
 			return s + int32(len(t.entries)) - 1
 		}
-		if e := &t.entries[s-1]; e.hash == h && string(t.key(*e)) == string(key) {
+		if e := &t.entries[s-1]; e.hash == h && string(t.key(*e)) == key {
 			e.tf += weight
 			return s - 1
 		}
@@ -444,10 +492,10 @@ func (t *table) rehash(size int) {
 }
 
 // hash32 is FNV-1a; keys are short words.
-func hash32(b []byte) uint32 {
+func hash32(s string) uint32 {
 	h := uint32(2166136261)
-	for _, c := range b {
-		h ^= uint32(c)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
 		h *= 16777619
 	}
 	return h

@@ -133,7 +133,7 @@ func (b *Builder) Finish() ([]File, error) {
 
 	files = append(files, File{Name: "facets.bin", Data: deflate(b.encodeFacets())})
 	for id, d := range b.docs {
-		files = append(files, File{Name: fmt.Sprintf("f/%d.bin", id), Data: d.fragment})
+		files = append(files, File{Name: fmt.Sprintf("f/%d.json", id), Data: d.fragment})
 	}
 	files = append(files, b.completions(keys)...)
 
@@ -370,11 +370,6 @@ func putUvarint(buf *bytes.Buffer, v uint64) {
 // small files without being configured to compress.
 func deflate(data []byte) []byte { return compress(&deflaters, data) }
 
-// deflateFast compresses the many per-document fragments with Huffman
-// coding only: several times faster than the fastest LZ77 level, and most
-// of its gain on prose.
-func deflateFast(data []byte) []byte { return compress(&fastDeflaters, data) }
-
 func compress(pool *sync.Pool, data []byte) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(data)/2 + 64)
@@ -391,10 +386,6 @@ func compress(pool *sync.Pool, data []byte) []byte {
 var (
 	deflaters = sync.Pool{New: func() any {
 		w, _ := flate.NewWriter(nil, flate.DefaultCompression)
-		return w
-	}}
-	fastDeflaters = sync.Pool{New: func() any {
-		w, _ := flate.NewWriter(nil, flate.HuffmanOnly)
 		return w
 	}}
 )

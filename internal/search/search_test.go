@@ -274,7 +274,7 @@ func TestIndexFacetsAndYearsFollowDocOrder(t *testing.T) {
 		t.Errorf("doc 0 facets: region %d period %d topics %d first %d", r, p, n, t0)
 	}
 	var frag map[string]string
-	if err := json.Unmarshal(inflate(t, d.files[d.manifest.Base+"f/1.bin"]), &frag); err != nil || frag["u"] != "/b/" || frag["t"] != "Ngã Bảy khởi công" {
+	if err := json.Unmarshal(d.files[d.manifest.Base+"f/1.json"], &frag); err != nil || frag["u"] != "/b/" || frag["t"] != "Ngã Bảy khởi công" {
 		t.Errorf("fragment 1: %v %v", frag, err)
 	}
 }
@@ -289,6 +289,18 @@ func TestIndexIsDeterministic(t *testing.T) {
 	for name, data := range a.files {
 		if !bytes.Equal(data, b.files[name]) {
 			t.Errorf("%s differs between two builds", name)
+		}
+	}
+}
+
+func TestAppendJSONStringRoundTrips(t *testing.T) {
+	for _, s := range []string{"", "Thi đua “yêu nước”", `a"b\c`, "tab\tnew\nline\r\x00\x1f", "</script><b>&amp;", "\u2028\u2029", "bad \xff\xfe utf-8", "emoji 🇻🇳"} {
+		var got string
+		if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if want := strings.ToValidUTF8(s, "\uFFFD"); got != want {
+			t.Errorf("round trip of %q gave %q", s, got)
 		}
 	}
 }

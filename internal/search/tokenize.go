@@ -35,24 +35,33 @@ func Tokenize(text string) []Token {
 }
 
 // scan calls fn with each token of text, which must be NFC (site text is
-// normalized on load), and its folded form when fold is
-// set; folded is valid only during the call. buf is scratch space, returned
-// for reuse. Words are lowercased and composed one by one: most need no
-// change and no allocation.
+// normalized on load), and its folded form when fold is set; folded is
+// valid only during the call. buf is scratch space, returned for reuse.
 func scan(text string, buf []byte, fold bool, fn func(exact string, folded []byte)) []byte {
-	emit := func(word string) {
-		if len(word) > maxTokenBytes {
-			return
-		}
-		word = vi.LowerWord(word)
-		if vi.MayHaveOldTone(word) {
-			word = vi.NewTonePlacement(word)
-		}
+	splitWords(text, func(word string) {
+		word = normalizeWord(word)
 		if fold {
 			buf = vi.AppendFold(buf[:0], word)
 		}
 		fn(word, buf)
+	})
+	return buf
+}
+
+// normalizeWord turns a word as written into its token: lowercase, with
+// new-style tone placement. Most words need no change and no allocation.
+func normalizeWord(word string) string {
+	word = vi.LowerWord(word)
+	if vi.MayHaveOldTone(word) {
+		word = vi.NewTonePlacement(word)
 	}
+	return word
+}
+
+// splitWords calls fn with each word of text as written: runs of letters,
+// digits and combining marks, at most maxTokenBytes long. The index builder
+// counts words as written and normalizes each distinct one once.
+func splitWords(text string, fn func(word string)) {
 	start := -1
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -62,19 +71,35 @@ func scan(text string, buf []byte, fold bool, fn func(exact string, folded []byt
 			word = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
 		} else {
 			var r rune
-			r, size = utf8.DecodeRuneInString(text[i:])
+			r, size = decodeRune(text, i)
 			word = vi.IsWordRune(r)
 		}
 		if word && start < 0 {
 			start = i
 		} else if !word && start >= 0 {
-			emit(text[start:i])
+			if i-start <= maxTokenBytes {
+				fn(text[start:i])
+			}
 			start = -1
 		}
 		i += size
 	}
-	if start >= 0 {
-		emit(text[start:])
+	if start >= 0 && len(text)-start <= maxTokenBytes {
+		fn(text[start:])
 	}
-	return buf
+}
+
+// decodeRune decodes the non-ASCII rune at text[i]. Vietnamese letters are
+// two- and three-byte sequences, decoded here inline; anything else, and
+// any invalid sequence, goes through utf8.DecodeRuneInString.
+func decodeRune(text string, i int) (rune, int) {
+	c := text[i]
+	switch {
+	case c >= 0xC2 && c < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
+		return rune(c&0x1F)<<6 | rune(text[i+1]&0x3F), 2
+	case c >= 0xE1 && c < 0xED && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80:
+		// E1..EC lead bytes: U+1000..U+CFFF, no overlongs or surrogates.
+		return rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F), 3
+	}
+	return utf8.DecodeRuneInString(text[i:])
 }

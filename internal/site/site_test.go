@@ -295,3 +295,55 @@ func TestRelatedArticlesNewestFirstAtMostFive(t *testing.T) {
 		t.Errorf("related articles are not the five newest sharing a term:\n%s", related)
 	}
 }
+
+// Header, footer and cards are rendered once and reused (partialCached):
+// each page must still get its own section marked and the same card HTML.
+func TestCachedPartialsKeepPerPageDetails(t *testing.T) {
+	t.Parallel()
+	r := sitetest.Build(t, `
+-- content/a.md --
+---
+title: Tin A
+date: 2024-01-02
+region: Cần Thơ
+topics: [Nông thôn mới]
+---
+Thân bài A.
+-- content/b.md --
+---
+title: Tin B
+date: 2024-01-01
+region: Hậu Giang
+---
+Thân bài B.
+`)
+	current := func(page, label string) {
+		t.Helper()
+		html := r.File(page)
+		if got := strings.Count(html, `aria-current="page">`+label+`</a>`); got != 1 {
+			t.Errorf("%s: nav entry %q marked current %d times", page, label, got)
+		}
+		if got := strings.Count(html, `aria-current="page">`); got < 1 {
+			t.Errorf("%s: no current entry", page)
+		}
+	}
+	current("index.html", "Trang chủ")
+	current("khu-vuc/index.html", "Khu vực")
+	current("khu-vuc/can-tho/index.html", "Khu vực")
+	current("chu-de/nong-thon-moi/index.html", "Chủ đề")
+	r.Assert("bai-viet/a/index.html", `! aria-current="page">Trang chủ</a>`, `class="site-search"`)
+	r.Assert("tim-kiem/index.html", `! class="site-search"`)
+
+	card := func(page string) string {
+		html := r.File(page)
+		start := strings.Index(html, `<article class="card">`)
+		if start < 0 {
+			t.Fatalf("%s: no card", page)
+		}
+		end := strings.Index(html[start:], "</article>")
+		return html[start : start+end]
+	}
+	if home, term := card("index.html"), card("khu-vuc/can-tho/index.html"); home != term || !strings.Contains(home, "Tin A") {
+		t.Errorf("card differs between lists:\n%s\n%s", home, term)
+	}
+}

@@ -16,7 +16,7 @@ import (
 // NFC returns s in composed form, so that text typed in decomposed Unicode
 // renders, sorts and compares exactly like its composed twin.
 func NFC(s string) string {
-	if norm.NFC.IsNormalString(s) {
+	if composedFast(s) || norm.NFC.IsNormalString(s) {
 		return s
 	}
 	return norm.NFC.String(s)

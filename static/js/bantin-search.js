@@ -294,7 +294,7 @@
     }
     const facets = wantFacets ? countFacets(m, table, f, keep) : null;
     const page = results.slice(offset, offset + limit);
-    const frags = await Promise.all(page.map((d) => load(m.b + 'f/' + d + '.bin', 'text').then(JSON.parse)));
+    const frags = await Promise.all(page.map((d) => load(m.b + 'f/' + d + '.json', 'json')));
     return {
       total: results.length,
       results: frags.map((x) => {
