@@ -32,6 +32,11 @@ type Options struct {
 	// Cache, when set, keeps parsed files between builds of one site, so
 	// that the preview server reparses only files whose bytes changed.
 	Cache *Cache
+	// ReleaseBodiesOver, when positive and the site has more content files
+	// than that, keeps no article body in memory: Article.LoadBody reads it
+	// again when it is rendered. Bounds a large build's memory by metadata,
+	// not by the size of its content. Ignored with a Cache.
+	ReleaseBodiesOver int
 }
 
 // Cache remembers the parse of each content file by a hash of its bytes.
@@ -127,6 +132,7 @@ func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set
 	if opts.Cache != nil {
 		opts.Cache.prepare(cfg, files)
 	}
+	release := opts.Cache == nil && opts.ReleaseBodiesOver > 0 && len(files) > opts.ReleaseBodiesOver
 	articles := make([]*Article, len(files))
 	fileErrs := make([]error, len(files))
 	var wg sync.WaitGroup
@@ -137,6 +143,9 @@ func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set
 			defer wg.Done()
 			for i := range next {
 				articles[i], fileErrs[i] = loadFile(site, files[i], cfg, opts.Cache)
+				if release && articles[i] != nil {
+					articles[i].ReleaseBody()
+				}
 			}
 		}()
 	}

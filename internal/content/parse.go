@@ -3,6 +3,8 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"hash/crc32"
+	"io/fs"
 	"path"
 	"strings"
 	"time"
@@ -39,11 +41,51 @@ type Article struct {
 	Path string
 	// Body is the Markdown after the front matter; it starts on line
 	// BodyLine of File.
+	// Use LoadBody: Body is nil when the loader released it.
 	Body     []byte
 	BodyLine int
+	// Where the body lies in the normalized file, and its hash, for
+	// LoadBody once the body is released.
+	bodyOffset, bodySize int
+	bodySum              uint32
 	// Pos holds where each front-matter field was written, by key
 	// ("topics.1" for the second topic), for errors found by later stages.
 	Pos map[string]diag.Pos
+}
+
+// ReleaseBody drops the body from memory, once it is rendered or when the
+// loader keeps no bodies; LoadBody reads it again.
+func (a *Article) ReleaseBody() {
+	if a.Body == nil {
+		return
+	}
+	a.bodySize = len(a.Body)
+	a.bodySum = bodySum(a.Body)
+	a.Body = nil
+}
+
+func bodySum(body []byte) uint32 { return crc32.Checksum(body, crc32.MakeTable(crc32.Castagnoli)) }
+
+// LoadBody returns the article's Markdown body: the one in memory, or, when
+// the loader released it, the same bytes read again from site. A file that
+// changed since it was loaded is an error: the build would mix two versions.
+func (a *Article) LoadBody(site fs.FS) ([]byte, error) {
+	if a.Body != nil || a.bodySize == 0 && a.bodySum == 0 {
+		return a.Body, nil
+	}
+	changed := diag.Errorf(diag.Pos{File: a.File}, "changed while the site was building; build again")
+	src, err := fs.ReadFile(site, a.File)
+	if err != nil {
+		return nil, diag.Errorf(diag.Pos{File: a.File}, "cannot read again: %v", unwrapPath(err))
+	}
+	if src, err = prepare(a.File, src); err != nil || a.bodyOffset > len(src) {
+		return nil, changed
+	}
+	body := src[a.bodyOffset:]
+	if len(body) != a.bodySize || bodySum(body) != a.bodySum {
+		return nil, changed
+	}
+	return body, nil
 }
 
 // FieldPos returns where key was written, or the file's first line.
@@ -186,10 +228,11 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 		return nil, err
 	}
 	a := &Article{
-		File:     file,
-		Body:     body,
-		BodyLine: bytes.Count(src[:len(src)-len(body)], []byte("\n")) + 1,
-		Pos:      map[string]diag.Pos{},
+		File:       file,
+		Body:       body,
+		BodyLine:   bytes.Count(src[:len(src)-len(body)], []byte("\n")) + 1,
+		bodyOffset: len(src) - len(body),
+		Pos:        map[string]diag.Pos{},
 	}
 	if err := a.decode(root, cfg); err != nil {
 		return nil, err

@@ -258,9 +258,9 @@ func (d *docTerms) count(id uint32, tf uint16, variant uint8) {
 // distinct word once, instead of every occurrence.
 func (d *docTerms) addField(text string, weight uint16) {
 	d.seq = append(d.seq, -1)
-	splitWords(text, func(word string) {
+	splitWords(text, func(word string, hash uint32) {
 		d.length++
-		d.seq = append(d.seq, d.words.add(word, weight))
+		d.seq = append(d.seq, d.words.add(word, hash, weight))
 	})
 }
 
@@ -456,12 +456,11 @@ func (t *table) reset() {
 
 func (t *table) key(e entry) []byte { return t.arena[e.start:e.end] }
 
-// add counts key with weight and returns its index.
-func (t *table) add(key string, weight uint16) int32 {
+// add counts key, whose hash32 is h, with weight and returns its index.
+func (t *table) add(key string, h uint32, weight uint16) int32 {
 	if 2*(len(t.entries)+1) > len(t.slots) {
 		t.rehash(max(1024, 2*len(t.slots)))
 	}
-	h := hash32(key)
 	mask := uint32(len(t.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := t.slots[i]
@@ -491,12 +490,16 @@ func (t *table) rehash(size int) {
 	}
 }
 
-// hash32 is FNV-1a; keys are short words.
+// hash32 is FNV-1a; keys are short words. splitWords computes it inline.
 func hash32(s string) uint32 {
-	h := uint32(2166136261)
+	h := uint32(fnvOffset)
 	for i := 0; i < len(s); i++ {
-		h ^= uint32(s[i])
-		h *= 16777619
+		h = (h ^ uint32(s[i])) * fnvPrime
 	}
 	return h
 }
+
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)

@@ -304,3 +304,17 @@ func TestAppendJSONStringRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitWordsHashesEachWord(t *testing.T) {
+	var words []string
+	splitWords("Thi đua “Ngã Bảy” – hoà thuỷ, 2025! x\xffy "+strings.Repeat("a", maxTokenBytes+1)+" z", func(w string, h uint32) {
+		if h != hash32(w) {
+			t.Errorf("hash of %q: %d, want %d", w, h, hash32(w))
+		}
+		words = append(words, w)
+	})
+	want := []string{"Thi", "đua", "Ngã", "Bảy", "hoà", "thuỷ", "2025", "x", "y", "z"}
+	if !slices.Equal(words, want) {
+		t.Errorf("words %q, want %q", words, want)
+	}
+}

@@ -38,7 +38,7 @@ func Tokenize(text string) []Token {
 // normalized on load), and its folded form when fold is set; folded is
 // valid only during the call. buf is scratch space, returned for reuse.
 func scan(text string, buf []byte, fold bool, fn func(exact string, folded []byte)) []byte {
-	splitWords(text, func(word string) {
+	splitWords(text, func(word string, _ uint32) {
 		word = normalizeWord(word)
 		if fold {
 			buf = vi.AppendFold(buf[:0], word)
@@ -58,36 +58,51 @@ func normalizeWord(word string) string {
 	return word
 }
 
-// splitWords calls fn with each word of text as written: runs of letters,
-// digits and combining marks, at most maxTokenBytes long. The index builder
-// counts words as written and normalizes each distinct one once.
-func splitWords(text string, fn func(word string)) {
+// splitWords calls fn with each word of text as written, runs of letters,
+// digits and combining marks at most maxTokenBytes long, and the word's
+// hash32, computed on the way. The index builder counts words as written
+// and normalizes each distinct one once.
+func splitWords(text string, fn func(word string, hash uint32)) {
 	start := -1
+	h := uint32(fnvOffset)
 	for i := 0; i < len(text); {
 		c := text[i]
 		var word bool
 		size := 1
 		if c < utf8.RuneSelf {
-			word = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
+			word = asciiWord[c]
 		} else {
 			var r rune
 			r, size = decodeRune(text, i)
 			word = vi.IsWordRune(r)
 		}
-		if word && start < 0 {
-			start = i
-		} else if !word && start >= 0 {
+		if word {
+			if start < 0 {
+				start, h = i, fnvOffset
+			}
+			for k := i; k < i+size; k++ {
+				h = (h ^ uint32(text[k])) * fnvPrime
+			}
+		} else if start >= 0 {
 			if i-start <= maxTokenBytes {
-				fn(text[start:i])
+				fn(text[start:i], h)
 			}
 			start = -1
 		}
 		i += size
 	}
 	if start >= 0 && len(text)-start <= maxTokenBytes {
-		fn(text[start:])
+		fn(text[start:], h)
 	}
 }
+
+// asciiWord marks the ASCII bytes that belong to words.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
+	}
+	return t
+}()
 
 // decodeRune decodes the non-ASCII rune at text[i]. Vietnamese letters are
 // two- and three-byte sequences, decoded here inline; anything else, and

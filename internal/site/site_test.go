@@ -2,8 +2,11 @@ package site_test
 
 import (
 	"bytes"
+	"io/fs"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/bantin/bantin/internal/sitetest"
 	"golang.org/x/text/unicode/norm"
@@ -345,5 +348,74 @@ Thân bài B.
 	}
 	if home, term := card("index.html"), card("khu-vuc/can-tho/index.html"); home != term || !strings.Contains(home, "Tin A") {
 		t.Errorf("card differs between lists:\n%s\n%s", home, term)
+	}
+}
+
+// A large site keeps no bodies in memory between loading and rendering; the
+// bodies read again must give the very same site, CRLF and NFD files too.
+func TestReleasedBodiesBuildTheSameSite(t *testing.T) {
+	t.Parallel()
+	fsys := sitetest.FS(threeFormats)
+	fsys["content/crlf-nfd.md"] = &fstest.MapFile{Data: []byte(norm.NFD.String(
+		"---\r\ntitle: Hòa nhập\r\ndate: 2024-03-01\r\nregion: Hậu Giang\r\n---\r\nĐoạn một **đậm**.\r\n\r\nĐoạn hai.\r\n"))}
+	kept, err := sitetest.BuildFS(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	released, err := sitetest.BuildFS(t, fsys, sitetest.Options{ReleaseBodiesOver: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range kept.Out.Names() {
+		x, _ := kept.Out.File(n)
+		if y, ok := released.Out.File(n); !ok || !bytes.Equal(x, y) {
+			t.Errorf("%s differs when bodies are read again", n)
+		}
+	}
+	released.Assert("bai-viet/crlf-nfd/index.html", "<strong>đậm</strong>", "Đoạn hai.")
+}
+
+// changingFS serves a file's second read with other bytes, as when an
+// editor saves while a large site builds.
+type changingFS struct {
+	fstest.MapFS
+	name  string
+	reads int
+}
+
+func (c *changingFS) ReadFile(name string) ([]byte, error) {
+	data, err := c.MapFS.ReadFile(name)
+	if name == c.name {
+		if c.reads++; c.reads > 1 {
+			data = bytes.Replace(data, []byte("Nội dung"), []byte("Nội dung mới"), 1)
+		}
+	}
+	return data, err
+}
+
+func (c *changingFS) Open(name string) (fs.File, error) { return c.MapFS.Open(name) }
+
+func TestBodyChangedBeforeRenderingFailsTheBuild(t *testing.T) {
+	t.Parallel()
+	fsys := &changingFS{MapFS: sitetest.FS(`
+-- content/a.md --
+---
+title: Tin A
+date: 2024-01-01
+region: Cần Thơ
+---
+Nội dung.
+-- content/b.md --
+---
+title: Tin B
+date: 2024-01-02
+region: Cần Thơ
+---
+Khác.
+`), name: "content/a.md"}
+	_, err := sitetest.BuildDir(t, fsys, sitetest.Options{ReleaseBodiesOver: 1})
+	want := []string{"content/a.md: changed while the site was building; build again"}
+	if got := sitetest.Problems(err); !slices.Equal(got, want) {
+		t.Errorf("problems %q, want %q", got, want)
 	}
 }

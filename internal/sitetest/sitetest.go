@@ -38,6 +38,9 @@ base_url = "https://example.gov.vn/"
 type Options struct {
 	Drafts, Future bool
 	Now            time.Time
+	// ReleaseBodiesOver is content.Options.ReleaseBodiesOver; 0 leaves the
+	// build's default.
+	ReleaseBodiesOver int
 }
 
 // FS turns a txtar archive into a site folder.
@@ -102,7 +105,7 @@ func BuildDir(t testing.TB, fsys fs.FS, opts ...Options) (*Result, error) {
 	out := output.NewMemory()
 	stats, err := site.Build(context.Background(), &cfg, site.Options{
 		Site: fsys, Theme: bantin.Theme(),
-		Content: content.Options{Drafts: o.Drafts, Future: o.Future, Now: o.Now},
+		Content: content.Options{Drafts: o.Drafts, Future: o.Future, Now: o.Now, ReleaseBodiesOver: o.ReleaseBodiesOver},
 	}, out)
 	if err != nil {
 		return nil, err
