@@ -313,12 +313,7 @@ func checkSlugCollisions(articles []*Article, errs *diag.List) {
 
 // slugPos is where an article's slug comes from: its slug field, or the
 // file itself when the file name gives it.
-func slugPos(a *Article) diag.Pos {
-	if p, ok := a.Pos["slug"]; ok {
-		return p
-	}
-	return diag.Pos{File: a.File, Line: 1, Col: 1}
-}
+func slugPos(a *Article) diag.Pos { return a.FieldPos("slug") }
 
 // checkURL accepts http(s) URLs, and for images also site paths; any other
 // scheme (javascript:, data:, vbscript:) could run code in readers' browsers.

@@ -48,9 +48,20 @@ type Article struct {
 	// LoadBody once the body is released.
 	bodyOffset, bodySize int
 	bodySum              uint32
-	// Pos holds where each front-matter field was written, by key
+	// positions holds where each front-matter field was written, by key
 	// ("topics.1" for the second topic), for errors found by later stages.
-	Pos map[string]diag.Pos
+	// A slice, not a map: a site keeps one per article.
+	positions []fieldPos
+}
+
+// fieldPos is where a front-matter field was written in the article's file.
+type fieldPos struct {
+	key       string
+	line, col int32
+}
+
+func (a *Article) setPos(key string, p diag.Pos) {
+	a.positions = append(a.positions, fieldPos{key: key, line: int32(p.Line), col: int32(p.Col)})
 }
 
 // ReleaseBody drops the body from memory, once it is rendered or when the
@@ -90,8 +101,10 @@ func (a *Article) LoadBody(site fs.FS) ([]byte, error) {
 
 // FieldPos returns where key was written, or the file's first line.
 func (a *Article) FieldPos(key string) diag.Pos {
-	if p, ok := a.Pos[key]; ok {
-		return p
+	for _, p := range a.positions {
+		if p.key == key {
+			return diag.Pos{File: a.File, Line: int(p.line), Col: int(p.col)}
+		}
 	}
 	return diag.Pos{File: a.File, Line: 1, Col: 1}
 }
@@ -176,7 +189,7 @@ func prepare(file string, src []byte) ([]byte, error) {
 		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
 	}
-	return []byte(vi.NFC(string(src))), nil
+	return vi.NFCBytes(src), nil
 }
 
 // Parse validates one content file. Every problem found is returned in a
@@ -193,9 +206,15 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 	// The opening delimiter is the first non-blank line, as adrg/frontmatter
 	// decides it; the block begins on the next line.
 	openLine, opening := 1, ""
-	for i, line := range strings.Split(string(src), "\n") {
-		if t := strings.TrimSpace(line); t != "" {
-			openLine, opening = i+1, t
+	for rest := src; len(rest) > 0; openLine++ {
+		line := rest
+		if nl := bytes.IndexByte(rest, '\n'); nl >= 0 {
+			line, rest = rest[:nl], rest[nl+1:]
+		} else {
+			rest = nil
+		}
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			opening = string(t)
 			break
 		}
 	}
@@ -232,7 +251,6 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 		Body:       body,
 		BodyLine:   bytes.Count(src[:len(src)-len(body)], []byte("\n")) + 1,
 		bodyOffset: len(src) - len(body),
-		Pos:        map[string]diag.Pos{},
 	}
 	if err := a.decode(root, cfg); err != nil {
 		return nil, err
@@ -245,8 +263,9 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 	var errs diag.List
 	r := &fields.Reader{Map: root, Errs: &errs, Where: diag.Pos{File: a.File, Line: 1, Col: 1}}
 	articleKeys.CheckKeys(root, "front matter", &errs)
+	a.positions = make([]fieldPos, 0, len(root.Keys)+4)
 	for i, k := range root.Keys {
-		a.Pos[k] = root.Values[i].Pos
+		a.setPos(k, root.Values[i].Pos)
 	}
 	text := func(key string, required bool) string {
 		v, _, _ := r.String(key, required)
@@ -283,7 +302,7 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 			continue
 		}
 		seen[t] = true
-		a.Pos[fmt.Sprintf("topics.%d", len(a.Topics))] = topicPos[i]
+		a.setPos(fmt.Sprintf("topics.%d", len(a.Topics)), topicPos[i])
 		a.Topics = append(a.Topics, t)
 	}
 

@@ -89,6 +89,22 @@ func composedFast(s string) bool {
 	return true
 }
 
+// composedFastBytes is composedFast for bytes.
+func composedFastBytes(b []byte) bool {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r >= nfcStableSize || !nfcStable[r] {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
 // foldFast folds s when every rune is in the table; ok is false otherwise.
 func foldFast(dst []byte, s string) ([]byte, bool) {
 	for i := 0; i < len(s); {

@@ -50,5 +50,11 @@ func TestComposedFastAgreesWithNorm(t *testing.T) {
 		if got, want := NFC(s), norm.NFC.String(s); got != want {
 			t.Errorf("NFC(%q) = %q, want %q", s, got, want)
 		}
+		if got, want := string(NFCBytes([]byte(s))), norm.NFC.String(s); got != want {
+			t.Errorf("NFCBytes(%q) = %q, want %q", s, got, want)
+		}
+		if composedFastBytes([]byte(s)) != composedFast(s) {
+			t.Errorf("composedFastBytes(%q) disagrees with composedFast", s)
+		}
 	}
 }

@@ -22,6 +22,15 @@ func NFC(s string) string {
 	return norm.NFC.String(s)
 }
 
+// NFCBytes is NFC for bytes: b itself when it is NFC already, as nearly
+// all text is.
+func NFCBytes(b []byte) []byte {
+	if composedFastBytes(b) || norm.NFC.IsNormal(b) {
+		return b
+	}
+	return norm.NFC.Bytes(b)
+}
+
 // Fold lowercases s, removes every diacritic and maps đ to d: "Đại hội Thi
 // đua" becomes "dai hoi thi dua". đ/Đ need explicit mapping because Unicode
 // gives them no decomposition. Characters that are not letters or digits are
