@@ -217,7 +217,28 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(stdout, "built %d articles%s, %d pages, %d terms, %d files in %d ms into %s\n",
 		stats.Articles, skipped, stats.Pages, stats.Terms, stats.Files, time.Since(start).Milliseconds(), *dest)
+	if *profile != "" {
+		if err := writeStages(*profile, stats.Stages, stdout); err != nil {
+			fmt.Fprintln(stderr, "profile:", err)
+		}
+	}
 	return 0
+}
+
+// writeStages prints how long each stage of the build took, and how many
+// cores it kept busy, to w and to stages.txt in dir.
+func writeStages(dir string, stages []site.Stage, w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-52s %9s %9s %9s\n", "stage", "wall ms", "CPU ms", "CPU/wall")
+	for _, s := range stages {
+		ratio := 0.0
+		if s.Wall > 0 {
+			ratio = float64(s.CPU) / float64(s.Wall)
+		}
+		fmt.Fprintf(&b, "%-52s %9d %9d %9.2f\n", s.Name, s.Wall.Milliseconds(), s.CPU.Milliseconds(), ratio)
+	}
+	fmt.Fprint(w, b.String())
+	return os.WriteFile(filepath.Join(dir, "stages.txt"), []byte(b.String()), 0o644)
 }
 
 // startProfile starts a CPU profile in dir; the returned function stops it

@@ -309,3 +309,24 @@ func TestInitMakesASiteThatBuildsAndRefusesNonEmptyFolders(t *testing.T) {
 		t.Errorf("no folder: exit %d", code)
 	}
 }
+
+func TestProfileWritesProfilesAndStageTimes(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": good})
+	prof := t.TempDir()
+	code, out, errOut := run("build", "--source", dir, now, "--profile", prof)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, name := range []string{"cpu.pprof", "heap.pprof", "stages.txt"} {
+		if info, err := os.Stat(filepath.Join(prof, name)); err != nil || info.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	stages, _ := os.ReadFile(filepath.Join(prof, "stages.txt"))
+	for _, want := range []string{"CPU/wall", "load content and layouts", "articles: render", "lists:", "search index files", "feeds and sitemap"} {
+		if !strings.Contains(string(stages), want) || !strings.Contains(out, want) {
+			t.Errorf("stage times lack %q:\n%s", want, stages)
+		}
+	}
+}

@@ -60,8 +60,33 @@ type Options struct {
 	DeferSearch bool
 }
 
+// Stage is the time one stage of a build took: wall time, and the CPU
+// time of the whole process meanwhile (zero where the OS does not say).
+type Stage struct {
+	Name      string
+	Wall, CPU time.Duration
+}
+
+// stageClock times the stages of a build one after the other.
+type stageClock struct {
+	stages []Stage
+	wall   time.Time
+	cpu    time.Duration
+}
+
+func newStageClock() *stageClock { return &stageClock{wall: time.Now(), cpu: processCPU()} }
+
+// done ends the stage called name and starts the next.
+func (c *stageClock) done(name string) {
+	wall, cpu := time.Now(), processCPU()
+	c.stages = append(c.stages, Stage{Name: name, Wall: wall.Sub(c.wall), CPU: cpu - c.cpu})
+	c.wall, c.cpu = wall, cpu
+}
+
 // Stats summarize a finished build.
 type Stats struct {
+	// Stages are the build's stages in order, with their times.
+	Stages   []Stage
 	Articles int // published articles
 	Skipped  int // drafts and future articles left out
 	Pages    int // HTML pages written
@@ -88,6 +113,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	}
 	now := opts.Content.Now.In(cfg.TimeZone)
 
+	clock := newStageClock()
 	// Content and layouts are independent: report the problems of both.
 	var errs diag.List
 	if opts.Cache != nil {
@@ -102,6 +128,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
+	clock.done("load content and layouts")
 	ix, err := index.Build(cfg, set.Articles)
 	if err != nil {
 		return nil, err
@@ -132,23 +159,29 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	if err := b.copyStatic(opts.Theme, opts.Site); err != nil {
 		return nil, err
 	}
+	clock.done("index and static files")
 	if err := b.articles(set.Articles); err != nil {
 		return nil, err
 	}
+	clock.done("articles: render, index for search, layouts, write")
 	if err := b.lists(); err != nil {
 		return nil, err
 	}
+	clock.done("lists: home, index and term pages")
 	if err := b.writeSearch(); err != nil {
 		return nil, err
 	}
+	clock.done("search index files")
 	if err := b.writeFeeds(); err != nil {
 		return nil, err
 	}
+	clock.done("feeds and sitemap")
 	if b.searchDocs != nil {
 		docs, facets, dir := b.searchDocs, searchFacets(ix), layout.SearchIndexDir(cfg)
 		b.stats.Search = func(ctx context.Context) ([]SearchFile, error) { return buildSearch(ctx, docs, facets, dir) }
 	}
 	b.stats.Files = b.out.count()
+	b.stats.Stages = clock.stages
 	if opts.CheckLinks {
 		mem, ok := out.(*output.Memory)
 		if !ok {
