@@ -163,6 +163,9 @@ func (f *buildFlags) prepare() (*prepared, error) {
 // site keeps about 900 MB live at its peak.
 const buildMemoryLimit = 1536 << 20
 
+// buildGCPercent is the GOGC of a build.
+const buildGCPercent = 200
+
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newBuildCommand("build", stderr)
 	dest := fs.String("dest", "", "output folder (default: public/ in the site's folder)")
@@ -171,9 +174,13 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	start := time.Now()
-	// Go lets the heap grow to twice what is live before it collects; on
-	// a very large site a soft limit makes it collect sooner instead.
-	// GOMEMLIMIT, when set, wins.
+	// A build is a batch job whose live heap is small next to its garbage:
+	// collecting at three times the live heap rather than twice spends a
+	// third less time in the collector, and the soft limit makes it collect
+	// sooner on very large sites. GOGC and GOMEMLIMIT, when set, win.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(buildGCPercent)
+	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(buildMemoryLimit)
 	}

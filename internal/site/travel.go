@@ -146,36 +146,56 @@ func (b *builder) absoluteImage(a *content.Article) string {
 
 // jsonLD is an article's schema.org NewsArticle. encoding/json escapes <, >
 // and &, so no value can close the script element it is written in.
+// newsArticle is schema.org's NewsArticle, its fields in alphabetical
+// order as a map would marshal them.
+type newsArticle struct {
+	Context          string   `json:"@context"`
+	Type             string   `json:"@type"`
+	About            string   `json:"about,omitempty"`
+	Author           ldThing  `json:"author"`
+	ContentLocation  ldThing  `json:"contentLocation"`
+	DateModified     string   `json:"dateModified"`
+	DatePublished    string   `json:"datePublished"`
+	Description      string   `json:"description,omitempty"`
+	Headline         string   `json:"headline"`
+	Image            []string `json:"image,omitempty"`
+	InLanguage       string   `json:"inLanguage"`
+	Keywords         string   `json:"keywords,omitempty"`
+	MainEntityOfPage ldThing  `json:"mainEntityOfPage"`
+	Publisher        ldThing  `json:"publisher"`
+	URL              string   `json:"url"`
+}
+
+// ldThing is a schema.org thing: a place, a person, an organization.
+type ldThing struct {
+	ID   string `json:"@id,omitempty"`
+	Type string `json:"@type"`
+	Name string `json:"name,omitempty"`
+	URL  string `json:"url,omitempty"`
+}
+
 func (b *builder) jsonLD(a *content.Article, summary, image string) (template.JS, error) {
 	permalink := b.cfg.BaseURL + a.Path
-	data := map[string]any{
-		"@context":         "https://schema.org",
-		"@type":            "NewsArticle",
-		"headline":         a.Title,
-		"datePublished":    a.Date.Format(time.RFC3339),
-		"dateModified":     a.Date.Format(time.RFC3339),
-		"url":              permalink,
-		"mainEntityOfPage": map[string]any{"@type": "WebPage", "@id": permalink},
-		"inLanguage":       string(b.cfg.Language),
-		"publisher":        map[string]any{"@type": "Organization", "name": b.cfg.Title, "url": b.cfg.BaseURL},
-		"contentLocation":  map[string]any{"@type": "Place", "name": a.Region},
+	date := a.Date.Format(time.RFC3339)
+	data := newsArticle{
+		Context: "https://schema.org", Type: "NewsArticle",
+		About:           a.Slogan,
+		Author:          ldThing{Type: "Organization", Name: b.cfg.Title},
+		ContentLocation: ldThing{Type: "Place", Name: a.Region},
+		DateModified:    date, DatePublished: date,
+		Description:      summary,
+		Headline:         a.Title,
+		InLanguage:       string(b.cfg.Language),
+		Keywords:         strings.Join(a.Topics, ", "),
+		MainEntityOfPage: ldThing{Type: "WebPage", ID: permalink},
+		Publisher:        ldThing{Type: "Organization", Name: b.cfg.Title, URL: b.cfg.BaseURL},
+		URL:              permalink,
 	}
 	if a.Author != "" {
-		data["author"] = map[string]any{"@type": "Person", "name": a.Author}
-	} else {
-		data["author"] = map[string]any{"@type": "Organization", "name": b.cfg.Title}
-	}
-	if summary != "" {
-		data["description"] = summary
+		data.Author = ldThing{Type: "Person", Name: a.Author}
 	}
 	if image != "" {
-		data["image"] = []string{image}
-	}
-	if len(a.Topics) > 0 {
-		data["keywords"] = strings.Join(a.Topics, ", ")
-	}
-	if a.Slogan != "" {
-		data["about"] = a.Slogan
+		data.Image = []string{image}
 	}
 	out, err := json.Marshal(data)
 	if err != nil {
