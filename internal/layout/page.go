@@ -9,6 +9,7 @@ import (
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/index"
 	"github.com/bantin/bantin/internal/render"
+	"github.com/bantin/bantin/internal/vi"
 )
 
 // Page is what every layout receives as its dot.
@@ -64,6 +65,7 @@ type Site struct {
 	Title       string
 	Description string
 	Lang        string
+	Locale      string // for og:locale: "vi_VN", "en_US"
 	BaseURL     string
 	BasePath    string
 	Nav         []NavItem
@@ -85,6 +87,29 @@ type NavItem struct {
 type Crumb struct {
 	Label string
 	Path  string
+}
+
+// CrumbLink is a breadcrumb ready to show: a link, or the current page.
+type CrumbLink struct {
+	Label   string
+	URL     string // under the base path, ready for href
+	Current bool
+}
+
+// Trail is the breadcrumb trail ready to show. Every step is a link but
+// the last, and steps without a path after the first, which name the
+// current page; steps without a label are left out. Computed in Go: the
+// same logic in the template cost more than the rest of the page's links.
+func (p *Page) Trail() []CrumbLink {
+	out := make([]CrumbLink, 0, len(p.Crumbs))
+	for i, c := range p.Crumbs {
+		if c.Label == "" {
+			continue
+		}
+		current := i == len(p.Crumbs)-1 || c.Path == "" && i > 0
+		out = append(out, CrumbLink{Label: c.Label, URL: p.Site.BasePath + c.Path, Current: current})
+	}
+	return out
 }
 
 // TermLink is a term with its page and article count.
@@ -145,22 +170,28 @@ type Pager struct {
 	Number, Total    int
 	HasPrev, HasNext bool
 	Prev, Next       string // site paths, when HasPrev and HasNext
+	PrevURL, NextURL string // the same under the base path, ready for href
 	Pages            []PageLink
 }
 
-// PageLink is one numbered page of a list.
+// PageLink is one numbered page of a list, or a gap between numbers.
 type PageLink struct {
 	Number  int
 	Path    string
+	URL     string // Path under the base path, ready for href
 	Current bool
+	Gap     bool // pages left out, shown as an ellipsis
 }
 
 // NewSite makes the data shared by every page.
 func NewSite(cfg *config.Site, ix *index.Index) *Site {
 	tr := translator(cfg.Language)
 	s := &Site{
-		Title: cfg.Title, Description: cfg.Description, Lang: string(cfg.Language),
+		Title: cfg.Title, Description: cfg.Description, Lang: string(cfg.Language), Locale: "vi_VN",
 		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath,
+	}
+	if cfg.Language == vi.English {
+		s.Locale = "en_US"
 	}
 	if cfg.Search {
 		s.SearchPath, s.SearchIndex = cfg.Paths.Search+"/", SearchIndexDir(cfg)+"manifest.json"
@@ -241,16 +272,19 @@ func NewPager(cfg *config.Site, base string, number, total int) *Pager {
 	p.HasPrev, p.HasNext = number > 1, number < total
 	if p.HasPrev {
 		p.Prev = index.PagePath(base, cfg.Paths.Page, number-1)
+		p.PrevURL = cfg.BasePath + p.Prev
 	}
 	if p.HasNext {
 		p.Next = index.PagePath(base, cfg.Paths.Page, number+1)
+		p.NextURL = cfg.BasePath + p.Next
 	}
 	// Show the first, last and two pages either side of the current one.
 	for i := 1; i <= total; i++ {
 		if i == 1 || i == total || (i >= number-2 && i <= number+2) {
-			p.Pages = append(p.Pages, PageLink{Number: i, Path: index.PagePath(base, cfg.Paths.Page, i), Current: i == number})
-		} else if len(p.Pages) > 0 && p.Pages[len(p.Pages)-1].Number != 0 {
-			p.Pages = append(p.Pages, PageLink{}) // a gap, shown as an ellipsis
+			path := index.PagePath(base, cfg.Paths.Page, i)
+			p.Pages = append(p.Pages, PageLink{Number: i, Path: path, URL: cfg.BasePath + path, Current: i == number})
+		} else if len(p.Pages) > 0 && !p.Pages[len(p.Pages)-1].Gap {
+			p.Pages = append(p.Pages, PageLink{Gap: true})
 		}
 	}
 	return p
