@@ -48,6 +48,9 @@ type Article struct {
 	// LoadBody once the body is released.
 	bodyOffset, bodySize int
 	bodySum              uint32
+	// bodyAsWritten: the file needed no normalization, so LoadBody can take
+	// the body from the bytes read without preparing them again.
+	bodyAsWritten bool
 	// positions holds where each front-matter field was written, by key
 	// ("topics.1" for the second topic), for errors found by later stages.
 	// A slice, not a map: a site keeps one per article.
@@ -89,7 +92,12 @@ func (a *Article) LoadBody(site fs.FS) ([]byte, error) {
 	if err != nil {
 		return nil, diag.Errorf(diag.Pos{File: a.File}, "cannot read again: %v", unwrapPath(err))
 	}
-	if src, err = prepare(a.File, src); err != nil || a.bodyOffset > len(src) {
+	if !a.bodyAsWritten {
+		if src, err = prepare(a.File, src); err != nil {
+			return nil, changed
+		}
+	}
+	if a.bodyOffset > len(src) {
 		return nil, changed
 	}
 	body := src[a.bodyOffset:]
@@ -195,6 +203,7 @@ func prepare(file string, src []byte) ([]byte, error) {
 // Parse validates one content file. Every problem found is returned in a
 // diag.List; the article is nil when there is any.
 func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
+	raw := src
 	src, err := prepare(file, src)
 	if err != nil {
 		return nil, err
@@ -251,6 +260,8 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 		Body:       body,
 		BodyLine:   bytes.Count(src[:len(src)-len(body)], []byte("\n")) + 1,
 		bodyOffset: len(src) - len(body),
+		// Nearly every file is NFC with LF endings and no BOM already.
+		bodyAsWritten: len(src) == len(raw) && (len(src) == 0 || &src[0] == &raw[0]),
 	}
 	if err := a.decode(root, cfg); err != nil {
 		return nil, err
