@@ -456,7 +456,7 @@ func (t *table) reset() {
 
 func (t *table) key(e entry) []byte { return t.arena[e.start:e.end] }
 
-// add counts key, whose hash32 is h, with weight and returns its index.
+// add counts key, whose FNV-1a hash is h, with weight and returns its index.
 func (t *table) add(key string, h uint32, weight uint16) int32 {
 	if 2*(len(t.entries)+1) > len(t.slots) {
 		t.rehash(max(1024, 2*len(t.slots)))
@@ -490,15 +490,7 @@ func (t *table) rehash(size int) {
 	}
 }
 
-// hash32 is FNV-1a; keys are short words. splitWords computes it inline.
-func hash32(s string) uint32 {
-	h := uint32(fnvOffset)
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint32(s[i])) * fnvPrime
-	}
-	return h
-}
-
+// FNV-1a, the hash of table keys, which splitWords computes as it scans.
 const (
 	fnvOffset = 2166136261
 	fnvPrime  = 16777619

@@ -318,3 +318,12 @@ func TestSplitWordsHashesEachWord(t *testing.T) {
 		t.Errorf("words %q, want %q", words, want)
 	}
 }
+
+// hash32 is FNV-1a of s, as splitWords computes it inline.
+func hash32(s string) uint32 {
+	h := uint32(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * fnvPrime
+	}
+	return h
+}
