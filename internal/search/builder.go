@@ -218,7 +218,9 @@ type docTerms struct {
 	stats   []termStat
 	gen     []uint32
 	cur     uint32
-	touched []uint32
+	touched []uint32 // terms in the document: syllables, then pairs
+	pairs   pairSet
+	infos   []wordInfo // per distinct word, while deriving
 	length  int
 	meta    docMeta
 	buf     []byte
@@ -318,7 +320,8 @@ func (b *Builder) Add(id int, doc Doc) error {
 // dictionary is read under one lock per pass: with every core indexing,
 // locking per word costs more than the lookups.
 func (b *Builder) derive(d *docTerms) {
-	infos := make([]wordInfo, len(d.words.entries))
+	infos := slices.Grow(d.infos[:0], len(d.words.entries))[:len(d.words.entries)]
+	d.infos = infos
 	var missing []int
 	b.dict.RLock()
 	for i, e := range d.words.entries {
@@ -336,25 +339,71 @@ func (b *Builder) derive(d *docTerms) {
 		d.count(infos[i].id, e.tf, infos[i].variant)
 	}
 
-	// Adjacent pairs, within a field, found by their syllables' ids: no
-	// key string is built for a pair the dictionary already knows.
-	var newPairs []uint64
-	b.dict.RLock()
+	// Adjacent pairs, within a field, by their syllables' ids. A document
+	// repeats most of its pairs, so they are gathered in a small local set
+	// first, and the shared dictionary is asked once per distinct pair.
+	d.pairs.reset()
 	for k := 1; k < len(d.seq); k++ {
 		a, c := d.seq[k-1], d.seq[k]
-		if a < 0 || c < 0 {
-			continue
+		if a >= 0 && c >= 0 {
+			d.pairs.add(uint64(infos[a].id)<<32 | uint64(infos[c].id))
 		}
-		pair := uint64(infos[a].id)<<32 | uint64(infos[c].id)
+	}
+	var newPairs []uint64
+	b.dict.RLock()
+	for _, pair := range d.pairs.keys {
 		if id, ok := b.pairs[pair]; ok {
-			d.count(id, 0, variantUnknown)
+			d.touched = append(d.touched, id)
 		} else {
 			newPairs = append(newPairs, pair)
 		}
 	}
 	b.dict.RUnlock()
 	for _, pair := range newPairs {
-		d.count(b.pairID(pair), 0, variantUnknown)
+		d.touched = append(d.touched, b.pairID(pair))
+	}
+}
+
+// pairSet is a set of syllable-id pairs, an open-addressing table reset per
+// document by bumping a generation, so that a reset clears nothing.
+type pairSet struct {
+	slots []uint64
+	gen   []uint32
+	cur   uint32
+	keys  []uint64 // members, in the order added
+}
+
+func (s *pairSet) reset() {
+	s.cur++
+	s.keys = s.keys[:0]
+}
+
+func (s *pairSet) add(key uint64) {
+	if 2*(len(s.keys)+1) > len(s.slots) {
+		s.grow(max(1024, 2*len(s.slots)))
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := (key * 0x9E3779B97F4A7C15) >> 32 & mask; ; i = (i + 1) & mask {
+		if s.gen[i] != s.cur {
+			s.gen[i], s.slots[i] = s.cur, key
+			s.keys = append(s.keys, key)
+			return
+		}
+		if s.slots[i] == key {
+			return
+		}
+	}
+}
+
+func (s *pairSet) grow(size int) {
+	s.slots, s.gen, s.cur = make([]uint64, size), make([]uint32, size), 1
+	mask := uint64(size - 1)
+	for _, key := range s.keys {
+		i := (key * 0x9E3779B97F4A7C15) >> 32 & mask
+		for s.gen[i] == s.cur {
+			i = (i + 1) & mask
+		}
+		s.gen[i], s.slots[i] = s.cur, key
 	}
 }
 
@@ -424,10 +473,10 @@ func (b *Builder) commit(id int, d *docTerms) {
 	b.dict.RLock()
 	defer b.dict.RUnlock()
 	for _, term := range d.touched {
-		st := d.stats[term]
 		l := b.lists[term]
 		l.add(int32(id))
 		if l.tf != nil {
+			st := d.stats[term]
 			l.tf = append(l.tf, st.tf)
 			l.variant = append(l.variant, st.variant)
 		}
@@ -456,7 +505,7 @@ func (t *table) reset() {
 
 func (t *table) key(e entry) []byte { return t.arena[e.start:e.end] }
 
-// add counts key, whose FNV-1a hash is h, with weight and returns its index.
+// add counts key, whose wordHash is h, with weight and returns its index.
 func (t *table) add(key string, h uint32, weight uint16) int32 {
 	if 2*(len(t.entries)+1) > len(t.slots) {
 		t.rehash(max(1024, 2*len(t.slots)))
@@ -489,9 +538,3 @@ func (t *table) rehash(size int) {
 		t.slots[i] = int32(n + 1)
 	}
 }
-
-// FNV-1a, the hash of table keys, which splitWords computes as it scans.
-const (
-	fnvOffset = 2166136261
-	fnvPrime  = 16777619
-)

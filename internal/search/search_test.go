@@ -307,23 +307,23 @@ func TestAppendJSONStringRoundTrips(t *testing.T) {
 
 func TestSplitWordsHashesEachWord(t *testing.T) {
 	var words []string
-	splitWords("Thi đua “Ngã Bảy” – hoà thuỷ, 2025! x\xffy "+strings.Repeat("a", maxTokenBytes+1)+" z", func(w string, h uint32) {
-		if h != hash32(w) {
-			t.Errorf("hash of %q: %d, want %d", w, h, hash32(w))
+	hashes := map[uint32]string{}
+	text := "Thi đua “Ngã Bảy” – hoà thuỷ, 2025! x\xffy nghiêng Nghiêng chuyểnđổisốtoàndiện " +
+		strings.Repeat("a", maxTokenBytes+1) + " z"
+	splitWords(text, func(w string, h uint32) {
+		// A word's hash depends on its bytes only, not on the text around
+		// it, which the eight-byte loads may read.
+		if alone := wordHash(w, 0, len(w)); h != alone {
+			t.Errorf("hash of %q in text %d, alone %d", w, h, alone)
 		}
+		if other, seen := hashes[h]; seen && other != w {
+			t.Errorf("%q and %q hash alike", w, other)
+		}
+		hashes[h] = w
 		words = append(words, w)
 	})
-	want := []string{"Thi", "đua", "Ngã", "Bảy", "hoà", "thuỷ", "2025", "x", "y", "z"}
+	want := []string{"Thi", "đua", "Ngã", "Bảy", "hoà", "thuỷ", "2025", "x", "y", "nghiêng", "Nghiêng", "chuyểnđổisốtoàndiện", "z"}
 	if !slices.Equal(words, want) {
 		t.Errorf("words %q, want %q", words, want)
 	}
-}
-
-// hash32 is FNV-1a of s, as splitWords computes it inline.
-func hash32(s string) uint32 {
-	h := uint32(fnvOffset)
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint32(s[i])) * fnvPrime
-	}
-	return h
 }

@@ -60,40 +60,66 @@ func normalizeWord(word string) string {
 
 // splitWords calls fn with each word of text as written, runs of letters,
 // digits and combining marks at most maxTokenBytes long, and the word's
-// hash32, computed on the way. The index builder counts words as written
-// and normalizes each distinct one once.
+// wordHash. The index builder counts words as written and normalizes each
+// distinct one once.
 func splitWords(text string, fn func(word string, hash uint32)) {
-	start := -1
-	h := uint32(fnvOffset)
 	for i := 0; i < len(text); {
-		c := text[i]
-		var word bool
-		size := 1
-		if c < utf8.RuneSelf {
-			word = asciiWord[c]
-		} else {
-			var r rune
-			r, size = decodeRune(text, i)
-			word = vi.IsWordRune(r)
+		// Skip to the next word.
+		if c := text[i]; c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				i++
+				continue
+			}
+		} else if word, size := wordRuneAt(text, i); !word {
+			i += size
+			continue
 		}
-		if word {
-			if start < 0 {
-				start, h = i, fnvOffset
+		start := i
+		for i < len(text) {
+			if c := text[i]; c < utf8.RuneSelf {
+				if !asciiWord[c] {
+					break
+				}
+				i++
+			} else if word, size := wordRuneAt(text, i); word {
+				i += size
+			} else {
+				break
 			}
-			for k := i; k < i+size; k++ {
-				h = (h ^ uint32(text[k])) * fnvPrime
-			}
-		} else if start >= 0 {
-			if i-start <= maxTokenBytes {
-				fn(text[start:i], h)
-			}
-			start = -1
 		}
-		i += size
+		if i-start <= maxTokenBytes {
+			fn(text[start:i], wordHash(text, start, i))
+		}
 	}
-	if start >= 0 && len(text)-start <= maxTokenBytes {
-		fn(text[start:], h)
+}
+
+// wordHash hashes text[start:end] eight bytes at a time; the index
+// builder's per-document tables key words by it.
+func wordHash(text string, start, end int) uint32 {
+	h := uint64(end-start) * 0x9E3779B97F4A7C15
+	for ; end-start > 8; start += 8 {
+		h = (h ^ load64(text, start, 8)) * 0xBF58476D1CE4E5B9
+		h ^= h >> 31
 	}
+	h = (h ^ load64(text, start, end-start)) * 0x94D049BB133111EB
+	return uint32(h >> 32)
+}
+
+// load64 returns text[i:i+n], n at most 8, as a little-endian number. Most
+// words lie well inside the text, so one eight-byte load, masked to the
+// word, reads them.
+func load64(text string, i, n int) uint64 {
+	if i+8 <= len(text) {
+		b := text[i : i+8]
+		v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		return v & (^uint64(0) >> (64 - 8*n))
+	}
+	var v uint64
+	for k := n - 1; k >= 0; k-- {
+		v = v<<8 | uint64(text[i+k])
+	}
+	return v
 }
 
 // asciiWord marks the ASCII bytes that belong to words.
@@ -104,17 +130,34 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// decodeRune decodes the non-ASCII rune at text[i]. Vietnamese letters are
-// two- and three-byte sequences, decoded here inline; anything else, and
-// any invalid sequence, goes through utf8.DecodeRuneInString.
-func decodeRune(text string, i int) (rune, int) {
+// wordRuneAt reports whether the non-ASCII rune at text[i] belongs to words,
+// and its length. Vietnamese letters are two-byte runes and the three-byte
+// runes of Latin Extended Additional (U+1E00..U+1EFF), answered here from
+// tables; anything else, and any invalid sequence, takes the slow path.
+func wordRuneAt(text string, i int) (bool, int) {
 	c := text[i]
-	switch {
-	case c >= 0xC2 && c < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
-		return rune(c&0x1F)<<6 | rune(text[i+1]&0x3F), 2
-	case c >= 0xE1 && c < 0xED && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80:
-		// E1..EC lead bytes: U+1000..U+CFFF, no overlongs or surrogates.
-		return rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F), 3
+	if c >= 0xC2 && c < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
+		return wordRune2[int(c-0xC2)<<6|int(text[i+1]&0x3F)], 2
 	}
-	return utf8.DecodeRuneInString(text[i:])
+	if c == 0xE1 && i+2 < len(text) && text[i+1]&0xFC == 0xB8 && text[i+2]&0xC0 == 0x80 {
+		return wordRune1E[int(text[i+1]&0x03)<<6|int(text[i+2]&0x3F)], 3
+	}
+	return slowWordRuneAt(text, i)
 }
+
+func slowWordRuneAt(text string, i int) (bool, int) {
+	r, size := utf8.DecodeRuneInString(text[i:])
+	return vi.IsWordRune(r), size
+}
+
+// wordRune2 and wordRune1E are vi.IsWordRune of U+0080..U+07FF and of
+// U+1E00..U+1EFF.
+var wordRune2, wordRune1E = func() (two [0x780]bool, ext [0x100]bool) {
+	for r := rune(0x80); r < 0x800; r++ {
+		two[r-0x80] = vi.IsWordRune(r)
+	}
+	for r := rune(0x1E00); r < 0x1F00; r++ {
+		ext[r-0x1E00] = vi.IsWordRune(r)
+	}
+	return two, ext
+}()
