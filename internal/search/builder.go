@@ -157,11 +157,45 @@ type Builder struct {
 	facets  Facets
 	facetID facetIDs
 	scratch sync.Pool // *docTerms, reused across documents
+	records sync.Pool // *docRecord
 
-	// Documents are tokenized concurrently but committed in id order.
-	order   sync.Mutex
-	pending map[int]*docTerms
-	next    int
+	// Documents are tokenized concurrently but committed in id order, in
+	// batches: one core then appends a run of documents to the lists while
+	// their memory is in its cache, and the other goes on indexing.
+	order      sync.Mutex
+	pending    map[int]*docRecord
+	next       int  // the first document not committed
+	committing bool // a goroutine is committing a batch
+	logs       [logParts]postingLog
+	byPart     []int32 // the committer's scratch: a document's terms by part
+}
+
+// Committed postings are not appended to their lists at once, which would
+// touch a cache line of a different list for nearly every posting while
+// pages render on the same cores. They are logged instead, in logParts
+// logs by term id, and Finish replays one log at a time into its lists:
+// a part's lists then fit in cache.
+const logParts = 64
+
+// postingLog holds, per document in order, the document's postings of
+// terms in one part: uvarint gap from the log's previous document, count,
+// then per term uvarint(id / logParts), and for syllables uvarint(weighted
+// frequency) and the spelling byte.
+type postingLog struct {
+	buf  []byte
+	last int32
+}
+
+// commitBatch is how many documents, ready in order, make a batch.
+const commitBatch = 32
+
+// docRecord is what a document adds to the lists, kept from indexing it
+// until its turn to be committed.
+type docRecord struct {
+	terms  []uint32   // syllables, then pairs
+	stats  []termStat // of the syllables, in the order of terms
+	length int
+	meta   docMeta
 }
 
 type docMeta struct {
@@ -195,9 +229,13 @@ func NewBuilder(n int, facets Facets) *Builder {
 		docs:      make([]docMeta, n),
 		facets:    facets,
 		facetID:   facetIDs{positions(facets.Regions), positions(facets.Topics), positions(facets.Periods)},
-		pending:   map[int]*docTerms{},
+		pending:   map[int]*docRecord{},
+	}
+	for p := range b.logs {
+		b.logs[p].last = -1
 	}
 	b.scratch.New = func() any { return newDocTerms() }
+	b.records.New = func() any { return new(docRecord) }
 	return b
 }
 
@@ -219,11 +257,11 @@ type docTerms struct {
 	gen     []uint32
 	cur     uint32
 	touched []uint32 // terms in the document: syllables, then pairs
-	pairs   pairSet
-	infos   []wordInfo // per distinct word, while deriving
-	length  int
-	meta    docMeta
-	buf     []byte
+	// syllables is how many of touched are syllables.
+	syllables int
+	pairs     pairSet
+	infos     []wordInfo // per distinct word, while deriving
+	length    int
 }
 
 func newDocTerms() *docTerms { return &docTerms{} }
@@ -282,6 +320,17 @@ func (b *Builder) Add(id int, doc Doc) error {
 	d.addField(doc.Body, bodyWeight)
 	b.derive(d)
 
+	// Keep what the lists need, and give the scratch space back at once,
+	// to be reused on this core while it is in cache.
+	rec := b.records.Get().(*docRecord)
+	rec.length = d.length
+	rec.terms = append(rec.terms[:0], d.touched...)
+	rec.stats = rec.stats[:0]
+	for _, term := range d.touched[:d.syllables] {
+		rec.stats = append(rec.stats, d.stats[term])
+	}
+	b.scratch.Put(d)
+
 	body := doc.Body
 	if len(body) > excerptChars {
 		cut := excerptChars
@@ -291,28 +340,60 @@ func (b *Builder) Add(id int, doc Doc) error {
 		body = body[:cut]
 	}
 	frag := appendFragment(make([]byte, 0, len(body)+len(doc.Title)+len(doc.URL)+64), doc, body)
-	d.meta = docMeta{fragment: frag, region: b.facetID.region[doc.Region], year: doc.Year}
+	rec.meta = docMeta{fragment: frag, region: b.facetID.region[doc.Region], year: doc.Year}
 	if doc.Period != "" {
-		d.meta.period = 1 + b.facetID.period[doc.Period]
+		rec.meta.period = 1 + b.facetID.period[doc.Period]
 	}
 	for _, t := range doc.Topics {
-		d.meta.topics = append(d.meta.topics, b.facetID.topic[t])
+		rec.meta.topics = append(rec.meta.topics, b.facetID.topic[t])
 	}
 
-	// Commit this and any following documents that were waiting for it.
 	b.order.Lock()
-	defer b.order.Unlock()
-	b.pending[id] = d
-	for {
-		next, ok := b.pending[b.next]
-		if !ok {
-			return nil
+	b.pending[id] = rec
+	b.commitReady(commitBatch)
+	return nil
+}
+
+// commitReady commits the documents ready in order, when at least atLeast of
+// them are and no other goroutine is committing. It is called with the
+// order lock held and returns with it released. Commits run outside the
+// lock, so that indexing on other cores never waits for them.
+func (b *Builder) commitReady(atLeast int) {
+	var batch []*docRecord
+	for !b.committing {
+		batch = batch[:0]
+		for id := b.next; len(batch) < 4*commitBatch; id++ {
+			rec, ok := b.pending[id]
+			if !ok {
+				break
+			}
+			batch = append(batch, rec)
 		}
-		delete(b.pending, b.next)
-		b.commit(b.next, next)
-		b.scratch.Put(next)
-		b.next++
+		if len(batch) == 0 || len(batch) < atLeast {
+			break
+		}
+		first := b.next
+		for i := range batch {
+			delete(b.pending, first+i)
+		}
+		b.next += len(batch)
+		b.committing = true
+		b.order.Unlock()
+		for i, rec := range batch {
+			b.commit(first+i, rec)
+			b.records.Put(rec)
+		}
+		b.order.Lock()
+		b.committing = false
 	}
+	b.order.Unlock()
+}
+
+// flush commits the documents still waiting; Finish calls it once every
+// document is added.
+func (b *Builder) flush() {
+	b.order.Lock()
+	b.commitReady(1)
 }
 
 // derive turns a document's words into index terms: folded syllables with
@@ -338,6 +419,7 @@ func (b *Builder) derive(d *docTerms) {
 	for i, e := range d.words.entries {
 		d.count(infos[i].id, e.tf, infos[i].variant)
 	}
+	d.syllables = len(d.touched)
 
 	// Adjacent pairs, within a field, by their syllables' ids. A document
 	// repeats most of its pairs, so they are gathered in a small local set
@@ -466,19 +548,71 @@ func (b *Builder) termID(term string, ranked bool) uint32 {
 	return id
 }
 
-// commit appends document id to its terms' lists; it runs in id order.
-func (b *Builder) commit(id int, d *docTerms) {
-	b.lengths[id] = uint32(d.length)
-	b.docs[id] = d.meta
-	b.dict.RLock()
-	defer b.dict.RUnlock()
-	for _, term := range d.touched {
-		l := b.lists[term]
-		l.add(int32(id))
-		if l.tf != nil {
-			st := d.stats[term]
-			l.tf = append(l.tf, st.tf)
-			l.variant = append(l.variant, st.variant)
+// commit logs document id's postings; it runs in id order, on one
+// goroutine at a time.
+func (b *Builder) commit(id int, rec *docRecord) {
+	b.lengths[id] = uint32(rec.length)
+	b.docs[id] = rec.meta
+	rec.meta = docMeta{}
+	// Order the document's terms by part, by counting.
+	var start [logParts + 1]int32
+	for _, term := range rec.terms {
+		start[term%logParts+1]++
+	}
+	for p := 1; p <= logParts; p++ {
+		start[p] += start[p-1]
+	}
+	b.byPart = slices.Grow(b.byPart[:0], len(rec.terms))[:len(rec.terms)]
+	fill := start
+	for i, term := range rec.terms {
+		p := term % logParts
+		b.byPart[fill[p]] = int32(i)
+		fill[p]++
+	}
+	for p := range logParts {
+		terms := b.byPart[start[p]:start[p+1]]
+		if len(terms) == 0 {
+			continue
+		}
+		log := &b.logs[p]
+		log.buf = binary.AppendUvarint(log.buf, uint64(int32(id)-log.last))
+		log.buf = binary.AppendUvarint(log.buf, uint64(len(terms)))
+		log.last = int32(id)
+		for _, i := range terms {
+			log.buf = binary.AppendUvarint(log.buf, uint64(rec.terms[i]/logParts))
+			if int(i) < len(rec.stats) {
+				st := rec.stats[i]
+				log.buf = binary.AppendUvarint(log.buf, uint64(st.tf))
+				log.buf = append(log.buf, st.variant)
+			}
+		}
+	}
+}
+
+// replay appends the postings of log part p to their lists, in document
+// order, and frees the log.
+func (b *Builder) replay(p int) {
+	log := b.logs[p].buf
+	b.logs[p].buf = nil
+	doc := int32(-1)
+	next := func() uint64 {
+		v, n := binary.Uvarint(log)
+		if n <= 0 {
+			panic("search: corrupt posting log") // written by commit just before
+		}
+		log = log[n:]
+		return v
+	}
+	for len(log) > 0 {
+		doc += int32(next())
+		for range next() {
+			l := b.lists[int(next())*logParts+p]
+			l.add(doc)
+			if l.tf != nil {
+				l.tf = append(l.tf, uint16(next()))
+				l.variant = append(l.variant, log[0])
+				log = log[1:]
+			}
 		}
 	}
 }

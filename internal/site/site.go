@@ -164,14 +164,19 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		return nil, err
 	}
 	clock.done("articles: render, index for search, layouts, write")
-	if err := b.lists(); err != nil {
-		return nil, err
+	// The search index is encoded and written while the lists render: the
+	// two share nothing, and each alone leaves a core idle at times.
+	searchDone := make(chan error, 1)
+	go func() { searchDone <- b.writeSearch() }()
+	listErr := b.lists()
+	searchErr := <-searchDone
+	if listErr != nil {
+		return nil, listErr
 	}
-	clock.done("lists: home, index and term pages")
-	if err := b.writeSearch(); err != nil {
-		return nil, err
+	if searchErr != nil {
+		return nil, searchErr
 	}
-	clock.done("search index files")
+	clock.done("lists, and the search index files alongside")
 	if err := b.writeFeeds(); err != nil {
 		return nil, err
 	}
