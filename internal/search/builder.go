@@ -107,15 +107,27 @@ func appendFragment(dst []byte, doc Doc, text string) []byte {
 // backslashes and control characters is copied as UTF-8; invalid UTF-8
 // becomes U+FFFD, as encoding/json does.
 func appendJSONString(dst []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
 	const hex = "0123456789abcdef"
+	orig := len(dst)
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
+		if c >= utf8.RuneSelf {
+			// Validate as we go: two-byte letters inline, the rest decoded.
+			if c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+				i += 2
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				return appendJSONString(dst[:orig], strings.ToValidUTF8(s, "\uFFFD"))
+			}
+			i += size
+			continue
+		}
 		if c >= 0x20 && c != '"' && c != '\\' {
+			i++
 			continue
 		}
 		dst = append(dst, s[start:i]...)
@@ -129,7 +141,8 @@ func appendJSONString(dst []byte, s string) []byte {
 		default:
 			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
 		}
-		start = i + 1
+		i++
+		start = i
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
@@ -137,7 +150,6 @@ func appendJSONString(dst []byte, s string) []byte {
 
 // wordInfo is what the builder knows of a written word.
 type wordInfo struct {
-	folded  string
 	id      uint32 // the folded syllable's term id
 	variant uint8  // this spelling's number among the syllable's spellings
 }
@@ -260,14 +272,16 @@ type docTerms struct {
 	// syllables is how many of touched are syllables.
 	syllables int
 	pairs     pairSet
-	infos     []wordInfo // per distinct word, while deriving
-	length    int
+	// Scratch space of derive.
+	missing  []int32
+	newPairs []uint64
+	length   int
 }
 
 func newDocTerms() *docTerms { return &docTerms{} }
 
 func (d *docTerms) reset() {
-	d.words.reset()
+	d.words.startDocument()
 	d.cur++
 	d.touched = d.touched[:0]
 	d.seq = d.seq[:0]
@@ -398,26 +412,32 @@ func (b *Builder) flush() {
 
 // derive turns a document's words into index terms: folded syllables with
 // summed weights and their spelling, and folded adjacent pairs. The shared
-// dictionary is read under one lock per pass: with every core indexing,
-// locking per word costs more than the lookups.
+// dictionary is read under one lock per pass and written under one lock
+// per document: with every core indexing, locking per word costs more than
+// the lookups.
 func (b *Builder) derive(d *docTerms) {
-	infos := slices.Grow(d.infos[:0], len(d.words.entries))[:len(d.words.entries)]
-	d.infos = infos
-	var missing []int
+	words := &d.words
+	missing := d.missing[:0]
 	b.dict.RLock()
-	for i, e := range d.words.entries {
-		info, ok := b.words[string(d.words.key(e))]
-		if !ok {
-			missing = append(missing, i)
+	for _, i := range words.inDoc {
+		e := &words.entries[i]
+		if !e.known {
+			if info, ok := b.words[string(words.key(e))]; ok {
+				e.info, e.known = info, true
+			} else {
+				missing = append(missing, i)
+			}
 		}
-		infos[i] = info
 	}
 	b.dict.RUnlock()
 	for _, i := range missing {
-		infos[i] = b.learnWord(string(d.words.key(d.words.entries[i])))
+		e := &words.entries[i]
+		e.info, e.known = b.learnWord(string(words.key(e))), true
 	}
-	for i, e := range d.words.entries {
-		d.count(infos[i].id, e.tf, infos[i].variant)
+	d.missing = missing
+	for _, i := range words.inDoc {
+		e := &words.entries[i]
+		d.count(e.info.id, e.tf, e.info.variant)
 	}
 	d.syllables = len(d.touched)
 
@@ -428,10 +448,10 @@ func (b *Builder) derive(d *docTerms) {
 	for k := 1; k < len(d.seq); k++ {
 		a, c := d.seq[k-1], d.seq[k]
 		if a >= 0 && c >= 0 {
-			d.pairs.add(uint64(infos[a].id)<<32 | uint64(infos[c].id))
+			d.pairs.add(uint64(words.entries[a].info.id)<<32 | uint64(words.entries[c].info.id))
 		}
 	}
-	var newPairs []uint64
+	newPairs := d.newPairs[:0]
 	b.dict.RLock()
 	for _, pair := range d.pairs.keys {
 		if id, ok := b.pairs[pair]; ok {
@@ -441,9 +461,10 @@ func (b *Builder) derive(d *docTerms) {
 		}
 	}
 	b.dict.RUnlock()
-	for _, pair := range newPairs {
-		d.touched = append(d.touched, b.pairID(pair))
+	if len(newPairs) > 0 {
+		d.touched = b.addPairs(d.touched, newPairs)
 	}
+	d.newPairs = newPairs
 }
 
 // pairSet is a set of syllable-id pairs, an open-addressing table reset per
@@ -506,21 +527,25 @@ func (b *Builder) learnWord(written string) wordInfo {
 		v = len(variants)
 		b.spellings[id] = append(variants, word)
 	}
-	info := wordInfo{folded: folded, id: id, variant: uint8(min(v, maxVariants-1))}
+	info := wordInfo{id: id, variant: uint8(min(v, maxVariants-1))}
 	b.words[written] = info
 	return info
 }
 
-// pairID returns the term id of the pair of syllable ids, adding it when new.
-func (b *Builder) pairID(pair uint64) uint32 {
-	b.dict.RLock()
-	first, second := b.keys[pair>>32], b.keys[uint32(pair)]
-	b.dict.RUnlock()
-	id := b.termID(bigramPrefix+first+" "+second, false)
+// addPairs appends the term ids of pairs of syllable ids to ids, adding
+// the pairs the dictionary does not know yet.
+func (b *Builder) addPairs(ids []uint32, pairs []uint64) []uint32 {
 	b.dict.Lock()
-	b.pairs[pair] = id
-	b.dict.Unlock()
-	return id
+	defer b.dict.Unlock()
+	for _, pair := range pairs {
+		id, ok := b.pairs[pair]
+		if !ok {
+			id = b.newTerm(bigramPrefix+b.keys[pair>>32]+" "+b.keys[uint32(pair)], false)
+			b.pairs[pair] = id
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // termID returns the id of an index term, adding it when new. ranked marks
@@ -537,7 +562,12 @@ func (b *Builder) termID(term string, ranked bool) uint32 {
 	if id, ok := b.ids[term]; ok {
 		return id
 	}
-	id = uint32(len(b.keys))
+	return b.newTerm(term, ranked)
+}
+
+// newTerm adds a term to the dictionary, whose lock the caller holds.
+func (b *Builder) newTerm(term string, ranked bool) uint32 {
+	id := uint32(len(b.keys))
 	b.ids[term] = id
 	b.keys = append(b.keys, term)
 	l := &list{last: -1}
@@ -617,27 +647,42 @@ func (b *Builder) replay(p int) {
 	}
 }
 
-// table is a small open-addressing hash table of byte strings kept in an
-// arena, reset per document, so that counting a document's words
-// allocates nothing once warm.
+// table is an open-addressing hash table of words as written, in an arena.
+// It outlives documents: the words a core has met keep what the shared
+// dictionary said of them, so each is looked up there once per core, not
+// once per document. Counts are per document, reset by a generation.
 type table struct {
 	slots   []int32 // entry index + 1; 0 is empty. Length is a power of two.
 	entries []entry
 	arena   []byte
+	gen     uint32
+	inDoc   []int32 // entries met in the current document
 }
 
 type entry struct {
 	start, end int32
 	hash       uint32
+	gen        uint32 // the document tf counts in
 	tf         uint16
+	known      bool // info is the dictionary's
+	info       wordInfo
 }
 
-func (t *table) reset() {
-	clear(t.slots)
-	t.entries, t.arena = t.entries[:0], t.arena[:0]
+// maxTableWords bounds a table's memory; a site with more distinct words
+// than this starts its tables afresh now and then.
+const maxTableWords = 1 << 16
+
+// startDocument starts counting a new document's words.
+func (t *table) startDocument() {
+	t.gen++
+	t.inDoc = t.inDoc[:0]
+	if len(t.entries) > maxTableWords {
+		clear(t.slots)
+		t.entries, t.arena = t.entries[:0], t.arena[:0]
+	}
 }
 
-func (t *table) key(e entry) []byte { return t.arena[e.start:e.end] }
+func (t *table) key(e *entry) []byte { return t.arena[e.start:e.end] }
 
 // add counts key, whose wordHash is h, with weight and returns its index.
 func (t *table) add(key string, h uint32, weight uint16) int32 {
@@ -650,11 +695,17 @@ func (t *table) add(key string, h uint32, weight uint16) int32 {
 		if s == 0 {
 			start := int32(len(t.arena))
 			t.arena = append(t.arena, key...)
-			t.entries = append(t.entries, entry{start: start, end: int32(len(t.arena)), hash: h, tf: weight})
-			t.slots[i] = int32(len(t.entries))
-			return s + int32(len(t.entries)) - 1
+			t.entries = append(t.entries, entry{start: start, end: int32(len(t.arena)), hash: h, gen: t.gen, tf: weight})
+			n := int32(len(t.entries))
+			t.slots[i] = n
+			t.inDoc = append(t.inDoc, n-1)
+			return n - 1
 		}
-		if e := &t.entries[s-1]; e.hash == h && string(t.key(*e)) == key {
+		if e := &t.entries[s-1]; e.hash == h && string(t.key(e)) == key {
+			if e.gen != t.gen {
+				e.gen, e.tf = t.gen, 0
+				t.inDoc = append(t.inDoc, s-1)
+			}
 			e.tf += weight
 			return s - 1
 		}

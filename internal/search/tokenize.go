@@ -63,33 +63,36 @@ func normalizeWord(word string) string {
 // wordHash. The index builder counts words as written and normalizes each
 // distinct one once.
 func splitWords(text string, fn func(word string, hash uint32)) {
+	start := -1 // of the current word, if any
 	for i := 0; i < len(text); {
-		// Skip to the next word.
-		if c := text[i]; c < utf8.RuneSelf {
-			if !asciiWord[c] {
-				i++
-				continue
+		// Classify the rune at i; Vietnamese letters are answered inline,
+		// without decoding them.
+		c := text[i]
+		word, size := false, 1
+		switch {
+		case c < utf8.RuneSelf:
+			word = asciiWord[c]
+		case c >= 0xC2 && c < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
+			word, size = wordRune2[int(c-0xC2)<<6|int(text[i+1]&0x3F)], 2
+		case c == 0xE1 && i+2 < len(text) && text[i+1]&0xFC == 0xB8 && text[i+2]&0xC0 == 0x80:
+			word, size = wordRune1E[int(text[i+1]&0x03)<<6|int(text[i+2]&0x3F)], 3
+		default:
+			word, size = slowWordRuneAt(text, i)
+		}
+		if word {
+			if start < 0 {
+				start = i
 			}
-		} else if word, size := wordRuneAt(text, i); !word {
-			i += size
-			continue
-		}
-		start := i
-		for i < len(text) {
-			if c := text[i]; c < utf8.RuneSelf {
-				if !asciiWord[c] {
-					break
-				}
-				i++
-			} else if word, size := wordRuneAt(text, i); word {
-				i += size
-			} else {
-				break
+		} else if start >= 0 {
+			if i-start <= maxTokenBytes {
+				fn(text[start:i], wordHash(text, start, i))
 			}
+			start = -1
 		}
-		if i-start <= maxTokenBytes {
-			fn(text[start:i], wordHash(text, start, i))
-		}
+		i += size
+	}
+	if start >= 0 && len(text)-start <= maxTokenBytes {
+		fn(text[start:], wordHash(text, start, len(text)))
 	}
 }
 
@@ -130,28 +133,16 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// wordRuneAt reports whether the non-ASCII rune at text[i] belongs to words,
-// and its length. Vietnamese letters are two-byte runes and the three-byte
-// runes of Latin Extended Additional (U+1E00..U+1EFF), answered here from
-// tables; anything else, and any invalid sequence, takes the slow path.
-func wordRuneAt(text string, i int) (bool, int) {
-	c := text[i]
-	if c >= 0xC2 && c < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
-		return wordRune2[int(c-0xC2)<<6|int(text[i+1]&0x3F)], 2
-	}
-	if c == 0xE1 && i+2 < len(text) && text[i+1]&0xFC == 0xB8 && text[i+2]&0xC0 == 0x80 {
-		return wordRune1E[int(text[i+1]&0x03)<<6|int(text[i+2]&0x3F)], 3
-	}
-	return slowWordRuneAt(text, i)
-}
-
+// slowWordRuneAt reports whether the rune at text[i], which splitWords
+// did not classify inline, belongs to words, and its length.
 func slowWordRuneAt(text string, i int) (bool, int) {
 	r, size := utf8.DecodeRuneInString(text[i:])
 	return vi.IsWordRune(r), size
 }
 
-// wordRune2 and wordRune1E are vi.IsWordRune of U+0080..U+07FF and of
-// U+1E00..U+1EFF.
+// wordRune2 and wordRune1E are vi.IsWordRune of U+0080..U+07FF, the
+// two-byte runes, and of U+1E00..U+1EFF, Latin Extended Additional, which
+// hold every Vietnamese letter.
 var wordRune2, wordRune1E = func() (two [0x780]bool, ext [0x100]bool) {
 	for r := rune(0x80); r < 0x800; r++ {
 		two[r-0x80] = vi.IsWordRune(r)
