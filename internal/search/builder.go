@@ -114,9 +114,15 @@ func appendJSONString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			// Validate as we go: two-byte letters inline, the rest decoded.
+			// Validate as we go: two-byte and most three-byte runes inline
+			// (E1..EC lead bytes have no overlong or surrogate forms), the
+			// rest decoded.
 			if c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
 				i += 2
+				continue
+			}
+			if c >= 0xE1 && c < 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+				i += 3
 				continue
 			}
 			r, size := utf8.DecodeRuneInString(s[i:])

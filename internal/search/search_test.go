@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/bantin/bantin/internal/vi"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -40,6 +41,9 @@ func FuzzTokenize(f *testing.F) {
 	for _, s := range []string{"Thi đua", "hoà thuỷ tuỵ", "\"thi đua\" <script>", "😀 a\u0301", "\xff\xfe"} {
 		f.Add(s)
 	}
+	for _, s := range []string{"“Ngã Bảy” – ờ…", "\xe1\xba", "a\xe2\x80", "\xe1\xbb\x9d\xe2\x80\x9c", "\xed\xa0\x80 \xe0\x80\x80"} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, tok := range Tokenize(s) {
 			if tok.Exact == "" || len(tok.Exact) > maxTokenBytes || !utf8.ValidString(tok.Folded) {
@@ -52,7 +56,45 @@ func FuzzTokenize(f *testing.F) {
 		if utf8.ValidString(s) && !slices.Equal(Tokenize(s), Tokenize(norm.NFD.String(s))) {
 			t.Fatalf("NFC and NFD tokens differ for %q", s)
 		}
+		// splitWords classifies runes inline: it must split as decoding
+		// rune by rune does, and hash a word alike wherever it stands.
+		var got []string
+		splitWords(s, func(w string, h uint32) {
+			if h != wordHash(w, 0, len(w)) {
+				t.Fatalf("hash of %q depends on the text around it", w)
+			}
+			got = append(got, w)
+		})
+		if want := splitByRune(s); !slices.Equal(got, want) {
+			t.Fatalf("splitWords(%q) = %q, rune by rune %q", s, got, want)
+		}
+		var back string
+		if err := json.Unmarshal(appendJSONString(nil, s), &back); err != nil || back != strings.ToValidUTF8(s, "\uFFFD") {
+			t.Fatalf("JSON string of %q read back as %q (%v)", s, back, err)
+		}
 	})
+}
+
+// splitByRune is splitWords written plainly.
+func splitByRune(s string) []string {
+	var words []string
+	start := -1
+	for i, r := range s {
+		if vi.IsWordRune(r) { // invalid UTF-8 decodes as U+FFFD, not a letter
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start <= maxTokenBytes {
+			words = append(words, s[start:i])
+		}
+		start = -1
+	}
+	if start >= 0 && len(s)-start <= maxTokenBytes {
+		words = append(words, s[start:])
+	}
+	return words
 }
 
 // index is a decoded index, read back the way the browser client reads it.

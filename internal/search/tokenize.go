@@ -74,8 +74,10 @@ func splitWords(text string, fn func(word string, hash uint32)) {
 			word = asciiWord[c]
 		case c >= 0xC2 && c < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
 			word, size = wordRune2[int(c-0xC2)<<6|int(text[i+1]&0x3F)], 2
-		case c == 0xE1 && i+2 < len(text) && text[i+1]&0xFC == 0xB8 && text[i+2]&0xC0 == 0x80:
-			word, size = wordRune1E[int(text[i+1]&0x03)<<6|int(text[i+2]&0x3F)], 3
+		case i+2 < len(text) && (c == 0xE1 && text[i+1]&0xF8 == 0xB8 || c == 0xE2 && text[i+1]&0xFE == 0x80) &&
+			text[i+2]&0xC0 == 0x80:
+			r := rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
+			word, size = wordRune3[r-wordRune3From], 3
 		default:
 			word, size = slowWordRuneAt(text, i)
 		}
@@ -140,15 +142,18 @@ func slowWordRuneAt(text string, i int) (bool, int) {
 	return vi.IsWordRune(r), size
 }
 
-// wordRune2 and wordRune1E are vi.IsWordRune of U+0080..U+07FF, the
-// two-byte runes, and of U+1E00..U+1EFF, Latin Extended Additional, which
-// hold every Vietnamese letter.
-var wordRune2, wordRune1E = func() (two [0x780]bool, ext [0x100]bool) {
+// wordRune2 and wordRune3 are vi.IsWordRune of U+0080..U+07FF, the
+// two-byte runes, and of U+1E00..U+207F: Latin Extended Additional, which
+// holds most Vietnamese letters, Greek Extended, and the punctuation
+// Vietnamese text is full of (“ ” – …).
+const wordRune3From, wordRune3To = 0x1E00, 0x2080
+
+var wordRune2, wordRune3 = func() (two [0x780]bool, three [wordRune3To - wordRune3From]bool) {
 	for r := rune(0x80); r < 0x800; r++ {
 		two[r-0x80] = vi.IsWordRune(r)
 	}
-	for r := rune(0x1E00); r < 0x1F00; r++ {
-		ext[r-0x1E00] = vi.IsWordRune(r)
+	for r := rune(wordRune3From); r < wordRune3To; r++ {
+		three[r-wordRune3From] = vi.IsWordRune(r)
 	}
-	return two, ext
+	return two, three
 }()
