@@ -56,33 +56,15 @@ const (
 	variantUnknown = 0xFF
 )
 
-// list is one term's postings while indexing. Documents are committed in
-// increasing order, so they are kept as delta varints, about a byte each.
+// list is one term's postings. Documents are logged as they are indexed
+// (see postingLog); a part's lists are filled from the log, encoded and
+// emptied when the index is encoded. df outlives them.
 type list struct {
-	deltas  []byte
-	last    int32
+	ranked  bool // a syllable, whose lists keep frequencies and spellings
 	df      uint32
-	tf      []uint16 // weighted term frequency; nil for pairs
+	docs    []uint32
+	tf      []uint16 // weighted term frequency, for syllables
 	variant []uint8  // spelling per document, for syllables
-}
-
-func (l *list) add(doc int32) {
-	l.deltas = binary.AppendUvarint(l.deltas, uint64(doc-l.last-1))
-	l.last = doc
-	l.df++
-}
-
-// docs decodes the list's documents.
-func (l *list) docs() []uint32 {
-	out := make([]uint32, 0, l.df)
-	prev := int64(-1)
-	for p := l.deltas; len(p) > 0; {
-		d, n := binary.Uvarint(p)
-		p = p[n:]
-		prev += int64(d) + 1
-		out = append(out, uint32(prev))
-	}
-	return out
 }
 
 // appendFragment appends what a result shows of a document, as the JSON
@@ -576,11 +558,7 @@ func (b *Builder) newTerm(term string, ranked bool) uint32 {
 	id := uint32(len(b.keys))
 	b.ids[term] = id
 	b.keys = append(b.keys, term)
-	l := &list{last: -1}
-	if ranked {
-		l.tf = []uint16{}
-	}
-	b.lists = append(b.lists, l)
+	b.lists = append(b.lists, &list{ranked: ranked})
 	return id
 }
 
@@ -643,8 +621,9 @@ func (b *Builder) replay(p int) {
 		doc += int32(next())
 		for range next() {
 			l := b.lists[int(next())*logParts+p]
-			l.add(doc)
-			if l.tf != nil {
+			l.docs = append(l.docs, uint32(doc))
+			l.df++
+			if l.ranked {
 				l.tf = append(l.tf, uint16(next()))
 				l.variant = append(l.variant, log[0])
 				log = log[1:]

@@ -89,15 +89,19 @@ func (b *Builder) Finish() ([]File, error) {
 		avgLen += float64(l)
 	}
 	avgLen = math.Max(1, avgLen/math.Max(1, float64(n)))
+	norms := make([]float64, n) // BM25's length normalization per document
+	for d, l := range b.lengths {
+		norms[d] = bm25K1 * (1 - bm25B + bm25B*float64(l)/avgLen)
+	}
 	// Each part of the posting log fills its lists, which are encoded and
 	// released before the next part.
 	blocks := make([][]byte, len(b.lists))
 	parallel(logParts, func(p int) {
 		b.replay(p)
 		for id := p; id < len(b.lists); id += logParts {
-			blocks[id] = b.encodePostings(uint32(id), avgLen)
+			blocks[id] = b.encodePostings(uint32(id), norms)
 			l := b.lists[id]
-			l.deltas, l.tf, l.variant = nil, nil, nil
+			l.docs, l.tf, l.variant = nil, nil, nil
 		}
 	})
 	block := func(k string) []byte { return blocks[b.ids[k]] }
@@ -215,19 +219,26 @@ func parallel(n int, fn func(i int)) {
 // or delta varints, whichever is smaller; for syllables, each document's
 // impact, its BM25F weight there on a 1..15 scale (1..3 for terms in most
 // documents of a large site); and each document's spelling number.
-func (b *Builder) encodePostings(id uint32, avgLen float64) []byte {
+func (b *Builder) encodePostings(id uint32, norms []float64) []byte {
 	p := b.lists[id]
 	n := len(b.docs)
 	df := int(p.df)
+	docs := p.docs
+	var deltas []byte
+	prev := int64(-1)
+	for _, d := range docs {
+		deltas = binary.AppendUvarint(deltas, uint64(int64(d)-prev-1))
+		prev = int64(d)
+	}
 	var out bytes.Buffer
 	flags := byte(0)
 	bitmapLen := (n + 7) / 8
-	if bitmapLen < len(p.deltas) {
+	if bitmapLen < len(deltas) {
 		flags |= flagBitmap
 	}
 	coarse := df*2 > n && df > commonDocs
 	spellings := b.spellings[id]
-	if p.tf != nil {
+	if p.ranked {
 		if coarse {
 			flags |= flagImpacts2
 		} else {
@@ -253,10 +264,6 @@ func (b *Builder) encodePostings(id uint32, avgLen float64) []byte {
 			out.WriteString(s)
 		}
 	}
-	var docs []uint32
-	if flags&flagBitmap != 0 || p.tf != nil {
-		docs = p.docs()
-	}
 	if flags&flagBitmap != 0 {
 		bitmap := make([]byte, bitmapLen)
 		for _, d := range docs {
@@ -264,9 +271,9 @@ func (b *Builder) encodePostings(id uint32, avgLen float64) []byte {
 		}
 		out.Write(bitmap)
 	} else {
-		out.Write(p.deltas)
+		out.Write(deltas)
 	}
-	if p.tf != nil {
+	if p.ranked {
 		bits := 4
 		if coarse {
 			bits = 2
@@ -275,8 +282,7 @@ func (b *Builder) encodePostings(id uint32, avgLen float64) []byte {
 		impacts := make([]byte, 0, df)
 		for i, d := range docs {
 			tf := float64(p.tf[i])
-			norm := bm25K1 * (1 - bm25B + bm25B*float64(b.lengths[d])/avgLen)
-			w := tf * (bm25K1 + 1) / (tf + norm) / (bm25K1 + 1) // 0..1
+			w := tf * (bm25K1 + 1) / (tf + norms[d]) / (bm25K1 + 1) // 0..1
 			impacts = append(impacts, byte(max(1, min(levels, math.Round(w*levels)))))
 		}
 		out.Write(pack(impacts, bits))
