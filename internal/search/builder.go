@@ -259,10 +259,11 @@ type docTerms struct {
 	touched []uint32 // terms in the document: syllables, then pairs
 	// syllables is how many of touched are syllables.
 	syllables int
-	pairs     pairSet
+	pairs     pairTable
 	// Scratch space of derive.
 	missing  []int32
 	newPairs []uint64
+	pairIDs  []uint32
 	length   int
 }
 
@@ -430,71 +431,119 @@ func (b *Builder) derive(d *docTerms) {
 	d.syllables = len(d.touched)
 
 	// Adjacent pairs, within a field, by their syllables' ids. A document
-	// repeats most of its pairs, so they are gathered in a small local set
-	// first, and the shared dictionary is asked once per distinct pair.
-	d.pairs.reset()
+	// repeats most of its pairs, and a core meets the same pairs again and
+	// again, so the shared dictionary is asked only about pairs new to
+	// this core's table.
+	pairs := &d.pairs
+	pairs.startDocument()
+	pairs.reserve(len(d.seq))
 	for k := 1; k < len(d.seq); k++ {
 		a, c := d.seq[k-1], d.seq[k]
 		if a >= 0 && c >= 0 {
-			d.pairs.add(uint64(words.entries[a].info.id)<<32 | uint64(words.entries[c].info.id))
+			pairs.add(uint64(words.entries[a].info.id)<<32 | uint64(words.entries[c].info.id))
 		}
 	}
-	newPairs := d.newPairs[:0]
-	b.dict.RLock()
-	for _, pair := range d.pairs.keys {
-		if id, ok := b.pairs[pair]; ok {
+	unknown := d.newPairs[:0]
+	for _, i := range pairs.inDoc {
+		if id := pairs.slots[i].id; id != unknownPair {
 			d.touched = append(d.touched, id)
 		} else {
-			newPairs = append(newPairs, pair)
+			unknown = append(unknown, pairs.slots[i].key)
 		}
 	}
-	b.dict.RUnlock()
-	if len(newPairs) > 0 {
-		d.touched = b.addPairs(d.touched, newPairs)
+	d.newPairs = unknown
+	if len(unknown) == 0 {
+		return
 	}
-	d.newPairs = newPairs
-}
-
-// pairSet is a set of syllable-id pairs, an open-addressing table reset per
-// document by bumping a generation, so that a reset clears nothing.
-type pairSet struct {
-	slots []uint64
-	gen   []uint32
-	cur   uint32
-	keys  []uint64 // members, in the order added
-}
-
-func (s *pairSet) reset() {
-	s.cur++
-	s.keys = s.keys[:0]
-}
-
-func (s *pairSet) add(key uint64) {
-	if 2*(len(s.keys)+1) > len(s.slots) {
-		s.grow(max(1024, 2*len(s.slots)))
+	ids := b.pairIDs(d.pairIDs[:0], unknown)
+	d.pairIDs = ids
+	for _, i := range pairs.inDoc {
+		if slot := &pairs.slots[i]; slot.id == unknownPair {
+			slot.id, ids = ids[0], ids[1:]
+			d.touched = append(d.touched, slot.id)
+		}
 	}
-	mask := uint64(len(s.slots) - 1)
+}
+
+// pairTable maps pairs of syllable ids to their term ids on one core, and
+// gathers the distinct pairs of the current document. Like table, it
+// outlives documents, so a pair is looked up in the shared dictionary once
+// per core.
+type pairTable struct {
+	slots []pairSlot // length is a power of two
+	used  int
+	gen   uint32
+	inDoc []int32 // slots of the pairs met in the current document
+}
+
+// pairSlot is empty while gen is 0; id is unknownPair until the
+// dictionary has said.
+type pairSlot struct {
+	key uint64
+	id  uint32
+	gen uint32 // the last document the pair was met in
+}
+
+const (
+	unknownPair   = ^uint32(0)
+	maxTablePairs = 1 << 18 // bounds a table's memory, as maxTableWords does
+)
+
+// startDocument starts gathering a new document's pairs.
+func (t *pairTable) startDocument() {
+	t.gen++
+	t.inDoc = t.inDoc[:0]
+	if t.used > maxTablePairs {
+		clear(t.slots)
+		t.used = 0
+	}
+}
+
+// reserve makes room for n more pairs, before a document's pairs are
+// added: add never grows the table, so inDoc's slot numbers stay valid.
+func (t *pairTable) reserve(n int) {
+	if size := len(t.slots); 2*(t.used+n) > size {
+		for 2*(t.used+n) > size {
+			size = max(1024, 2*size)
+		}
+		t.grow(size)
+	}
+}
+
+func (t *pairTable) add(key uint64) {
+	mask := uint64(len(t.slots) - 1)
 	for i := (key * 0x9E3779B97F4A7C15) >> 32 & mask; ; i = (i + 1) & mask {
-		if s.gen[i] != s.cur {
-			s.gen[i], s.slots[i] = s.cur, key
-			s.keys = append(s.keys, key)
+		slot := &t.slots[i]
+		if slot.gen == 0 {
+			*slot = pairSlot{key: key, id: unknownPair, gen: t.gen}
+			t.used++
+			t.inDoc = append(t.inDoc, int32(i))
 			return
 		}
-		if s.slots[i] == key {
+		if slot.key == key {
+			if slot.gen != t.gen {
+				slot.gen = t.gen
+				t.inDoc = append(t.inDoc, int32(i))
+			}
 			return
 		}
 	}
 }
 
-func (s *pairSet) grow(size int) {
-	s.slots, s.gen, s.cur = make([]uint64, size), make([]uint32, size), 1
+// grow rehashes into size slots.
+func (t *pairTable) grow(size int) {
+	old := t.slots
+	t.slots = make([]pairSlot, size)
 	mask := uint64(size - 1)
-	for _, key := range s.keys {
-		i := (key * 0x9E3779B97F4A7C15) >> 32 & mask
-		for s.gen[i] == s.cur {
+	for _, slot := range old {
+		if slot.gen == 0 {
+			continue
+		}
+		i := (slot.key * 0x9E3779B97F4A7C15) >> 32 & mask
+		for t.slots[i].gen != 0 {
 			i = (i + 1) & mask
 		}
-		s.gen[i], s.slots[i] = s.cur, key
+		t.slots[i] = slot
 	}
 }
 
@@ -520,18 +569,34 @@ func (b *Builder) learnWord(written string) wordInfo {
 	return info
 }
 
-// addPairs appends the term ids of pairs of syllable ids to ids, adding
-// the pairs the dictionary does not know yet.
-func (b *Builder) addPairs(ids []uint32, pairs []uint64) []uint32 {
+// pairIDs appends the term ids of pairs of syllable ids to ids, adding the
+// pairs the dictionary does not know yet under one lock.
+func (b *Builder) pairIDs(ids []uint32, pairs []uint64) []uint32 {
+	var missing bool
+	b.dict.RLock()
+	for _, pair := range pairs {
+		id, ok := b.pairs[pair]
+		if !ok {
+			id, missing = unknownPair, true
+		}
+		ids = append(ids, id)
+	}
+	b.dict.RUnlock()
+	if !missing {
+		return ids
+	}
 	b.dict.Lock()
 	defer b.dict.Unlock()
-	for _, pair := range pairs {
+	for i, pair := range pairs {
+		if ids[len(ids)-len(pairs)+i] != unknownPair {
+			continue
+		}
 		id, ok := b.pairs[pair]
 		if !ok {
 			id = b.newTerm(bigramPrefix+b.keys[pair>>32]+" "+b.keys[uint32(pair)], false)
 			b.pairs[pair] = id
 		}
-		ids = append(ids, id)
+		ids[len(ids)-len(pairs)+i] = id
 	}
 	return ids
 }
