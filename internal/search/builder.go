@@ -167,7 +167,8 @@ type Builder struct {
 	next       int  // the first document not committed
 	committing bool // a goroutine is committing a batch
 	logs       [logParts]postingLog
-	byPart     []int32 // the committer's scratch: a document's terms by part
+	byPart     []int32  // the committer's scratch: a document's terms by part
+	df         []uint32 // documents per term id, counted by the committer
 }
 
 // Committed postings are not appended to their lists at once, which would
@@ -644,6 +645,10 @@ func (b *Builder) commit(id int, rec *docRecord) {
 	b.byPart = slices.Grow(b.byPart[:0], len(rec.terms))[:len(rec.terms)]
 	fill := start
 	for i, term := range rec.terms {
+		if int(term) >= len(b.df) {
+			b.df = append(b.df, make([]uint32, int(term)+1-len(b.df)+len(b.df)/2)...)
+		}
+		b.df[term]++
 		p := term % logParts
 		b.byPart[fill[p]] = int32(i)
 		fill[p]++
@@ -668,9 +673,34 @@ func (b *Builder) commit(id int, rec *docRecord) {
 	}
 }
 
-// replay appends the postings of log part p to their lists, in document
-// order, and frees the log.
+// replay fills the lists of log part p, in document order, and frees the
+// log. The committer counted each list's documents, so each list is cut
+// to size from one allocation for the part.
 func (b *Builder) replay(p int) {
+	var docs, ranked int
+	for id := p; id < len(b.lists); id += logParts {
+		l := b.lists[id]
+		if id < len(b.df) {
+			l.df = b.df[id]
+		}
+		docs += int(l.df)
+		if l.ranked {
+			ranked += int(l.df)
+		}
+	}
+	docArena := make([]uint32, 0, docs)
+	tfArena := make([]uint16, 0, ranked)
+	variantArena := make([]uint8, 0, ranked)
+	for id := p; id < len(b.lists); id += logParts {
+		l := b.lists[id]
+		n := int(l.df)
+		l.docs, docArena = docArena[:0:n], docArena[n:n]
+		if l.ranked {
+			l.tf, tfArena = tfArena[:0:n], tfArena[n:n]
+			l.variant, variantArena = variantArena[:0:n], variantArena[n:n]
+		}
+	}
+
 	log := b.logs[p].buf
 	b.logs[p].buf = nil
 	doc := int32(-1)
@@ -687,7 +717,6 @@ func (b *Builder) replay(p int) {
 		for range next() {
 			l := b.lists[int(next())*logParts+p]
 			l.docs = append(l.docs, uint32(doc))
-			l.df++
 			if l.ranked {
 				l.tf = append(l.tf, uint16(next()))
 				l.variant = append(l.variant, log[0])
