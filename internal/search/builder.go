@@ -302,9 +302,9 @@ func (d *docTerms) count(id uint32, tf uint16, variant uint8) {
 // distinct word once, instead of every occurrence.
 func (d *docTerms) addField(text string, weight uint16) {
 	d.seq = append(d.seq, -1)
-	splitWords(text, func(word string, hash uint32) {
+	splitWords(text, func(word string, prefix uint64, hash uint32) {
 		d.length++
-		d.seq = append(d.seq, d.words.add(word, hash, weight))
+		d.seq = append(d.seq, d.words.add(word, prefix, hash, weight))
 	})
 }
 
@@ -739,6 +739,7 @@ type table struct {
 }
 
 type entry struct {
+	prefix     uint64 // the word's first eight bytes (see wordHash)
 	start, end int32
 	hash       uint32
 	gen        uint32 // the document tf counts in
@@ -763,8 +764,9 @@ func (t *table) startDocument() {
 
 func (t *table) key(e *entry) []byte { return t.arena[e.start:e.end] }
 
-// add counts key, whose wordHash is h, with weight and returns its index.
-func (t *table) add(key string, h uint32, weight uint16) int32 {
+// add counts key, whose wordHash is prefix and h, with weight and returns
+// its index.
+func (t *table) add(key string, prefix uint64, h uint32, weight uint16) int32 {
 	if 2*(len(t.entries)+1) > len(t.slots) {
 		t.rehash(max(1024, 2*len(t.slots)))
 	}
@@ -774,13 +776,14 @@ func (t *table) add(key string, h uint32, weight uint16) int32 {
 		if s == 0 {
 			start := int32(len(t.arena))
 			t.arena = append(t.arena, key...)
-			t.entries = append(t.entries, entry{start: start, end: int32(len(t.arena)), hash: h, gen: t.gen, tf: weight})
+			t.entries = append(t.entries, entry{prefix: prefix, start: start, end: int32(len(t.arena)), hash: h, gen: t.gen, tf: weight})
 			n := int32(len(t.entries))
 			t.slots[i] = n
 			t.inDoc = append(t.inDoc, n-1)
 			return n - 1
 		}
-		if e := &t.entries[s-1]; e.hash == h && string(t.key(e)) == key {
+		if e := &t.entries[s-1]; e.prefix == prefix && int(e.end-e.start) == len(key) &&
+			(len(key) <= 8 || string(t.key(e)) == key) {
 			if e.gen != t.gen {
 				e.gen, e.tf = t.gen, 0
 				t.inDoc = append(t.inDoc, s-1)

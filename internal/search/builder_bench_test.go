@@ -85,7 +85,7 @@ func BenchmarkSplitWords(b *testing.B) {
 	var words int
 	for b.Loop() {
 		for _, d := range docs {
-			splitWords(d.Body, func(string, uint32) { words++ })
+			splitWords(d.Body, func(string, uint64, uint32) { words++ })
 		}
 	}
 	b.ReportMetric(float64(words)/float64(b.N)/float64(len(docs)), "words/doc")

@@ -59,8 +59,8 @@ func FuzzTokenize(f *testing.F) {
 		// splitWords classifies runes inline: it must split as decoding
 		// rune by rune does, and hash a word alike wherever it stands.
 		var got []string
-		splitWords(s, func(w string, h uint32) {
-			if h != wordHash(w, 0, len(w)) {
+		splitWords(s, func(w string, prefix uint64, h uint32) {
+			if p, alone := wordHash(w, 0, len(w)); h != alone || prefix != p {
 				t.Fatalf("hash of %q depends on the text around it", w)
 			}
 			got = append(got, w)
@@ -352,10 +352,10 @@ func TestSplitWordsHashesEachWord(t *testing.T) {
 	hashes := map[uint32]string{}
 	text := "Thi đua “Ngã Bảy” – hoà thuỷ, 2025! x\xffy nghiêng Nghiêng chuyểnđổisốtoàndiện " +
 		strings.Repeat("a", maxTokenBytes+1) + " z"
-	splitWords(text, func(w string, h uint32) {
+	splitWords(text, func(w string, prefix uint64, h uint32) {
 		// A word's hash depends on its bytes only, not on the text around
 		// it, which the eight-byte loads may read.
-		if alone := wordHash(w, 0, len(w)); h != alone {
+		if p, alone := wordHash(w, 0, len(w)); h != alone || prefix != p {
 			t.Errorf("hash of %q in text %d, alone %d", w, h, alone)
 		}
 		if other, seen := hashes[h]; seen && other != w {

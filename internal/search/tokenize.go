@@ -38,7 +38,7 @@ func Tokenize(text string) []Token {
 // normalized on load), and its folded form when fold is set; folded is
 // valid only during the call. buf is scratch space, returned for reuse.
 func scan(text string, buf []byte, fold bool, fn func(exact string, folded []byte)) []byte {
-	splitWords(text, func(word string, _ uint32) {
+	splitWords(text, func(word string, _ uint64, _ uint32) {
 		word = normalizeWord(word)
 		if fold {
 			buf = vi.AppendFold(buf[:0], word)
@@ -60,9 +60,9 @@ func normalizeWord(word string) string {
 
 // splitWords calls fn with each word of text as written, runs of letters,
 // digits and combining marks at most maxTokenBytes long, and the word's
-// wordHash. The index builder counts words as written and normalizes each
+// wordHash and prefix. The index builder counts words as written and normalizes each
 // distinct one once.
-func splitWords(text string, fn func(word string, hash uint32)) {
+func splitWords(text string, fn func(word string, prefix uint64, hash uint32)) {
 	start := -1 // of the current word, if any
 	for i := 0; i < len(text); {
 		// Classify the rune at i; Vietnamese letters are answered inline,
@@ -87,27 +87,36 @@ func splitWords(text string, fn func(word string, hash uint32)) {
 			}
 		} else if start >= 0 {
 			if i-start <= maxTokenBytes {
-				fn(text[start:i], wordHash(text, start, i))
+				prefix, hash := wordHash(text, start, i)
+				fn(text[start:i], prefix, hash)
 			}
 			start = -1
 		}
 		i += size
 	}
 	if start >= 0 && len(text)-start <= maxTokenBytes {
-		fn(text[start:], wordHash(text, start, len(text)))
+		prefix, hash := wordHash(text, start, len(text))
+		fn(text[start:], prefix, hash)
 	}
 }
 
-// wordHash hashes text[start:end] eight bytes at a time; the index
-// builder's per-document tables key words by it.
-func wordHash(text string, start, end int) uint32 {
+// wordHash hashes text[start:end] eight bytes at a time, and returns its
+// first eight bytes as a number too, which tell apart words of up to eight
+// bytes (no word holds a zero byte): the index builder's word tables
+// compare those without comparing strings.
+func wordHash(text string, start, end int) (prefix uint64, hash uint32) {
 	h := uint64(end-start) * 0x9E3779B97F4A7C15
+	prefix = load64(text, start, min(end-start, 8))
+	if end-start <= 8 {
+		h = (h ^ prefix) * 0x94D049BB133111EB
+		return prefix, uint32(h >> 32)
+	}
 	for ; end-start > 8; start += 8 {
 		h = (h ^ load64(text, start, 8)) * 0xBF58476D1CE4E5B9
 		h ^= h >> 31
 	}
 	h = (h ^ load64(text, start, end-start)) * 0x94D049BB133111EB
-	return uint32(h >> 32)
+	return prefix, uint32(h >> 32)
 }
 
 // load64 returns text[i:i+n], n at most 8, as a little-endian number. Most
