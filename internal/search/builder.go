@@ -60,11 +60,12 @@ const (
 // (see postingLog); a part's lists are filled from the log, encoded and
 // emptied when the index is encoded. df outlives them.
 type list struct {
-	ranked  bool // a syllable, whose lists keep frequencies and spellings
-	df      uint32
-	docs    []uint32
-	tf      []uint16 // weighted term frequency, for syllables
-	variant []uint8  // spelling per document, for syllables
+	ranked   bool   // a syllable, whose lists keep frequencies and spellings
+	syllable uint32 // the number of a syllable among syllables
+	df       uint32
+	docs     []uint32
+	tf       []uint16 // weighted term frequency, for syllables
+	variant  []uint8  // spelling per document, for syllables
 }
 
 // appendFragment appends what a result shows of a document, as the JSON
@@ -138,19 +139,21 @@ func appendJSONString(dst []byte, s string) []byte {
 
 // wordInfo is what the builder knows of a written word.
 type wordInfo struct {
-	id      uint32 // the folded syllable's term id
-	variant uint8  // this spelling's number among the syllable's spellings
+	id       uint32 // the folded syllable's term id
+	syllable uint32 // its number among syllables, which are counted densely
+	variant  uint8  // this spelling's number among the syllable's spellings
 }
 
 // Builder accumulates documents; Add is safe for concurrent use.
 type Builder struct {
-	dict      sync.RWMutex
-	ids       map[string]uint32 // term -> index into keys and lists
-	keys      []string
-	lists     []*list
-	words     map[string]wordInfo // by word as written
-	pairs     map[uint64]uint32   // syllable ids of a pair -> its term id
-	spellings map[uint32][]string // syllable id -> spellings, in the order met
+	dict          sync.RWMutex
+	ids           map[string]uint32 // term -> index into keys and lists
+	keys          []string
+	lists         []*list
+	words         map[string]wordInfo // by word as written
+	pairs         map[uint64]uint32   // syllable ids of a pair -> its term id
+	spellings     map[uint32][]string // syllable id -> spellings, in the order met
+	syllableCount uint32
 
 	lengths []uint32
 	docs    []docMeta
@@ -252,14 +255,14 @@ type termStat struct {
 type docTerms struct {
 	words table   // distinct written words with weighted counts
 	seq   []int32 // word index per token; -1 between fields
-	// The document's index terms, by term id: stats[id] is valid when
-	// gen[id] is the current generation, so a reset clears nothing.
+	// The document's syllables, by syllable number: stats[n] is valid
+	// when gen[n] is the current generation, so a reset clears nothing.
 	stats   []termStat
 	gen     []uint32
 	cur     uint32
-	touched []uint32 // terms in the document: syllables, then pairs
-	// syllables is how many of touched are syllables.
-	syllables int
+	touched []uint32 // term ids in the document: syllables, then pairs
+	// syllables holds the numbers of the syllables in touched, in order.
+	syllables []uint32
 	pairs     pairTable
 	// Scratch space of derive.
 	missing  []int32
@@ -274,24 +277,27 @@ func (d *docTerms) reset() {
 	d.words.startDocument()
 	d.cur++
 	d.touched = d.touched[:0]
+	d.syllables = d.syllables[:0]
 	d.seq = d.seq[:0]
 	d.length = 0
 }
 
 // count adds a term's weight and spelling to the document.
-func (d *docTerms) count(id uint32, tf uint16, variant uint8) {
-	if int(id) >= len(d.gen) {
-		grow := max(int(id)+1, 2*len(d.gen), 1024)
+func (d *docTerms) count(w wordInfo, tf uint16) {
+	syl, variant := w.syllable, w.variant
+	if int(syl) >= len(d.gen) {
+		grow := max(int(syl)+1, 2*len(d.gen), 1024)
 		d.gen = append(d.gen, make([]uint32, grow-len(d.gen))...)
 		d.stats = append(d.stats, make([]termStat, grow-len(d.stats))...)
 	}
-	if d.gen[id] != d.cur {
-		d.gen[id] = d.cur
-		d.stats[id] = termStat{tf: tf, variant: variant}
-		d.touched = append(d.touched, id)
+	if d.gen[syl] != d.cur {
+		d.gen[syl] = d.cur
+		d.stats[syl] = termStat{tf: tf, variant: variant}
+		d.touched = append(d.touched, w.id)
+		d.syllables = append(d.syllables, syl)
 		return
 	}
-	st := &d.stats[id]
+	st := &d.stats[syl]
 	st.tf += tf
 	if st.variant != variant {
 		st.variant = variantMixed
@@ -330,8 +336,8 @@ func (b *Builder) Add(id int, doc Doc) error {
 	rec.length = d.length
 	rec.terms = append(rec.terms[:0], d.touched...)
 	rec.stats = rec.stats[:0]
-	for _, term := range d.touched[:d.syllables] {
-		rec.stats = append(rec.stats, d.stats[term])
+	for _, syl := range d.syllables {
+		rec.stats = append(rec.stats, d.stats[syl])
 	}
 	b.scratch.Put(d)
 
@@ -427,9 +433,8 @@ func (b *Builder) derive(d *docTerms) {
 	d.missing = missing
 	for _, i := range words.inDoc {
 		e := &words.entries[i]
-		d.count(e.info.id, e.tf, e.info.variant)
+		d.count(e.info, e.tf)
 	}
-	d.syllables = len(d.touched)
 
 	// Adjacent pairs, within a field, by their syllables' ids. A document
 	// repeats most of its pairs, and a core meets the same pairs again and
@@ -565,7 +570,7 @@ func (b *Builder) learnWord(written string) wordInfo {
 		v = len(variants)
 		b.spellings[id] = append(variants, word)
 	}
-	info := wordInfo{id: id, variant: uint8(min(v, maxVariants-1))}
+	info := wordInfo{id: id, syllable: b.lists[id].syllable, variant: uint8(min(v, maxVariants-1))}
 	b.words[written] = info
 	return info
 }
@@ -624,7 +629,12 @@ func (b *Builder) newTerm(term string, ranked bool) uint32 {
 	id := uint32(len(b.keys))
 	b.ids[term] = id
 	b.keys = append(b.keys, term)
-	b.lists = append(b.lists, &list{ranked: ranked})
+	l := &list{ranked: ranked}
+	if ranked {
+		l.syllable = b.syllableCount
+		b.syllableCount++
+	}
+	b.lists = append(b.lists, l)
 	return id
 }
 
