@@ -160,8 +160,10 @@ func (f *buildFlags) prepare() (*prepared, error) {
 }
 
 // buildMemoryLimit is the soft heap limit of a build: a 100,000-article
-// site keeps about 900 MB live at its peak.
-const buildMemoryLimit = 1536 << 20
+// site keeps about 900 MB live at its peak. At 1.5 GiB its collector ran
+// so often that it took 8% of the build's CPU; at 1.75 GiB the build is
+// about 5% faster, with a peak RSS of 1.72 to 1.76 GiB.
+const buildMemoryLimit = 1792 << 20
 
 // buildGCPercent is the GOGC of a build.
 const buildGCPercent = 200
