@@ -51,9 +51,8 @@ const bigramPrefix = "~"
 
 // Variant numbers of a spelling within its syllable's postings.
 const (
-	maxVariants    = 14 // spellings beyond this share the last number
-	variantMixed   = 15 // the document has several spellings of the syllable
-	variantUnknown = 0xFF
+	maxVariants  = 14 // spellings beyond this share the last number
+	variantMixed = 15 // the document has several spellings of the syllable
 )
 
 // list is one term's postings. Documents are logged as they are indexed
