@@ -43,6 +43,14 @@ const maxDepth = 64
 
 // DecodeYAML decodes a YAML 1.2 mapping (so yes/no/on stay strings).
 func DecodeYAML(src []byte, o Origin) (*Node, error) {
+	if n, ok := decodeSimpleYAML(src, o); ok {
+		return n, nil
+	}
+	return decodeFullYAML(src, o)
+}
+
+// decodeFullYAML decodes any YAML with goccy/go-yaml.
+func decodeFullYAML(src []byte, o Origin) (*Node, error) {
 	file, err := yamlparser.ParseBytes(src, 0)
 	if err != nil {
 		return nil, yamlError(err, o)
