@@ -56,10 +56,10 @@ func decodeSimpleYAML(src []byte, o Origin) (root *Node, ok bool) {
 }
 
 type simpleYAML struct {
-	src  []byte
-	o    Origin
-	off  int // where the next line starts
-	no   int // the number of the line last read, from 1
+	src []byte
+	o   Origin
+	off int // where the next line starts
+	no  int // the number of the line last read, from 1
 }
 
 // nextLine returns the next non-blank line, its indentation and number.
