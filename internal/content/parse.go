@@ -179,7 +179,9 @@ func prepare(file string, src []byte) ([]byte, error) {
 		return nil, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "file is UTF-16; save it as UTF-8")
 	}
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
-	if !utf8.Valid(src) {
+	// One pass proves nearly every file valid and NFC already.
+	plain := vi.IsPlainNFC(src)
+	if !plain && !utf8.Valid(src) {
 		off := 0
 		for off < len(src) {
 			r, size := utf8.DecodeRune(src[off:])
@@ -196,6 +198,9 @@ func prepare(file string, src []byte) ([]byte, error) {
 	if bytes.IndexByte(src, '\r') >= 0 {
 		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
+	}
+	if plain {
+		return src, nil
 	}
 	return vi.NFCBytes(src), nil
 }

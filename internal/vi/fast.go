@@ -89,7 +89,13 @@ func composedFast(s string) bool {
 	return true
 }
 
-// composedFastBytes is composedFast for bytes.
+// IsPlainNFC reports whether b is valid UTF-8 made only of ASCII and of
+// runes that are NFC on their own, as nearly all Vietnamese text is: such
+// text needs neither a UTF-8 check nor normalization. False says nothing.
+func IsPlainNFC(b []byte) bool { return composedFastBytes(b) }
+
+// composedFastBytes is composedFast for bytes. Invalid UTF-8 decodes as
+// U+FFFD, which is outside the table, so true also means valid UTF-8.
 func composedFastBytes(b []byte) bool {
 	for i := 0; i < len(b); {
 		if b[i] < utf8.RuneSelf {

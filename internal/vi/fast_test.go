@@ -38,6 +38,11 @@ func TestComposedFastAgreesWithNorm(t *testing.T) {
 	if stable < 1000 || !nfcStable['ệ'] || !nfcStable['đ'] || !nfcStable['“'] {
 		t.Fatalf("table too small (%d runes) or missing Vietnamese letters", stable)
 	}
+	for _, b := range []string{"thi \xff", "đ\xc4", "\xed\xa0\x80", "a\xe1\xbb"} {
+		if IsPlainNFC([]byte(b)) {
+			t.Errorf("IsPlainNFC(%q): invalid UTF-8 taken as plain text", b)
+		}
+	}
 	for _, r := range []rune{0x0301, 0x0323, 0x0340, 0x2000, 0x212B} {
 		if r < nfcStableSize && nfcStable[r] {
 			t.Errorf("%U must take the slow path", r)
@@ -52,6 +57,9 @@ func TestComposedFastAgreesWithNorm(t *testing.T) {
 		}
 		if got, want := string(NFCBytes([]byte(s))), norm.NFC.String(s); got != want {
 			t.Errorf("NFCBytes(%q) = %q, want %q", s, got, want)
+		}
+		if IsPlainNFC([]byte(s)) && !norm.NFC.IsNormalString(s) {
+			t.Errorf("IsPlainNFC(%q) but it is not NFC", s)
 		}
 		if composedFastBytes([]byte(s)) != composedFast(s) {
 			t.Errorf("composedFastBytes(%q) disagrees with composedFast", s)

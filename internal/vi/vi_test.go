@@ -86,6 +86,9 @@ func FuzzSlug(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if IsPlainNFC([]byte(s)) && (!utf8.ValidString(s) || !norm.NFC.IsNormalString(s)) {
+			t.Fatalf("IsPlainNFC(%q) but it is not valid NFC text", s)
+		}
 		slug := Slug(s)
 		for i := 0; i < len(slug); i++ {
 			c := slug[i]
