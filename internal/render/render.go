@@ -72,17 +72,25 @@ type Link struct {
 
 // New builds the Markdown renderer for a build.
 func New(opts Options) *Renderer {
-	rendererOpts := []goldmark.Option{
-		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+	rendererOpts := append(syntax(),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(&linkTransformer{opts: opts}, 100)),
 		),
-	}
+	)
 	if opts.UnsafeHTML {
 		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(html.WithUnsafe()))
 	}
 	return &Renderer{md: goldmark.New(rendererOpts...), opts: opts}
+}
+
+// syntax is the Markdown bantin reads: GitHub Flavored Markdown and
+// footnotes, with GFM's linkify behind a quick filter.
+func syntax() []goldmark.Option {
+	return []goldmark.Option{
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote),
+		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(newQuickLinkify(), 999))),
+	}
 }
 
 // Per-document values the link transformer reads from the parser context.
