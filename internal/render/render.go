@@ -248,34 +248,37 @@ func nodePos(n ast.Node, src []byte, file string, firstLine int) diag.Pos {
 // plainText collects the document's text from its AST (not by stripping
 // HTML), the first paragraph's text and the headings.
 func plainText(doc ast.Node, src []byte) (string, string, []Heading) {
+	// One scratch buffer for the block being read, and the whole text
+	// sized once: per-block builders were most of rendering's garbage.
 	var all strings.Builder
+	all.Grow(len(src))
 	var lead string
 	var headings []Heading
-	var block strings.Builder
+	block := make([]byte, 0, 1024)
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch t := n.(type) {
 		case *ast.Text:
 			if entering {
-				block.Write(t.Segment.Value(src))
+				block = append(block, t.Segment.Value(src)...)
 				if t.SoftLineBreak() || t.HardLineBreak() {
-					block.WriteByte(' ')
+					block = append(block, ' ')
 				}
 			}
 		case *ast.String:
 			if entering {
-				block.Write(t.Value)
+				block = append(block, t.Value...)
 			}
 		case *ast.CodeBlock, *ast.FencedCodeBlock:
 			if entering {
 				lines := n.Lines()
 				for i := 0; i < lines.Len(); i++ {
 					seg := lines.At(i)
-					block.Write(seg.Value(src))
+					block = append(block, seg.Value(src)...)
 				}
 			}
 		case *ast.AutoLink:
 			if entering {
-				block.Write(t.Label(src))
+				block = append(block, t.Label(src)...)
 			}
 		case *ast.RawHTML, *ast.HTMLBlock:
 			return ast.WalkSkipChildren, nil
@@ -287,25 +290,25 @@ func plainText(doc ast.Node, src []byte) (string, string, []Heading) {
 		if n.HasChildren() && n.FirstChild().Type() == ast.TypeBlock {
 			return ast.WalkContinue, nil
 		}
-		text := strings.TrimSpace(block.String())
-		block.Reset()
-		if text == "" {
+		text := bytes.TrimSpace(block)
+		block = block[:0]
+		if len(text) == 0 {
 			return ast.WalkContinue, nil
 		}
 		switch b := n.(type) {
 		case *ast.Heading:
 			id, _ := b.AttributeString("id")
 			idStr, _ := id.([]byte)
-			headings = append(headings, Heading{Level: b.Level, ID: string(idStr), Text: text})
+			headings = append(headings, Heading{Level: b.Level, ID: string(idStr), Text: string(text)})
 		case *ast.Paragraph:
 			if lead == "" && !inFootnote(n) {
-				lead = text
+				lead = string(text)
 			}
 		}
 		if all.Len() > 0 {
 			all.WriteByte('\n')
 		}
-		all.WriteString(text)
+		all.Write(text)
 		return ast.WalkContinue, nil
 	})
 	return all.String(), lead, headings
