@@ -171,6 +171,21 @@ type Builder struct {
 	logs       [logParts]postingLog
 	byPart     []int32  // the committer's scratch: a document's terms by part
 	df         []uint32 // documents per term id, counted by the committer
+
+	// Added documents wait in queue until addBatch of them have come, and
+	// are then indexed one after the other by the goroutine that added the
+	// last. Interleaving indexing with rendering, document by document,
+	// made each evict the other's tables from the core's cache.
+	queueMu sync.Mutex
+	queue   []queuedDoc
+}
+
+// addBatch is how many added documents are indexed in one run.
+const addBatch = 128
+
+type queuedDoc struct {
+	id  int
+	doc Doc
 }
 
 // Committed postings are not appended to their lists at once, which would
@@ -313,11 +328,41 @@ func (d *docTerms) addField(text string, weight uint16) {
 	})
 }
 
-// Add indexes document id. Every id from 0 to n-1 must be added once.
+// Add indexes document id, now or with the next documents added. Every id
+// from 0 to n-1 must be added once.
 func (b *Builder) Add(id int, doc Doc) error {
 	if id < 0 || id >= len(b.docs) {
 		return fmt.Errorf("document %d out of range", id)
 	}
+	b.queueMu.Lock()
+	b.queue = append(b.queue, queuedDoc{id, doc})
+	if len(b.queue) < addBatch {
+		b.queueMu.Unlock()
+		return nil
+	}
+	batch := b.queue
+	b.queue = make([]queuedDoc, 0, addBatch)
+	b.queueMu.Unlock()
+	for _, q := range batch {
+		b.index(q.id, q.doc)
+	}
+	return nil
+}
+
+// drain indexes the documents still queued; Finish calls it.
+func (b *Builder) drain() {
+	b.queueMu.Lock()
+	batch := b.queue
+	b.queue = nil
+	b.queueMu.Unlock()
+	for _, q := range batch {
+		b.index(q.id, q.doc)
+	}
+}
+
+// index tokenizes document id, and commits it and the documents before it
+// that are ready.
+func (b *Builder) index(id int, doc Doc) {
 	d := b.scratch.Get().(*docTerms)
 	d.reset()
 	d.addField(doc.Title, titleWeight)
@@ -360,7 +405,6 @@ func (b *Builder) Add(id int, doc Doc) error {
 	b.order.Lock()
 	b.pending[id] = rec
 	b.commitReady(commitBatch)
-	return nil
 }
 
 // commitReady commits the documents ready in order, when at least atLeast of

@@ -77,6 +77,7 @@ const commonDocs = 64
 // table, completion lists and one fragment per document.
 func (b *Builder) Finish() ([]File, error) {
 	n := len(b.docs)
+	b.drain()
 	b.flush()
 	if b.next != n {
 		return nil, fmt.Errorf("search index: document %d was never added", b.next)
