@@ -299,11 +299,19 @@ func checkDest(source, dest string) error {
 	return fmt.Errorf("--dest %s is not empty and does not look like a built site (no index.html); a build replaces the whole folder, so empty it or choose another", dest)
 }
 
+// maxProblemsShown bounds the problems printed: a full disk fails every
+// page, and twenty thousand lines would hide the first, which says why.
+const maxProblemsShown = 100
+
 // report prints an error, one problem per line, and returns exit status 1.
 func report(stderr io.Writer, err error) int {
 	var list diag.List
 	if errors.As(err, &list) {
-		for _, e := range list {
+		for i, e := range list {
+			if i == maxProblemsShown {
+				fmt.Fprintf(stderr, "... and %d more; fix the ones above and build again\n", len(list)-i)
+				break
+			}
 			fmt.Fprintln(stderr, e)
 		}
 		noun := "problems"

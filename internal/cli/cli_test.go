@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -328,5 +329,23 @@ func TestProfileWritesProfilesAndStageTimes(t *testing.T) {
 		if !strings.Contains(string(stages), want) || !strings.Contains(out, want) {
 			t.Errorf("stage times lack %q:\n%s", want, stages)
 		}
+	}
+}
+
+func TestManyProblemsPrintTheFirstHundredAndACount(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{}
+	for i := range 150 {
+		files[fmt.Sprintf("content/tin-%03d.md", i)] = "---\ntitle: Tin\nregion: Hậu Giang\n---\nThân bài.\n"
+	}
+	dir := writeSite(t, files)
+	code, _, errOut := run("build", "--source", dir, "--dest", filepath.Join(t.TempDir(), "public"))
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if code != 1 || len(lines) != 102 {
+		t.Fatalf("exit %d, %d lines:\n%s", code, len(lines), errOut)
+	}
+	if !strings.HasPrefix(lines[0], `content/tin-000.md:1:1: missing required field "date"`) ||
+		lines[100] != "... and 50 more; fix the ones above and build again" || lines[101] != "build failed: 150 problems" {
+		t.Errorf("first %q, then %q, %q", lines[0], lines[100], lines[101])
 	}
 }
