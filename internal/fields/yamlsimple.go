@@ -49,7 +49,7 @@ func decodeSimpleYAML(src []byte, o Origin) (root *Node, ok bool) {
 		root.Keys = append(root.Keys, key)
 		root.Values = append(root.Values, val)
 	}
-	if len(root.Keys) == 0 {
+	if len(root.Keys) == 0 || p.refused {
 		return nil, false
 	}
 	return root, true
@@ -60,6 +60,8 @@ type simpleYAML struct {
 	o   Origin
 	off int // where the next line starts
 	no  int // the number of the line last read, from 1
+	// refused is set when nextLine met what only the full parser reads.
+	refused bool
 }
 
 // nextLine returns the next non-blank line, its indentation and number.
@@ -81,6 +83,7 @@ func (p *simpleYAML) nextLine() (line []byte, indent, no int, ok bool) {
 		}
 		indent = len(line) - len(trimmed)
 		if blank && indent > 0 {
+			p.refused = true
 			return nil, 0, 0, false
 		}
 		return line, indent, p.no, true
