@@ -77,10 +77,14 @@ func palette(m *image.NRGBA) *image.Paletted {
 // few colours (drawings, charts, screenshots), where lossy coding blurs
 // edges and lossless is smaller anyway.
 func encodeWebP(m *image.RGBA, quality int, lossless bool) ([]byte, error) {
+	return encodeWebPMethod(m, quality, lossless, webpMethod)
+}
+
+func encodeWebPMethod(m *image.RGBA, quality int, lossless bool, method int) ([]byte, error) {
 	var buf bytes.Buffer
 	// libwebp wants straight alpha; a premultiplied *image.RGBA would be
 	// passed through as it is.
-	err := webp.Encode(&buf, toNRGBA(m), webp.Options{Quality: quality, Method: webpMethod, Lossless: lossless})
+	err := webp.Encode(&buf, toNRGBA(m), webp.Options{Quality: quality, Method: method, Lossless: lossless})
 	if err != nil {
 		return nil, fmt.Errorf("encode WebP: %w", err)
 	}

@@ -96,8 +96,8 @@ func exifTIFF(orientation int) []byte {
 	}
 	b = be.AppendUint16(b, ifd0Entries)
 	entry(0x0110, 2, uint32(len(model)), uint32(modelAt)) // Model
-	entry(0x0112, 3, 1, uint32(orientation)<<16)           // Orientation, SHORT in the first half
-	entry(0x8825, 4, 1, uint32(gpsAt))                     // GPS IFD
+	entry(0x0112, 3, 1, uint32(orientation)<<16)          // Orientation, SHORT in the first half
+	entry(0x8825, 4, 1, uint32(gpsAt))                    // GPS IFD
 	b = be.AppendUint32(b, 0)
 	b = append(b, model...)
 	// GPS IFD: latitude ref "N" and the processing method.
