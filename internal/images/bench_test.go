@@ -145,4 +145,3 @@ func psnr(a, b *image.RGBA) float64 {
 	mse := se / float64(len(a.Pix)/4*3)
 	return 10 * math.Log10(255*255/mse)
 }
-
