@@ -49,6 +49,8 @@ type Site struct {
 	SitemapURLs int
 	// Params are free-form strings for theme authors.
 	Params map[string]string
+	// Images configures the image pipeline.
+	Images Images
 }
 
 // Paths are the first URL segments of articles, indexes and pages.
@@ -82,6 +84,7 @@ func Default() Site {
 		Search:          true,
 		FeedLimit:       20,
 		SitemapURLs:     50000,
+		Images:          defaultImages(),
 		Paths: Paths{
 			Articles: "bai-viet",
 			Regions:  "khu-vuc",
@@ -96,7 +99,7 @@ func Default() Site {
 }
 
 var (
-	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "search", "feeds", "params"},
+	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "search", "feeds", "params", "images"},
 		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size"}}
 	pathKeys     = fields.Schema{Keys: []string{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}}
 	markdownKeys = fields.Schema{Keys: []string{"unsafe_html"}, Aliases: map[string]string{"unsafe": "unsafe_html"}}
@@ -207,6 +210,9 @@ func Parse(src []byte) (Site, error) {
 	if s := r.Sub("search"); s != nil {
 		searchKeys.CheckKeys(s.Map, "[search]", &errs)
 		cfg.Search = s.Bool("enabled", true)
+	}
+	if im := r.Sub("images"); im != nil {
+		parseImages(im, &cfg.Images, &errs)
 	}
 	if p := r.Sub("params"); p != nil {
 		cfg.Params = map[string]string{}
