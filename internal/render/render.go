@@ -14,11 +14,13 @@ import (
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/images"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -35,6 +37,11 @@ type Options struct {
 	// site path of its article ("bai-viet/a/"), for links written to .md
 	// files. It reports false for a file that is not a published article.
 	ResolveArticle func(file string) (string, bool)
+	// Image, when set, publishes an image an article's body shows: file
+	// is the article, dest the path as written. It returns nil for an
+	// image it leaves alone (another site's, a vector drawing), and an
+	// error, reported at the image, for one missing or broken.
+	Image func(file, dest string) (*images.Set, error)
 }
 
 // Renderer converts Markdown; it is safe for concurrent use.
@@ -60,6 +67,14 @@ type Doc struct {
 	Headings []Heading
 	// Links are the link and image destinations as written, for checks.
 	Links []Link
+	// Images are the images replaced by processed pictures, in order.
+	Images []Image
+}
+
+// Image is a body image published through Options.Image.
+type Image struct {
+	Dest string // as written
+	Set  *images.Set
 }
 
 // Link is a destination written in an article.
@@ -81,6 +96,9 @@ func New(opts Options) *Renderer {
 	if opts.UnsafeHTML {
 		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(html.WithUnsafe()))
 	}
+	if opts.Image != nil {
+		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(pictureRenderer{}, 100))))
+	}
 	return &Renderer{md: goldmark.New(rendererOpts...), opts: opts}
 }
 
@@ -99,12 +117,24 @@ var (
 	bodyLine  = parser.NewContextKey()
 	errorsKey = parser.NewContextKey()
 	linksKey  = parser.NewContextKey()
+	imagesKey = parser.NewContextKey()
+	leadKey   = parser.NewContextKey()
 )
 
 // Render converts the body of file, which starts on line firstLine. Links to
 // .md files that are not published articles are errors at their position.
 func (r *Renderer) Render(file string, firstLine int, body []byte) (*Doc, error) {
+	return r.RenderArticle(file, firstLine, body, false)
+}
+
+// RenderArticle is Render for an article page: with hasLead, the article
+// shows a lead image above its body, and every body image loads lazily;
+// otherwise all but the first do.
+func (r *Renderer) RenderArticle(file string, firstLine int, body []byte, hasLead bool) (*Doc, error) {
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	pc.Set(leadKey, hasLead)
+	pictures := &[]Image{}
+	pc.Set(imagesKey, pictures)
 	pc.Set(fileKey, file)
 	pc.Set(bodyLine, firstLine)
 	errs := &diag.List{}
@@ -121,7 +151,7 @@ func (r *Renderer) Render(file string, firstLine int, body []byte) (*Doc, error)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	d := &Doc{HTML: out.Bytes(), Links: *links}
+	d := &Doc{HTML: out.Bytes(), Links: *links, Images: *pictures}
 	d.Text, d.Lead, d.Headings = plainText(doc, body)
 	d.Summary = Excerpt(d.Lead, max(1, r.opts.SummaryWords))
 	return d, nil
@@ -157,7 +187,14 @@ func (t *linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 	firstLine, _ := pc.Get(bodyLine).(int)
 	errs, _ := pc.Get(errorsKey).(*diag.List)
 	links, _ := pc.Get(linksKey).(*[]Link)
+	pictures, _ := pc.Get(imagesKey).(*[]Image)
+	lazy, _ := pc.Get(leadKey).(bool)
 	src := reader.Source()
+	type replacement struct {
+		img *ast.Image
+		pic *Picture
+	}
+	var replace []replacement
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -181,6 +218,22 @@ func (t *linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 			}
 		}
 		written := string(*dest)
+		if img, ok := n.(*ast.Image); ok && t.opts.Image != nil {
+			set, err := t.opts.Image(file, written)
+			if err != nil {
+				errs.Add(pos, err)
+				*links = append(*links, Link{Dest: written, URL: written, Pos: pos, Image: true})
+				return ast.WalkSkipChildren, nil
+			}
+			if set != nil {
+				pic := &Picture{Set: set, Alt: altText(img, src), Title: string(img.Title), Lazy: lazy}
+				lazy = true // every image after the first
+				replace = append(replace, replacement{img, pic})
+				*pictures = append(*pictures, Image{Dest: written, Set: set})
+				*links = append(*links, Link{Dest: written, URL: set.Src, Pos: pos, Image: true})
+				return ast.WalkSkipChildren, nil
+			}
+		}
 		rewritten, err := t.rewrite(file, written)
 		if err != nil {
 			errs.Add(pos, err)
@@ -189,6 +242,9 @@ func (t *linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 		*dest = []byte(rewritten)
 		return ast.WalkContinue, nil
 	})
+	for _, r := range replace {
+		r.img.Parent().ReplaceChild(r.img.Parent(), r.img, r.pic)
+	}
 }
 
 func (t *linkTransformer) rewrite(file, dest string) (string, error) {
