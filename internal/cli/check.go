@@ -26,6 +26,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return report(stderr, err)
 	}
+	for _, w := range stats.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
 	fmt.Fprintf(stdout, "ok: %d articles, %d pages, every internal link leads to a page or file\n", stats.Articles, stats.Pages)
 	return 0
 }

@@ -153,9 +153,10 @@ func (f *buildFlags) prepare() (*prepared, error) {
 		}
 	}
 	return &prepared{root: root, cfg: cfg, opts: site.Options{
-		Site:    root.FS(),
-		Theme:   bantin.Theme(),
-		Content: content.Options{Drafts: f.drafts, Future: f.future, Now: now},
+		Site:       root.FS(),
+		Theme:      bantin.Theme(),
+		Content:    content.Options{Drafts: f.drafts, Future: f.future, Now: now},
+		ImageCache: filepath.Join(f.source, filepath.FromSlash(cfg.Images.CacheDir)),
 	}}, nil
 }
 

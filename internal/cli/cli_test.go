@@ -242,7 +242,7 @@ func TestNewWritesAValidDraftAndRefusesOverwrites(t *testing.T) {
 func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, map[string]string{
-		"content/a.md": "---\ntitle: Tin A\ndate: 2024-01-01\nregion: Cần Thơ\n---\nXem [khu vực](/khu-vuc/can-tho/) và [trang lạ](/khong-co/).\n\n![ảnh](/anh/khong-co.jpg)\n",
+		"content/a.md": "---\ntitle: Tin A\ndate: 2024-01-01\nregion: Cần Thơ\n---\nXem [khu vực](/khu-vuc/can-tho/) và [trang lạ](/khong-co/).\n\n![ảnh](/anh/khong-co.svg)\n",
 	})
 	code, _, errOut := run("check", "--source", dir)
 	if code != 1 {
@@ -250,7 +250,7 @@ func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
 	}
 	for _, w := range []string{
 		"content/a.md:6:37: link /khong-co/ leads to /khong-co/index.html, which the site does not have",
-		"content/a.md:8:1: image /anh/khong-co.jpg leads to /anh/khong-co.jpg, which the site does not have",
+		"content/a.md:8:1: image /anh/khong-co.svg leads to /anh/khong-co.svg, which the site does not have",
 	} {
 		if !strings.Contains(errOut, w) {
 			t.Errorf("check output lacks %q:\n%s", w, errOut)

@@ -34,8 +34,10 @@ type Page struct {
 	Ongoing  []Campaign
 	// Feed is the site path of the page's Atom feed, if it has one.
 	Feed string
-	// Image is an absolute URL for link previews, if the page has one.
-	Image string
+	// Image is an absolute URL for link previews, if the page has one;
+	// ImageWidth and ImageHeight its size, when known.
+	Image                   string
+	ImageWidth, ImageHeight int
 	// JSONLD is the page's schema.org data, ready for a script element.
 	JSONLD template.JS
 }
@@ -147,13 +149,16 @@ type Card struct {
 // Article is the full view of an article page.
 type Article struct {
 	Card
-	Slogan   *TermLink
-	Period   *TermLink
-	Year     TermLink
-	Topics   []TermLink
-	Author   string
-	Source   string
-	Image    string
+	Slogan *TermLink
+	Period *TermLink
+	Year   TermLink
+	Topics []TermLink
+	Author string
+	Source string
+	Image  string
+	// Picture is the lead image as a responsive <picture>, when the
+	// image pipeline published it; layouts fall back to Image.
+	Picture  template.HTML
 	Body     template.HTML
 	Headings []render.Heading
 }

@@ -32,6 +32,7 @@ type Cache struct {
 	docs       map[string]cachedDoc                   // by content file
 	pages      map[string]cachedPage                  // by output file
 	typeFields atomic.Pointer[map[reflect.Type][]int] // fingerprinted fields of each type
+	images     imageMemo                              // processed images by source file
 }
 
 type cachedDoc struct {

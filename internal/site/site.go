@@ -58,6 +58,9 @@ type Options struct {
 	// Stats.Search, a function that builds it: the preview server serves
 	// the edited page first and indexes in the background.
 	DeferSearch bool
+	// ImageCache is the folder of processed images kept between builds
+	// ([images] cache_dir in the site's folder); empty keeps none.
+	ImageCache string
 }
 
 // Stage is the time one stage of a build took: wall time, and the CPU
@@ -97,6 +100,11 @@ type Stats struct {
 	// build deferred it; nil otherwise.
 	// It stops early, with ctx's error, when ctx ends.
 	Search func(ctx context.Context) ([]SearchFile, error)
+	// Warnings are problems that do not fail the build, such as
+	// articles over the image budget; bantin check prints them.
+	Warnings diag.List
+	// ImagesDecoded counts the images decoded: those not in the cache.
+	ImagesDecoded int64
 }
 
 // SearchFile is one file of a deferred search index.
@@ -141,6 +149,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		stats: &Stats{Articles: len(set.Articles), Skipped: set.Skipped},
 		cache: opts.Cache,
 	}
+	b.images = newImageStage(ctx, cfg, opts)
 	b.site = layout.NewSite(cfg, ix)
 	if cfg.Search && !opts.DeferSearch {
 		b.search = search.NewBuilder(len(set.Articles), searchFacets(ix))
@@ -162,6 +171,16 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	clock.done("index and static files")
 	if err := b.articles(set.Articles); err != nil {
 		return nil, err
+	}
+	if b.images != nil {
+		if err := b.images.write(b); err != nil {
+			return nil, err
+		}
+		if err := b.copyStaticImages(); err != nil {
+			return nil, err
+		}
+		b.stats.ImagesDecoded = b.images.proc.Decodes()
+		b.stats.Warnings = b.stats.Warnings.Sort()
 	}
 	clock.done("articles: render, index for search, layouts, write")
 	// The search index is encoded and written while the lists render: the
@@ -213,6 +232,10 @@ type builder struct {
 	// searchDocs collects the documents of a deferred search index.
 	searchDocs []search.Doc
 	cache      *Cache
+	images     *imageStage // nil when [images] enabled = false
+	// heldImages are static raster images, copied after the articles
+	// only if no article published them as processed images.
+	heldImages map[string]fs.FS
 	common     string   // fingerprint of what every page shares, with a cache
 	memo       sync.Map // fingerprints of values shared by pages, this build
 
@@ -273,6 +296,7 @@ func (b *builder) articles(articles []*content.Article) error {
 			p, ok := byFile[file]
 			return p, ok
 		},
+		Image: b.images.renderCallback(),
 	})
 	// Rendered Markdown depends on the body, the renderer's settings and,
 	// through links to .md files, on every article's URL.
@@ -285,7 +309,7 @@ func (b *builder) articles(articles []*content.Article) error {
 		}
 		articleURLs = h.Sum64()
 	}
-	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML)
+	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML, b.images.settings())
 	b.cards = make(map[*content.Article]*layout.Card, len(articles))
 	b.feedHTML = map[*content.Article]template.HTML{}
 	inFeeds := b.feedArticles()
@@ -300,16 +324,23 @@ func (b *builder) articles(articles []*content.Article) error {
 		var doc *render.Doc
 		var docKey uint64
 		cached := false
+		lead, err := b.leadImage(a)
+		if err != nil {
+			return err
+		}
 		if b.cache != nil {
-			docKey = b.cache.docKey(a, renderSettings, articleURLs)
+			docKey = b.cache.docKey(a, fmt.Sprint(renderSettings, lead != nil), articleURLs)
 			doc, cached = b.cache.doc(a.File, docKey)
+			// A cached rendering names processed images: still valid
+			// only if each is still what it was.
+			cached = cached && b.images.stillPublished(a.File, doc)
 		}
 		if !cached {
 			body, err := a.LoadBody(b.src)
 			if err != nil {
 				return err
 			}
-			if doc, err = md.Render(a.File, a.BodyLine, body); err != nil {
+			if doc, err = md.RenderArticle(a.File, a.BodyLine, body, lead != nil); err != nil {
 				return err
 			}
 			if b.cache != nil {
@@ -349,6 +380,9 @@ func (b *builder) articles(articles []*content.Article) error {
 			Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: summary, Path: a.Path,
 			Article: layout.NewArticle(b.cfg, a, &card, b.ix, doc),
 			Image:   b.absoluteImage(a),
+		}
+		if b.images != nil {
+			b.showImages(a, page, lead, doc)
 		}
 		// JSON-LD is derived from data the page fingerprint already covers:
 		// it is made only when the page is rendered.
@@ -607,8 +641,21 @@ func (b *builder) copyStatic(theme, site fs.FS) error {
 	}
 	names := make([]string, 0, len(files))
 	for n := range files {
+		if b.images != nil && isRaster(n) {
+			// Published after the articles, unless they used it.
+			if b.heldImages == nil {
+				b.heldImages = map[string]fs.FS{}
+			}
+			b.heldImages[n] = files[n]
+			continue
+		}
 		names = append(names, n)
 	}
+	return b.copyFiles(names, files)
+}
+
+// copyFiles copies static files named in names from their folders.
+func (b *builder) copyFiles(names []string, files map[string]fs.FS) error {
 	return b.parallel(len(names), func(i int) error {
 		name := names[i]
 		data, err := fs.ReadFile(files[name], name)
