@@ -9,13 +9,15 @@ import (
 	"testing"
 
 	xdraw "golang.org/x/image/draw"
+
+	"github.com/bantin/bantin/internal/images/imagestest"
 )
 
 // BenchmarkProcess4000x3000 processes the camera photo with an empty
 // cache (cold) and with its entry already written (cached). The cached
 // case must decode nothing: it reports decodes/op, and fails otherwise.
 func BenchmarkProcess4000x3000(b *testing.B) {
-	src := cameraJPEG()
+	src := imagestest.CameraJPEG()
 	b.Run("cold", func(b *testing.B) {
 		for b.Loop() {
 			p := New(Defaults(), b.TempDir())
@@ -103,7 +105,7 @@ func resizers() []resizer {
 
 func decodedCamera(tb testing.TB) image.Image {
 	tb.Helper()
-	data := cameraJPEG()
+	data := imagestest.CameraJPEG()
 	h, err := readHeader(data, Defaults())
 	if err != nil {
 		tb.Fatal(err)

@@ -18,6 +18,8 @@ import (
 
 	"github.com/gen2brain/webp"
 	xwebp "golang.org/x/image/webp"
+
+	"github.com/bantin/bantin/internal/images/imagestest"
 )
 
 // decodeVariant decodes a published file by its format.
@@ -43,17 +45,6 @@ func decodeVariant(t *testing.T, v Variant, data []byte) image.Image {
 	return m
 }
 
-// leaks lists the metadata found in a published file.
-func leaks(data []byte) []string {
-	var found []string
-	for _, s := range []string{"Exif", "EXIF", "MM\x00\x2a", "II\x2a\x00", cameraMarker, gpsMarker, textMarker, "tEXt", "iTXt", "zTXt", "eXIf", "XMP", "iCCP", "ICCP"} {
-		if bytes.Contains(data, []byte(s)) {
-			found = append(found, fmt.Sprintf("%q", s))
-		}
-	}
-	return found
-}
-
 func near(c color.Color, want color.RGBA, tol int) bool {
 	r, g, b, _ := c.RGBA()
 	d := func(a uint32, w uint8) bool { return abs(int(a>>8)-int(w)) <= tol }
@@ -72,7 +63,7 @@ func names(vs []Variant) []string {
 
 func TestCameraPhotoIsTurnedScaledAndStripped(t *testing.T) {
 	t.Parallel()
-	src := cameraJPEG()
+	src := imagestest.CameraJPEG()
 	r, err := New(Defaults(), "").Process(context.Background(), src)
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +82,7 @@ func TestCameraPhotoIsTurnedScaledAndStripped(t *testing.T) {
 	total := 0
 	for _, f := range r.Files() {
 		total += len(f.Data)
-		if l := leaks(f.Data); len(l) > 0 {
+		if l := imagestest.Leaks(f.Data); len(l) > 0 {
 			t.Errorf("%s carries metadata: %s", f.Path, strings.Join(l, ", "))
 		}
 	}
@@ -101,15 +92,15 @@ func TestCameraPhotoIsTurnedScaledAndStripped(t *testing.T) {
 		}
 		m := decodeVariant(t, v, r.data[v.Name])
 		b := m.Bounds()
-		// Turned 90° clockwise: the sensor's top-left (red) is top-right,
-		// its bottom-left (blue) top-left.
+		// Turned 90° clockwise: the sensor's top-left (imagestest.Red) is top-right,
+		// its bottom-left (imagestest.Blue) top-left.
 		inset := max(2, v.Width/40)
 		corners := []struct {
 			x, y int
 			want color.RGBA
 		}{
-			{inset, inset, blue}, {b.Dx() - 1 - inset, inset, red},
-			{inset, b.Dy() - 1 - inset, white}, {b.Dx() - 1 - inset, b.Dy() - 1 - inset, green},
+			{inset, inset, imagestest.Blue}, {b.Dx() - 1 - inset, inset, imagestest.Red},
+			{inset, b.Dy() - 1 - inset, imagestest.White}, {b.Dx() - 1 - inset, b.Dy() - 1 - inset, imagestest.Green},
 		}
 		for _, c := range corners {
 			if got := m.At(c.x, c.y); !near(got, c.want, 24) {
@@ -122,7 +113,7 @@ func TestCameraPhotoIsTurnedScaledAndStripped(t *testing.T) {
 
 func TestSmallImageIsNeverUpscaled(t *testing.T) {
 	t.Parallel()
-	src := encodeJPEGFixture(t, photo(300, 200, 20), 90)
+	src := imagestest.JPEG(t, imagestest.Photo(300, 200, 20), 90)
 	r, err := New(Defaults(), "").Process(context.Background(), src)
 	if err != nil {
 		t.Fatal(err)
@@ -161,8 +152,8 @@ func TestTargetWidths(t *testing.T) {
 
 func TestTransparentPNGKeepsAlphaAndDropsTextChunks(t *testing.T) {
 	t.Parallel()
-	src := transparentPNG(t, 1200, 800)
-	if len(leaks(src)) == 0 {
+	src := imagestest.TransparentPNG(t, 1200, 800)
+	if len(imagestest.Leaks(src)) == 0 {
 		t.Fatal("fixture carries no metadata: the test would prove nothing")
 	}
 	r, err := New(Defaults(), "").Process(context.Background(), src)
@@ -174,7 +165,7 @@ func TestTransparentPNGKeepsAlphaAndDropsTextChunks(t *testing.T) {
 		t.Fatalf("variants %v, want %s", got, want)
 	}
 	for _, f := range r.Files() {
-		if l := leaks(f.Data); len(l) > 0 {
+		if l := imagestest.Leaks(f.Data); len(l) > 0 {
 			t.Errorf("%s carries metadata: %s", f.Path, strings.Join(l, ", "))
 		}
 	}
@@ -187,30 +178,30 @@ func TestTransparentPNGKeepsAlphaAndDropsTextChunks(t *testing.T) {
 			t.Errorf("%s: centre alpha %d, want opaque", v.Name, a)
 		}
 	}
-	// Link previews have no transparency: the OG JPEG is on white.
+	// Link previews have no transparency: the OG JPEG is on imagestest.White.
 	og := decodeVariant(t, r.OG, r.data[r.OG.Name])
-	if !near(og.At(2, 2), white, 6) {
-		t.Errorf("OG corner %v, want white", og.At(2, 2))
+	if !near(og.At(2, 2), imagestest.White, 6) {
+		t.Errorf("OG corner %v, want imagestest.White", og.At(2, 2))
 	}
 }
 
 func TestAllEightOrientations(t *testing.T) {
 	t.Parallel()
 	// Corners (top-left, top-right, bottom-left, bottom-right) as shown,
-	// of a source whose corners are red, green / blue, white.
+	// of a source whose corners are imagestest.Red, imagestest.Green / imagestest.Blue, imagestest.White.
 	want := map[int][4]color.RGBA{
-		1: {red, green, blue, white},
-		2: {green, red, white, blue},
-		3: {white, blue, green, red},
-		4: {blue, white, red, green},
-		5: {red, blue, green, white},
-		6: {blue, red, white, green},
-		7: {white, green, blue, red},
-		8: {green, white, red, blue},
+		1: {imagestest.Red, imagestest.Green, imagestest.Blue, imagestest.White},
+		2: {imagestest.Green, imagestest.Red, imagestest.White, imagestest.Blue},
+		3: {imagestest.White, imagestest.Blue, imagestest.Green, imagestest.Red},
+		4: {imagestest.Blue, imagestest.White, imagestest.Red, imagestest.Green},
+		5: {imagestest.Red, imagestest.Blue, imagestest.Green, imagestest.White},
+		6: {imagestest.Blue, imagestest.Red, imagestest.White, imagestest.Green},
+		7: {imagestest.White, imagestest.Green, imagestest.Blue, imagestest.Red},
+		8: {imagestest.Green, imagestest.White, imagestest.Red, imagestest.Blue},
 	}
-	base := encodeJPEGFixture(t, photo(64, 32, 12), 95)
+	base := imagestest.JPEG(t, imagestest.Photo(64, 32, 12), 95)
 	for o := 1; o <= 8; o++ {
-		r, err := New(Defaults(), "").Process(context.Background(), withExif(base, exifTIFF(o)))
+		r, err := New(Defaults(), "").Process(context.Background(), imagestest.WithExif(base, imagestest.ExifTIFF(o)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,18 +226,18 @@ func TestAllEightOrientations(t *testing.T) {
 
 func TestHostileImagesAreClearErrors(t *testing.T) {
 	t.Parallel()
-	photoJPEG := encodeJPEGFixture(t, photo(800, 600, 0), 85)
+	photoJPEG := imagestest.JPEG(t, imagestest.Photo(800, 600, 0), 85)
 	for _, c := range []struct {
 		name string
 		data []byte
 		want string
 	}{
 		{"truncated JPEG", photoJPEG[:len(photoJPEG)/2], "truncated or corrupt JPEG: the file ends too early"},
-		{"PNG bomb", pngBomb(100000, 100000), "declares 100000×100000 pixels (10000.0 megapixels), over the limit of 50.0 ([images] max_pixels)"},
-		{"text file named .jpg", []byte("<html>not a photo</html>\n"), "not a JPEG, PNG, GIF or WebP image"},
+		{"PNG bomb", imagestest.PNGBomb(100000, 100000), "declares 100000×100000 pixels (10000.0 megapixels), over the limit of 50.0 ([images] max_pixels)"},
+		{"text file named .jpg", []byte("<html>not a imagestest.Photo</html>\n"), "not a JPEG, PNG, GIF or WebP image"},
 		{"empty file", nil, "not a JPEG, PNG, GIF or WebP image"},
 		{"JPEG header only", photoJPEG[:20], "broken JPEG header: the file ends too early"},
-		{"zero-sized PNG", pngBomb(0, 5), "broken PNG header"},
+		{"zero-sized PNG", imagestest.PNGBomb(0, 5), "broken PNG header"},
 	} {
 		_, err := New(Defaults(), "").Process(context.Background(), c.data)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -265,7 +256,7 @@ func TestHostileImagesAreClearErrors(t *testing.T) {
 // bytes the whole process allocates meanwhile.
 func TestPNGBombAllocatesAlmostNothing(t *testing.T) {
 	p := New(Defaults(), "")
-	for _, bomb := range [][]byte{pngBomb(100000, 100000), pngBomb(1<<31-1, 1<<31-1), pngBomb(8000, 7000)} {
+	for _, bomb := range [][]byte{imagestest.PNGBomb(100000, 100000), imagestest.PNGBomb(1<<31-1, 1<<31-1), imagestest.PNGBomb(8000, 7000)} {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		_, err := p.Process(context.Background(), bomb)
@@ -285,7 +276,7 @@ func TestPNGBombAllocatesAlmostNothing(t *testing.T) {
 func TestCacheSkipsDecodingAndRecoversFromCorruption(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	src := encodeJPEGFixture(t, photo(1000, 750, 40), 90)
+	src := imagestest.JPEG(t, imagestest.Photo(1000, 750, 40), 90)
 	first := New(Defaults(), dir)
 	r1, err := first.Process(context.Background(), src)
 	if err != nil {
@@ -358,7 +349,7 @@ func sameFiles(a, b []File) bool {
 
 func TestOneImageUsedByManyIsProcessedOnce(t *testing.T) {
 	t.Parallel()
-	src := encodeJPEGFixture(t, photo(700, 500, 0), 90)
+	src := imagestest.JPEG(t, imagestest.Photo(700, 500, 0), 90)
 	p := New(Defaults(), "")
 	var wg sync.WaitGroup
 	results := make([]*Result, 8)
@@ -450,7 +441,7 @@ func mustDecodePNG(t *testing.T, data []byte) image.Image {
 
 func TestPictureEscapesAndSetsEveryAttribute(t *testing.T) {
 	t.Parallel()
-	r, err := New(Defaults(), "").Process(context.Background(), encodeJPEGFixture(t, photo(1000, 500, 0), 90))
+	r, err := New(Defaults(), "").Process(context.Background(), imagestest.JPEG(t, imagestest.Photo(1000, 500, 0), 90))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -482,7 +473,7 @@ func TestWithoutWebPOnlyFallbacks(t *testing.T) {
 	t.Parallel()
 	s := Defaults()
 	s.WebP = false
-	r, err := New(s, "").Process(context.Background(), encodeJPEGFixture(t, photo(1000, 500, 0), 90))
+	r, err := New(s, "").Process(context.Background(), imagestest.JPEG(t, imagestest.Photo(1000, 500, 0), 90))
 	if err != nil {
 		t.Fatal(err)
 	}
