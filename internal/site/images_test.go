@@ -1,0 +1,291 @@
+package site_test
+
+import (
+	"bytes"
+	"image"
+	_ "image/jpeg"
+	_ "image/png"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	_ "golang.org/x/image/webp"
+
+	"github.com/bantin/bantin/internal/images/imagestest"
+	"github.com/bantin/bantin/internal/sitetest"
+)
+
+const imageArticle = `---
+title: Lễ phát động thi đua
+date: 2024-03-01
+region: Hậu Giang
+image: /images/camera.jpg
+---
+Toàn cảnh buổi lễ.
+
+![Biểu trưng "thi đua"](logo.png)
+
+Đại biểu dự lễ ![Ảnh nhỏ](/images/small.jpg) và ![ngoài](https://cdn.example.vn/x.jpg).
+`
+
+// imageSite is a site whose article uses a 4000×3000 camera photo (EXIF
+// orientation 6, GPS position) as its lead image, a transparent PNG with
+// text chunks beside it, and a small photo from static/.
+func imageSite(t testing.TB) fstest.MapFS {
+	fsys := sitetest.FS("-- content/2024/a.md --\n" + imageArticle)
+	add := func(name string, data []byte) { fsys[name] = &fstest.MapFile{Data: data, Mode: 0o644} }
+	add("static/images/camera.jpg", imagestest.CameraJPEG())
+	add("content/2024/logo.png", imagestest.TransparentPNG(t, 1200, 800))
+	add("static/images/small.jpg", imagestest.JPEG(t, imagestest.Photo(300, 200, 0), 90))
+	add("static/images/unused.jpg", imagestest.JPEG(t, imagestest.Photo(64, 64, 0), 90))
+	return fsys
+}
+
+var pictureRE = regexp.MustCompile(`<picture>.*?</picture>`)
+
+func TestArticleImagesArePublishedResponsiveAndClean(t *testing.T) {
+	t.Parallel()
+	fsys := imageSite(t)
+	cache := t.TempDir()
+	r, err := sitetest.BuildFS(t, fsys, sitetest.Options{ImageCache: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Stats.ImagesDecoded != 3 {
+		t.Errorf("%d images decoded, want 3", r.Stats.ImagesDecoded)
+	}
+	page := r.File("bai-viet/a/index.html")
+	pictures := pictureRE.FindAllString(page, -1)
+	if len(pictures) != 3 {
+		t.Fatalf("%d pictures on the page, want 3 (lead, logo, small):\n%s", len(pictures), page)
+	}
+	for i, p := range pictures {
+		for _, want := range []string{`<source type="image/webp" srcset="/_img/`, ` sizes="`, ` width="`, ` height="`, ` srcset="/_img/`} {
+			if !strings.Contains(p, want) {
+				t.Errorf("picture %d lacks %s: %s", i, want, p)
+			}
+		}
+		// The lead image shows first: it loads at once, the others lazily.
+		if lazy := strings.Contains(p, `loading="lazy"`); lazy != (i > 0) {
+			t.Errorf("picture %d lazy=%v: %s", i, lazy, p)
+		}
+	}
+	if !strings.Contains(pictures[0], `class="lead-image"`) || !strings.Contains(pictures[0], `width="960" height="1280"`) {
+		t.Errorf("lead picture: %s", pictures[0])
+	}
+	if !strings.Contains(pictures[1], `alt="Biểu trưng &#34;thi đua&#34;"`) || !strings.Contains(pictures[1], `.png 480w`) {
+		t.Errorf("logo picture: %s", pictures[1])
+	}
+	if !strings.Contains(page, `<img src="https://cdn.example.vn/x.jpg" alt="ngoài">`) {
+		t.Error("another site's image was not left alone")
+	}
+	og := regexp.MustCompile(`<meta property="og:image" content="https://example.gov.vn/_img/[0-9a-f]{16}/og-1200.jpg">`)
+	if !og.MatchString(page) || !strings.Contains(page, `<meta property="og:image:width" content="1200">`) ||
+		!strings.Contains(page, `<meta property="og:image:height" content="1600">`) {
+		t.Error("og:image is not the 1200-px JPEG")
+	}
+
+	// Every published image: no metadata, none wider than its source.
+	var published []string
+	for _, name := range r.Out.Names() {
+		if !strings.HasPrefix(name, "_img/") {
+			continue
+		}
+		published = append(published, name[strings.LastIndex(name, "/")+1:])
+		data, _ := r.Out.File(name)
+		if l := imagestest.Leaks(data); len(l) > 0 {
+			t.Errorf("%s carries metadata: %v", name, l)
+		}
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if cfg.Width > 3000 {
+			t.Errorf("%s is %d px wide, wider than any source", name, cfg.Width)
+		}
+	}
+	want := "1600.jpg 1600.webp 480.jpg 480.webp 960.jpg 960.webp og-1200.jpg " + // camera, upright 3000 px
+		"1200.png 1200.webp 480.png 480.webp 960.png 960.webp og-1200.jpg " + // logo, 1200 px
+		"300.jpg 300.webp" // small
+	if got := strings.Join(published, " "); len(published) != 16 || !sameWords(got, want) {
+		t.Errorf("published %v, want %s", published, want)
+	}
+	// Originals (with their GPS position) are not published; a static
+	// image no article uses is copied as it is.
+	for _, name := range []string{"images/camera.jpg", "images/small.jpg", "2024/logo.png"} {
+		if r.Has(name) {
+			t.Errorf("the original %s was published", name)
+		}
+	}
+	if !r.Has("images/unused.jpg") {
+		t.Error("a static image no article uses was not copied")
+	}
+	if broken := r.BrokenLinks(); len(broken) > 0 {
+		t.Errorf("broken links: %v", broken)
+	}
+
+	// A rebuild with the images unchanged decodes none and writes the same.
+	again, err := sitetest.BuildFS(t, fsys, sitetest.Options{ImageCache: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Stats.ImagesDecoded != 0 {
+		t.Errorf("the rebuild decoded %d images, want 0", again.Stats.ImagesDecoded)
+	}
+	for _, name := range r.Out.Names() {
+		a, _ := r.Out.File(name)
+		b, ok := again.Out.File(name)
+		if !ok || !bytes.Equal(a, b) {
+			t.Errorf("%s differs after a cached rebuild", name)
+		}
+	}
+}
+
+func sameWords(a, b string) bool {
+	count := map[string]int{}
+	for _, w := range strings.Fields(a) {
+		count[w]++
+	}
+	for _, w := range strings.Fields(b) {
+		count[w]--
+	}
+	for _, n := range count {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestBrokenImagesAreErrorsAtTheirPositions is not parallel: it bounds
+// what the whole process allocates while the build meets a PNG bomb.
+func TestBrokenImagesAreErrorsAtTheirPositions(t *testing.T) {
+	photo := imagestest.JPEG(t, imagestest.Photo(400, 300, 0), 85)
+	fsys := sitetest.FS(`-- content/a.md --
+---
+title: Tin A
+date: 2024-01-01
+region: Cần Thơ
+image: /images/khong-co.jpg
+---
+Mở đầu.
+
+![cắt](/images/cut.jpg)
+
+Bom: ![bom](bomb.png)
+![chữ](/images/text.jpg)
+-- content/b.md --
+---
+title: Tin B
+date: 2024-01-02
+region: Cần Thơ
+---
+![mất](mat.webp)
+-- static/images/text.jpg --
+<!doctype html><p>không phải ảnh</p>
+`)
+	fsys["static/images/cut.jpg"] = &fstest.MapFile{Data: photo[:len(photo)/2]}
+	fsys["content/bomb.png"] = &fstest.MapFile{Data: imagestest.PNGBomb(100000, 100000)}
+
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := sitetest.BuildFS(t, fsys)
+	runtime.ReadMemStats(&after)
+	got := strings.Join(sitetest.Problems(err), "\n")
+	want := strings.Join([]string{
+		"content/a.md:5:8: image /images/khong-co.jpg not found: put the file at static/images/khong-co.jpg",
+		"content/b.md:6:1: image mat.webp not found: no file content/mat.webp beside the article",
+	}, "\n")
+	if got != want {
+		t.Errorf("problems:\n%s\nwant:\n%s", got, want)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+		t.Errorf("the build allocated %d MB", alloc>>20)
+	}
+
+	// With the lead image there, the body's images are reported.
+	fsys["static/images/khong-co.jpg"] = &fstest.MapFile{Data: photo}
+	runtime.ReadMemStats(&before)
+	_, err = sitetest.BuildFS(t, fsys)
+	runtime.ReadMemStats(&after)
+	got = strings.Join(sitetest.Problems(err), "\n")
+	want = strings.Join([]string{
+		"content/a.md:9:1: image /images/cut.jpg (static/images/cut.jpg): truncated or corrupt JPEG: the file ends too early; export it again from the original",
+		"content/a.md:11:6: image bomb.png (content/bomb.png): image too large: it declares 100000×100000 pixels (10000.0 megapixels), over the limit of 50.0 ([images] max_pixels); scale it down before publishing",
+		"content/a.md:12:1: image /images/text.jpg (static/images/text.jpg): not a JPEG, PNG, GIF or WebP image; save it in one of those formats",
+		"content/b.md:6:1: image mat.webp not found: no file content/mat.webp beside the article",
+	}, "\n")
+	if got != want {
+		t.Errorf("problems:\n%s\nwant:\n%s", got, want)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+		t.Errorf("the build with a PNG bomb allocated %d MB", alloc>>20)
+	}
+}
+
+func TestHeavyArticlesAreWarnedAbout(t *testing.T) {
+	t.Parallel()
+	fsys := sitetest.FS(`-- site.toml --
+title = "T"
+base_url = "https://example.gov.vn/"
+[images]
+budget_kb = 2
+widths = [200]
+formats = ["jpeg"]
+-- content/a.md --
+---
+title: Tin A
+date: 2024-01-01
+region: Cần Thơ
+---
+Mở đầu.
+
+![ảnh](/a.jpg)
+-- content/b.md --
+---
+title: Tin B
+date: 2024-01-01
+region: Cần Thơ
+---
+Nhẹ: ![ảnh](/b.jpg)
+`)
+	fsys["static/a.jpg"] = &fstest.MapFile{Data: imagestest.JPEG(t, imagestest.Photo(600, 400, 0), 90)}
+	fsys["static/b.jpg"] = &fstest.MapFile{Data: imagestest.JPEG(t, imagestest.Photo(16, 16, 0), 90)}
+	r, err := sitetest.BuildFS(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Stats.Warnings) != 1 || !regexp.MustCompile(`^content/a.md:8:1: the article's images weigh \d+ KB at their largest, over the budget of 2 KB \(\[images\] budget_kb\)`).MatchString(r.Stats.Warnings[0].Error()) {
+		t.Errorf("warnings %v", r.Stats.Warnings)
+	}
+	r.Assert("bai-viet/a/index.html", "! image/webp", `200.jpg 200w`)
+}
+
+func TestImagesOffLeavesImagesAsTheyAre(t *testing.T) {
+	t.Parallel()
+	fsys := sitetest.FS(`-- site.toml --
+title = "T"
+base_url = "https://example.gov.vn/"
+[images]
+enabled = false
+-- content/a.md --
+---
+title: Tin A
+date: 2024-01-01
+region: Cần Thơ
+---
+![ảnh](/a.jpg)
+-- static/a.jpg --
+not even a photo
+`)
+	r, err := sitetest.BuildFS(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Assert("bai-viet/a/index.html", `<img src="/a.jpg" alt="ảnh">`, "! <picture>")
+	if !r.Has("a.jpg") || r.Stats.ImagesDecoded != 0 {
+		t.Error("with images off, the file is not copied as it is")
+	}
+}
