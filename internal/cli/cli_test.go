@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/bantin/bantin/internal/cli"
+	"github.com/bantin/bantin/internal/images/imagestest"
 )
 
 const now = "--now=2026-11-21T08:00:00+07:00"
@@ -347,5 +349,32 @@ func TestManyProblemsPrintTheFirstHundredAndACount(t *testing.T) {
 	if !strings.HasPrefix(lines[0], `content/tin-000.md:1:1: missing required field "date"`) ||
 		lines[100] != "... and 50 more; fix the ones above and build again" || lines[101] != "build failed: 150 problems" {
 		t.Errorf("first %q, then %q, %q", lines[0], lines[100], lines[101])
+	}
+}
+
+func TestCheckWarnsAboutHeavyArticlesAndCachesImages(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{
+		"site.toml":    "title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\n[images]\nbudget_kb = 1\nformats = [\"jpeg\"]\n",
+		"content/a.md": "---\ntitle: Tin A\ndate: 2024-01-01\nregion: Cần Thơ\nimage: /anh/a.jpg\n---\nMở đầu.\n",
+	})
+	photo := imagestest.JPEG(t, imagestest.Photo(900, 600, 0), 90)
+	if err := os.MkdirAll(filepath.Join(dir, "static", "anh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "static", "anh", "a.jpg"), photo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run("check", "--source", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !regexp.MustCompile(`(?m)^warning: content/a.md:5:8: the article's images weigh \d+ KB at their largest, over the budget of 1 KB`).MatchString(errOut) || !strings.HasPrefix(out, "ok: ") {
+		t.Errorf("check printed:\n%s\n%s", out, errOut)
+	}
+	// Processed images are cached in the site's folder.
+	entries, _ := filepath.Glob(filepath.Join(dir, ".bantin", "cache", "images", "*", "*.bin"))
+	if len(entries) != 1 {
+		t.Errorf("image cache holds %v, want one entry", entries)
 	}
 }
