@@ -63,6 +63,22 @@ func (c *Cache) docKey(a *content.Article, settings string, articleURLs uint64) 
 	return h.Sum64()
 }
 
+// bodyKey identifies a rendered body for page fingerprints: its rendering
+// key and, since an image can change under the same Markdown, the URLs of
+// its pictures.
+func (c *Cache) bodyKey(docKey uint64, doc *render.Doc) uint64 {
+	if c == nil || len(doc.Images) == 0 {
+		return docKey
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	writeUint(&h, docKey)
+	for _, img := range doc.Images {
+		h.WriteString(img.Set.Src + "\x00")
+	}
+	return h.Sum64()
+}
+
 func linksToFiles(body []byte) bool { return bytes.Contains(body, []byte(".md")) }
 
 func (c *Cache) doc(file string, key uint64) (*render.Doc, bool) {

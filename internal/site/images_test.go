@@ -10,10 +10,12 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	_ "golang.org/x/image/webp"
 
 	"github.com/bantin/bantin/internal/images/imagestest"
+	"github.com/bantin/bantin/internal/site"
 	"github.com/bantin/bantin/internal/sitetest"
 )
 
@@ -287,5 +289,54 @@ not even a photo
 	r.Assert("bai-viet/a/index.html", `<img src="/a.jpg" alt="ảnh">`, "! <picture>")
 	if !r.Has("a.jpg") || r.Stats.ImagesDecoded != 0 {
 		t.Error("with images off, the file is not copied as it is")
+	}
+}
+
+// TestPreviewRebuildsFollowImageEdits rebuilds with the preview's cache:
+// an unchanged image is neither read again nor rerendered, an edited one
+// (same name, new bytes) gets new URLs, and every build equals a full one.
+func TestPreviewRebuildsFollowImageEdits(t *testing.T) {
+	t.Parallel()
+	fsys := sitetest.FS(`-- content/a.md --
+---
+title: Tin A
+date: 2024-01-01
+region: Cần Thơ
+---
+![ảnh](/a.jpg)
+-- content/b.md --
+---
+title: Tin B
+date: 2024-01-02
+region: Cần Thơ
+---
+Chữ.
+`)
+	stamp := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	fsys["static/a.jpg"] = &fstest.MapFile{Data: imagestest.JPEG(t, imagestest.Photo(600, 400, 0), 90), ModTime: stamp}
+	cache := site.NewCache()
+	first, stats := buildWith(t, fsys, cache)
+	sameSite(t, "first build", first, mustFull(t, fsys))
+	if stats.ImagesDecoded != 1 {
+		t.Fatalf("%d decodes", stats.ImagesDecoded)
+	}
+
+	appendTo(fsys, "content/b.md", "Thêm.\n")
+	second, stats := buildWith(t, fsys, cache)
+	sameSite(t, "unchanged image", second, mustFull(t, fsys))
+	if stats.ImagesDecoded != 0 || stats.Rendered > 6 {
+		t.Errorf("unchanged image: %d decodes, %d pages rendered", stats.ImagesDecoded, stats.Rendered)
+	}
+
+	fsys["static/a.jpg"] = &fstest.MapFile{Data: imagestest.JPEG(t, imagestest.Photo(500, 400, 0), 90), ModTime: stamp.Add(time.Second)}
+	third, stats := buildWith(t, fsys, cache)
+	sameSite(t, "edited image", third, mustFull(t, fsys))
+	if stats.ImagesDecoded != 1 {
+		t.Errorf("edited image: %d decodes", stats.ImagesDecoded)
+	}
+	before, _ := second.File("bai-viet/a/index.html")
+	after, _ := third.File("bai-viet/a/index.html")
+	if bytes.Equal(before, after) || !strings.Contains(string(after), `width="500" height="400"`) {
+		t.Errorf("the page does not show the edited image:\n%s", after)
 	}
 }

@@ -400,7 +400,7 @@ func (b *builder) articles(articles []*content.Article) error {
 		for _, r := range b.ix.Related(a, relatedCount) {
 			page.Related = append(page.Related, bare[r])
 		}
-		return b.pageWithBody(layout.KindArticle, page, a.File, docKey, derive)
+		return b.pageWithBody(layout.KindArticle, page, a.File, b.cache.bodyKey(docKey, doc), derive)
 	})
 }
 
