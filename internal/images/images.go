@@ -100,6 +100,10 @@ func (r *Result) Files() []File {
 	return out
 }
 
+// Release drops the files' bytes, once written; Files then returns none.
+// Set and Weight still work.
+func (r *Result) Release() { r.data = nil }
+
 func (r *Result) dir() string { return OutputDir + "/" + r.Hash + "/" }
 
 // Weight is what a reader with a large screen downloads for the image:

@@ -34,9 +34,11 @@ type imageStage struct {
 	proc        *images.Processor
 	site, theme fs.FS
 	memo        *imageMemo // across builds of the preview; may be nil
+	out         *trackedWriter
 
-	mu   sync.Mutex
-	used map[string]*images.Result // by source file
+	mu      sync.Mutex
+	used    map[string]*images.Result // by source file
+	written map[string]bool           // by images.Result.Hash
 }
 
 // imageMemo remembers, across the preview's builds, the result for each
@@ -52,7 +54,7 @@ type memoEntry struct {
 	res     *images.Result
 }
 
-func newImageStage(ctx context.Context, cfg *config.Site, opts Options) *imageStage {
+func newImageStage(ctx context.Context, cfg *config.Site, opts Options, out *trackedWriter) *imageStage {
 	if !cfg.Images.Enabled {
 		return nil
 	}
@@ -63,7 +65,7 @@ func newImageStage(ctx context.Context, cfg *config.Site, opts Options) *imageSt
 			Widths: im.Widths, Quality: im.Quality, WebP: im.WebP(), OGWidth: 1200,
 			MaxPixels: im.MaxPixels, MaxBytes: im.MaxBytes,
 		}, opts.ImageCache),
-		used: map[string]*images.Result{},
+		used: map[string]*images.Result{}, written: map[string]bool{}, out: out,
 	}
 	if opts.Cache != nil {
 		s.memo = &opts.Cache.images
@@ -126,8 +128,7 @@ func (s *imageStage) publish(file, dest string) (*images.Result, error) {
 		return nil, fmt.Errorf("image %s: %w", dest, err)
 	}
 	if r := s.memo.get(name, st); r != nil {
-		s.use(name, r)
-		return r, nil
+		return r, s.use(name, r)
 	}
 	data, err := images.ReadFile(fsys, name, s.cfg.Images.MaxBytes)
 	if err != nil {
@@ -138,14 +139,30 @@ func (s *imageStage) publish(file, dest string) (*images.Result, error) {
 		return nil, fmt.Errorf("image %s (%s): %w", dest, name, err)
 	}
 	s.memo.put(name, st, r)
-	s.use(name, r)
-	return r, nil
+	return r, s.use(name, r)
 }
 
-func (s *imageStage) use(name string, r *images.Result) {
+// use records that this build shows the image, and writes its files the
+// first time. A build without the preview's memo then lets their bytes
+// go: it holds those of the images being processed, not of every image.
+func (s *imageStage) use(name string, r *images.Result) error {
 	s.mu.Lock()
 	s.used[name] = r
+	first := !s.written[r.Hash] // two files of the same bytes share one
+	s.written[r.Hash] = true
 	s.mu.Unlock()
+	if !first {
+		return nil
+	}
+	for _, f := range r.Files() {
+		if err := s.out.write(f.Path, f.Data, name); err != nil {
+			return err
+		}
+	}
+	if s.memo == nil {
+		r.Release()
+	}
+	return nil
 }
 
 func (m *imageMemo) get(name string, st fs.FileInfo) *images.Result {
@@ -171,34 +188,6 @@ func (m *imageMemo) put(name string, st fs.FileInfo, r *images.Result) {
 		m.entries = map[string]memoEntry{}
 	}
 	m.entries[name] = memoEntry{st.Size(), st.ModTime(), r}
-}
-
-// write publishes the files of every image used, each once.
-func (s *imageStage) write(b *builder) error {
-	names := make([]string, 0, len(s.used))
-	for n := range s.used {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	type file struct {
-		images.File
-		origin string
-	}
-	var files []file
-	seen := map[string]bool{}
-	for _, n := range names {
-		r := s.used[n]
-		if seen[r.Hash] { // two files with the same bytes
-			continue
-		}
-		seen[r.Hash] = true
-		for _, f := range r.Files() {
-			files = append(files, file{f, n})
-		}
-	}
-	return b.parallel(len(files), func(i int) error {
-		return b.out.write(files[i].Path, files[i].Data, files[i].origin)
-	})
 }
 
 // isPublished reports whether a static file was published as processed

@@ -149,7 +149,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		stats: &Stats{Articles: len(set.Articles), Skipped: set.Skipped},
 		cache: opts.Cache,
 	}
-	b.images = newImageStage(ctx, cfg, opts)
+	b.images = newImageStage(ctx, cfg, opts, b.out)
 	b.site = layout.NewSite(cfg, ix)
 	if cfg.Search && !opts.DeferSearch {
 		b.search = search.NewBuilder(len(set.Articles), searchFacets(ix))
@@ -173,9 +173,6 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		return nil, err
 	}
 	if b.images != nil {
-		if err := b.images.write(b); err != nil {
-			return nil, err
-		}
 		if err := b.copyStaticImages(); err != nil {
 			return nil, err
 		}
@@ -324,10 +321,8 @@ func (b *builder) articles(articles []*content.Article) error {
 		var doc *render.Doc
 		var docKey uint64
 		cached := false
-		lead, err := b.leadImage(a)
-		if err != nil {
-			return err
-		}
+		// A broken lead image is reported with the body's problems.
+		lead, leadErr := b.leadImage(a)
 		if b.cache != nil {
 			docKey = b.cache.docKey(a, fmt.Sprint(renderSettings, lead != nil), articleURLs)
 			doc, cached = b.cache.doc(a.File, docKey)
@@ -341,11 +336,17 @@ func (b *builder) articles(articles []*content.Article) error {
 				return err
 			}
 			if doc, err = md.RenderArticle(a.File, a.BodyLine, body, lead != nil); err != nil {
-				return err
+				var all diag.List
+				all.Append(leadErr)
+				all.Append(err)
+				return all.Err()
 			}
 			if b.cache != nil {
 				b.cache.storeDoc(a.File, docKey, doc)
 			}
+		}
+		if leadErr != nil {
+			return leadErr
 		}
 		if b.cache == nil {
 			a.ReleaseBody() // rendered: only the preview's cache needs it again
