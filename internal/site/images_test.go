@@ -47,8 +47,10 @@ func imageSite(t testing.TB) fstest.MapFS {
 
 var pictureRE = regexp.MustCompile(`<picture>.*?</picture>`)
 
+// TestArticleImagesArePublishedResponsiveAndClean is not parallel:
+// processing the 4000×3000 photo keeps every core busy for seconds, and
+// browser tests running meanwhile would run out of time.
 func TestArticleImagesArePublishedResponsiveAndClean(t *testing.T) {
-	t.Parallel()
 	fsys := imageSite(t)
 	cache := t.TempDir()
 	r, err := sitetest.BuildFS(t, fsys, sitetest.Options{ImageCache: cache})
