@@ -14,9 +14,9 @@ import (
 // TestPhoneDownloadsSmallWebPs opens the photo article at 360×800 and
 // scrolls through it: the browser must pick the 480-px WebPs and download
 // under 15% of the originals' bytes. (The article's image from another
-// site is left out: the test has no network.)
+// site is left out: the test has no network.) Not parallel, for the reason
+// TestArticleImagesArePublishedResponsiveAndClean gives.
 func TestPhoneDownloadsSmallWebPs(t *testing.T) {
-	t.Parallel()
 	ctx := browsertest.Browser(t)
 	fsys := imageSite(t)
 	originals := 0
