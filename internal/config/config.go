@@ -241,6 +241,9 @@ func (s *Site) SetBaseURL(raw string) error {
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return fmt.Errorf("base_url must not have a query, fragment or user: %q", raw)
 	}
+	if u.Host, err = canonicalHost(u); err != nil {
+		return err
+	}
 	path := u.EscapedPath()
 	if !strings.HasSuffix(path, "/") {
 		path += "/"

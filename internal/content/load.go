@@ -306,7 +306,7 @@ func checkSlugCollisions(articles []*Article, errs *diag.List) {
 		slices.SortFunc(group, func(a, b *Article) int { return cmp.Compare(a.File, b.File) })
 		owner := group[0]
 		for _, a := range group[1:] {
-			errs.Addf(slugPos(a), "URL /%s is also the URL of %s; rename one of the files or give it a different slug in its front matter", a.Path, owner.File)
+			errs.Addf(slugPos(a), "URL /%s is also the URL of %s; rename one of the files or give it a different slug in its front matter", a.Path, diag.Name(owner.File))
 		}
 	}
 }

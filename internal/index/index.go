@@ -159,7 +159,7 @@ func (t *Taxonomy) add(a *content.Article, name, key string, period *content.Per
 	} else if term.Name != name && vi.NewTonePlacement(term.Name) != vi.NewTonePlacement(name) {
 		// "Hòa" and "Hoà" are one word in two tone styles; anything else
 		// that folds to the same slug is a different name and a real clash.
-		errs.Addf(a.FieldPos(key), "%s %q has the same URL /%s as %q in %s (%s); write the name the same way in both", t.Kind, name, term.Path, term.Name, term.origin.File, term.origin.FieldPos(term.originKey))
+		errs.Addf(a.FieldPos(key), "%s %q has the same URL /%s as %q in %s (%s); write the name the same way in both", t.Kind, name, term.Path, term.Name, diag.Name(term.origin.File), term.origin.FieldPos(term.originKey))
 		return
 	}
 	t.byName[name] = term
