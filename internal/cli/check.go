@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/site"
 )
@@ -25,6 +26,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	stats, err := site.Build(ctx, &p.cfg, p.opts, output.NewMemory())
 	if err != nil {
 		return report(stderr, err)
+	}
+	for _, h := range stats.Hidden {
+		fmt.Fprintf(stdout, "note: %s is hidden and is not published (only .well-known/ is)\n", diag.Name(h))
 	}
 	fmt.Fprintf(stdout, "ok: %d articles, %d pages, every internal link leads to a page or file\n", stats.Articles, stats.Pages)
 	return 0

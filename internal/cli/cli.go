@@ -19,6 +19,7 @@ import (
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/site"
 )
@@ -141,7 +142,9 @@ func (f *buildFlags) prepare() (*prepared, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open site folder: %w", err)
 	}
-	cfg, err := config.Load(root.FS())
+	// Reads through siteFS never block on a named pipe or device.
+	siteFS := input.Dir(root)
+	cfg, err := config.Load(siteFS)
 	if err != nil {
 		root.Close()
 		return nil, err
@@ -153,7 +156,7 @@ func (f *buildFlags) prepare() (*prepared, error) {
 		}
 	}
 	return &prepared{root: root, cfg: cfg, opts: site.Options{
-		Site:    root.FS(),
+		Site:    siteFS,
 		Theme:   bantin.Theme(),
 		Content: content.Options{Drafts: f.drafts, Future: f.future, Now: now},
 	}}, nil

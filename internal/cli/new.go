@@ -14,6 +14,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -67,7 +68,7 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 		return report(stderr, fmt.Errorf("open site folder: %w", err))
 	}
 	defer root.Close()
-	cfg, err := config.Load(root.FS())
+	cfg, err := config.Load(input.Dir(root))
 	if err != nil {
 		return report(stderr, err)
 	}

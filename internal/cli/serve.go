@@ -13,6 +13,10 @@ import (
 	"github.com/bantin/bantin/internal/site"
 )
 
+// stopWait is how long serve waits, after Ctrl-C, for its watcher and
+// server to finish before it returns anyway.
+const stopWait = 500 * time.Millisecond
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newBuildCommand("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:1313", "address to serve on; the default only accepts connections from this machine")
@@ -83,11 +87,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		errs <- watcher.Run(ctx, 50*time.Millisecond, func() { srv.Rebuild(ctx) })
 	}()
 	go func() { errs <- srv.Serve(ctx, ln) }()
-	// Whichever stops first (Ctrl-C stops both) stops the other.
+	// Whichever stops first (Ctrl-C stops both) stops the other. A build
+	// stops at its next check of ctx; one stuck in a system call must not
+	// keep Ctrl-C from stopping the server within a second.
 	err = <-errs
 	cancel()
-	if err2 := <-errs; err == nil {
-		err = err2
+	select {
+	case err2 := <-errs:
+		if err == nil {
+			err = err2
+		}
+	case <-time.After(stopWait):
 	}
 	if err != nil {
 		return report(stderr, err)

@@ -47,30 +47,52 @@ var servingAt = regexp.MustCompile(`at (http://127\.0\.0\.1:\d+/)`)
 // cleanly.
 func startServe(t testing.TB, dir string, extra ...string) (string, *syncBuffer) {
 	t.Helper()
+	base, out, stop := startStoppableServe(t, dir, extra...)
+	t.Cleanup(func() {
+		if code, _ := stop(); code != 0 {
+			t.Errorf("serve exited %d after Ctrl-C", code)
+		}
+	})
+	return base, out
+}
+
+// startStoppableServe is startServe whose caller presses Ctrl-C: stop
+// returns serve's exit status and how long it took to return.
+func startStoppableServe(t testing.TB, dir string, extra ...string) (string, *syncBuffer, func() (int, time.Duration)) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
 	args := append([]string{"serve", "--source", dir, "--addr", "127.0.0.1:0"}, extra...)
 	go func() { done <- cli.Main(ctx, args, &stdout, &stderr) }()
-	t.Cleanup(func() {
+	stopped := false
+	stop := func() (int, time.Duration) {
+		if stopped {
+			return 0, 0
+		}
+		stopped = true
+		start := time.Now()
 		cancel()
 		select {
 		case code := <-done:
 			if code != 0 {
 				t.Errorf("serve exited %d after Ctrl-C: %s", code, stderr.String())
 			}
+			return code, time.Since(start)
 		case <-time.After(10 * time.Second):
 			t.Error("serve did not stop within 10 s of Ctrl-C")
+			return -1, time.Since(start)
 		}
-	})
+	}
+	t.Cleanup(func() { stop() })
 	for range 2400 { // a large site's first build takes a while
 		if m := servingAt.FindStringSubmatch(stdout.String()); m != nil {
-			return m[1], &stdout
+			return m[1], &stdout, stop
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
 	t.Fatalf("serve did not start: %s %s", stdout.String(), stderr.String())
-	return "", nil
+	return "", nil, nil
 }
 
 func get(t *testing.T, url string) (int, string) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/fields"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -107,14 +108,17 @@ var (
 
 var segment = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// maxFileBytes bounds site.toml, which is read whole.
+const maxFileBytes = 1 << 20
+
 // Load reads and validates site.toml from the site root.
 func Load(site fs.FS) (Site, error) {
-	src, err := fs.ReadFile(site, FileName)
+	src, err := input.ReadFile(site, FileName, maxFileBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Site{}, diag.Errorf(diag.Pos{File: FileName}, "not found; create it (bantin init makes a new site) or pass --source with the site's folder")
 	}
 	if err != nil {
-		return Site{}, fmt.Errorf("read %s: %w", FileName, err)
+		return Site{}, diag.Errorf(diag.Pos{File: FileName}, "%s", input.Message(err))
 	}
 	return Parse(src)
 }

@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/fields"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -88,9 +90,14 @@ func (a *Article) LoadBody(site fs.FS) ([]byte, error) {
 		return a.Body, nil
 	}
 	changed := diag.Errorf(diag.Pos{File: a.File}, "changed while the site was building; build again")
-	src, err := fs.ReadFile(site, a.File)
+	// The file held the body when loaded: much more now means it changed.
+	src, err := input.ReadFile(site, a.File, 4*int64(a.bodyOffset+a.bodySize)+4096)
+	var tooLarge *input.TooLargeError
+	if errors.As(err, &tooLarge) {
+		return nil, changed
+	}
 	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: a.File}, "cannot read again: %v", unwrapPath(err))
+		return nil, diag.Errorf(diag.Pos{File: a.File}, "cannot read again: %s", strings.TrimPrefix(input.Message(err), "cannot read: "))
 	}
 	if !a.bodyAsWritten {
 		if src, err = prepare(a.File, src); err != nil {

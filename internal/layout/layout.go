@@ -25,6 +25,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -176,6 +177,9 @@ func sortedKeys(m map[string]source) []string {
 	return keys
 }
 
+// maxLayoutBytes bounds each layout file, which is read whole.
+const maxLayoutBytes = 4 << 20
+
 func collect(fsys fs.FS, fromTheme bool, into map[string]source) error {
 	if fsys == nil {
 		return nil
@@ -187,12 +191,22 @@ func collect(fsys fs.FS, fromTheme bool, into map[string]source) error {
 		if err != nil {
 			return diag.Errorf(diag.Pos{File: name}, "cannot read: %v", err)
 		}
-		if d.IsDir() || path.Ext(name) != ".html" || strings.HasPrefix(d.Name(), ".") {
+		if strings.HasPrefix(d.Name(), ".") && name != Dir {
+			if d.IsDir() {
+				return fs.SkipDir // hidden, like .git: not the theme's
+			}
 			return nil
 		}
-		b, err := fs.ReadFile(fsys, name)
+		// A pipe or device, opened, could block the build for ever.
+		if err := input.CheckType(d.Type()); err != nil {
+			return diag.Errorf(diag.Pos{File: name}, "%v", err)
+		}
+		if d.IsDir() || path.Ext(name) != ".html" {
+			return nil
+		}
+		b, err := input.ReadFile(fsys, name, maxLayoutBytes)
 		if err != nil {
-			return diag.Errorf(diag.Pos{File: name}, "cannot read: %v", err)
+			return diag.Errorf(diag.Pos{File: name}, "%s", input.Message(err))
 		}
 		rel := strings.TrimPrefix(name, Dir+"/")
 		into[rel] = source{name: rel, text: string(b), fromTheme: fromTheme}

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/feed"
 	"github.com/bantin/bantin/internal/index"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/layout"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/render"
@@ -93,6 +95,9 @@ type Stats struct {
 	Terms    int // terms across all taxonomies
 	Files    int // every file written, pages and static files
 	Rendered int // pages rendered rather than reused from the cache
+	// Hidden are the hidden files and folders of static/ (".git/",
+	// ".env"), sorted, which are not published.
+	Hidden []string
 	// Search builds the search index files (site path, data) when the
 	// build deferred it; nil otherwise.
 	// It stops early, with ctx's error, when ctx ends.
@@ -576,11 +581,21 @@ func (b *builder) writeSearch() error {
 	})
 }
 
+// maxStaticBytes bounds each static file, which is read whole.
+const maxStaticBytes = 512 << 20
+
+// wellKnown is the one hidden folder of static/ that is published: the
+// standard place of security.txt, ACME challenges and app links.
+const wellKnown = StaticDir + "/.well-known"
+
 // copyStatic copies the theme's static files, then the site's, which
-// override theme files of the same name.
+// override theme files of the same name. Hidden files and folders (.git/,
+// .env, .htpasswd) are not published, except .well-known/; they are listed
+// in Stats.Hidden.
 func (b *builder) copyStatic(theme, site fs.FS) error {
 	files := map[string]fs.FS{}
 	var errs diag.List
+	hidden := map[string]bool{}
 	for _, fsys := range []fs.FS{theme, site} {
 		if fsys == nil {
 			continue
@@ -593,7 +608,20 @@ func (b *builder) copyStatic(theme, site fs.FS) error {
 				errs.Addf(diag.Pos{File: name}, "cannot read: %v", err)
 				return nil
 			}
-			if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+			if name != StaticDir && strings.HasPrefix(d.Name(), ".") && name != wellKnown {
+				if d.IsDir() {
+					hidden[name+"/"] = true
+					return fs.SkipDir
+				}
+				hidden[name] = true
+				return nil
+			}
+			// A pipe or device, opened, could block the build for ever.
+			if err := input.CheckType(d.Type()); err != nil {
+				errs.Addf(diag.Pos{File: name}, "%v", err)
+				return nil
+			}
+			if !d.IsDir() {
 				files[name] = fsys
 			}
 			return nil
@@ -605,15 +633,19 @@ func (b *builder) copyStatic(theme, site fs.FS) error {
 	if len(errs) > 0 {
 		return errs.Err()
 	}
+	for name := range hidden {
+		b.stats.Hidden = append(b.stats.Hidden, name)
+	}
+	slices.Sort(b.stats.Hidden)
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
 	}
 	return b.parallel(len(names), func(i int) error {
 		name := names[i]
-		data, err := fs.ReadFile(files[name], name)
+		data, err := input.ReadFile(files[name], name, maxStaticBytes)
 		if err != nil {
-			return diag.Errorf(diag.Pos{File: name}, "cannot read: %v", err)
+			return diag.Errorf(diag.Pos{File: name}, "%s", input.Message(err))
 		}
 		return b.out.write(strings.TrimPrefix(name, StaticDir+"/"), data, name)
 	})
