@@ -20,6 +20,7 @@ import (
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/input"
+	"github.com/bantin/bantin/internal/layout"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/site"
 )
@@ -280,26 +281,13 @@ func startProfile(dir string) (func() error, error) {
 }
 
 // checkDest refuses output folders whose replacement would destroy the
-// site's sources or an unrelated folder.
+// site's sources; NewDisk refuses folders that bantin did not write.
 func checkDest(source, dest string) error {
-	src, err1 := filepath.Abs(source)
-	dst, err2 := filepath.Abs(dest)
-	if err := errors.Join(err1, err2); err != nil {
-		return err
+	inputs := []string{content.Dir, layout.Dir, site.StaticDir}
+	for i, in := range inputs {
+		inputs[i] = filepath.Join(source, in)
 	}
-	if rel, err := filepath.Rel(dst, src); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
-		return fmt.Errorf("--dest %s contains the site's own folder; choose an output folder such as %s", dest, filepath.Join(source, "public"))
-	}
-	entries, err := os.ReadDir(dst)
-	if err != nil || len(entries) == 0 {
-		return nil
-	}
-	for _, marker := range []string{"index.html", "404.html"} {
-		if _, err := os.Stat(filepath.Join(dst, marker)); err == nil {
-			return nil
-		}
-	}
-	return fmt.Errorf("--dest %s is not empty and does not look like a built site (no index.html); a build replaces the whole folder, so empty it or choose another", dest)
+	return output.CheckDest(dest, source, inputs...)
 }
 
 // maxProblemsShown bounds the problems printed: a full disk fails every

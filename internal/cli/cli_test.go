@@ -162,13 +162,13 @@ func TestBuildRefusesDangerousDestinations(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, map[string]string{"content/a.md": good})
 	code, _, errOut := run("build", "--source", dir, "--dest", dir, now)
-	if code != 1 || !strings.Contains(errOut, "contains the site's own folder") {
+	if code != 1 || !strings.Contains(errOut, "is the site's own folder") {
 		t.Errorf("dest = source: exit %d, %s", code, errOut)
 	}
 	other := t.TempDir()
 	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("quan trọng"), 0o644)
 	code, _, errOut = run("build", "--source", dir, "--dest", other, now)
-	if code != 1 || !strings.Contains(errOut, "does not look like a built site") {
+	if code != 1 || !strings.Contains(errOut, "is not empty and was not written by bantin") {
 		t.Errorf("unrelated dest: exit %d, %s", code, errOut)
 	}
 	if b, _ := os.ReadFile(filepath.Join(other, "notes.txt")); string(b) != "quan trọng" {

@@ -10,7 +10,6 @@ import (
 	"hash/maphash"
 	"html/template"
 	"io/fs"
-	"path"
 	"runtime"
 	"slices"
 	"strings"
@@ -302,6 +301,11 @@ func (b *builder) articles(articles []*content.Article) error {
 	tr := layout.T(b.cfg)
 	return b.parallel(len(articles), func(i int) error {
 		a := articles[i]
+		// Found here, a URL too long to write is reported at its slug, and
+		// by check as well as by build.
+		if err := output.CheckName(a.Path + "index.html"); err != nil {
+			return diag.Errorf(a.FieldPos("slug"), "%v", err)
+		}
 		var doc *render.Doc
 		var docKey uint64
 		cached := false
@@ -577,7 +581,7 @@ func (b *builder) writeSearch() error {
 	}
 	dir := layout.SearchIndexDir(b.cfg)
 	return b.parallel(len(files), func(i int) error {
-		return b.out.write(dir+files[i].Name, files[i].Data, "the search index")
+		return b.out.write(dir+files[i].Name, files[i].Data, searchOrigin)
 	})
 }
 
@@ -673,10 +677,18 @@ func (t *trackedWriter) write(name string, data []byte, origin string) error {
 		return diag.Errorf(diag.Pos{File: origin}, "writes /%s, which %s also writes; rename one of them", name, prev)
 	}
 	if err := t.w.WriteFile(name, data); err != nil {
-		return fmt.Errorf("write %s: %w", path.Clean(name), err)
+		// The writer's error names the output path; a source file that
+		// made it is named first, where there is one.
+		if origin != "a generated page" && origin != searchOrigin {
+			return diag.Errorf(diag.Pos{File: origin}, "%v", err)
+		}
+		return err
 	}
 	return nil
 }
+
+// searchOrigin is the origin of the search index's files.
+const searchOrigin = "the search index"
 
 func (t *trackedWriter) has(name string) bool {
 	t.mu.Lock()
