@@ -62,7 +62,14 @@ func Errorf(pos Pos, format string, args ...any) *Error {
 	return &Error{Pos: pos, Err: fmt.Errorf(format, args...)}
 }
 
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
+// Error formats the problem as "file:line:col: message"; a problem that
+// is not at a position (a full disk, say) names its path in the message.
+func (e *Error) Error() string {
+	if e.Pos.File == "" {
+		return e.Err.Error()
+	}
+	return e.Pos.String() + ": " + e.Err.Error()
+}
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }

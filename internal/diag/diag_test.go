@@ -38,4 +38,7 @@ func TestFileNamesWithControlCharactersAreQuoted(t *testing.T) {
 	if got := (&Error{Pos: Pos{File: "a\nb"}, Err: errors.New("x")}).Error(); got != `"a\nb": x` {
 		t.Errorf("Error() = %s", got)
 	}
+	if got := (&Error{Err: errors.New("cannot write public/index.html: no space left on device")}).Error(); got != "cannot write public/index.html: no space left on device" {
+		t.Errorf("a problem without a position reads %q", got)
+	}
 }
