@@ -239,6 +239,23 @@ func removeBuild(dir string) error {
 	return os.RemoveAll(dir)
 }
 
+// markerOnly reports whether dir holds nothing, or nothing but a marker
+// cut short: a build killed just after creating its temporary folder.
+func markerOnly(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) > 1 {
+		return false
+	}
+	if len(entries) == 0 {
+		return true
+	}
+	if entries[0].Name() != Marker || !entries[0].Type().IsRegular() {
+		return false
+	}
+	b, err := os.ReadFile(filepath.Join(dir, Marker))
+	return err == nil && len(b) <= len(markerText) && markerText[:len(b)] == string(b)
+}
+
 // hasMarker reports whether dir holds bantin's marker as a regular file.
 func hasMarker(dir string) bool {
 	name := filepath.Join(dir, Marker)
@@ -348,8 +365,8 @@ func tmpPrefix(dest string) string { return "." + filepath.Base(dest) + ".tmp-" 
 // recoverSwap restores the previous site if a build was killed between the
 // two renames of a non-atomic swap, and removes what killed builds left.
 // Its caller holds the lock, so no build is running: a temporary folder
-// is abandoned, and it is removed only if it carries bantin's marker (or
-// is empty: killed before writing it).
+// is abandoned, and it is removed only if it carries bantin's marker, or
+// holds nothing but the start of one (killed while writing it).
 func recoverSwap(dest string) error {
 	old := oldName(dest)
 	if info, err := os.Lstat(old); err == nil && info.IsDir() {
@@ -367,10 +384,8 @@ func recoverSwap(dest string) error {
 		if err != nil || !info.IsDir() {
 			continue
 		}
-		if hasMarker(l) {
+		if hasMarker(l) || markerOnly(l) {
 			removeBuild(l)
-		} else {
-			os.Remove(l) // only if empty
 		}
 	}
 	return nil

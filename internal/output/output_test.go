@@ -216,6 +216,12 @@ func TestOnlyAbandonedTemporaryFoldersOfBantinAreRemoved(t *testing.T) {
 	os.WriteFile(filepath.Join(abandoned, Marker), []byte(markerText), 0o644)
 	emptyOne := filepath.Join(parent, ".public.tmp-222")
 	os.MkdirAll(emptyOne, 0o755)
+	cutShort := filepath.Join(parent, ".public.tmp-333") // killed while writing the marker
+	os.MkdirAll(cutShort, 0o755)
+	os.WriteFile(filepath.Join(cutShort, Marker), []byte(markerText[:10]), 0o644)
+	forged := filepath.Join(parent, ".public.tmp-444")
+	os.MkdirAll(forged, 0o755)
+	os.WriteFile(filepath.Join(forged, Marker), []byte("not bantin's"), 0o644)
 	someoneElses := filepath.Join(parent, ".public.tmp-notes")
 	os.MkdirAll(someoneElses, 0o755)
 	os.WriteFile(filepath.Join(someoneElses, "ghi-chu.txt"), []byte("x"), 0o644)
@@ -224,13 +230,16 @@ func TestOnlyAbandonedTemporaryFoldersOfBantinAreRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Abort()
-	for _, gone := range []string{abandoned, emptyOne} {
+	for _, gone := range []string{abandoned, emptyOne, cutShort} {
 		if _, err := os.Lstat(gone); !os.IsNotExist(err) {
 			t.Errorf("%s is still there", gone)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(someoneElses, "ghi-chu.txt")); err != nil {
 		t.Errorf("a folder without the marker was removed: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(forged, Marker)); err != nil {
+		t.Errorf("a folder with another marker was removed: %v", err)
 	}
 	// Another build's folder is never abandoned: it holds the lock.
 	if _, err := NewDisk(dest); err == nil {
