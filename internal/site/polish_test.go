@@ -139,3 +139,14 @@ slug: ` + strings.Repeat("a", 300) + `
 		t.Errorf("an 80-byte slug was not used as written")
 	}
 }
+
+// TestFeedLinkIsTranslated: the feed link of list pages reads in the
+// site's language, not as its key.
+func TestFeedLinkIsTranslated(t *testing.T) {
+	t.Parallel()
+	r := sitetest.Build(t, threeFormats)
+	r.Assert("index.html", `type="application/atom+xml">Theo dõi tin mới qua Atom</a>`, `! >feed</a>`)
+	r.Assert("khu-vuc/hau-giang/index.html", `>Theo dõi tin mới qua Atom</a>`)
+	en := sitetest.Build(t, strings.Replace(threeFormats, "page_size = 2", "page_size = 2\nlanguage = \"en\"", 1))
+	en.Assert("index.html", `>Follow new articles (Atom feed)</a>`)
+}
