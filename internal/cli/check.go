@@ -18,13 +18,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	p, err := f.prepare()
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "check")
 	}
 	defer p.root.Close()
 	p.opts.CheckLinks = true
 	stats, err := site.Build(ctx, &p.cfg, p.opts, output.NewMemory())
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "check")
 	}
 	fmt.Fprintf(stdout, "ok: %d articles, %d pages, every internal link leads to a page or file\n", stats.Articles, stats.Pages)
 	return 0

@@ -304,7 +304,11 @@ func checkDest(source, dest string) error {
 const maxProblemsShown = 100
 
 // report prints an error, one problem per line, and returns exit status 1.
-func report(stderr io.Writer, err error) int {
+func report(stderr io.Writer, err error) int { return reportFailed(stderr, err, "build") }
+
+// reportFailed is report for a command that says what failed: "build
+// failed: 2 problems", "check failed: 2 problems".
+func reportFailed(stderr io.Writer, err error, what string) int {
 	var list diag.List
 	if errors.As(err, &list) {
 		for i, e := range list {
@@ -318,10 +322,10 @@ func report(stderr io.Writer, err error) int {
 		if len(list) == 1 {
 			noun = "problem"
 		}
-		fmt.Fprintf(stderr, "build failed: %d %s\n", len(list), noun)
+		fmt.Fprintf(stderr, "%s failed: %d %s\n", what, len(list), noun)
 		return 1
 	}
 	fmt.Fprintln(stderr, err)
-	fmt.Fprintln(stderr, "build failed")
+	fmt.Fprintln(stderr, what, "failed")
 	return 1
 }

@@ -256,6 +256,9 @@ func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
 			t.Errorf("check output lacks %q:\n%s", w, errOut)
 		}
 	}
+	if !strings.HasSuffix(errOut, "\ncheck failed: 2 problems\n") || strings.Contains(errOut, "build failed") {
+		t.Errorf("check does not say that the check failed:\n%s", errOut)
+	}
 	if strings.Contains(errOut, "khu-vuc/can-tho") {
 		t.Errorf("a working link was reported:\n%s", errOut)
 	}

@@ -330,6 +330,7 @@ func TestServedPageReloadsItselfInBrowser(t *testing.T) {
 	// Broken: an overlay; fixed: gone.
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte("---\ntitle: [\n---\n"), 0o644)
 	waitJS("the problem overlay", `!!document.querySelector('#bantin-problems') && document.querySelector('#bantin-problems').textContent.includes('content/a.md:2')`)
+	waitJS("fonts that render Vietnamese in the overlay", `getComputedStyle(document.querySelector('#bantin-problems pre')).fontFamily.startsWith('system-ui, "Segoe UI", Roboto, "Noto Sans"')`)
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(article("Tin A lành")), 0o644)
 	waitJS("the overlay to clear", `!document.querySelector('#bantin-problems') && document.querySelector('h1').textContent.includes('Tin A lành')`)
 	// The page being read is deleted: the browser goes to the nearest page.

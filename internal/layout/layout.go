@@ -39,9 +39,12 @@ const (
 	KindTerm     = "term"
 	KindNotFound = "404"
 	KindSearch   = "search"
+	// KindList is the paginated archive of every article, at the
+	// articles' path.
+	KindList = "list"
 )
 
-var pageKinds = []string{KindHome, KindArticle, KindTerms, KindTerm, KindNotFound, KindSearch}
+var pageKinds = []string{KindHome, KindArticle, KindTerms, KindTerm, KindNotFound, KindSearch, KindList}
 
 // Set is the parsed layouts of a site, ready to execute concurrently.
 type Set struct {

@@ -32,6 +32,9 @@ type Page struct {
 	Taxonomy *Taxonomy // terms pages; on term pages without its Terms
 	Term     *TermLink // term pages
 	Ongoing  []Campaign
+	// Count is how many articles the whole list has, over all its pages
+	// (the archive of all articles).
+	Count int
 	// Feed is the site path of the page's Atom feed, if it has one.
 	Feed string
 	// Image is an absolute URL for link previews, if the page has one.
@@ -69,6 +72,8 @@ type Site struct {
 	BaseURL     string
 	BasePath    string
 	Nav         []NavItem
+	// ArticlesPath is the archive of every article ("bai-viet/").
+	ArticlesPath string
 	// SearchPath is the search page and SearchIndex its index manifest;
 	// both are empty when site.toml turns search off.
 	SearchPath  string
@@ -188,7 +193,7 @@ func NewSite(cfg *config.Site, ix *index.Index) *Site {
 	tr := translator(cfg.Language)
 	s := &Site{
 		Title: cfg.Title, Description: cfg.Description, Lang: string(cfg.Language), Locale: "vi_VN",
-		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath,
+		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath, ArticlesPath: cfg.Paths.Articles + "/",
 	}
 	if cfg.Language == vi.English {
 		s.Locale = "en_US"

@@ -150,3 +150,24 @@ func TestFeedLinkIsTranslated(t *testing.T) {
 	en := sitetest.Build(t, strings.Replace(threeFormats, "page_size = 2", "page_size = 2\nlanguage = \"en\"", 1))
 	en.Assert("index.html", `>Follow new articles (Atom feed)</a>`)
 }
+
+// TestArticlesPathIsThePaginatedArchive: /bai-viet/ lists every article,
+// newest first, page by page, is in the sitemap, and the home page links
+// to it. Home page 2's title names the site once.
+func TestArticlesPathIsThePaginatedArchive(t *testing.T) {
+	t.Parallel()
+	r := sitetest.Build(t, threeFormats) // page_size = 2, three articles
+	r.Assert("bai-viet/index.html",
+		"<title>Tất cả bài viết – Bản tin Hậu Giang</title>", "<h1>Tất cả bài viết</h1>", "3 bài viết",
+		"Đợt thi đua 2026 đang diễn ra", "Hậu Giang tổng kết", "! Thành phố Ngã Bảy: Phát động",
+		`rel="next" href="/bai-viet/trang/2/"`, `<link rel="canonical" href="https://example.gov.vn/bai-viet/">`)
+	r.Assert("bai-viet/trang/2/index.html",
+		"<title>Tất cả bài viết – Trang 2 / 2 – Bản tin Hậu Giang</title>", "Thành phố Ngã Bảy: Phát động",
+		`<a href="/bai-viet/">Tất cả bài viết</a>`)
+	r.Assert("sitemap.xml", "<loc>https://example.gov.vn/bai-viet/</loc>", "<loc>https://example.gov.vn/bai-viet/trang/2/</loc>")
+	r.Assert("index.html", `<a href="/bai-viet/">Tất cả bài viết →</a>`)
+	r.Assert("trang/2/index.html", "<title>Trang 2 / 2 – Bản tin Hậu Giang</title>")
+	if broken := r.BrokenLinks(); len(broken) > 0 {
+		t.Errorf("broken links:\n%s", strings.Join(broken, "\n"))
+	}
+}
