@@ -27,7 +27,7 @@ const usage = `bantin builds static news sites of Vietnamese campaign bulletins.
 
 Usage:
   bantin build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--future] [--now RFC3339] [--profile DIR]
-  bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts] [--future] [--poll DURATION]
+  bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts=false] [--future] [--poll DURATION]
   bantin new "Tiêu đề bài viết" --region R [--slogan S] [--period P] [--topics a,b] [--source DIR]
   bantin check [--source DIR] [--drafts] [--future]
   bantin init DIR
@@ -98,6 +98,12 @@ func newBuildCommand(name string, stderr io.Writer) (*flag.FlagSet, *buildFlags)
 	fs.SetOutput(stderr)
 	f := &buildFlags{}
 	f.register(fs)
+	if name == "serve" {
+		// The preview is where editors read their drafts: a new article
+		// (bantin new writes draft: true) must be there at once.
+		fs.Lookup("drafts").Usage = "include articles marked draft: true, with a banner saying so (default true; --drafts=false hides them)"
+		f.drafts = true
+	}
 	return fs, f
 }
 

@@ -205,8 +205,9 @@ func TestNewWritesAValidDraftAndRefusesOverwrites(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	want := filepath.Join(dir, "content", now[:4], "nga-bay-phat-dong-thi-dua.md")
-	if strings.TrimSpace(out) != want {
-		t.Errorf("printed %q, want %q", out, want)
+	wantOut := want + "\npreview: http://127.0.0.1:1313/bai-viet/nga-bay-phat-dong-thi-dua/ (while bantin serve runs)\n"
+	if out != wantOut {
+		t.Errorf("printed %q, want %q", out, wantOut)
 	}
 	b, err := os.ReadFile(want)
 	if err != nil {

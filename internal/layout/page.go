@@ -147,6 +147,9 @@ type Card struct {
 	Region    TermLink
 	Summary   string
 	Ongoing   bool
+	// Draft marks an article marked draft: true, which only the preview
+	// and builds with --drafts show; the theme says so on it.
+	Draft bool
 }
 
 // Article is the full view of an article page.
@@ -249,6 +252,7 @@ func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary stri
 		Region:  Link(cfg, ix.Term(index.Region, a.Region)),
 		Summary: summary,
 		Ongoing: a.Period != nil && a.Period.Contains(today),
+		Draft:   a.Draft,
 	}
 }
 
