@@ -74,6 +74,9 @@ type Site struct {
 	Nav         []NavItem
 	// ArticlesPath is the archive of every article ("bai-viet/").
 	ArticlesPath string
+	// ShareImage is the absolute URL of the image link previews show for
+	// pages without one of their own (site.toml's image), or empty.
+	ShareImage string
 	// SearchPath is the search page and SearchIndex its index manifest;
 	// both are empty when site.toml turns search off.
 	SearchPath  string
@@ -150,6 +153,9 @@ type Card struct {
 	// Draft marks an article marked draft: true, which only the preview
 	// and builds with --drafts show; the theme says so on it.
 	Draft bool
+	// Image is the article's image, ready for src, for a thumbnail; empty
+	// when it has none.
+	Image string
 }
 
 // Article is the full view of an article page.
@@ -200,6 +206,11 @@ func NewSite(cfg *config.Site, ix *index.Index) *Site {
 	}
 	if cfg.Language == vi.English {
 		s.Locale = "en_US"
+	}
+	if strings.HasPrefix(cfg.Image, "/") {
+		s.ShareImage = cfg.BaseURL + strings.TrimPrefix(cfg.Image, "/")
+	} else {
+		s.ShareImage = cfg.Image
 	}
 	if cfg.Search {
 		s.SearchPath, s.SearchIndex = cfg.Paths.Search+"/", SearchIndexDir(cfg)+"manifest.json"
@@ -253,7 +264,17 @@ func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary stri
 		Summary: summary,
 		Ongoing: a.Period != nil && a.Period.Contains(today),
 		Draft:   a.Draft,
+		Image:   imageSrc(cfg, a.Image),
 	}
+}
+
+// imageSrc makes an image field (a site path or an http(s) URL) ready for
+// src: site paths go under the base path.
+func imageSrc(cfg *config.Site, img string) string {
+	if strings.HasPrefix(img, "/") && !strings.HasPrefix(img, "//") {
+		return cfg.BasePath + strings.TrimPrefix(img, "/")
+	}
+	return img
 }
 
 // NewArticle makes the full view of an article page.

@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -169,5 +170,86 @@ func TestArticlesPathIsThePaginatedArchive(t *testing.T) {
 	r.Assert("trang/2/index.html", "<title>Trang 2 / 2 – Bản tin Hậu Giang</title>")
 	if broken := r.BrokenLinks(); len(broken) > 0 {
 		t.Errorf("broken links:\n%s", strings.Join(broken, "\n"))
+	}
+}
+
+// TestImagesFiguresThumbnailsAndShareImage: a captioned photo in an
+// article becomes a figure keeping its alt text; cards show the article's
+// image as a fixed-size lazy thumbnail; pages without an image of their own
+// share site.toml's image, under the base path.
+func TestImagesFiguresThumbnailsAndShareImage(t *testing.T) {
+	t.Parallel()
+	r := sitetest.Build(t, `
+-- site.toml --
+title = "Bản tin"
+base_url = "https://example.gov.vn/ban-tin/"
+image = "/anh/chia-se.png"
+-- static/anh/chia-se.png --
+png
+-- static/anh/hoi-nghi.jpg --
+jpg
+-- content/a.md --
+---
+title: Hội nghị phát động
+date: 2024-01-02
+region: Cần Thơ
+image: /anh/hoi-nghi.jpg
+---
+Đoạn đầu.
+
+![Hội trường phông đỏ sao vàng](/anh/hoi-nghi.jpg)
+*Quang cảnh Hội nghị.*
+-- content/b.md --
+---
+title: Tin không ảnh
+date: 2024-01-01
+region: Cần Thơ
+---
+Chữ.
+`)
+	r.Assert("bai-viet/a/index.html",
+		"<figure>\n<img src=\"/ban-tin/anh/hoi-nghi.jpg\" alt=\"Hội trường phông đỏ sao vàng\">\n<figcaption>Quang cảnh Hội nghị.</figcaption>\n</figure>",
+		`<meta property="og:image" content="https://example.gov.vn/ban-tin/anh/hoi-nghi.jpg">`,
+		`"image":["https://example.gov.vn/ban-tin/anh/hoi-nghi.jpg"]`)
+	thumb := `<img class="thumb" src="/ban-tin/anh/hoi-nghi.jpg" alt="" width="120" height="80" loading="lazy" decoding="async">`
+	r.Assert("index.html", `<article class="card has-thumb">`, thumb, `<article class="card">`,
+		`<meta property="og:image" content="https://example.gov.vn/ban-tin/anh/chia-se.png">`)
+	r.Assert("khu-vuc/can-tho/index.html", thumb)
+	r.Assert("bai-viet/b/index.html", `<meta property="og:image" content="https://example.gov.vn/ban-tin/anh/chia-se.png">`)
+	if broken := r.BrokenLinks(); len(broken) > 0 {
+		t.Errorf("broken links:\n%s", strings.Join(broken, "\n"))
+	}
+	// The theme's sample photos (static/_anh/) stay out of the binary.
+	if _, err := fs.Stat(bantin.Theme(), "static/_anh"); err == nil {
+		t.Errorf("the embedded theme carries the sample site's photos")
+	}
+}
+
+// TestMissingShareImageIsReportedByCheck: the share image is only named
+// in meta tags; check still finds it missing, at its line in site.toml.
+func TestMissingShareImageIsReportedByCheck(t *testing.T) {
+	t.Parallel()
+	fsys := sitetest.FS(`
+-- site.toml --
+title = "Bản tin"
+base_url = "https://example.gov.vn/"
+image = "/anh/khong-co.png"
+-- content/a.md --
+---
+title: Tin A
+date: 2024-01-01
+region: Cần Thơ
+---
+`)
+	cfg, err := config.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = site.Build(context.Background(), &cfg, site.Options{
+		Site: fsys, Theme: bantin.Theme(), Content: content.Options{Now: sitetest.Now}, CheckLinks: true,
+	}, output.NewMemory())
+	want := []string{"site.toml:3:9: image /anh/khong-co.png is not a file of the site; put it in static/anh/khong-co.png"}
+	if got := sitetest.Problems(err); !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
