@@ -57,6 +57,8 @@ var uiStrings = map[vi.Language]map[string]string{
 		"more_results":       "Xem thêm kết quả",
 		"search_prompt":      "Nhập từ khóa, có dấu hoặc không dấu, ví dụ: thi dua, Ngã Bảy.",
 		"search_found":       "Tìm thấy %d kết quả.",
+		"search_loading":     "Đang tìm…",
+		"search_no_words":    "Từ khóa không có từ nào để tìm: hãy nhập chữ hoặc số (từ quá dài không được tra cứu).",
 		"search_none":        "Không có kết quả phù hợp. Hãy thử bớt từ khóa hoặc bỏ bộ lọc.",
 		"search_error":       "Không tải được dữ liệu tìm kiếm. Hãy tải lại trang hoặc thử lại sau.",
 		"facet_all":          "Tất cả",
@@ -113,6 +115,8 @@ var uiStrings = map[vi.Language]map[string]string{
 		"more_results":       "More results",
 		"search_prompt":      "Type a few words, with or without diacritics, e.g. thi dua, Ngã Bảy.",
 		"search_found":       "%d results found.",
+		"search_loading":     "Searching…",
+		"search_no_words":    "There is no word to search for: type letters or digits (very long words are not searched).",
 		"search_none":        "No matching results. Try fewer words or remove a filter.",
 		"search_error":       "The search data could not be loaded. Reload the page or try again later.",
 		"facet_all":          "All",
@@ -129,7 +133,7 @@ var weekdays = map[vi.Language][7]string{
 }
 
 // searchStringKeys are the UI strings the search page's script needs.
-var searchStringKeys = []string{"search_prompt", "search_found", "search_none", "search_error", "facet_all", "facet_region", "facet_topic", "facet_year", "facet_period"}
+var searchStringKeys = []string{"search_prompt", "search_found", "search_loading", "search_no_words", "search_none", "search_error", "facet_all", "facet_region", "facet_topic", "facet_year", "facet_period"}
 
 // translator returns the UI string of key, formatted with args.
 func translator(lang vi.Language) func(key string, args ...any) string {
