@@ -353,3 +353,22 @@ func TestManyProblemsPrintTheFirstHundredAndACount(t *testing.T) {
 		t.Errorf("first %q, then %q, %q", lines[0], lines[100], lines[101])
 	}
 }
+
+// TestNewWithALongTitleWritesAShortFileName: a 400-character title gives a
+// file name the file system accepts, and the article builds.
+func TestNewWithALongTitleWritesAShortFileName(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{})
+	title := strings.Repeat("Đoàn kết sáng tạo thi đua vượt khó ", 12)
+	code, out, errOut := run("new", title, "--source", dir, "--region", "Cần Thơ")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	name := filepath.Base(strings.SplitN(out, "\n", 2)[0])
+	if len(name) > 83 || !strings.HasPrefix(name, "doan-ket-sang-tao") {
+		t.Errorf("file name %q (%d bytes)", name, len(name))
+	}
+	if code, _, errOut := run("build", "--source", dir, "--drafts", "--future"); code != 0 {
+		t.Errorf("the new draft does not build: %s", errOut)
+	}
+}
