@@ -19,13 +19,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	p, err := f.prepare()
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "check")
 	}
 	defer p.root.Close()
 	p.opts.CheckLinks = true
 	stats, err := site.Build(ctx, &p.cfg, p.opts, output.NewMemory())
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "check")
 	}
 	for _, h := range stats.Hidden {
 		fmt.Fprintf(stdout, "note: %s is hidden and is not published (only .well-known/ is)\n", diag.Name(h))

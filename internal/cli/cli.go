@@ -29,7 +29,7 @@ const usage = `bantin builds static news sites of Vietnamese campaign bulletins.
 
 Usage:
   bantin build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--future] [--now RFC3339] [--profile DIR]
-  bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts] [--future] [--poll DURATION]
+  bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts=false] [--future] [--poll DURATION]
   bantin new "Tiêu đề bài viết" --region R [--slogan S] [--period P] [--topics a,b] [--source DIR]
   bantin check [--source DIR] [--drafts] [--future]
   bantin init DIR
@@ -100,6 +100,12 @@ func newBuildCommand(name string, stderr io.Writer) (*flag.FlagSet, *buildFlags)
 	fs.SetOutput(stderr)
 	f := &buildFlags{}
 	f.register(fs)
+	if name == "serve" {
+		// The preview is where editors read their drafts: a new article
+		// (bantin new writes draft: true) must be there at once.
+		fs.Lookup("drafts").Usage = "include articles marked draft: true, with a banner saying so (default true; --drafts=false hides them)"
+		f.drafts = true
+	}
 	return fs, f
 }
 
@@ -295,7 +301,11 @@ func checkDest(source, dest string) error {
 const maxProblemsShown = 100
 
 // report prints an error, one problem per line, and returns exit status 1.
-func report(stderr io.Writer, err error) int {
+func report(stderr io.Writer, err error) int { return reportFailed(stderr, err, "build") }
+
+// reportFailed is report for a command that says what failed: "build
+// failed: 2 problems", "check failed: 2 problems".
+func reportFailed(stderr io.Writer, err error, what string) int {
 	var list diag.List
 	if errors.As(err, &list) {
 		for i, e := range list {
@@ -309,10 +319,10 @@ func report(stderr io.Writer, err error) int {
 		if len(list) == 1 {
 			noun = "problem"
 		}
-		fmt.Fprintf(stderr, "build failed: %d %s\n", len(list), noun)
+		fmt.Fprintf(stderr, "%s failed: %d %s\n", what, len(list), noun)
 		return 1
 	}
 	fmt.Fprintln(stderr, err)
-	fmt.Fprintln(stderr, "build failed")
+	fmt.Fprintln(stderr, what, "failed")
 	return 1
 }

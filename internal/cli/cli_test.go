@@ -205,8 +205,9 @@ func TestNewWritesAValidDraftAndRefusesOverwrites(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	want := filepath.Join(dir, "content", now[:4], "nga-bay-phat-dong-thi-dua.md")
-	if strings.TrimSpace(out) != want {
-		t.Errorf("printed %q, want %q", out, want)
+	wantOut := want + "\npreview: http://127.0.0.1:1313/bai-viet/nga-bay-phat-dong-thi-dua/ (while bantin serve runs)\n"
+	if out != wantOut {
+		t.Errorf("printed %q, want %q", out, wantOut)
 	}
 	b, err := os.ReadFile(want)
 	if err != nil {
@@ -255,6 +256,9 @@ func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
 		if !strings.Contains(errOut, w) {
 			t.Errorf("check output lacks %q:\n%s", w, errOut)
 		}
+	}
+	if !strings.HasSuffix(errOut, "\ncheck failed: 2 problems\n") || strings.Contains(errOut, "build failed") {
+		t.Errorf("check does not say that the check failed:\n%s", errOut)
 	}
 	if strings.Contains(errOut, "khu-vuc/can-tho") {
 		t.Errorf("a working link was reported:\n%s", errOut)
@@ -347,5 +351,24 @@ func TestManyProblemsPrintTheFirstHundredAndACount(t *testing.T) {
 	if !strings.HasPrefix(lines[0], `content/tin-000.md:1:1: missing required field "date"`) ||
 		lines[100] != "... and 50 more; fix the ones above and build again" || lines[101] != "build failed: 150 problems" {
 		t.Errorf("first %q, then %q, %q", lines[0], lines[100], lines[101])
+	}
+}
+
+// TestNewWithALongTitleWritesAShortFileName: a 400-character title gives a
+// file name the file system accepts, and the article builds.
+func TestNewWithALongTitleWritesAShortFileName(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{})
+	title := strings.Repeat("Đoàn kết sáng tạo thi đua vượt khó ", 12)
+	code, out, errOut := run("new", title, "--source", dir, "--region", "Cần Thơ")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	name := filepath.Base(strings.SplitN(out, "\n", 2)[0])
+	if len(name) > 83 || !strings.HasPrefix(name, "doan-ket-sang-tao") {
+		t.Errorf("file name %q (%d bytes)", name, len(name))
+	}
+	if code, _, errOut := run("build", "--source", dir, "--drafts", "--future"); code != 0 {
+		t.Errorf("the new draft does not build: %s", errOut)
 	}
 }

@@ -33,6 +33,10 @@ time_zone = "Asia/Ho_Chi_Minh"
 # Articles per list page (home, each region, topic, slogan, period, year).
 page_size = 10
 
+# Image that link previews (Facebook, Zalo) show for pages without one of
+# their own: a file of static/ or an http(s) URL.
+# image = "/images/share.png"
+
 # First URL segments of articles and indexes; one lowercase segment each.
 [paths]
 articles = "bai-viet"

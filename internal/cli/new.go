@@ -98,7 +98,8 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 	b.WriteString("draft: true\n---\n\nViết nội dung bài ở đây. Đoạn đầu tiên là phần tóm tắt.\n")
 
 	// The article must be valid as written: check it with the real parser.
-	if _, err := content.Parse(filepath.ToSlash(rel), []byte(b.String()), &cfg); err != nil {
+	article, err := content.Parse(filepath.ToSlash(rel), []byte(b.String()), &cfg)
+	if err != nil {
 		return report(stderr, err)
 	}
 	if err := root.MkdirAll(filepath.Dir(rel), 0o755); err != nil {
@@ -120,6 +121,9 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 		return report(stderr, err)
 	}
 	fmt.Fprintln(stdout, filepath.Join(*source, rel))
+	// The preview serves the site at the root of its own address, drafts
+	// included.
+	fmt.Fprintf(stdout, "preview: http://%s/%s (while bantin serve runs)\n", defaultServeAddr, article.Path)
 	return 0
 }
 

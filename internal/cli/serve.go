@@ -17,9 +17,12 @@ import (
 // server to finish before it returns anyway.
 const stopWait = 500 * time.Millisecond
 
+// defaultServeAddr is where bantin serve listens unless told otherwise.
+const defaultServeAddr = "127.0.0.1:1313"
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newBuildCommand("serve", stderr)
-	addr := fs.String("addr", "127.0.0.1:1313", "address to serve on; the default only accepts connections from this machine")
+	addr := fs.String("addr", defaultServeAddr, "address to serve on; the default only accepts connections from this machine")
 	poll := fs.Duration("poll", 0, "scan for changes every `DURATION` (e.g. 1s) instead of waiting for file events, for network drives and containers")
 	if !parseNoArgs(fs, args, stderr) {
 		return 2

@@ -352,6 +352,7 @@ func TestServedPageReloadsItselfInBrowser(t *testing.T) {
 	// Broken: an overlay; fixed: gone.
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte("---\ntitle: [\n---\n"), 0o644)
 	waitJS("the problem overlay", `!!document.querySelector('#bantin-problems') && document.querySelector('#bantin-problems').textContent.includes('content/a.md:2')`)
+	waitJS("fonts that render Vietnamese in the overlay", `getComputedStyle(document.querySelector('#bantin-problems pre')).fontFamily.startsWith('system-ui, "Segoe UI", Roboto, "Noto Sans"')`)
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(article("Tin A lành")), 0o644)
 	waitJS("the overlay to clear", `!document.querySelector('#bantin-problems') && document.querySelector('h1').textContent.includes('Tin A lành')`)
 	// The page being read is deleted: the browser goes to the nearest page.
@@ -423,4 +424,36 @@ func TestServeStaysUpUnderLoadWhileFilesChange(t *testing.T) {
 		t.Errorf("only %d of 1200 requests succeeded: %v", counts[200], counts)
 	}
 	eventually(t, "the last edits", func() bool { s, _ := get(t, base+"bai-viet/moi19/"); return s == 200 })
+}
+
+// TestPreviewShowsNewDraftsWithABanner: the article bantin new writes (a
+// draft) is served at the URL new prints, with a banner saying it is a
+// draft; --drafts=false hides drafts.
+func TestPreviewShowsNewDraftsWithABanner(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": article("Tin A")})
+	code, out, errOut := run("new", "Hội nghị sơ kết thi đua", "--source", dir, "--region", "Cần Thơ")
+	if code != 0 {
+		t.Fatalf("new: %d %s", code, errOut)
+	}
+	m := regexp.MustCompile(`(?m)^preview: http://127\.0\.0\.1:1313/(\S+) `).FindStringSubmatch(out)
+	if m == nil || m[1] != "bai-viet/hoi-nghi-so-ket-thi-dua/" {
+		t.Fatalf("new printed no preview URL of the article:\n%s", out)
+	}
+	base, _ := startServe(t, dir)
+	status, body := get(t, base+m[1])
+	if status != 200 || !strings.Contains(body, `<p class="draft-banner" role="note"><strong>Bản nháp</strong>`) {
+		t.Errorf("the new draft is not previewed with its banner: %d\n%s", status, body)
+	}
+	if _, home := get(t, base); !strings.Contains(home, `<span class="badge badge-draft">Bản nháp</span>`) {
+		t.Errorf("the home page's card of the draft does not say it is one")
+	}
+	if _, published := get(t, base+"bai-viet/a/"); strings.Contains(published, "draft-banner") {
+		t.Errorf("a published article shows the draft banner")
+	}
+
+	hidden, _ := startServe(t, dir, "--drafts=false")
+	if status, _ := get(t, hidden+m[1]); status != 404 {
+		t.Errorf("--drafts=false still serves the draft: %d", status)
+	}
 }

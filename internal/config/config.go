@@ -50,6 +50,11 @@ type Site struct {
 	SitemapURLs int
 	// Params are free-form strings for theme authors.
 	Params map[string]string
+	// Image is the site's default share image (a site path such as
+	// "/images/share.png", or an http(s) URL), for link previews of pages
+	// that have no image of their own; ImagePos is where site.toml sets it.
+	Image    string
+	ImagePos diag.Pos
 }
 
 // Paths are the first URL segments of articles, indexes and pages.
@@ -97,7 +102,7 @@ func Default() Site {
 }
 
 var (
-	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "search", "feeds", "params"},
+	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "image", "paths", "markdown", "limits", "search", "feeds", "params"},
 		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size"}}
 	pathKeys     = fields.Schema{Keys: []string{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}}
 	markdownKeys = fields.Schema{Keys: []string{"unsafe_html"}, Aliases: map[string]string{"unsafe": "unsafe_html"}}
@@ -163,6 +168,15 @@ func Parse(src []byte) (Site, error) {
 		}
 	}
 	cfg.PageSize = r.Int("page_size", cfg.PageSize, 1, 1000)
+	if v, pos, ok := r.String("image", false); ok && strings.TrimSpace(v) != "" {
+		v = strings.TrimSpace(v)
+		if u, err := url.Parse(v); err != nil || strings.ContainsAny(v, "\x00\t\n\r<>\"'` ") ||
+			!(strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") || (u.Scheme == "http" || u.Scheme == "https") && u.Host != "") {
+			errs.Addf(pos, "image must be a path on this site such as \"/images/share.png\" or an http(s) URL, not %q", v)
+		} else {
+			cfg.Image, cfg.ImagePos = v, pos
+		}
+	}
 
 	if p := r.Sub("paths"); p != nil {
 		pathKeys.CheckKeys(p.Map, "[paths]", &errs)

@@ -346,6 +346,10 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 		a.Slug = vi.Slug(v)
 		if a.Slug == "" {
 			errs.Addf(pos, "slug %q has no letters or digits to make a URL from", v)
+		} else if full := vi.FullSlug(v); len(full) > vi.MaxSlugBytes {
+			// A slug the editor wrote is the URL they chose: say so rather
+			// than publish a shortened one they did not expect.
+			errs.Addf(pos, "slug is %d characters long as a URL, over the limit of %d; shorten it, or remove it and let the file name give the URL", len(full), vi.MaxSlugBytes)
 		}
 	} else {
 		// Like Hugo and Zola, the file name gives the URL: news titles

@@ -46,6 +46,10 @@ var uiStrings = map[vi.Language]map[string]string{
 		"contents":           "Nội dung chính",
 		"campaign_period":    "Thời gian",
 		"footer":             "Trang tin được tạo bởi bantin.",
+		"feed":               "Theo dõi tin mới qua Atom",
+		"all_articles":       "Tất cả bài viết",
+		"draft":              "Bản nháp",
+		"draft_note":         "Bài này chưa được xuất bản: chỉ hiện khi xem trước (bantin serve) hoặc khi dựng với --drafts. Xóa dòng draft: true để xuất bản.",
 		"search_label":       "Từ khóa tìm kiếm",
 		"search_placeholder": "Tìm bản tin…",
 		"search_noscript":    "Trang tìm kiếm cần JavaScript. Bạn vẫn có thể xem tin theo khu vực, chủ đề, khẩu hiệu, đợt thi đua và năm trong danh mục ở trên.",
@@ -53,6 +57,8 @@ var uiStrings = map[vi.Language]map[string]string{
 		"more_results":       "Xem thêm kết quả",
 		"search_prompt":      "Nhập từ khóa, có dấu hoặc không dấu, ví dụ: thi dua, Ngã Bảy.",
 		"search_found":       "Tìm thấy %d kết quả.",
+		"search_loading":     "Đang tìm…",
+		"search_no_words":    "Từ khóa không có từ nào để tìm: hãy nhập chữ hoặc số (từ quá dài không được tra cứu).",
 		"search_none":        "Không có kết quả phù hợp. Hãy thử bớt từ khóa hoặc bỏ bộ lọc.",
 		"search_error":       "Không tải được dữ liệu tìm kiếm. Hãy tải lại trang hoặc thử lại sau.",
 		"facet_all":          "Tất cả",
@@ -98,6 +104,10 @@ var uiStrings = map[vi.Language]map[string]string{
 		"contents":           "Contents",
 		"campaign_period":    "Period",
 		"footer":             "Built with bantin.",
+		"feed":               "Follow new articles (Atom feed)",
+		"all_articles":       "All articles",
+		"draft":              "Draft",
+		"draft_note":         "This article is not published: it shows only in the preview (bantin serve) or in builds with --drafts. Remove the line draft: true to publish it.",
 		"search_label":       "Search terms",
 		"search_placeholder": "Search bulletins…",
 		"search_noscript":    "Search needs JavaScript. You can still browse news by region, topic, slogan, campaign period and year in the menu above.",
@@ -105,6 +115,8 @@ var uiStrings = map[vi.Language]map[string]string{
 		"more_results":       "More results",
 		"search_prompt":      "Type a few words, with or without diacritics, e.g. thi dua, Ngã Bảy.",
 		"search_found":       "%d results found.",
+		"search_loading":     "Searching…",
+		"search_no_words":    "There is no word to search for: type letters or digits (very long words are not searched).",
 		"search_none":        "No matching results. Try fewer words or remove a filter.",
 		"search_error":       "The search data could not be loaded. Reload the page or try again later.",
 		"facet_all":          "All",
@@ -121,7 +133,7 @@ var weekdays = map[vi.Language][7]string{
 }
 
 // searchStringKeys are the UI strings the search page's script needs.
-var searchStringKeys = []string{"search_prompt", "search_found", "search_none", "search_error", "facet_all", "facet_region", "facet_topic", "facet_year", "facet_period"}
+var searchStringKeys = []string{"search_prompt", "search_found", "search_loading", "search_no_words", "search_none", "search_error", "facet_all", "facet_region", "facet_topic", "facet_year", "facet_period"}
 
 // translator returns the UI string of key, formatted with args.
 func translator(lang vi.Language) func(key string, args ...any) string {

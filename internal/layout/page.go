@@ -32,6 +32,9 @@ type Page struct {
 	Taxonomy *Taxonomy // terms pages; on term pages without its Terms
 	Term     *TermLink // term pages
 	Ongoing  []Campaign
+	// Count is how many articles the whole list has, over all its pages
+	// (the archive of all articles).
+	Count int
 	// Feed is the site path of the page's Atom feed, if it has one.
 	Feed string
 	// Image is an absolute URL for link previews, if the page has one.
@@ -69,6 +72,11 @@ type Site struct {
 	BaseURL     string
 	BasePath    string
 	Nav         []NavItem
+	// ArticlesPath is the archive of every article ("bai-viet/").
+	ArticlesPath string
+	// ShareImage is the absolute URL of the image link previews show for
+	// pages without one of their own (site.toml's image), or empty.
+	ShareImage string
 	// SearchPath is the search page and SearchIndex its index manifest;
 	// both are empty when site.toml turns search off.
 	SearchPath  string
@@ -142,6 +150,12 @@ type Card struct {
 	Region    TermLink
 	Summary   string
 	Ongoing   bool
+	// Draft marks an article marked draft: true, which only the preview
+	// and builds with --drafts show; the theme says so on it.
+	Draft bool
+	// Image is the article's image, ready for src, for a thumbnail; empty
+	// when it has none.
+	Image string
 }
 
 // Article is the full view of an article page.
@@ -188,10 +202,15 @@ func NewSite(cfg *config.Site, ix *index.Index) *Site {
 	tr := translator(cfg.Language)
 	s := &Site{
 		Title: cfg.Title, Description: cfg.Description, Lang: string(cfg.Language), Locale: "vi_VN",
-		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath,
+		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath, ArticlesPath: cfg.Paths.Articles + "/",
 	}
 	if cfg.Language == vi.English {
 		s.Locale = "en_US"
+	}
+	if strings.HasPrefix(cfg.Image, "/") {
+		s.ShareImage = cfg.BaseURL + strings.TrimPrefix(cfg.Image, "/")
+	} else {
+		s.ShareImage = cfg.Image
 	}
 	if cfg.Search {
 		s.SearchPath, s.SearchIndex = cfg.Paths.Search+"/", SearchIndexDir(cfg)+"manifest.json"
@@ -244,7 +263,18 @@ func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary stri
 		Region:  Link(cfg, ix.Term(index.Region, a.Region)),
 		Summary: summary,
 		Ongoing: a.Period != nil && a.Period.Contains(today),
+		Draft:   a.Draft,
+		Image:   imageSrc(cfg, a.Image),
 	}
+}
+
+// imageSrc makes an image field (a site path or an http(s) URL) ready for
+// src: site paths go under the base path.
+func imageSrc(cfg *config.Site, img string) string {
+	if strings.HasPrefix(img, "/") && !strings.HasPrefix(img, "//") {
+		return cfg.BasePath + strings.TrimPrefix(img, "/")
+	}
+	return img
 }
 
 // NewArticle makes the full view of an article page.

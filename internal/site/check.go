@@ -84,5 +84,11 @@ func checkLinks(cfg *config.Site, site *output.Memory, articleLinks map[string][
 			errs.Addf(diag.Pos{File: "layouts"}, "link %s (first on /%s) leads to /%s, which the site does not have", b.Link, strings.TrimSuffix(b.Page, "index.html"), b.Target)
 		}
 	}
+	// The share image appears only in meta tags, which no link leads from.
+	if name, ok := strings.CutPrefix(cfg.Image, "/"); ok {
+		if _, found := site.File(name); !found {
+			errs.Addf(cfg.ImagePos, "image %s is not a file of the site; put it in static%s", cfg.Image, cfg.Image)
+		}
+	}
 	return errs.Err()
 }

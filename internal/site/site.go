@@ -477,7 +477,17 @@ func (b *builder) lists() error {
 			p.Ongoing = ongoing
 			p.Title = ""
 		} else {
-			p.Crumbs = []layout.Crumb{home, {Label: tr("page_of", p.Pager.Number, p.Pager.Total)}}
+			// base.html adds the site's name after the page's own title.
+			p.Title = tr("page_of", p.Pager.Number, p.Pager.Total)
+			p.Crumbs = []layout.Crumb{home, {Label: p.Title}}
+		}
+	})
+	// The articles' own path lists them all, so that /bai-viet/ is a page.
+	all := tr("all_articles")
+	paginate(layout.KindList, b.cfg.Paths.Articles+"/", all, []layout.Crumb{home, {Label: all}}, b.ix.Articles, func(p *layout.Page) {
+		p.Feed, p.Count = feed.FileName, len(b.ix.Articles)
+		if p.Pager.Number > 1 {
+			p.Crumbs = []layout.Crumb{home, {Label: all, Path: b.cfg.Paths.Articles + "/"}, {Label: tr("page_of", p.Pager.Number, p.Pager.Total)}}
 		}
 	})
 

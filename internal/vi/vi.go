@@ -4,6 +4,8 @@
 package vi
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -61,11 +63,46 @@ func foldSlow(s string) string {
 	return b.String()
 }
 
+// MaxSlugBytes bounds every slug Slug makes. File systems refuse names
+// over 255 bytes, and Vietnamese slogans of 200 characters are common; 80
+// bytes keep URLs readable and leave room for the rest of a path.
+const MaxSlugBytes = 80
+
+// slugHashLen is the length of the hash that ends a shortened slug: 8 hex
+// digits, so two long names that share their beginning still differ.
+const slugHashLen = 8
+
 // Slug returns the URL slug of s: folded, with every run of characters other
 // than ASCII letters and digits replaced by one hyphen. "Thành phố Ngã Bảy:
 // Phát động thi đua" becomes "thanh-pho-nga-bay-phat-dong-thi-dua". The slug
 // is empty when s has no ASCII letter or digit after folding.
+//
+// A slug longer than MaxSlugBytes is cut at a hyphen and ends with a short
+// hash of the whole slug ("...-thi-dua-3f9a0c1e"), so that every name gives
+// a slug a file system accepts and two long names never share one. Slugs
+// that fit are left as they are.
 func Slug(s string) string {
+	full := FullSlug(s)
+	if len(full) <= MaxSlugBytes {
+		return full
+	}
+	sum := sha256.Sum256([]byte(full))
+	suffix := hex.EncodeToString(sum[:])[:slugHashLen]
+	keep := MaxSlugBytes - 1 - slugHashLen
+	cut := full[:keep]
+	if full[keep] != '-' {
+		// Cut at the last whole word, unless that leaves too little of
+		// the name (one very long word): then cut inside the word.
+		if i := strings.LastIndexByte(cut, '-'); i >= keep/2 {
+			cut = cut[:i]
+		}
+	}
+	return strings.TrimSuffix(cut, "-") + "-" + suffix
+}
+
+// FullSlug is Slug without the length bound: for checking a slug an editor
+// wrote, which should be reported when too long rather than changed.
+func FullSlug(s string) string {
 	folded := Fold(s)
 	var b strings.Builder
 	b.Grow(len(folded))

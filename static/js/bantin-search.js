@@ -4,8 +4,10 @@
    facets: false skips counting facets (and, without filters, downloading the
    facet table); facets is then null.
    excerpt is HTML-escaped text with <mark> around matches; parts is the same
-   as [{text, match}] for building DOM nodes. The tokenizer mirrors
-   internal/search/tokenize.go. */
+   as [{text, match}] for building DOM nodes. A query with text but no word
+   to search for (only punctuation, or words longer than the index keeps)
+   finds nothing: {total: 0, results: [], facets: null, noWords: true}. The
+   tokenizer mirrors internal/search/tokenize.go. */
 (() => {
   'use strict';
   const script = document.currentScript;
@@ -230,6 +232,10 @@
     opts = opts || {};
     const m = await manifest();
     const words = parse(query);
+    // "!!!" is not an empty query: it asks for something no word matches.
+    if (!words.length && String(query == null ? '' : query).trim()) {
+      return { total: 0, results: [], facets: null, noWords: true };
+    }
     const limit = Math.max(1, Math.min(100, opts.limit | 0 || 10));
     const offset = Math.max(0, opts.offset | 0);
     const n = m.n;
@@ -400,10 +406,16 @@
   const panel = root.querySelector('.search-filters');
   const more = root.querySelector('.search-more');
   const state = { q: '', region: '', topic: '', year: '', period: '', limit: 10 };
-  const params = new URLSearchParams(location.search);
-  for (const k of ['q', ...FACETS]) state[k] = (params.get(k) || '').slice(0, MAX_QUERY);
-  input.value = state.q;
-  if (FACETS.some((k) => state[k])) panel.open = true;
+  function readURL() {
+    const params = new URLSearchParams(location.search);
+    for (const k of ['q', ...FACETS]) state[k] = (params.get(k) || '').slice(0, MAX_QUERY);
+    state.limit = 10;
+    input.value = state.q;
+  }
+  readURL();
+  // Filters are open where there is room beside the results.
+  const wide = window.matchMedia('(min-width: 64rem)');
+  if (FACETS.some((k) => state[k]) || wide.matches) panel.open = true;
   panel.addEventListener('toggle', () => { if (panel.open) run(); });
 
   function el(tag, attrs, ...children) {
@@ -413,17 +425,25 @@
     return e;
   }
 
-  function writeURL() {
+  // The URL holds the search, and history keeps each one: a new search
+  // (a submit, a filter, the first keystroke of a new query) is a new
+  // entry that Back returns from; later keystrokes update that entry.
+  let typing = false;
+  function writeURL(push) {
     const p = new URLSearchParams();
     for (const k of ['q', ...FACETS]) if (state[k]) p.set(k, state[k]);
     const qs = p.toString();
-    history.replaceState(null, '', location.pathname + (qs ? '?' + qs : ''));
+    const url = location.pathname + (qs ? '?' + qs : '');
+    if (url === location.pathname + location.search) return;
+    if (push) history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
   }
 
   let generation = 0;
-  async function run() {
+  let loaded = false; // whether a search has finished, so the index is here
+  async function run(push) {
     const mine = ++generation;
-    writeURL();
+    writeURL(push);
     if (!state.q.trim() && !FACETS.some((k) => state[k])) {
       list.replaceChildren();
       facetBox.replaceChildren();
@@ -431,18 +451,26 @@
       status.textContent = say('search_prompt');
       return;
     }
+    // Say that the search runs while the index loads; a quick search in
+    // an index already here goes straight to its result.
+    let slow;
+    if (loaded) slow = setTimeout(() => { if (mine === generation) status.textContent = say('search_loading'); }, 300);
+    else status.textContent = say('search_loading');
     let res;
     try {
       res = await search(state.q, Object.assign({}, state, { limit: state.limit, facets: panel.open }));
     } catch (e) {
+      clearTimeout(slow);
       if (mine !== generation) return;
       status.textContent = say('search_error');
       list.replaceChildren();
       more.hidden = true;
       return;
     }
+    clearTimeout(slow);
+    loaded = true;
     if (mine !== generation) return;
-    status.textContent = res.total ? say('search_found', res.total) : say('search_none');
+    status.textContent = res.noWords ? say('search_no_words') : res.total ? say('search_found', res.total) : say('search_none');
     list.replaceChildren(...res.results.map((r) => {
       const ex = el('p', { class: 'summary' });
       for (const p of r.parts) ex.append(p.match ? el('mark', null, p.text) : p.text);
@@ -467,7 +495,7 @@
         if (v.value === state[k]) o.selected = true;
         select.append(o);
       }
-      select.addEventListener('change', () => { state[k] = select.value; state.limit = 10; run(); });
+      select.addEventListener('change', () => { state[k] = select.value; state.limit = 10; typing = false; run(true); });
       return el('div', { class: 'facet' }, el('label', { for: id }, say('facet_' + k)), select);
     }));
   }
@@ -475,15 +503,29 @@
   let timer;
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(() => { state.q = input.value.slice(0, MAX_QUERY); state.limit = 10; run(); }, 120);
+    timer = setTimeout(() => {
+      state.q = input.value.slice(0, MAX_QUERY);
+      state.limit = 10;
+      run(!typing);
+      typing = true;
+    }, 120);
   });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     clearTimeout(timer);
     state.q = input.value.slice(0, MAX_QUERY);
     state.limit = 10;
-    run();
+    run(!typing);
+    typing = false;
   });
   more.addEventListener('click', () => { state.limit += 10; run(); });
+  // Back and Forward bring back the search of that entry.
+  window.addEventListener('popstate', () => {
+    clearTimeout(timer);
+    typing = false;
+    readURL();
+    if (FACETS.some((k) => state[k])) panel.open = true;
+    run();
+  });
   run();
 })();
