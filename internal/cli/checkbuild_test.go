@@ -10,7 +10,7 @@ import (
 // problems are the problem lines of a failed run, without its summary.
 func problems(errOut string) string {
 	lines := strings.Split(strings.TrimSpace(errOut), "\n")
-	if len(lines) > 0 && strings.HasPrefix(lines[len(lines)-1], "build failed") {
+	if len(lines) > 0 && (strings.HasPrefix(lines[len(lines)-1], "build failed") || strings.HasPrefix(lines[len(lines)-1], "check failed")) {
 		lines = lines[:len(lines)-1]
 	}
 	return strings.Join(lines, "\n")

@@ -70,7 +70,7 @@ func TestPipesAndSocketsInTheSiteAreErrorsNotHangs(t *testing.T) {
 			if len(want) == 1 {
 				noun = "problem"
 			}
-			want := strings.Join(want, "\n") + fmt.Sprintf("\nbuild failed: %d %s\n", len(want), noun)
+			want := strings.Join(want, "\n") + fmt.Sprintf("\n%s failed: %d %s\n", cmd, len(want), noun)
 			if code != 1 || errOut != want {
 				t.Errorf("%s: exit %d\n%s\nwant:\n%s", cmd, code, errOut, want)
 			}
