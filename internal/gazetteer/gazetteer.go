@@ -88,8 +88,9 @@ type Place struct {
 	// Pos is where the entry is declared (last overridden).
 	Pos diag.Pos
 
-	rank       int  // place in Vietnamese alphabetical order among all places
-	kindInName bool // Name starts with a kind word
+	rank       int    // place in Vietnamese alphabetical order among all places
+	kindInName bool   // Name starts with a kind word
+	parentName string // for messages
 }
 
 // ValidAt reports whether the place existed on the day of t (in t's
@@ -204,6 +205,11 @@ func build(specs []*spec) (*Gazetteer, error) {
 		words := wordsOf(p.Name)
 		_, bare := stripKind(g.kinds, words)
 		p.kindInName = len(bare) < len(words)
+	}
+	for _, p := range places {
+		if par := g.byID[p.Parent]; par != nil {
+			p.parentName = par.Name
+		}
 	}
 	g.rankPlaces()
 	for _, p := range places {
@@ -417,9 +423,20 @@ func (e *AmbiguousError) Error() string {
 	parts := make([]string, len(e.Candidates))
 	for i, p := range e.Candidates {
 		parts[i] = fmt.Sprintf("%s (id %s)", p.FullName(), p.ID)
+		if p.parentName != "" {
+			parts[i] = fmt.Sprintf("%s (%s; id %s)", p.FullName(), p.parentName, p.ID)
+		}
 	}
-	return fmt.Sprintf("region %q may be %s; write the kind, as in %q, or the id",
-		e.Name, strings.Join(parts, " or "), e.Candidates[0].FullName())
+	kinds := map[Kind]bool{}
+	for _, p := range e.Candidates {
+		kinds[p.Kind] = true
+	}
+	if len(kinds) == len(e.Candidates) {
+		return fmt.Sprintf("region %q may be %s; write the kind, as in %q, or the id",
+			e.Name, strings.Join(parts, " or "), e.Candidates[0].FullName())
+	}
+	return fmt.Sprintf("region %q may be %s; write the id, or list the name as an alias of the right one in the site's regions file",
+		e.Name, strings.Join(parts, " or "))
 }
 
 // Resolve returns the one place name means on the day of at. Of the

@@ -178,7 +178,7 @@ func TestResolveReportsAmbiguityWithCandidates(t *testing.T) {
 	if got := ids(amb.Candidates); !slices.Equal(got, []string{"huyen-long-my", "thi-xa-long-my"}) {
 		t.Errorf("candidates = %v", got)
 	}
-	want := `region "Long Mỹ" may be huyện Long Mỹ (id huyen-long-my) or thị xã Long Mỹ (id thi-xa-long-my); write the kind, as in "huyện Long Mỹ", or the id`
+	want := `region "Long Mỹ" may be huyện Long Mỹ (Hậu Giang; id huyen-long-my) or thị xã Long Mỹ (Hậu Giang; id thi-xa-long-my); write the kind, as in "huyện Long Mỹ", or the id`
 	if err.Error() != want {
 		t.Errorf("error =\n%s\nwant\n%s", err, want)
 	}
@@ -187,8 +187,10 @@ func TestResolveReportsAmbiguityWithCandidates(t *testing.T) {
 		t.Errorf("Resolve(Ngã Bảy, no date) = %v, %v", p, err)
 	}
 	// Châu Thành: two districts in 2023; the site's province decides.
-	if _, err := g.Resolve("Châu Thành", day("2023-01-01")); !errors.As(err, &amb) || len(amb.Candidates) != 2 {
-		t.Errorf("Resolve(Châu Thành, 2023) = %v, want two candidates", err)
+	_, err = g.Resolve("Châu Thành", day("2023-01-01"))
+	want = `region "Châu Thành" may be huyện Châu Thành (Hậu Giang; id chau-thanh-hau-giang) or huyện Châu Thành (Sóc Trăng; id chau-thanh-soc-trang); write the id, or list the name as an alias of the right one in the site's regions file`
+	if !errors.As(err, &amb) || err.Error() != want {
+		t.Errorf("Resolve(Châu Thành, 2023) = %v, want\n%s", err, want)
 	}
 	for _, tc := range []struct{ name, date, near, want string }{
 		{"Châu Thành", "2023-01-01", "hau-giang", "chau-thanh-hau-giang"},

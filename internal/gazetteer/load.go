@@ -46,9 +46,11 @@ func (s *spec) elemAt(key string, i int) diag.Pos {
 	return s.at(key)
 }
 
+// dayFormat is how dates are written and compared: as strings, in order.
+const dayFormat = "2006-01-02"
+
 var (
 	idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	dayFormat = "2006-01-02"
 	entryKeys = []string{"name", "kind", "parent", "valid_from", "valid_to", "successors", "aliases", "needs_kind"}
 )
 

@@ -2,6 +2,7 @@ package gazetteer
 
 import (
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -193,5 +194,35 @@ func TestPositionsOfTheBuiltInData(t *testing.T) {
 	line := strings.Split(string(builtinData), "\n")[p.Pos.Line-1]
 	if p.Pos.File != builtinFile || !strings.HasPrefix(line, "nga-bay = {") || p.Pos.Col != 1 {
 		t.Errorf("Pos of nga-bay = %v, line %q", p.Pos, line)
+	}
+}
+
+func TestREADMEExampleIsValid(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "## Regions")
+	if !ok {
+		t.Fatal("README has no Regions section")
+	}
+	_, block, ok := strings.Cut(rest, "```toml\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("the Regions section has no TOML example")
+	}
+	g, err := Default().WithOverrides([]byte(block), regionsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := g.Resolve("Long Mỹ", day("2021-03-08")); err != nil || p.ID != "thi-xa-long-my" {
+		t.Errorf("Resolve(Long Mỹ) = %v, %v", p, err)
+	}
+	if p, err := g.Resolve("Tây Đô", day("2021-03-08")); err != nil || p.ID != "can-tho" {
+		t.Errorf("Resolve(Tây Đô) = %v, %v", p, err)
+	}
+	if p := g.Place("xa-dai-thanh"); p == nil || p.Parent != "nga-bay" {
+		t.Errorf("xa-dai-thanh = %+v", p)
 	}
 }
