@@ -79,6 +79,7 @@ func TestFind(t *testing.T) {
 		{"Tp.Cần Thơ; tp can tho; Hau Giang", "Tp.Cần Thơ=can-tho; Hau Giang=hau-giang"},
 		// A comma, bracket or line break ends a name.
 		{"Cần, Thơ; Cần\nThơ", ""},
+		{"ở tỉnh,\nHậu Giang và huyện, Cờ Đỏ", "Hậu Giang=hau-giang"},
 		{"Ngã Bảy (Cần Thơ)", "Ngã Bảy=nga-bay|phuong-nga-bay; Cần Thơ=can-tho"},
 		{"phường Ngã Bảy và thị xã Long Mỹ, huyện Long Mỹ", "phường Ngã Bảy=phuong-nga-bay; thị xã Long Mỹ=thi-xa-long-my; huyện Long Mỹ=huyen-long-my"},
 		// Whole words only.
