@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -151,7 +152,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	var searchIndex *search.Builder
 	deferSearch := cfg.Search && opts.DeferSearch
 	if cfg.Search && !opts.DeferSearch {
-		searchIndex = search.NewBuilder(len(set.Articles), searchFacets(ix))
+		searchIndex = search.NewBuilder(len(set.Articles), searchFacets(cfg, ix))
 	}
 	if b.cache != nil {
 		if b.common, err = commonKey(b); err != nil {
@@ -188,7 +189,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	}
 	clock.done("feeds and sitemap")
 	if deferSearch {
-		docs, facets, dir := articles.searchDocs, searchFacets(ix), layout.SearchIndexDir(cfg)
+		docs, facets, dir := articles.searchDocs, searchFacets(cfg, ix), layout.SearchIndexDir(cfg)
 		stats.Search = func(ctx context.Context) ([]SearchFile, error) { return buildSearch(ctx, docs, facets, dir) }
 	}
 	stats.Pages, stats.Rendered = int(b.pages.Load()), int(b.rendered.Load())
@@ -560,31 +561,52 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 	return urls[:len(urls)-1], nil
 }
 
-// searchFacets lists facet values in the order the site's indexes show them.
-func searchFacets(ix *index.Index) search.Facets {
-	names := func(k index.Kind) []string {
-		var out []string
-		for _, t := range ix.Taxonomy(k).Terms {
-			out = append(out, t.Name)
+// searchFacets are the search filters: every taxonomy with Facet set, its
+// values in the order of its index page, years newest first.
+func searchFacets(cfg *config.Site, ix *index.Index) []search.Facet {
+	var facets []search.Facet
+	for _, t := range ix.Taxonomies {
+		if !t.Config.Facet {
+			continue
 		}
-		return out
+		label, _ := layout.Labels(cfg, &t.Config)
+		f := search.Facet{Key: string(t.Kind), Label: label, Multiple: t.Config.Multiple, Values: make([]string, len(t.Terms))}
+		for i, term := range t.Terms {
+			f.Values[i] = term.Name
+		}
+		if t.Config.Values == config.YearValues {
+			slices.Reverse(f.Values)
+		}
+		facets = append(facets, f)
 	}
-	return search.Facets{Regions: names(index.Region), Topics: names(index.Topic), Periods: names(index.Period)}
+	return facets
 }
 
+// searchDoc is an article as the search index sees it: its text taxonomy
+// values are searched as words, and its terms of each facet filter it.
 func (b *builder) searchDoc(a *content.Article, doc *render.Doc) search.Doc {
 	d := search.Doc{
 		URL: b.cfg.BasePath + a.Path, Title: a.Title, Date: b.layouts.ShortDate(a.Date),
-		Year: a.Date.Year(), Region: a.Region, Slogan: a.Slogan, Topics: a.Topics, Body: doc.Text,
+		Region: a.Region, Body: doc.Text,
 	}
-	if a.Period != nil {
-		d.Period = a.Period.Label()
+	for _, t := range b.ix.Taxonomies {
+		if t.Config.Values == config.TextValues {
+			d.Meta = append(d.Meta, a.Terms(&t.Config)...)
+		}
+		if t.Config.Facet {
+			terms := t.TermsOf(a)
+			names := make([]string, len(terms))
+			for i, term := range terms {
+				names[i] = term.Name
+			}
+			d.Facets = append(d.Facets, names)
+		}
 	}
 	return d
 }
 
 // buildSearch indexes docs, for a build that deferred its search index.
-func buildSearch(ctx context.Context, docs []search.Doc, facets search.Facets, dir string) ([]SearchFile, error) {
+func buildSearch(ctx context.Context, docs []search.Doc, facets []search.Facet, dir string) ([]SearchFile, error) {
 	sb := search.NewBuilder(len(docs), facets)
 	for i, d := range docs {
 		if i%64 == 0 && ctx.Err() != nil {
