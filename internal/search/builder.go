@@ -163,8 +163,8 @@ type Builder struct {
 	docs    []docMeta
 	facets  []Facet
 	facetID []map[string]int // per facet, value -> its position
-	scratch sync.Pool // *docTerms, reused across documents
-	records sync.Pool // *docRecord
+	scratch sync.Pool        // *docTerms, reused across documents
+	records sync.Pool        // *docRecord
 
 	// Documents are tokenized concurrently but committed in id order, in
 	// batches: one core then appends a run of documents to the lists while
