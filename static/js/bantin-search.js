@@ -346,7 +346,10 @@
     return f;
   }
 
+  // has reports whether document d has the value at position value of a
+  // facet; -1, a value the facet does not list, matches nothing.
   function has(t, d, value) {
+    if (value < 0) return false;
     if (t.one) return t.one[d] === value + 1;
     for (let i = t.start[d]; i < t.start[d + 1]; i++) if (t.values[i] === value) return true;
     return false;
