@@ -71,11 +71,11 @@ func (a *Article) TermPos(t *config.Taxonomy, i int) diag.Pos {
 
 // articleSchema returns the front-matter keys of the site's articles: the
 // fixed ones and the built-in taxonomies' fields, then the declared
-// taxonomies' fields. Fields of built-in taxonomies the site turns off stay
-// in: checkTurnedOff reports them with a better message than "unknown".
+// taxonomies' fields. Fields of taxonomies the site turns off are in too:
+// checkTurnedOff reports them with a better message than "unknown".
 func articleSchema(cfg *config.Site) fields.Schema {
 	s := articleKeys
-	for _, t := range cfg.Taxonomies {
+	for _, t := range slices.Concat(cfg.Taxonomies, cfg.TurnedOff) {
 		if !t.Builtin && !slices.Contains(s.Keys, t.Field) {
 			if len(s.Keys) == len(articleKeys.Keys) {
 				s.Keys = slices.Clone(s.Keys)

@@ -121,3 +121,15 @@ func TestUnknownFieldWithoutDeclarationsListsBuiltinFields(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+func TestTurnedOffDeclaredTaxonomyIsOneError(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Parse([]byte("title = \"T\"\nbase_url = \"https://example.gov.vn/\"\n[[taxonomies]]\nkey = \"unit\"\nname = \"Đơn vị\"\nenabled = false\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Parse("content/a.md", []byte("---\ntitle: A\ndate: 2024-01-01\nregion: X\nunit: Sở Y tế\n---\n"), &cfg)
+	if got, want := problems(err), `content/a.md:5:1: unit: the "unit" taxonomy is turned off (enabled = false at site.toml:3:1); remove the field or turn the taxonomy on`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

@@ -301,3 +301,20 @@ func TestSampleSiteShowsUnits(t *testing.T) {
 		t.Errorf("broken links:\n%s", strings.Join(broken, "\n"))
 	}
 }
+
+// TestEveryBuiltinTaxonomyTurnedOff: a site of articles with nothing but
+// titles and dates builds, with no index at all.
+func TestEveryBuiltinTaxonomyTurnedOff(t *testing.T) {
+	t.Parallel()
+	toml := "title = \"T\"\nbase_url = \"https://example.gov.vn/\"\n"
+	for _, k := range []string{"region", "topic", "slogan", "period", "year"} {
+		toml += fmt.Sprintf("[[taxonomies]]\nkey = %q\nenabled = false\n", k)
+	}
+	r := sitetest.Build(t, "-- site.toml --\n"+toml+"-- content/a.md --\n---\ntitle: Tin A\ndate: 2024-03-01\n---\nMột.\n-- content/b.md --\n---\ntitle: Tin B\ndate: 2024-03-02\n---\nHai.\n")
+	r.Assert("bai-viet/a/index.html", "<h1>Tin A</h1>", "! Tin liên quan", "! khu-vuc", "! /nam/")
+	r.Assert("index.html", "Tin A", "Tin B", "! khu-vuc")
+	r.Assert("tim-kiem/chi-muc/manifest.json", `"facets":[]`)
+	if broken := r.BrokenLinks(); len(broken) > 0 {
+		t.Errorf("broken links:\n%s", strings.Join(broken, "\n"))
+	}
+}
