@@ -406,3 +406,24 @@ func TestNewSetsDeclaredTaxonomies(t *testing.T) {
 		t.Errorf("plain site: %d %s", code, errOut)
 	}
 }
+
+func TestCheckHonoursDeclaredTaxonomies(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{
+		"site.toml":    declaringSite,
+		"content/a.md": "---\ntitle: A\ndate: 2024-01-01\nregion: Huế\nunit: Sở Y tế\nlinh_vuc: [Y tế]\n---\nA.\n",
+	})
+	if code, out, errOut := run("check", "--source", dir); code != 0 || !strings.HasPrefix(out, "ok:") {
+		t.Fatalf("check: %d %s %s", code, out, errOut)
+	}
+	os.WriteFile(filepath.Join(dir, "content", "b.md"), []byte("---\ntitle: B\ndate: 2024-01-02\nregion: Huế\nunit: [Sở Y tế]\nslogan: Thi đua\n---\nB.\n"), 0o644)
+	code, _, errOut := run("check", "--source", dir)
+	for _, want := range []string{
+		"content/b.md:5:7: unit must be a string, not a list; unit takes one value (site.toml declares it with multiple = false)",
+		`content/b.md:6:1: slogan: the "slogan" taxonomy is turned off (enabled = false at site.toml:14:1); remove the field or turn the taxonomy on`,
+	} {
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("check: exit %d, %s\nwant %s", code, errOut, want)
+		}
+	}
+}
