@@ -27,8 +27,8 @@ type Taxonomy struct {
 	Field string
 	// Name and Plural are the UI labels in the site's language: Name for
 	// one term's kind ("Đơn vị: Sở Khoa học"), Plural for the index page
-	// and the navigation. Both are empty for a built-in taxonomy the site
-	// does not rename: the theme's translations name it.
+	// and the navigation. For a built-in taxonomy, either is empty unless
+	// the site renames it: the theme's translations name it then.
 	Name   string
 	Plural string
 	// Path is the first URL segment of its pages ("khu-vuc").
@@ -220,7 +220,7 @@ func declareTaxonomy(d *fields.Reader, t *Taxonomy, lang vi.Language, fromPaths 
 	if name != "" {
 		t.Name, t.Plural = name, cmp(plural, name)
 	} else if plural != "" {
-		errs.Addf(d.Map.Get("plural").Pos, "plural needs a name too; write name = \"...\" for one %s", t.Key)
+		t.Plural = plural // a built-in one's index renamed, its terms not
 	}
 
 	if v, pos, ok := d.String("path", false); ok {

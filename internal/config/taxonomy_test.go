@@ -163,3 +163,14 @@ func TestTurnedOffTaxonomyFreesItsPath(t *testing.T) {
 		t.Errorf("taxonomies %s", keys(cfg.Taxonomies))
 	}
 }
+
+func TestBuiltinIndexRenamedInEnglishOnly(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse([]byte(head + "language = \"en\"\n[[taxonomies]]\nkey = \"region\"\nplural_en = \"Provinces\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cfg.Taxonomy(Region); r.Name != "" || r.Plural != "Provinces" {
+		t.Errorf("region %+v", *r)
+	}
+}

@@ -22,25 +22,40 @@ type declaredTerms struct {
 // the typed field of a built-in taxonomy (a period's label, the date's
 // year), or the values of a declared one. Do not modify the result.
 func (a *Article) Terms(t *config.Taxonomy) []string {
+	if !t.Builtin {
+		return a.declaredTerms(t)
+	}
+	return a.AppendTerms(nil, t)
+}
+
+// AppendTerms appends the article's values of taxonomy t to dst, as Terms
+// returns them: with a buffer on the stack, reading a built-in taxonomy
+// allocates nothing.
+func (a *Article) AppendTerms(dst []string, t *config.Taxonomy) []string {
 	switch t.Values {
 	case config.PeriodValues:
-		if a.Period == nil {
-			return nil
+		if a.Period != nil {
+			dst = append(dst, a.Period.Label())
 		}
-		return []string{a.Period.Label()}
+		return dst
 	case config.YearValues:
-		return []string{strconv.Itoa(a.Date.Year())}
+		return append(dst, strconv.Itoa(a.Date.Year()))
 	}
-	if t.Builtin {
-		switch t.Key {
-		case config.Region:
-			return single(a.Region)
-		case config.Topic:
-			return a.Topics
-		case config.Slogan:
-			return single(a.Slogan)
-		}
+	if !t.Builtin {
+		return append(dst, a.declaredTerms(t)...)
 	}
+	switch t.Key {
+	case config.Region:
+		dst = appendNonEmpty(dst, a.Region)
+	case config.Topic:
+		dst = append(dst, a.Topics...)
+	case config.Slogan:
+		dst = appendNonEmpty(dst, a.Slogan)
+	}
+	return dst
+}
+
+func (a *Article) declaredTerms(t *config.Taxonomy) []string {
 	for _, d := range a.declared {
 		if d.field == t.Field {
 			return d.values
@@ -49,11 +64,11 @@ func (a *Article) Terms(t *config.Taxonomy) []string {
 	return nil
 }
 
-func single(v string) []string {
+func appendNonEmpty(dst []string, v string) []string {
 	if v == "" {
-		return nil
+		return dst
 	}
-	return []string{v}
+	return append(dst, v)
 }
 
 // TermPos returns where the article gives value number i of taxonomy t

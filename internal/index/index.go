@@ -90,33 +90,35 @@ func (t *Taxonomy) Lookup(name string) *Term {
 
 // TermsOf returns the terms article a has in the taxonomy, in the order
 // the article gives them.
-func (t *Taxonomy) TermsOf(a *content.Article) []*Term {
+func (t *Taxonomy) TermsOf(a *content.Article) []*Term { return t.AppendTermsOf(nil, a) }
+
+// AppendTermsOf appends the terms article a has in the taxonomy to dst: with
+// a buffer on the stack, it allocates nothing.
+func (t *Taxonomy) AppendTermsOf(dst []*Term, a *content.Article) []*Term {
 	if t == nil {
-		return nil
+		return dst
 	}
 	switch t.Config.Values {
 	case config.PeriodValues:
-		if a.Period == nil {
-			return nil
+		if a.Period != nil {
+			if term := t.bySlug[a.Period.Slug()]; term != nil {
+				dst = append(dst, term)
+			}
 		}
-		if term := t.bySlug[a.Period.Slug()]; term != nil {
-			return []*Term{term}
-		}
-		return nil
+		return dst
 	case config.YearValues:
 		if term := t.bySlug[strconv.Itoa(a.Date.Year())]; term != nil {
-			return []*Term{term}
+			dst = append(dst, term)
 		}
-		return nil
+		return dst
 	}
-	values := a.Terms(&t.Config)
-	out := make([]*Term, 0, len(values))
-	for _, v := range values {
+	var buf [8]string
+	for _, v := range a.AppendTerms(buf[:0], &t.Config) {
 		if term := t.Lookup(v); term != nil {
-			out = append(out, term)
+			dst = append(dst, term)
 		}
 	}
-	return out
+	return dst
 }
 
 // PeriodTerm returns the term of a period, or nil.
@@ -189,7 +191,8 @@ func (t *Taxonomy) addArticle(a *content.Article, errs *diag.List) {
 	case config.YearValues:
 		t.add(a, strconv.Itoa(a.Date.Year()), nil, 0, errs)
 	default:
-		for i, v := range a.Terms(&t.Config) {
+		var buf [8]string
+		for i, v := range a.AppendTerms(buf[:0], &t.Config) {
 			t.add(a, v, nil, i, errs)
 		}
 	}
@@ -244,10 +247,11 @@ func (t *Taxonomy) sort() {
 // taxonomy but the year, newest first. Every term list is already newest
 // first, so the first n+1 of each list are enough.
 func (ix *Index) Related(a *content.Article, n int) []*content.Article {
-	var terms []*Term
+	var buf [16]*Term
+	terms := buf[:0]
 	for _, t := range ix.Taxonomies {
 		if t.Config.Values != config.YearValues {
-			terms = append(terms, t.TermsOf(a)...)
+			terms = t.AppendTermsOf(terms, a)
 		}
 	}
 	out := make([]*content.Article, 0, len(terms)*(n+1))

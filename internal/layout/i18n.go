@@ -129,14 +129,25 @@ var searchStringKeys = []string{"search_prompt", "search_found", "search_none", 
 // the navigation. site.toml's names win; a built-in taxonomy it does not
 // rename takes the theme's translations of its key and key + "s".
 func Labels(cfg *config.Site, t *config.Taxonomy) (name, plural string) {
-	switch {
-	case t.Name != "":
-		return t.Name, t.Plural
-	case t.Builtin:
-		tr := translator(cfg.Language, nil)
-		return tr(t.Key), tr(t.Key + "s")
+	name, plural = t.Name, t.Plural
+	if t.Builtin && name == "" {
+		name = uiString(cfg.Language, t.Key)
 	}
-	return t.Key, t.Key
+	if t.Builtin && plural == "" {
+		// Looked up inline: the key made for a map lookup is not kept.
+		if s, ok := uiStrings[cfg.Language][t.Key+"s"]; ok {
+			plural = s
+		} else {
+			plural = uiStrings[vi.Vietnamese][t.Key+"s"]
+		}
+	}
+	if name == "" {
+		name = t.Key
+	}
+	if plural == "" {
+		plural = name
+	}
+	return name, plural
 }
 
 // siteTranslator is the translator of a site's UI strings: the theme's, and
@@ -148,7 +159,7 @@ func siteTranslator(cfg *config.Site) func(key string, args ...any) string {
 	var names map[string]string
 	for i := range cfg.Taxonomies {
 		t := &cfg.Taxonomies[i]
-		if t.Builtin && t.Name == "" {
+		if t.Builtin && t.Name == "" && t.Plural == "" {
 			continue
 		}
 		if names == nil {
@@ -162,6 +173,18 @@ func siteTranslator(cfg *config.Site) func(key string, args ...any) string {
 		}
 	}
 	return translator(cfg.Language, names)
+}
+
+// uiString is the theme's string of key in lang, else in Vietnamese, else
+// the key itself.
+func uiString(lang vi.Language, key string) string {
+	if s, ok := uiStrings[lang][key]; ok {
+		return s
+	}
+	if s, ok := uiStrings[vi.Vietnamese][key]; ok {
+		return s
+	}
+	return key
 }
 
 // translator returns the UI string of key, formatted with args; names

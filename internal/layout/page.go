@@ -274,7 +274,8 @@ func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary stri
 
 // appendTermLinks appends the article's terms in taxonomy t, if it has any.
 func appendTermLinks(dst []TermLinks, cfg *config.Site, t *index.Taxonomy, a *content.Article) []TermLinks {
-	terms := t.TermsOf(a)
+	var buf [8]*index.Term
+	terms := t.AppendTermsOf(buf[:0], a)
 	if len(terms) == 0 {
 		return dst
 	}
@@ -302,8 +303,43 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	for _, t := range a.Topics {
 		v.Topics = append(v.Topics, Link(cfg, ix.Term(index.Topic, t)))
 	}
+	// The built-in taxonomies' links are the fields above, the declared
+	// ones' the card's: Terms only lists them again, in navigation order.
+	v.Terms = make([]TermLinks, 0, len(ix.Taxonomies))
+	singles := make([]TermLink, 0, 4)
+	declared := card.Terms
 	for _, t := range ix.Taxonomies {
-		v.Terms = appendTermLinks(v.Terms, cfg, t, a)
+		if !t.Config.Builtin {
+			if len(declared) > 0 && declared[0].Key == string(t.Kind) {
+				v.Terms, declared = append(v.Terms, declared[0]), declared[1:]
+			}
+			continue
+		}
+		var links []TermLink
+		switch t.Kind {
+		case index.Topic:
+			links = v.Topics
+		case index.Region, index.Slogan, index.Period, index.Year:
+			var l *TermLink
+			switch t.Kind {
+			case index.Region:
+				l = &v.Region
+			case index.Slogan:
+				l = v.Slogan
+			case index.Period:
+				l = v.Period
+			case index.Year:
+				l = &v.Year
+			}
+			if l != nil && l.URL != "" {
+				singles = append(singles, *l)
+				links = singles[len(singles)-1 : len(singles) : len(singles)]
+			}
+		}
+		if len(links) > 0 {
+			label, plural := Labels(cfg, &t.Config)
+			v.Terms = append(v.Terms, TermLinks{Key: string(t.Kind), Label: label, Plural: plural, Builtin: true, Links: links})
+		}
 	}
 	return v
 }

@@ -400,7 +400,7 @@ func (b *Builder) index(id int, doc Doc) {
 // position; for a multiple one, the count of values, then their
 // positions; all as uvarints.
 func (b *Builder) facetRow(doc Doc) []byte {
-	var row []byte
+	row := make([]byte, 0, 2*len(b.facets)+4)
 	for i, f := range b.facets {
 		var values []string
 		if i < len(doc.Facets) {
@@ -417,7 +417,8 @@ func (b *Builder) facetRow(doc Doc) []byte {
 			row = binary.AppendUvarint(row, uint64(id))
 			continue
 		}
-		var ids []uint64
+		var buf [16]uint64
+		ids := buf[:0]
 		for _, v := range values {
 			if pos, ok := b.facetID[i][v]; ok {
 				ids = append(ids, uint64(pos))

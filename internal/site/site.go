@@ -589,17 +589,20 @@ func (b *builder) searchDoc(a *content.Article, doc *render.Doc) search.Doc {
 		URL: b.cfg.BasePath + a.Path, Title: a.Title, Date: b.layouts.ShortDate(a.Date),
 		Region: a.Region, Body: doc.Text,
 	}
+	// One array holds the values of every facet, and one the words.
+	var buf [16]*index.Term
+	names := make([]string, 0, 8)
+	d.Meta = make([]string, 0, 8)
 	for _, t := range b.ix.Taxonomies {
 		if t.Config.Values == config.TextValues {
-			d.Meta = append(d.Meta, a.Terms(&t.Config)...)
+			d.Meta = a.AppendTerms(d.Meta, &t.Config)
 		}
 		if t.Config.Facet {
-			terms := t.TermsOf(a)
-			names := make([]string, len(terms))
-			for i, term := range terms {
-				names[i] = term.Name
+			start := len(names)
+			for _, term := range t.AppendTermsOf(buf[:0], a) {
+				names = append(names, term.Name)
 			}
-			d.Facets = append(d.Facets, names)
+			d.Facets = append(d.Facets, names[start:len(names):len(names)])
 		}
 	}
 	return d
