@@ -10,22 +10,34 @@ import (
 	"text/template/parse"
 	"unicode/utf8"
 
+	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/fields"
 	"github.com/bantin/bantin/internal/vi"
 )
 
-// uiKeys are the UI string keys t accepts for lang: its own and the
-// Vietnamese ones it falls back to.
-func uiKeys(lang vi.Language) []string {
+// uiKeys are the UI string keys t accepts for the site: its language's,
+// the Vietnamese ones it falls back to, and the names of the taxonomies
+// site.toml declares (key, key+"s", "facet_"+key).
+func uiKeys(cfg *config.Site) []string {
+	seen := map[string]bool{}
 	var keys []string
-	for k := range uiStrings[vi.Vietnamese] {
-		keys = append(keys, k)
-	}
-	for k := range uiStrings[lang] {
-		if _, ok := uiStrings[vi.Vietnamese][k]; !ok {
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
 			keys = append(keys, k)
 		}
+	}
+	for k := range uiStrings[vi.Vietnamese] {
+		add(k)
+	}
+	for k := range uiStrings[cfg.Language] {
+		add(k)
+	}
+	for _, t := range cfg.Taxonomies {
+		add(t.Key)
+		add(t.Key + "s")
+		add("facet_" + t.Key)
 	}
 	slices.Sort(keys)
 	return keys

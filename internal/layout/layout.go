@@ -95,7 +95,7 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 		return nil, errs.Err()
 	}
 
-	common := template.New("bantin").Funcs(funcs(cfg)).Funcs(template.FuncMap{"partialCached": set.partialCached, "t": set.translate(cfg.Language)})
+	common := template.New("bantin").Funcs(funcs(cfg)).Funcs(template.FuncMap{"partialCached": set.partialCached, "t": set.translate(cfg)})
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
@@ -113,7 +113,7 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 	}
 	// Unknown UI string keys are reported together with every other
 	// problem of the layouts: they do not stop the parsing.
-	known := uiKeys(cfg.Language)
+	known := uiKeys(cfg)
 	set.checkKeys(common, "", known, &errs)
 	for _, kind := range pageKinds {
 		name := kind + ".html"
@@ -278,9 +278,9 @@ func (s *Set) templateError(err error) error {
 
 // translate is the layouts' t: a UI string, or an error for a key no table
 // has, which the build reports at the calling action.
-func (s *Set) translate(lang vi.Language) func(key string, args ...any) (string, error) {
-	tr := translator(lang)
-	known := uiKeys(lang)
+func (s *Set) translate(cfg *config.Site) func(key string, args ...any) (string, error) {
+	tr := siteTranslator(cfg)
+	known := uiKeys(cfg)
 	isKnown := make(map[string]bool, len(known))
 	for _, k := range known {
 		isKnown[k] = true
@@ -295,7 +295,7 @@ func (s *Set) translate(lang vi.Language) func(key string, args ...any) (string,
 
 // funcs are the helpers layouts may call.
 func funcs(cfg *config.Site) template.FuncMap {
-	t := translator(cfg.Language)
+	t := siteTranslator(cfg)
 	lang := cfg.Language
 	return template.FuncMap{
 		// t translates a UI string key; Load replaces it with a version
