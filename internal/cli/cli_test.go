@@ -386,7 +386,7 @@ func TestNewSetsDeclaredTaxonomies(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	b, err := os.ReadFile(strings.TrimSpace(out))
+	b, err := os.ReadFile(strings.SplitN(out, "\n", 2)[0])
 	if err != nil {
 		t.Fatal(err)
 	}
