@@ -15,7 +15,7 @@ var (
 	// A sentence that ends with a name in capitals run into it: "...quý
 	// I-2023.HÁI", "... cho biết. MINH TÂM"
 	// Separators between the names of co-authors.
-	reNameSep = regexp.MustCompile(`\s*(?:[-–,;/&]|\svà\s)\s*`)
+	reNameSep     = regexp.MustCompile(`\s*(?:[-–,;/&]|\svà\s)\s*`)
 	reGluedByline = regexp.MustCompile(`([.!?…”"])\s*((?:[\p{Lu}][\p{Lu}\p{Mn}]*\.?\s?){1,4})$`)
 )
 

@@ -32,7 +32,7 @@ func decodeHTML(data []byte, forced Encoding) (decoded, error) {
 
 var (
 	// Class and id words that mark page chrome and the article itself.
-	reChrome = regexp.MustCompile(`(?i)menu|(?:^|[-_\s])nav|footer|sidebar|side-bar|breadcrumb|related|lien-?quan|tin-?khac|tinkhac|other-?news|comment|binh-?luan|share|social|chia-?se|banner|advert|quang-?cao|(?:^|[-_\s])ads?(?:$|[-_\s])|popup|modal|widget|topbar|top-bar|toolbar|login|search|tim-?kiem|pagination|paging|copyright|thong-?ke|counter|weather|thoi-?tiet|poll|binh-?chon|most-?view|xem-?nhieu|(?:^|[-_\s])tags?(?:$|[-_\s])|keyword|print|font-?size|co-?chu|hotline|lien-?ket|weblink|logo`)
+	reChrome  = regexp.MustCompile(`(?i)menu|(?:^|[-_\s])nav|footer|sidebar|side-bar|breadcrumb|related|lien-?quan|tin-?khac|tinkhac|other-?news|comment|binh-?luan|share|social|chia-?se|banner|advert|quang-?cao|(?:^|[-_\s])ads?(?:$|[-_\s])|popup|modal|widget|topbar|top-bar|toolbar|login|search|tim-?kiem|pagination|paging|copyright|thong-?ke|counter|weather|thoi-?tiet|poll|binh-?chon|most-?view|xem-?nhieu|(?:^|[-_\s])tags?(?:$|[-_\s])|keyword|print|font-?size|co-?chu|hotline|lien-?ket|weblink|logo`)
 	reArticle = regexp.MustCompile(`(?i)content|article|detail|chi-?tiet|noi-?dung|(?:^|[-_\s])main|(?:^|[-_\s])body|(?:^|[-_\s])post|entry|story|bai-?viet|news-?text|fulltext|ms-rtestate`)
 	reCaption = regexp.MustCompile(`(?i)caption|desc|chu-?thich|chuthich|image_?note|photo-?note|expnote|(?:^|[-_\s])note|fig|img-?text|anh-?mo-?ta`)
 	reDateCls = regexp.MustCompile(`(?i)date|time|ngay|publish|posted|created|thoi-?gian|ngay-?dang`)

@@ -24,9 +24,9 @@ const (
 // wxrItem is one <item> of an export.
 type wxrItem struct {
 	title, link, pubDate, creator, content string
-	postID, postDate, postDateGMT, status   string
-	postType                                 string
-	categories                               []string
+	postID, postDate, postDateGMT, status  string
+	postType                               string
+	categories                             []string
 }
 
 // readWXR reads every post of an export. Pages, attachments, menu items
