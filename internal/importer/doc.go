@@ -31,6 +31,9 @@ type block struct {
 	// caption its caption.
 	image   string
 	caption string
+	// imageURL is the image's absolute URL, used when its source is not
+	// in the input.
+	imageURL string
 	// emphasized: the whole block was bold or italic (a lead, a caption,
 	// a byline).
 	emphasized bool

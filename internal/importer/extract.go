@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bantin/bantin/internal/content"
@@ -89,12 +90,12 @@ func extract(doc *document, e *env) (*article, error) {
 	if a.title == "" {
 		return nil, errNoText
 	}
+	// The page's own metadata, else the date line at the head, else one
+	// near the end, else the file's dates (a Word file's creation date,
+	// the file's modification time), which need review.
 	switch {
-	case doc.meta.hasDay:
+	case doc.meta.hasDay && doc.meta.dateWeak == "":
 		a.date = stamp{t: doc.meta.date, hasTime: doc.meta.hasTime, zoned: doc.meta.zoned}
-		if doc.meta.dateWeak != "" {
-			a.review("date", a.date.frontMatter(), doc.meta.dateWeak)
-		}
 	case dateIdx >= 0:
 		a.date = dateSt
 	default:
@@ -102,6 +103,9 @@ func extract(doc *document, e *env) (*article, error) {
 			a.date = st
 			a.review("date", st.frontMatter(), fmt.Sprintf("taken from a date line far from the headline (%q)", clip(blocks[idx].text, 40)))
 			blocks = removeBlock(blocks, idx, &titleIdx)
+		} else if doc.meta.hasDay {
+			a.date = stamp{t: doc.meta.date.In(e.loc), hasTime: doc.meta.hasTime}
+			a.review("date", a.date.frontMatter(), doc.meta.dateWeak)
 		} else {
 			t := e.fileTime
 			if t.IsZero() {
@@ -357,7 +361,8 @@ func plausibleTag(s string) bool {
 	if strings.Contains(s, ".") && !strings.Contains(s, " ") {
 		return true
 	}
-	return utf8.RuneCountInString(s) <= 8 && strings.ToUpper(s[:1]) == s[:1] && !strings.Contains(s, " ")
+	first, _ := utf8.DecodeRuneInString(s)
+	return utf8.RuneCountInString(s) <= 8 && unicode.IsUpper(first) && !strings.Contains(s, " ")
 }
 
 // findAuthor takes the byline off the end of the article (or under the

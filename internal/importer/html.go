@@ -850,16 +850,19 @@ func (c *converter) image(n *html.Node, caption string) {
 		return
 	}
 	c.flush()
+	// A saved page's relative src points at a file beside it; the page's
+	// URL makes it absolute only when that file was not saved.
+	remote := ""
 	if !strings.HasPrefix(src, "data:") {
 		if abs := c.resolve(src); isRemote(abs) {
-			src = abs
+			remote = abs
 		}
 	}
 	alt := collapseSpace(cleanText(attr(n, "alt")))
 	if reImageMarker.MatchString(alt) {
 		alt = ""
 	}
-	c.out = append(c.out, block{kind: blockImage, image: src, caption: caption, text: alt})
+	c.out = append(c.out, block{kind: blockImage, image: src, imageURL: remote, caption: caption, text: alt})
 }
 
 // figure reads <figure><img><figcaption>.

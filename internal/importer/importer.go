@@ -419,6 +419,10 @@ func (im *importer) write(input string, a *article, doc *document) Result {
 		if doc.assets != nil {
 			data, name, ok = doc.assets.asset(b.image)
 		}
+		if !ok && b.imageURL != "" {
+			links[b.image] = b.imageURL
+			continue
+		}
 		if !ok {
 			links[b.image] = ""
 			res.Review = append(res.Review, Review{Field: "image", Value: b.image, Why: "not found beside the input; left out (its caption is kept)"})

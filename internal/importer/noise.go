@@ -74,8 +74,24 @@ func isNoise(text string) bool {
 	if noiseLines[f] || reCounter.MatchString(f) || reImageMarker.MatchString(text) {
 		return true
 	}
+	// a row of share buttons: "Facebook Twitter Zalo"
+	words := strings.Fields(f)
+	if len(words) > 1 && len(words) <= 8 {
+		for _, w := range words {
+			if !shareWords[w] {
+				return false
+			}
+		}
+		return true
+	}
 	return false
 }
+
+// shareWords are the labels of share and print buttons.
+var shareWords = map[string]bool{"facebook": true, "twitter": true, "zalo": true, "email": true, "print": true,
+	"in": true, "chia": true, "se": true, "share": true, "tweet": true, "like": true, "linkedin": true,
+	"pinterest": true, "telegram": true, "messenger": true, "copy": true, "link": true, "gui": true, "bai": true,
+	"luu": true, "x": true, "|": true, "-": true, "google": true, "youtube": true, "0": true}
 
 // isEnd reports a line after which the article is over.
 func isEnd(text string) bool {

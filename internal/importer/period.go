@@ -73,6 +73,8 @@ const (
 	pTo    = `\s*(?:đến|tới|-)\s*(?:hết\s+|cuối\s+)?`
 	pYear  = `((?:19|20|21)\d{2})`
 	pStart = `(?:từ\s+)`
+	// a year that is not part of a date or a longer number
+	pYearEnd = `(?:[^\d/.-]|[.-](?:\s|$)|$)`
 )
 
 type periodShape struct {
@@ -115,11 +117,11 @@ var periodShapes = []periodShape{
 		return yearSpan(g[0], g[1]), true
 	}, true},
 	// 2022-2023 after năm, giai đoạn, chuyên đề, nhiệm kỳ, or in brackets
-	{regexp.MustCompile(`(?i)(?:^|[^\d/.-])` + pYear + `\s?-\s?` + pYear + `(?:[^\d/.-]|$)`), func(g []int) (span, bool) {
+	{regexp.MustCompile(`(?i)(?:^|[^\d/.-])` + pYear + `\s?-\s?` + pYear + pYearEnd), func(g []int) (span, bool) {
 		return yearSpan(g[0], g[1]), true
 	}, false},
 	// năm 2024
-	{regexp.MustCompile(`(?i)(?:năm|chuyên đề|giai đoạn)\s+` + pYear + `(?:[^\d/.-]|$)`), func(g []int) (span, bool) {
+	{regexp.MustCompile(`(?i)(?:năm|chuyên đề|giai đoạn)\s+` + pYear + pYearEnd), func(g []int) (span, bool) {
 		return yearSpan(g[0], g[0]), true
 	}, false},
 }
@@ -197,7 +199,12 @@ func findPeriods(text string, published content.Day, hasPublished bool) []period
 		}
 		out = append(out, periodCandidate{span: sp, score: score})
 	}
+	// Spans named at both ends first, then those that run from now, then
+	// bare years, so that a longer reading wins its text.
 	for _, sh := range periodShapes {
+		if !sh.explicit {
+			continue
+		}
 		for _, m := range sh.re.FindAllStringSubmatchIndex(norm, 50) {
 			sp, ok := sh.read(groupsOf(norm, m))
 			if ok && sp.valid() {
@@ -213,6 +220,17 @@ func findPeriods(text string, published content.Day, hasPublished bool) []period
 			}
 			sp.start, sp.fromNow = published, true
 			if sp.valid() {
+				add(sh, m, sp)
+			}
+		}
+	}
+	for _, sh := range periodShapes {
+		if sh.explicit {
+			continue
+		}
+		for _, m := range sh.re.FindAllStringSubmatchIndex(norm, 50) {
+			sp, ok := sh.read(groupsOf(norm, m))
+			if ok && sp.valid() {
 				add(sh, m, sp)
 			}
 		}

@@ -48,7 +48,7 @@ func quotes(s string) []quoteSpan {
 // campaign's slogan; negative ones name awards, documents or speech.
 var sloganCues = []cue{
 	{"khau hieu", 10}, {"thong diep", 8}, {"chu de", 8}, {"phuong cham", 8}, {"cuoc van dong", 8},
-	{"phong trao thi dua", 8}, {"phong trao", 7}, {"dot thi dua", 7}, {"thi dua", 5}, {"chuong trinh", 5},
+	{"phong trao thi dua", 8}, {"phong trao", 7}, {"dot thi dua", 7}, {"chien dich", 7}, {"thi dua", 5}, {"chuong trinh", 5},
 	{"ten goi", 5}, {"cuoc thi", 4}, {"hoi thi", 4}, {"chuyen de", 4}, {"tinh than", 4}, {"mo hinh", 3},
 	{"hoat dong", 2}, {"phat dong", 2}, {"huong ung", 3}, {"voi", 1},
 	{"danh hieu", -6}, {"bang khen", -5}, {"giay khen", -5}, {"co thi dua", -5}, {"giai thuong", -3},
