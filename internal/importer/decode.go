@@ -127,11 +127,19 @@ func decodeBytes(src []byte, forced Encoding) (decoded, error) {
 	}
 	var best candidate
 	words := 0
+	// The first 64 KB tell the encoding as well as the whole file.
+	sample := src
+	if len(sample) > 64<<10 {
+		sample = sample[:64<<10]
+		for len(sample) > 0 && sample[len(sample)-1] >= 0x80 {
+			sample = sample[:len(sample)-1] // do not cut a character
+		}
+	}
 	for _, enc := range []Encoding{EncodingUTF8, EncodingWindows1258, EncodingTCVN3, EncodingVNI} {
 		if enc == EncodingUTF8 && !validUTF8 {
 			continue
 		}
-		text, err := decodeAs(src, enc)
+		text, err := decodeAs(sample, enc)
 		if err != nil {
 			continue
 		}
@@ -151,7 +159,11 @@ func decodeBytes(src []byte, forced Encoding) (decoded, error) {
 	if best.score < minVietScore && words >= 5 {
 		return decoded{}, fmt.Errorf("cannot tell the encoding: the best reading (%s) makes only %.0f%% of the words Vietnamese; name it with --encoding utf-8, windows-1258, tcvn3 or vni", best.enc, 100*min(best.score, 1))
 	}
-	d := decoded{text: best.text, encoding: best.enc}
+	text, err := decodeAs(src, best.enc)
+	if err != nil {
+		return decoded{}, err
+	}
+	d := decoded{text: text, encoding: best.enc}
 	if best.enc != EncodingUTF8 && words < 5 {
 		d.unsure = fmt.Sprintf("read as %s from only %d words", best.enc, words)
 	}

@@ -134,7 +134,14 @@ var siteNameWords = []string{"bao ", "cong thong tin", "cong ttdt", "trang thong
 // stripSiteName removes a site's name from a page title: "Hậu Giang phát
 // động thi đua - Báo Hậu Giang" -> "Hậu Giang phát động thi đua".
 func stripSiteName(title string) string {
-	title = collapseSpace(title)
+	return stripSiteNameN(collapseSpace(title), 3)
+}
+
+// stripSiteNameN strips at most n trailing site names.
+func stripSiteNameN(title string, n int) string {
+	if n == 0 || len(title) > 400 {
+		return title
+	}
 	for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " » "} {
 		i := strings.LastIndex(title, sep)
 		if i <= 0 {
@@ -150,7 +157,7 @@ func stripSiteName(title string) string {
 			}
 		}
 		if isSite && len(strings.Fields(left)) >= 3 && len(strings.Fields(right)) <= 10 {
-			return stripSiteName(left)
+			return stripSiteNameN(left, n-1)
 		}
 	}
 	// "Chi tiết tin: ..." prefixes

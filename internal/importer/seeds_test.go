@@ -113,4 +113,3 @@ func frontMatterLine(src, key string) string {
 	}
 	return ""
 }
-

@@ -75,7 +75,7 @@ func scoreQuotes(para string, bonus float64, order int) []sloganCandidate {
 		if words < 2 || words > 45 || !strings.ContainsFunc(text, unicode.IsLetter) {
 			continue
 		}
-		if speech(text, para[q.end:], para[:max(0, q.start-3)]) {
+		if speech(text, para[q.end:min(len(para), q.end+160)]) {
 			continue
 		}
 		before := para[max(0, q.start-60):q.start]
@@ -99,7 +99,7 @@ func scoreQuotes(para string, bonus float64, order int) []sloganCandidate {
 }
 
 // speech reports a quoted remark: first person, or followed by who said it.
-func speech(text, after, before string) bool {
+func speech(text, after string) bool {
 	lower := " " + strings.ToLower(text) + " "
 	for _, w := range []string{" tôi ", " chúng tôi ", " chúng ta ", " mình ", " em ", " bà con "} {
 		if strings.Contains(lower, w) && len(strings.Fields(text)) > 6 {
@@ -109,7 +109,6 @@ func speech(text, after, before string) bool {
 	if len(strings.Fields(text)) > 8 && reSpeechAfter.MatchString(after) {
 		return true
 	}
-	_ = before
 	return false
 }
 
