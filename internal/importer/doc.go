@@ -39,6 +39,9 @@ type block struct {
 	emphasized bool
 	// centered or styled as a caption by the page.
 	captionLike bool
+	// linkShare is the share of the text inside links: a block of links
+	// is navigation, not prose.
+	linkShare float64
 }
 
 // meta are the fields an input states outside its text: HTML meta tags, a
@@ -54,6 +57,9 @@ type meta struct {
 	topics         []string
 	// draft: the input marks the article unpublished (WXR status).
 	draft bool
+	// hint is a date the page shows outside the article's text, used
+	// when the text has no date line.
+	hint *stamp
 	// dateWeak: the date is a file's or a document's own time, not the
 	// article's, and needs review.
 	dateWeak string

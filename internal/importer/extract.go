@@ -98,6 +98,8 @@ func extract(doc *document, e *env) (*article, error) {
 		a.date = stamp{t: doc.meta.date, hasTime: doc.meta.hasTime, zoned: doc.meta.zoned}
 	case dateIdx >= 0:
 		a.date = dateSt
+	case doc.meta.hint != nil:
+		a.date = *doc.meta.hint
 	default:
 		if st, idx, ok := dateAnywhere(blocks, e.loc); ok {
 			a.date = st
@@ -115,7 +117,20 @@ func extract(doc *document, e *env) (*article, error) {
 			a.review("date", a.date.frontMatter(), "the text states no date; used the file's modification time")
 		}
 	}
+	if a.date.zoned {
+		a.date.t = a.date.t.In(e.loc) // "2024-02-29T18:30:00Z" as the site's readers see it
+	}
 	blocks = dropHead(blocks, titleIdx, dateIdx, a.title)
+	// Links to other pages ("Xem thêm: ...", lists of related news); the
+	// headline, which portals often make a link, is out of blocks by now.
+	kept := blocks[:0]
+	for _, b := range blocks {
+		if b.linkShare > 0.7 && (b.kind == blockList || len(strings.Fields(b.text)) <= 40) {
+			continue
+		}
+		kept = append(kept, b)
+	}
+	blocks = kept
 
 	// The lead and its source tag.
 	tag := ""

@@ -84,9 +84,10 @@ func readHTML(text, sel, dir string, loc *time.Location) (*document, error) {
 	c.flush()
 	doc.blocks = c.out
 	if !doc.meta.hasDay {
-		// A date element of the page: <time datetime>, or a class naming it.
+		// A date element of the page (<time datetime>, or a class naming
+		// it), for when the text has no date line of its own.
 		if st, ok := pageDate(root, loc); ok {
-			doc.meta.date, doc.meta.hasDay, doc.meta.hasTime, doc.meta.zoned = st.t, true, st.hasTime, st.zoned
+			doc.meta.hint = &st
 		}
 	}
 	return doc, nil
@@ -550,6 +551,7 @@ type converter struct {
 	emph        int  // depth of bold/italic around the current text
 	plainText   bool // text seen outside emphasis in the paragraph
 	captionLike bool
+	linked      int // bytes of the paragraph's text inside links
 }
 
 // flush ends the paragraph being collected.
@@ -557,8 +559,10 @@ func (c *converter) flush() {
 	text := collapseSpace(c.text.String())
 	md := strings.TrimSpace(collapseMDSpace(c.md.String()))
 	if text != "" {
-		c.out = append(c.out, block{kind: blockPara, text: text, md: md, emphasized: !c.plainText, captionLike: c.captionLike})
+		share := min(float64(c.linked)/float64(len(text)), 1)
+		c.out = append(c.out, block{kind: blockPara, text: text, md: md, emphasized: !c.plainText, captionLike: c.captionLike, linkShare: share})
 	}
+	c.linked = 0
 	c.md.Reset()
 	c.text.Reset()
 	c.plainText = false
@@ -614,7 +618,7 @@ func (c *converter) blocks(n *html.Node, depth int) {
 	case atom.Ul, atom.Ol:
 		c.flush()
 		if md, text := c.list(n, depth, 0); text != "" {
-			c.out = append(c.out, block{kind: blockList, text: text, md: md})
+			c.out = append(c.out, block{kind: blockList, text: text, md: md, linkShare: linkDensity(n)})
 		}
 		return
 	case atom.Blockquote:
@@ -780,6 +784,7 @@ func (c *converter) inline(n *html.Node, depth int) {
 				c.plainText = c.plainText || !b.emphasized
 			}
 			c.text.WriteString(" " + b.text + " ")
+			c.linked += len(b.text)
 			if href != "" && !strings.HasPrefix(strings.ToLower(href), "javascript:") {
 				c.md.WriteString(" [" + b.md + "](" + linkDest(href) + ") ")
 			} else {
