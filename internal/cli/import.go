@@ -9,8 +9,12 @@ import (
 	"os"
 
 	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/gazetteer"
 	"github.com/bantin/bantin/internal/importer"
 )
+
+// regionsFile is where a site adds or corrects places of the gazetteer.
+const regionsFile = "data/regions.toml"
 
 // runImport brings existing bulletins into a site.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -59,9 +63,15 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return report(stderr, err)
 	}
 	siteTOML, _ := fs.ReadFile(root.FS(), config.FileName)
+	places := gazetteer.Default()
+	if src, err := fs.ReadFile(root.FS(), regionsFile); err == nil {
+		if places, err = places.WithOverrides(src, regionsFile); err != nil {
+			return report(stderr, err)
+		}
+	}
 	opts := importer.Options{
 		Site: &cfg, Root: root, Format: f, Encoding: enc, Select: *sel,
-		Publish: *publish, DryRun: *dryRun, Fields: importer.DeclaredFields(siteTOML),
+		Publish: *publish, DryRun: *dryRun, Fields: importer.DeclaredFields(siteTOML), Gazetteer: places,
 	}
 	sum, err := importer.Import(ctx, opts, inputs, func(r importer.Result) {
 		switch {

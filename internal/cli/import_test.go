@@ -116,6 +116,13 @@ func TestImportIntoANewSiteThatBuilds(t *testing.T) {
 	if got := readFile(t, site, "static/images/2024/phung-hiep-phat-dong-thi-dua-nong-thon-moi-kieu-mau/anh-1.jpg"); got != "jpeg bytes" {
 		t.Errorf("image not copied: %q", got)
 	}
+	if !strings.Contains(page, `region: "Phụng Hiệp"`) {
+		t.Errorf("saved page: region not from the headline:\n%s", page)
+	}
+	seed := readFile(t, site, "content/2023/thanh-pho-nga-bay-phat-dong-cac-cuoc-van-dong-phong-trao-thuc-hien-hoc-tap-lam.md")
+	if !strings.Contains(seed, `region: "Ngã Bảy"`) {
+		t.Errorf("seed 000: region not through the gazetteer:\n%s", seed)
+	}
 	word := readFile(t, site, "content/2023/vi-thanh-so-ket-phong-trao-thi-dua-nam-2023.md")
 	if !strings.Contains(word, "(/images/2023/vi-thanh-so-ket-phong-trao-thi-dua-nam-2023/image1.png)\n*Trao giấy khen cho các tập thể.*") {
 		t.Errorf("Word file:\n%s", word)
@@ -206,5 +213,28 @@ func TestImportReportsBadInputsAndGoesOn(t *testing.T) {
 	}
 	if code, _, errOut := run("import", "--source", site); code != 2 || !strings.Contains(errOut, "usage: bantin import") {
 		t.Errorf("no paths: %d %s", code, errOut)
+	}
+}
+
+// A site's data/regions.toml adds places the importer then finds; a broken
+// one stops the import with its position.
+func TestImportUsesTheSitesRegions(t *testing.T) {
+	t.Parallel()
+	site := writeSite(t, map[string]string{
+		"data/regions.toml": "[xa-dai-thanh]\nname = \"Đại Thành\"\nkind = \"xã\"\nparent = \"nga-bay\"\nvalid_to = 2025-06-30\n",
+	})
+	in := t.TempDir()
+	writeFiles(t, in, map[string][]byte{"tin.txt": []byte("Xã Đại Thành ra quân xây dựng nông thôn mới\n\nNgày 12-03-2024\n\n(HG) - Sáng 12-3, xã tổ chức lễ ra quân làm đường giao thông nông thôn, nạo vét kênh mương và trồng hoa trên các tuyến đường ấp.\n")})
+	code, out, errOut := run("import", "--source", site, in)
+	if code != 0 {
+		t.Fatalf("%d %s %s", code, out, errOut)
+	}
+	if got := readFile(t, site, "content/2024/xa-dai-thanh-ra-quan-xay-dung-nong-thon-moi.md"); !strings.Contains(got, `region: "Đại Thành"`) {
+		t.Errorf("the site's own place was not used:\n%s", got)
+	}
+	bad := writeSite(t, map[string]string{"data/regions.toml": "[x]\nname = \"X\"\nkind = \"làng\"\n"})
+	code, _, errOut = run("import", "--source", bad, in)
+	if code != 1 || !strings.Contains(errOut, "data/regions.toml:3:") {
+		t.Errorf("bad regions file: %d %s", code, errOut)
 	}
 }

@@ -20,6 +20,19 @@ type existing struct {
 	loc        *time.Location
 	bySource   map[string]string
 	byTitleDay map[string]string
+	regions    map[string]int // how many articles each region has
+}
+
+// commonRegion is the region most of the site's articles have ("" for
+// none); ties go to the first in sort order.
+func (ex *existing) commonRegion() string {
+	best := ""
+	for r, n := range ex.regions {
+		if best == "" || n > ex.regions[best] || n == ex.regions[best] && r < best {
+			best = r
+		}
+	}
+	return best
 }
 
 // sourceKey compares sources without scheme, "www." or a final slash.
@@ -38,7 +51,7 @@ func (ex *existing) titleDayKey(title string, t time.Time) string {
 // Files that do not parse are left out: they are the site's own problem,
 // which bantin check reports.
 func scanExisting(root *os.Root, cfg *config.Site) (*existing, error) {
-	ex := &existing{loc: cfg.TimeZone, bySource: map[string]string{}, byTitleDay: map[string]string{}}
+	ex := &existing{loc: cfg.TimeZone, bySource: map[string]string{}, byTitleDay: map[string]string{}, regions: map[string]int{}}
 	site := root.FS()
 	err := fs.WalkDir(site, content.Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -62,6 +75,7 @@ func scanExisting(root *os.Root, cfg *config.Site) (*existing, error) {
 			ex.bySource[sourceKey(a.Source)] = p
 		}
 		ex.byTitleDay[ex.titleDayKey(a.Title, a.Date)] = p
+		ex.regions[a.Region]++
 		return nil
 	})
 	if err != nil {

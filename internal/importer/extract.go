@@ -49,6 +49,9 @@ type env struct {
 	// fileTime is the input file's modification time, the date of last
 	// resort.
 	fileTime time.Time
+	// siteRegion is the region most of the site's articles have, for
+	// articles that name no place.
+	siteRegion string
 }
 
 // errNoText is returned for an input with no article in it.
@@ -596,73 +599,118 @@ func (a *article) findPeriod(blocks []block, lead int) {
 // findRegion files the article under the place it is about: a place in
 // the headline (inside the source tag's province, if there is one), else
 // the source tag's province, else the first place of the lead, else the
-// place the text names most.
+// place the text names most, else the site's most common region.
 func (a *article) findRegion(e *env, tag, lead string) {
+	at := a.date.t
 	var tagPlace *place
+	tagName := ""
 	if tag != "" {
-		if name, ok := e.tags[strings.ToUpper(tag)]; ok {
-			if e.places == nil {
-				a.region = name
-			} else if p, ok := e.places.resolve(name, a.date.t); ok {
-				tagPlace = &p
-			}
-		}
+		tagName = e.tags[strings.ToUpper(tag)]
 	}
 	if e.places == nil {
+		// No gazetteer: only the source tag can name the region.
+		a.region = tagName
 		if a.region == "" {
-			a.region = regionFallback
-			a.review("region", a.region, "no place found; set the region")
+			a.fallbackRegion(e)
 		}
 		return
+	}
+	if tagName != "" {
+		if p, ok := e.places.resolve(tagName, at); ok {
+			tagPlace = &p
+		}
 	}
 	consistent := func(p place) bool {
-		return tagPlace == nil || e.places.within(p, *tagPlace) || e.places.within(*tagPlace, p)
+		return tagPlace == nil || e.places.within(p, *tagPlace, at) || e.places.within(*tagPlace, p, at)
 	}
-	for _, m := range e.places.find(a.title, a.date.t) {
-		if consistent(m.place) {
-			if tagPlace != nil && e.places.within(*tagPlace, m.place) && tagPlace.depth > m.place.depth {
-				a.region = tagPlace.name // the tag is more precise
-			} else {
-				a.region = m.place.name
-			}
-			return
+	leadPlaces := e.places.find(lead, at, tagPlace)
+	for _, m := range e.places.find(a.title, at, tagPlace) {
+		if len(m.others) > 0 {
+			m.place = settle(m, leadPlaces)
 		}
-	}
-	if tagPlace != nil {
-		a.region = tagPlace.name
+		if !consistent(m.place) {
+			continue
+		}
+		if tagPlace != nil && tagPlace.depth > m.place.depth && e.places.within(*tagPlace, m.place, at) {
+			a.region = tagPlace.field // the tag is more precise
+		} else {
+			a.region = m.place.field
+		}
 		return
 	}
-	for _, m := range e.places.find(lead, a.date.t) {
+	if tagPlace != nil {
+		a.region = tagPlace.field
+		return
+	}
+	for _, m := range leadPlaces {
 		if venue(lead[:m.start]) {
 			continue
 		}
-		a.region = m.place.name
+		a.region = m.place.field
 		a.review("region", a.region, "guessed from the first paragraph")
 		return
 	}
-	count := map[string]int{}
-	first := map[string]int{}
-	byName := map[string]place{}
-	i := 0
+	type tally struct {
+		field       string
+		count, first int
+	}
+	var counts []*tally
+	seen := 0
 	for _, b := range a.body {
-		for _, m := range e.places.find(b.text, a.date.t) {
-			count[m.place.name]++
-			if _, ok := first[m.place.name]; !ok {
-				first[m.place.name] = i
+		if b.kind == blockImage {
+			continue
+		}
+		for _, m := range e.places.find(b.text, at, nil) {
+			found := false
+			for _, t := range counts {
+				if t.field == m.place.field {
+					t.count++
+					found = true
+				}
 			}
-			byName[m.place.name] = m.place
-			i++
+			if !found {
+				counts = append(counts, &tally{field: m.place.field, count: 1, first: seen})
+			}
+			seen++
 		}
 	}
-	best := ""
-	for name, c := range count {
-		if best == "" || c > count[best] || c == count[best] && first[name] < first[best] {
-			best = name
+	var best *tally
+	for _, t := range counts {
+		if best == nil || t.count > best.count {
+			best = t
 		}
 	}
-	if best != "" {
-		a.region = best
-		a.review("region", best, "guessed from the places the text names")
+	if best != nil {
+		a.region = best.field
+		a.review("region", best.field, "guessed from the places the text names")
+		return
+	}
+	a.fallbackRegion(e)
+}
+
+// settle picks which of the places an ambiguous name means from the lead,
+// where the same name may be written with its kind word ("Long Mỹ" in the
+// headline, "Thị xã Long Mỹ" in the lead).
+func settle(m mention, lead []mention) place {
+	for _, l := range lead {
+		if len(l.others) > 0 {
+			continue
+		}
+		for _, c := range append([]place{m.place}, m.others...) {
+			if l.place.id == c.id {
+				return c
+			}
+		}
+	}
+	return m.place
+}
+
+// fallbackRegion files an article that names no place under the site's
+// most common region (or a placeholder in an empty site), for review.
+func (a *article) fallbackRegion(e *env) {
+	if e.siteRegion != "" {
+		a.region = e.siteRegion
+		a.review("region", a.region, "no place found; filed under the site's most common region")
 		return
 	}
 	a.region = regionFallback

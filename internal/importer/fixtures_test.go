@@ -16,6 +16,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/gazetteer"
 )
 
 // A fixture (testdata/fixtures/*.txtar) is one input with the fields a
@@ -129,6 +130,12 @@ func newTestSite(t testing.TB, siteTOML string) (string, *os.Root, *config.Site)
 
 // importedFields reads the fields of a written article as bantin does.
 func importedFields(t testing.TB, root *os.Root, cfg *config.Site, file string) map[string]string {
+	return importedFieldsIn(t, root, cfg, file, nil)
+}
+
+// importedFieldsIn is importedFields with the region as the canonical name
+// the gazetteer resolves it to.
+func importedFieldsIn(t testing.TB, root *os.Root, cfg *config.Site, file string, g *gazetteer.Gazetteer) map[string]string {
 	t.Helper()
 	src, err := root.ReadFile(filepath.FromSlash(file))
 	if err != nil {
@@ -149,6 +156,11 @@ func importedFields(t testing.TB, root *os.Root, cfg *config.Site, file string) 
 	}
 	if a.Slogan == "" {
 		got["slogan"] = "-"
+	}
+	if g != nil {
+		if p, err := g.Resolve(a.Region, a.Date); err == nil {
+			got["region"] = p.Name
+		}
 	}
 	if a.Period != nil {
 		got["period"] = a.Period.Start.String() + ".." + a.Period.End.String()
@@ -173,7 +185,7 @@ func periodDays(label string) string {
 
 // runFixture imports one fixture into a fresh site with places (nil: no
 // gazetteer) and returns, per labelled article, the fields found.
-func runFixture(t testing.TB, f fixture, places placeFinder) map[string]map[string]string {
+func runFixture(t testing.TB, f fixture, places *gazetteer.Gazetteer) map[string]map[string]string {
 	t.Helper()
 	in := t.TempDir()
 	for name, data := range f.files {
@@ -188,7 +200,7 @@ func runFixture(t testing.TB, f fixture, places placeFinder) map[string]map[stri
 	_, root, cfg := newTestSite(t, "")
 	got := map[string]map[string]string{}
 	input := filepath.Join(in, f.input)
-	opts := Options{Site: cfg, Root: root, Select: f.sel, Places: places, Publish: true, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	opts := Options{Site: cfg, Root: root, Select: f.sel, Gazetteer: places, Publish: true, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	_, err := Import(context.Background(), opts, []string{input}, func(r Result) {
 		key := strings.TrimPrefix(strings.TrimPrefix(r.Input, input), "#")
 		if r.Err != nil {
@@ -199,7 +211,7 @@ func runFixture(t testing.TB, f fixture, places placeFinder) map[string]map[stri
 			t.Errorf("%s %s: skipped: %s", f.name, key, r.Skipped)
 			return
 		}
-		got[key] = importedFields(t, root, cfg, r.File)
+		got[key] = importedFieldsIn(t, root, cfg, r.File, places)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +220,7 @@ func runFixture(t testing.TB, f fixture, places placeFinder) map[string]map[stri
 }
 
 // scoreFixtures compares found fields with the labels, field by field.
-func scoreFixtures(t testing.TB, places placeFinder, log func(string)) (right, total int) {
+func scoreFixtures(t testing.TB, places *gazetteer.Gazetteer, log func(string)) (right, total int) {
 	for _, f := range loadFixtures(t) {
 		got := runFixture(t, f, places)
 		keys := make([]string, 0, len(f.wants))

@@ -23,6 +23,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/gazetteer"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -73,9 +74,10 @@ type Options struct {
 	// Fields are the front-matter fields the site declares beyond the
 	// built-in ones ("unit").
 	Fields []string
-	// Places resolves regions; nil files every article under the region
-	// its source tag names, or a placeholder to review.
-	Places placeFinder
+	// Gazetteer finds and resolves regions (the site's, with its
+	// data/regions.toml); nil files every article under the region its
+	// source tag names, or a placeholder to review.
+	Gazetteer *gazetteer.Gazetteer
 	// Now is the time of the import, for inputs that carry no date and no
 	// file time; zero means time.Now.
 	Now time.Time
@@ -283,7 +285,10 @@ func (im *importer) importFile(file string) []Result {
 	if err != nil {
 		return fail(err)
 	}
-	e := &env{loc: im.opts.Site.TimeZone, places: im.opts.Places, tags: im.tags, unit: im.unit, fileTime: info.ModTime()}
+	e := &env{loc: im.opts.Site.TimeZone, tags: im.tags, unit: im.unit, fileTime: info.ModTime(), siteRegion: im.known.commonRegion()}
+	if im.opts.Gazetteer != nil {
+		e.places = gazetteerPlaces{im.opts.Gazetteer}
+	}
 	var out []Result
 	for _, doc := range docs {
 		input := file

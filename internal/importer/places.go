@@ -2,17 +2,24 @@ package importer
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/bantin/bantin/internal/gazetteer"
 )
 
 // place is a place an article can be filed under.
 type place struct {
 	id   string // stable id, for containment
 	name string // canonical name, the region field's value
+	// field is what the region field says: the name, or where the name
+	// alone is ambiguous on the article's date, a spelling that is not
+	// ("thị xã Long Mỹ").
+	field string
 	// depth is 1 for a province, 2 for a district or city in it, and so
 	// on: deeper is more specific.
 	depth int
@@ -22,16 +29,20 @@ type place struct {
 type mention struct {
 	place      place
 	start, end int // byte offsets in the text
+	// others are the other places the name can mean on the date, when
+	// the text alone does not tell.
+	others []place
 }
 
 // placeFinder finds and names places; the gazetteer provides it.
 type placeFinder interface {
-	// find lists the places named in text, in order.
-	find(text string, at time.Time) []mention
+	// find lists the places named in text, in order; a name several
+	// places share is read as the one inside near (a place id), if any.
+	find(text string, at time.Time, near *place) []mention
 	// resolve names a place given by name (a source tag's province).
 	resolve(name string, at time.Time) (place, bool)
 	// within reports whether a lies inside b or is b.
-	within(a, b place) bool
+	within(a, b place, at time.Time) bool
 }
 
 //go:embed tags.toml
@@ -89,4 +100,70 @@ func DeclaredFields(siteTOML []byte) []string {
 		}
 	}
 	return out
+}
+
+// gazetteerPlaces finds places with the site's gazetteer.
+type gazetteerPlaces struct {
+	g *gazetteer.Gazetteer
+}
+
+func (gp gazetteerPlaces) place(p *gazetteer.Place, at time.Time) place {
+	field := p.Name
+	// The region field is resolved again by name: write one that names
+	// this place and no other on the article's date.
+	for _, name := range []string{p.Name, p.FullName(), p.ID} {
+		if q, err := gp.g.Resolve(name, at); err == nil && q == p {
+			field = name
+			break
+		}
+	}
+	return place{id: p.ID, name: p.Name, field: field, depth: p.Kind.Level()}
+}
+
+func (gp gazetteerPlaces) find(text string, at time.Time, near *place) []mention {
+	var nearIDs []string
+	if near != nil {
+		nearIDs = []string{near.id}
+	}
+	var out []mention
+	for _, m := range gp.g.Find(text) {
+		p, err := gp.g.ResolveNear(m.Text, at, nearIDs...)
+		var others []place
+		var amb *gazetteer.AmbiguousError
+		if errors.As(err, &amb) && len(amb.Candidates) > 0 {
+			p, err = amb.Candidates[0], nil // the first, as the gazetteer orders them
+			for _, c := range amb.Candidates[1:] {
+				others = append(others, gp.place(c, at))
+			}
+		}
+		if err != nil || p == nil {
+			continue
+		}
+		out = append(out, mention{place: gp.place(p, at), start: m.Start, end: m.End, others: others})
+	}
+	return out
+}
+
+func (gp gazetteerPlaces) resolve(name string, at time.Time) (place, bool) {
+	p, err := gp.g.Resolve(name, at)
+	if err != nil {
+		return place{}, false
+	}
+	return gp.place(p, at), true
+}
+
+func (gp gazetteerPlaces) within(a, b place, at time.Time) bool {
+	if a.id == b.id {
+		return true
+	}
+	pa := gp.g.Place(a.id)
+	if pa == nil {
+		return false
+	}
+	for _, st := range gp.g.Ancestors(pa, at) {
+		if st.Place.ID == b.id {
+			return true
+		}
+	}
+	return false
 }

@@ -1,4 +1,6 @@
 package importer
 
-// testPlaces is the place finder the fixtures are scored with.
-func testPlaces() placeFinder { return nil }
+import "github.com/bantin/bantin/internal/gazetteer"
+
+// testPlaces is the gazetteer the fixtures and seeds are scored with.
+func testPlaces() *gazetteer.Gazetteer { return gazetteer.Default() }
