@@ -651,7 +651,7 @@ func (a *article) findRegion(e *env, tag, lead string) {
 		return
 	}
 	type tally struct {
-		field       string
+		field        string
 		count, first int
 	}
 	var counts []*tally
