@@ -318,18 +318,34 @@ func analyzeHead(blocks []block, loc *time.Location, metaTitle string) (titleIdx
 			}
 		}
 		switch {
-		case back >= 0 && (fwd < 0 || len(strings.Fields(blocks[back].text)) >= 5 || len(strings.Fields(blocks[fwd].text)) < 5):
+		case back >= 0 && (fwd < 0 || wordCount(blocks[back].text) >= 5 || wordCount(blocks[fwd].text) < 5):
 			return back, dateIdx, st
 		case fwd >= 0:
 			return fwd, dateIdx, st
 		}
 	}
 	for i := 0; i < n && !longPara(i); i++ {
-		if headlineLike(blocks[i], loc) {
-			return i, dateIdx, st
+		if !headlineLike(blocks[i], loc) {
+			continue
 		}
+		// A section label ("Thi đua - Khen thưởng") above the headline.
+		if wordCount(blocks[i].text) < 5 && i+1 < n && headlineLike(blocks[i+1], loc) && wordCount(blocks[i+1].text) >= 6 {
+			return i + 1, dateIdx, st
+		}
+		return i, dateIdx, st
 	}
 	return -1, dateIdx, st
+}
+
+// wordCount counts the words of s that have a letter or a digit.
+func wordCount(s string) int {
+	n := 0
+	for _, w := range strings.Fields(s) {
+		if strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			n++
+		}
+	}
+	return n
 }
 
 // dateAnywhere finds a date line near the end of the article ("Ngày đăng:"

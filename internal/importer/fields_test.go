@@ -203,3 +203,29 @@ func TestMarkdownEscapesTextAndNeverEmitsHTML(t *testing.T) {
 		t.Fatal("raw HTML in the body")
 	}
 }
+
+// The headline is found among chrome in every arrangement exports use.
+func TestHeadlineAmongChrome(t *testing.T) {
+	t.Parallel()
+	const title = "Hậu Giang phát động thi đua chào mừng đại hội"
+	const lead = "(HG) - UBND tỉnh vừa ban hành kế hoạch phát động thi đua chào mừng đại hội đảng bộ các cấp, với nhiều nội dung thiết thực, hướng về cơ sở."
+	for _, text := range []string{
+		title + "\n\n16/02/2023\n\n" + lead,
+		"16/02/2023\n\n" + title + "\n\n" + lead,
+		"Chi tiết tin - Cổng TTĐT tỉnh Hậu Giang\n\nTrang chủ > Tin tức > Thi đua\n\n" + title + "\n\nNgày 16-02-2023\n\n" + lead,
+		"Thi đua - Khen thưởng\n\n" + title + "\n\n" + lead,
+		"Thi đua - Khen thưởng\n\nThứ Năm, 16/2/2023\n\n" + title + "\n\n" + lead,
+	} {
+		a, err := extract(&document{blocks: readText(text)}, &env{loc: hcm, tags: sourceTags{"HG": "Hậu Giang"}})
+		if err != nil {
+			t.Errorf("%q: %v", text, err)
+			continue
+		}
+		if a.title != title {
+			t.Errorf("%q: title %q", text, a.title)
+		}
+		if len(a.body) != 1 || !strings.HasPrefix(a.body[0].text, "UBND tỉnh") {
+			t.Errorf("%q: body %v", text, a.body)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -76,10 +75,4 @@ func joinWrapped(lines []string) string {
 		b.WriteString(l)
 	}
 	return collapseSpace(b.String())
-}
-
-// startsLower reports whether s starts with a lowercase letter.
-func startsLower(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsLower(r)
 }
