@@ -229,3 +229,29 @@ func TestHeadlineAmongChrome(t *testing.T) {
 		}
 	}
 }
+
+// A site that declares a unit taxonomy gets the issuing body filled in.
+func TestDeclaredUnitIsFilled(t *testing.T) {
+	t.Parallel()
+	fields := DeclaredFields([]byte("title = \"T\"\n[[taxonomies]]\nkey = \"unit\"\nname = \"Đơn vị\"\npath = \"don-vi\"\n"))
+	if len(fields) != 1 || fields[0] != "unit" {
+		t.Fatalf("declared fields: %v", fields)
+	}
+	text := "Thi đua chào mừng đại hội\n\n10/07/2024 | 08:15 GMT+7\n\nUBND tỉnh vừa ban hành Kế hoạch phát động đợt thi đua đặc biệt lập thành tích chào mừng đại hội đảng bộ các cấp nhiệm kỳ 2025-2030."
+	for _, unit := range []bool{true, false} {
+		a, err := extract(&document{blocks: readText(text)}, &env{loc: hcm, unit: unit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ""
+		if unit {
+			want = "UBND tỉnh"
+		}
+		if a.unit != want {
+			t.Errorf("unit declared %v: %q", unit, a.unit)
+		}
+		if fm := frontMatter(a, unit, true); strings.Contains(fm, "unit:") != unit {
+			t.Errorf("front matter with unit declared %v:\n%s", unit, fm)
+		}
+	}
+}

@@ -367,10 +367,13 @@ func mainContent(root *html.Node) *html.Node {
 		}
 	}
 	walk(root, 0)
-	var best *html.Node
+	var best, body *html.Node
 	bestScore := 0.0
 	for _, n := range order {
 		if n.DataAtom == atom.Body || n.DataAtom == atom.Html {
+			if n.DataAtom == atom.Body && scores[n] >= 3 {
+				body = n // a page with its paragraphs right in <body>
+			}
 			continue
 		}
 		s := scores[n] * (1 - linkDensity(n))
@@ -379,7 +382,7 @@ func mainContent(root *html.Node) *html.Node {
 		}
 	}
 	if best == nil || bestScore < 3 {
-		return nil
+		return body
 	}
 	return best
 }
