@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/txtar"
 )
 
 // savedPage is a portal page saved by a browser, with its photo in the
@@ -83,6 +85,16 @@ func TestImportIntoANewSiteThatBuilds(t *testing.T) {
 		"word/bao-cao.docx":         docxBytes(t),
 	})
 	seeds, _ := filepath.Abs("../importer/testdata/seeds")
+	// A WordPress export with two posts and a draft.
+	wxr, err := txtar.ParseFile("../importer/testdata/fixtures/w01-wordpress-export.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range wxr.Files {
+		if f.Name == "export.xml" {
+			writeFiles(t, in, map[string][]byte{"wp/export.xml": f.Data})
+		}
+	}
 
 	code, out, errOut := run("import", "--source", site, seeds, in)
 	if code != 0 {
@@ -96,11 +108,12 @@ func TestImportIntoANewSiteThatBuilds(t *testing.T) {
 			written = append(written, m[2])
 		}
 	}
-	if len(written) != 7 {
-		t.Fatalf("want 7 articles written:\n%s", out)
+	if len(written) != 10 {
+		t.Fatalf("want 10 articles written:\n%s", out)
 	}
 	if !strings.Contains(out, "  review: date: ") || !strings.HasSuffix(strings.TrimSpace(out), "fields to review") ||
-		!strings.Contains(lines[len(lines)-1], "imported 7, skipped 0, failed 0") {
+		!strings.Contains(lines[len(lines)-1], "imported 10, skipped 0, failed 0") ||
+		!strings.Contains(out, "export.xml#post-103 -> content/2024/chau-thanh-a-ra-quan-chien-dich-mua-he-xanh-nam-2024.md\n") {
 		t.Errorf("report:\n%s", out)
 	}
 	page := readFile(t, site, "content/2024/phung-hiep-phat-dong-thi-dua-nong-thon-moi-kieu-mau.md")
@@ -129,7 +142,7 @@ func TestImportIntoANewSiteThatBuilds(t *testing.T) {
 	}
 
 	dest := filepath.Join(t.TempDir(), "public")
-	if code, out, errOut := run("build", "--source", site, "--drafts", "--dest", dest); code != 0 || !strings.Contains(out, "built 8 articles") {
+	if code, out, errOut := run("build", "--source", site, "--drafts", "--dest", dest); code != 0 || !strings.Contains(out, "built 11 articles") {
 		t.Fatalf("imported site does not build: %d %s %s", code, out, errOut)
 	}
 	if code, _, errOut := run("check", "--source", site, "--drafts"); code != 0 {
@@ -139,7 +152,7 @@ func TestImportIntoANewSiteThatBuilds(t *testing.T) {
 	// Again: every article is recognized, nothing is written.
 	before := snapshot(t, site)
 	code, out, _ = run("import", "--source", site, seeds, in)
-	if code != 0 || strings.Count(out, "-> skipped: already imported as content/") != 7 || !strings.Contains(out, "imported 0, skipped 7, failed 0") {
+	if code != 0 || strings.Count(out, "-> skipped: already imported as content/") != 10 || !strings.Contains(out, "imported 0, skipped 10, failed 0") {
 		t.Errorf("second import: %d\n%s", code, out)
 	}
 	if len(snapshot(t, site)) != len(before) {
