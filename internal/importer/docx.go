@@ -33,7 +33,7 @@ type docxFile struct {
 func (d *docxFile) read(name string) ([]byte, error) {
 	f, ok := d.files[name]
 	if !ok {
-		return nil, fs404(name)
+		return nil, missingPart(name)
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -50,11 +50,10 @@ func (d *docxFile) read(name string) ([]byte, error) {
 	return data, nil
 }
 
-type notFound string
+// missingPart is the error for a part the archive does not have.
+type missingPart string
 
-func (n notFound) Error() string { return string(n) + " is missing" }
-
-func fs404(name string) error { return notFound(name) }
+func (m missingPart) Error() string { return string(m) + " is missing" }
 
 // asset gives an image of the document by its relationship target.
 func (d *docxFile) asset(src string) ([]byte, string, bool) {
@@ -80,8 +79,8 @@ func readDOCX(data []byte) (*document, error) {
 	}
 	main, err := d.read("word/document.xml")
 	if err != nil {
-		var nf notFound
-		if errors.As(err, &nf) {
+		var missing missingPart
+		if errors.As(err, &missing) {
 			return nil, errors.New("not a Word file: the archive has no word/document.xml (old .doc files must be saved as .docx first)")
 		}
 		return nil, err

@@ -49,6 +49,9 @@ type env struct {
 	// fileTime is the input file's modification time, the date of last
 	// resort.
 	fileTime time.Time
+	// now is the import's time, for an input with no date and no file
+	// time.
+	now time.Time
 	// siteRegion is the region most of the site's articles have, for
 	// articles that name no place.
 	siteRegion string
@@ -114,7 +117,7 @@ func extract(doc *document, e *env) (*article, error) {
 		} else {
 			t := e.fileTime
 			if t.IsZero() {
-				t = time.Now()
+				t = e.now
 			}
 			a.date = stamp{t: t.In(e.loc), hasTime: true}
 			a.review("date", a.date.frontMatter(), "the text states no date; used the file's modification time")
@@ -580,7 +583,7 @@ func (a *article) findPeriod(blocks []block, lead int) {
 			}
 		}
 	}
-	add(findPeriods(a.title, published, true), 8)
+	add(findPeriods(a.title, published), 8)
 	for i, b := range blocks {
 		if b.kind == blockImage || b.kind == blockCaption {
 			continue
@@ -589,7 +592,7 @@ func (a *article) findPeriod(blocks []block, lead int) {
 		if i == lead {
 			bonus = 2
 		}
-		add(findPeriods(b.text, published, true), bonus)
+		add(findPeriods(b.text, published), bonus)
 	}
 	if len(all) == 0 {
 		return

@@ -75,7 +75,7 @@ func TestPeriodShapes(t *testing.T) {
 		{"Kế hoạch thi đua giai đoạn 2022 – 2025", "2022-2025"},
 		{"Thời gian thi đua từ nay đến hết năm 2025.", `{start: "2023-01-18", end: "2025-12-31"}`},
 	} {
-		cands := findPeriods(c.text, published, true)
+		cands := findPeriods(c.text, published)
 		if len(cands) == 0 {
 			t.Errorf("%q: no period found", c.text)
 			continue

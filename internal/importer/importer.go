@@ -285,7 +285,7 @@ func (im *importer) importFile(file string) []Result {
 	if err != nil {
 		return fail(err)
 	}
-	e := &env{loc: im.opts.Site.TimeZone, tags: im.tags, unit: im.unit, fileTime: info.ModTime(), siteRegion: im.known.commonRegion()}
+	e := &env{loc: im.opts.Site.TimeZone, tags: im.tags, unit: im.unit, fileTime: info.ModTime(), now: im.opts.Now, siteRegion: im.known.commonRegion()}
 	if im.opts.Gazetteer != nil {
 		e.places = gazetteerPlaces{im.opts.Gazetteer}
 	}

@@ -18,9 +18,9 @@ import (
 // legacy spelling is published in converter documentation ("Xin chaøo caùc
 // baïn" in VNI, "Ninh B×nh" in TCVN3).
 
-// tcvn3Upper are the few uppercase letters TCVN3 has codes for: its
-// uppercase toned letters live in separate fonts (.VnTimeH) that reuse the
-// lowercase codes.
+// tcvn3High maps TCVN3 bytes to letters. Of the uppercase letters TCVN3
+// has codes only for Ă Â Ê Ô Ơ Ư Đ: uppercase toned letters live in
+// separate fonts (.VnTimeH) that reuse the lowercase codes.
 var tcvn3High = map[byte]rune{
 	0xA1: 'Ă', 0xA2: 'Â', 0xA3: 'Ê', 0xA4: 'Ô', 0xA5: 'Ơ', 0xA6: 'Ư', 0xA7: 'Đ',
 	0xA8: 'ă', 0xA9: 'â', 0xAA: 'ê', 0xAB: 'ô', 0xAC: 'ơ', 0xAD: 'ư', 0xAE: 'đ',

@@ -172,7 +172,7 @@ var periodCues = []cue{
 
 // findPeriods lists every period stated in text, scored by its context.
 // published is the article's date, the start of a "từ nay" period.
-func findPeriods(text string, published content.Day, hasPublished bool) []periodCandidate {
+func findPeriods(text string, published content.Day) []periodCandidate {
 	norm := strings.NewReplacer("–", "-", "—", "-", "‑", "-").Replace(text)
 	var out []periodCandidate
 	taken := make([]bool, len(norm)+1)
@@ -215,7 +215,7 @@ func findPeriods(text string, published content.Day, hasPublished bool) []period
 	for _, sh := range fromNowShapes {
 		for _, m := range sh.re.FindAllStringSubmatchIndex(norm, 20) {
 			sp, ok := sh.read(groupsOf(norm, m))
-			if !ok || !hasPublished {
+			if !ok {
 				continue
 			}
 			sp.start, sp.fromNow = published, true
