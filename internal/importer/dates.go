@@ -38,6 +38,8 @@ var (
 	// "06:26", "06h26", "6 giờ 26", "06:26:45 AM"
 	reClock = regexp.MustCompile(`(?i)(\d{1,2})\s?(?::|h|giờ)\s?(\d{2})(?:\s?(?::|phút)\s?(\d{2}))?(?:\s?(am|pm|sa|ch)\b)?`)
 	// "GMT+7", "(GMT+07:00)", "UTC +7", "+07:00" after a clock time
+	// a place and a comma before a date: "Cần Thơ, "
+	rePlacePrefix = regexp.MustCompile(`^\s*[\p{Lu}][\p{L}\p{Mn}]*(?:\s+[\p{Lu}][\p{L}\p{Mn}]*){0,3}\s*,\s*`)
 	reZone = regexp.MustCompile(`(?i)(?:gmt|utc)\s?([+-])\s?(\d{1,2})(?::?(\d{2}))?|([+-])(\d{2}):?(\d{2})\b`)
 )
 
@@ -236,7 +238,13 @@ func dateLine(line string, loc *time.Location) (stamp, bool) {
 	if !ok {
 		return stamp{}, false
 	}
-	if !onlyLabels(line[:start]) || !onlyLabels(line[end:]) {
+	prefix := line[:start]
+	// "Cần Thơ, ngày 3 tháng 4 năm 2024", as official letters date
+	// themselves.
+	if m := rePlacePrefix.FindStringIndex(prefix); m != nil {
+		prefix = prefix[m[1]:]
+	}
+	if !onlyLabels(prefix) || !onlyLabels(line[end:]) {
 		return stamp{}, false
 	}
 	return st, true

@@ -142,7 +142,9 @@ func extract(doc *document, e *env) (*article, error) {
 	tag := ""
 	lead := -1
 	for i, b := range blocks {
-		if b.kind == blockPara && !b.captionLike {
+		// a paragraph, or a lead set as a subheading (many portals put
+		// the sapo in an <h2>)
+		if b.kind == blockPara && !b.captionLike || b.kind == blockHeading && wordCount(b.text) >= 12 {
 			lead = i
 			break
 		}

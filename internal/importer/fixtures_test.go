@@ -154,8 +154,10 @@ func importedFieldsIn(t testing.TB, root *os.Root, cfg *config.Site, file string
 		"period": "-",
 		"draft":  fmt.Sprint(a.Draft),
 	}
-	if a.Slogan == "" {
-		got["slogan"] = "-"
+	for k, v := range got {
+		if v == "" {
+			got[k] = "-"
+		}
 	}
 	if g != nil {
 		if p, err := g.Resolve(a.Region, a.Date); err == nil {

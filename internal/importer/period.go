@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/vi"
@@ -168,6 +169,7 @@ var periodCues = []cue{
 	{"ke hoach", 3}, {"chuong trinh", 3}, {"giai doan", 2}, {"nam hoc", 2},
 	{"nhiem ky", -9}, {"khoa ", -6}, {"ky niem", -7}, {"thanh lap", -7}, {"truc thuoc trung uong", -6},
 	{"kinh te - xa hoi", -3}, {"5 nam", -3}, {"nam nam", -3}, {"tu nam", 0},
+	{"den", -3}, {"den het", -3}, {"muc tieu", -2}, // a deadline: "mục tiêu đến năm 2025"
 }
 
 // findPeriods lists every period stated in text, scored by its context.
@@ -185,7 +187,7 @@ func findPeriods(text string, published content.Day) []periodCandidate {
 		for i := m[0]; i < m[1]; i++ {
 			taken[i] = true
 		}
-		before := norm[max(0, m[0]-70):m[0]]
+		before := contextBefore(norm, m[0], 70)
 		ctx := vi.Fold(before)
 		score := 1.0
 		if sh.explicit {
@@ -245,4 +247,40 @@ func groupsOf(s string, m []int) []int {
 		g = append(g, atoi(s, m, i))
 	}
 	return g
+}
+
+// contextBefore returns about n bytes of s before i, with quoted phrases
+// left out, so that a cue before a long quoted name still counts: in
+// "phong trào “...” giai đoạn 2021-2025" the span is the phong trào's.
+func contextBefore(s string, i, n int) string {
+	var parts []string
+	size := 0
+	end := i
+	for end > 0 && size < n {
+		q := strings.LastIndex(s[:end], "”")
+		start := max(0, end-(n-size))
+		if q < 0 || q < start {
+			parts = append(parts, s[start:end])
+			break
+		}
+		open := strings.LastIndex(s[:q], "“")
+		if open < 0 {
+			parts = append(parts, s[start:end])
+			break
+		}
+		tail := s[q+len("”") : end]
+		parts = append(parts, tail, "“”")
+		size += len(tail) + 2
+		end = open
+	}
+	var b strings.Builder
+	for k := len(parts) - 1; k >= 0; k-- {
+		b.WriteString(parts[k])
+	}
+	// Keep whole characters.
+	out := b.String()
+	for len(out) > 0 && !utf8.RuneStart(out[0]) {
+		out = out[1:]
+	}
+	return out
 }

@@ -41,7 +41,7 @@ var seedWants = []struct {
 		"2020-06-23", "Hậu Giang", "Tăng cường khối đại đoàn kết toàn dân tộc, xây dựng Đảng và hệ thống chính trị trong sạch, vững mạnh theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
 		"2020-01-01..2020-12-31", "Văn Tải", nil},
 	{"003_957e5ca7d7cdd4ef.txt", "Hậu Giang: Hội nghị tổng kết Chuyên đề học tập và làm theo Bác năm 2022-2023",
-		"", "Hậu Giang", "Ngày thứ sáu tuần cuối tháng nghe dân nói, nói dân hiểu, làm dân tin", "2022-01-01..2023-12-31", "", []string{"date", "slogan"}},
+		"", "Hậu Giang", "Ngày thứ sáu tuần cuối tháng nghe dân nói, nói dân hiểu, làm dân tin", "2022-01-01..2023-12-31", "-", []string{"date", "slogan"}},
 	{"004_af93200ff5164a5c.txt", "Phát động đợt thi đua lập thành tích chào mừng kỷ niệm 20 năm TP Cần Thơ trực thuộc Trung ương",
 		"2023-01-18 20:43", "Cần Thơ", "Cần Thơ chung sức xây dựng nông thôn mới", "2023-01-18..2023-11-30", "Hái", []string{"period", "author"}},
 }
