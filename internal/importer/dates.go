@@ -40,7 +40,7 @@ var (
 	// "GMT+7", "(GMT+07:00)", "UTC +7", "+07:00" after a clock time
 	// a place and a comma before a date: "Cần Thơ, "
 	rePlacePrefix = regexp.MustCompile(`^\s*[\p{Lu}][\p{L}\p{Mn}]*(?:\s+[\p{Lu}][\p{L}\p{Mn}]*){0,3}\s*,\s*`)
-	reZone = regexp.MustCompile(`(?i)(?:gmt|utc)\s?([+-])\s?(\d{1,2})(?::?(\d{2}))?|([+-])(\d{2}):?(\d{2})\b`)
+	reZone        = regexp.MustCompile(`(?i)(?:gmt|utc)\s?([+-])\s?(\d{1,2})(?::?(\d{2}))?|([+-])(\d{2}):?(\d{2})\b`)
 )
 
 // dateLabelWords may stand beside a date on a line of its own: labels,
