@@ -37,10 +37,13 @@ var (
 	reWordsDMY = regexp.MustCompile(`(?i)(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,|/|-)\s*(\d{4})`)
 	// "06:26", "06h26", "6 giờ 26", "06:26:45 AM"
 	reClock = regexp.MustCompile(`(?i)(\d{1,2})\s?(?::|h|giờ)\s?(\d{2})(?:\s?(?::|phút)\s?(\d{2}))?(?:\s?(am|pm|sa|ch)\b)?`)
-	// "GMT+7", "(GMT+07:00)", "UTC +7", "+07:00" after a clock time
 	// a place and a comma before a date: "Cần Thơ, "
 	rePlacePrefix = regexp.MustCompile(`^\s*[\p{Lu}][\p{L}\p{Mn}]*(?:\s+[\p{Lu}][\p{L}\p{Mn}]*){0,3}\s*,\s*`)
-	reZone        = regexp.MustCompile(`(?i)(?:gmt|utc)\s?([+-])\s?(\d{1,2})(?::?(\d{2}))?|([+-])(\d{2}):?(\d{2})\b`)
+	// a byline before a date, or a byline or a view counter after it
+	reNameBefore         = regexp.MustCompile(`^\s*(?:[\p{Lu}][\p{L}\p{Mn}.]*\s+){0,4}[\p{Lu}][\p{L}\p{Mn}.]*\s*[-|–]\s*`)
+	reNameOrCounterAfter = regexp.MustCompile(`\s*[-|–]\s*(?:(?:[\p{Lu}][\p{Lu}\p{Mn}.]*\s*){1,5}|(?i:lượt xem|lượt đọc|số lượt xem|views?)\s*:?\s*[\d.,]+\s*)$`)
+	// "GMT+7", "(GMT+07:00)", "UTC +7", "+07:00" after a clock time
+	reZone = regexp.MustCompile(`(?i)(?:gmt|utc)\s?([+-])\s?(\d{1,2})(?::?(\d{2}))?|([+-])(\d{2}):?(\d{2})\b`)
 )
 
 // dateLabelWords may stand beside a date on a line of its own: labels,
@@ -244,7 +247,16 @@ func dateLine(line string, loc *time.Location) (stamp, bool) {
 	if m := rePlacePrefix.FindStringIndex(prefix); m != nil {
 		prefix = prefix[m[1]:]
 	}
-	if !onlyLabels(prefix) || !onlyLabels(line[end:]) {
+	// A byline or a counter beside the date: "Nguyễn Lê - 16/02/2023",
+	// "16/02/2023 | Lượt xem: 1.250".
+	if m := reNameBefore.FindStringIndex(prefix); m != nil {
+		prefix = prefix[m[1]:]
+	}
+	suffix := line[end:]
+	if m := reNameOrCounterAfter.FindStringIndex(suffix); m != nil {
+		suffix = suffix[:m[0]]
+	}
+	if !onlyLabels(prefix) || !onlyLabels(suffix) {
 		return stamp{}, false
 	}
 	return st, true

@@ -32,6 +32,10 @@ func TestDateLineShapes(t *testing.T) {
 		{"Ngày đăng: 16-02-2023 06:26:45 PM", "2023-02-16 18:26"},
 		{"Thứ 5, 16.02.2023 - 06h26", "2023-02-16 06:26"},
 		{"Chủ nhật, 05/03/2023 10:15 (UTC+7)", "2023-03-05T10:15:00+07:00"},
+		{"Cần Thơ, ngày 3 tháng 4 năm 2024", "2024-04-03"},
+		{"Nguyễn Lê - 16/02/2023 06:26", "2023-02-16 06:26"},
+		{"Thứ Năm, 16/02/2023 - 06:26 | Lượt xem: 1.250", "2023-02-16 06:26"},
+		{"16/02/2023 | TRƯỜNG SƠN", "2023-02-16"},
 	} {
 		st, ok := dateLine(c.line, hcm)
 		if !ok {
@@ -46,6 +50,7 @@ func TestDateLineShapes(t *testing.T) {
 		"Ngày 23-06-2020, UBND tỉnh ban hành kế hoạch phát động thi đua trong toàn tỉnh.",
 		"31/02/2023",
 		"Kế hoạch số 97/KH-UBND",
+		"16/02/2023 - Hội nghị tổng kết thi đua",
 	} {
 		if st, ok := dateLine(line, hcm); ok {
 			t.Errorf("%q read as a date line: %s", line, st.frontMatter())
