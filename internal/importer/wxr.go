@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"regexp"
 	"strings"
@@ -184,7 +185,7 @@ func readWXRItem(dec *xml.Decoder) (wxrItem, error) {
 			case t.Name.Local == "post_type":
 				it.postType = strings.TrimSpace(text)
 			case t.Name.Local == "category" && (domain == "category" || domain == "post_tag"):
-				if c := collapseSpace(cleanText(text)); c != "" && !strings.EqualFold(c, "Uncategorized") && c != "Chưa được phân loại" {
+				if c := collapseSpace(cleanText(html.UnescapeString(text))); c != "" && !strings.EqualFold(c, "Uncategorized") && c != "Chưa được phân loại" {
 					it.categories = append(it.categories, c)
 				}
 			}
@@ -209,7 +210,8 @@ func wxrDocument(it wxrItem, authors map[string]string, loc *time.Location) *doc
 	if it.postID == "" {
 		doc.name = "post"
 	}
-	doc.meta.title = collapseSpace(cleanText(it.title))
+	// WordPress keeps titles and terms HTML-escaped ("&#8220;", "&amp;").
+	doc.meta.title = collapseSpace(cleanText(html.UnescapeString(it.title)))
 	doc.meta.topics = it.categories
 	doc.meta.draft = it.status != "" && it.status != "publish"
 	if isRemote(it.link) {
