@@ -553,7 +553,7 @@ func (a *article) findSlogan(blocks []block, lead int) {
 		return
 	}
 	a.slogan = strings.TrimRight(best.text, ",;: ")
-	if best.score < 7 {
+	if best.score < 6 {
 		a.review("slogan", a.slogan, "the quote is not introduced as a slogan, campaign or theme")
 	} else if len(all) > 1 && all[1].score >= best.score-0.5 && all[1].text != best.text {
 		a.review("slogan", a.slogan, fmt.Sprintf("also quoted: %q", clip(all[1].text, 60)))

@@ -213,6 +213,9 @@ func runFixture(t testing.TB, f fixture, places *gazetteer.Gazetteer) map[string
 			t.Errorf("%s %s: skipped: %s", f.name, key, r.Skipped)
 			return
 		}
+		if _, ok := f.wants[key]; !ok {
+			t.Errorf("%s: an article %q that is not labelled (a page or an attachment of an export?)", f.name, key)
+		}
 		got[key] = importedFieldsIn(t, root, cfg, r.File, places)
 	})
 	if err != nil {
