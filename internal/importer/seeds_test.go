@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -110,4 +111,43 @@ func frontMatterLine(src, key string) string {
 		}
 	}
 	return ""
+}
+
+// Two bulletins with one headline on different days get two files; the
+// second never replaces the first, and an existing file is never touched.
+func TestSameHeadlineNeverOverwrites(t *testing.T) {
+	t.Parallel()
+	dir, root, cfg := newTestSite(t, "")
+	existing := filepath.Join(dir, "content", "2023", "tong-ket-thi-dua-nam-2023.md")
+	if err := os.MkdirAll(filepath.Dir(existing), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const mine = "not front matter: the editor's own file\n"
+	if err := os.WriteFile(existing, []byte(mine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := t.TempDir()
+	body := "\n\n(HG) - UBND tỉnh tổ chức hội nghị tổng kết phong trào thi đua yêu nước năm 2023, biểu dương các tập thể và cá nhân tiêu biểu trong toàn tỉnh.\n"
+	for i, day := range []string{"05/12/2023", "20/12/2023"} {
+		name := filepath.Join(in, string(rune('a'+i))+".txt")
+		if err := os.WriteFile(name, []byte("Tổng kết thi đua năm 2023\n\n"+day+body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var files []string
+	_, err := Import(context.Background(), Options{Site: cfg, Root: root, Gazetteer: testPlaces()}, []string{in}, func(r Result) {
+		if r.Err != nil {
+			t.Error(r.Err)
+		}
+		files = append(files, r.File)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(files, " ") != "content/2023/tong-ket-thi-dua-nam-2023-2.md content/2023/tong-ket-thi-dua-nam-2023-3.md" {
+		t.Errorf("files: %v", files)
+	}
+	if b, _ := os.ReadFile(existing); string(b) != mine {
+		t.Errorf("the existing file changed: %q", b)
+	}
 }
