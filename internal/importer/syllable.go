@@ -42,30 +42,82 @@ func isTone(r rune) bool {
 	return false
 }
 
+// toneless maps each precomposed Latin letter with a Vietnamese tone mark
+// to the letter without it and the tone: 'ệ' -> 'ê', dot below. Built once
+// from the Unicode decompositions, never written after.
+var toneless = func() map[rune][2]rune {
+	m := map[rune][2]rune{}
+	for r := rune(0xC0); r < 0x1F00; r++ {
+		var tone rune
+		rest := make([]rune, 0, 3)
+		for _, c := range norm.NFD.String(string(r)) {
+			if isTone(c) && tone == 0 {
+				tone = c
+			} else {
+				rest = append(rest, c)
+			}
+		}
+		if tone == 0 {
+			continue
+		}
+		// "ệ" decomposes to e, dot below, circumflex: the tone is not
+		// always last.
+		base := []rune(norm.NFC.String(string(rest)))
+		if len(base) == 1 {
+			m[r] = [2]rune{base[0], tone}
+		}
+	}
+	return m
+}()
+
 // validSyllable reports whether word, any case, is a Vietnamese syllable.
 func validSyllable(word string) bool {
 	if word == "" || len(word) > 24 {
 		return false
 	}
-	d := norm.NFD.String(strings.ToLower(word))
 	var tone rune
-	var base strings.Builder
-	for _, r := range d {
-		if isTone(r) {
+	var buf [8]rune
+	letters := buf[:0]
+	for _, r := range word {
+		r = unicode.ToLower(r)
+		if r == 'ð' {
+			r = 'đ' // the look-alike old keyboards type
+		}
+		switch {
+		case isTone(r): // decomposed text
 			if tone != 0 {
 				return false
 			}
 			tone = r
 			continue
+		case r >= 0x300 && r < 0x370:
+			// a vowel mark written apart: compose it onto the letter before
+			if len(letters) == 0 {
+				return false
+			}
+			c := []rune(norm.NFC.String(string(letters[len(letters)-1]) + string(r)))
+			if len(c) != 1 {
+				return false
+			}
+			letters[len(letters)-1] = c[0]
+			continue
 		}
-		base.WriteRune(r)
-	}
-	letters := norm.NFC.String(base.String())
-	for _, r := range letters {
-		if !strings.ContainsRune("aăâbcdđeêghiklmnoôơpqrstuưvxy", r) {
+		if t, ok := toneless[r]; ok {
+			if tone != 0 {
+				return false
+			}
+			r, tone = t[0], t[1]
+		}
+		if !strings.ContainsRune("aăâbcdđeêghiklmnoôơpqrstuưvxy", r) || len(letters) == 7 {
 			return false
 		}
+		letters = append(letters, r)
 	}
+	return validShape(string(letters), tone)
+}
+
+// validShape reports whether toneless letters with tone form a syllable.
+func validShape(letters string, tone rune) bool {
 	for _, ini := range initials {
 		if !strings.HasPrefix(letters, ini) {
 			continue
@@ -77,10 +129,7 @@ func validSyllable(word string) bool {
 		if !rimes[rime] || ini == "qu" && strings.HasPrefix(rime, "u") {
 			continue
 		}
-		if stopFinal(rime) && tone != 0 && tone != '\u0301' && tone != '\u0323' {
-			continue
-		}
-		if stopFinal(rime) && tone == 0 {
+		if stopFinal(rime) && tone != '\u0301' && tone != '\u0323' {
 			continue
 		}
 		return true
