@@ -32,6 +32,7 @@ Usage:
   bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts=false] [--future] [--poll DURATION]
   bantin new "Tiêu đề bài viết" --region R [--slogan S] [--period P] [--topics a,b] [--set key=value]... [--source DIR]
   bantin check [--source DIR] [--drafts] [--future]
+  bantin import [--source DIR] [--publish] [--dry-run] [--format F] [--encoding E] [--select CSS] PATH...
   bantin init DIR
   bantin version
 
@@ -56,6 +57,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runInit(args[1:], stdout, stderr, time.Now())
 	case "check":
 		return runCheck(ctx, args[1:], stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "bantin", version())
 		return 0
