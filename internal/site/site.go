@@ -187,6 +187,9 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	}
 	b.stats.Files = b.out.count()
 	b.stats.Stages = clock.stages
+	if opts.Cache != nil {
+		opts.Cache.remember(set.Articles)
+	}
 	if opts.CheckLinks {
 		mem, ok := out.(*output.Memory)
 		if !ok {
@@ -258,6 +261,20 @@ feed:
 	return list.Err()
 }
 
+// newRenderer makes the site's Markdown renderer; byFile maps content
+// files to their articles' site paths, for links to .md files.
+func newRenderer(cfg *config.Site, byFile map[string]string) *render.Renderer {
+	return render.New(render.Options{
+		BasePath:     cfg.BasePath,
+		UnsafeHTML:   cfg.UnsafeHTML,
+		SummaryWords: summaryWords,
+		ResolveArticle: func(file string) (string, bool) {
+			p, ok := byFile[file]
+			return p, ok
+		},
+	})
+}
+
 // articles renders and writes every article page, keeping only each
 // article's summary for the lists: bodies are dropped once written.
 func (b *builder) articles(articles []*content.Article) error {
@@ -265,15 +282,7 @@ func (b *builder) articles(articles []*content.Article) error {
 	for _, a := range articles {
 		byFile[a.File] = a.Path
 	}
-	md := render.New(render.Options{
-		BasePath:     b.cfg.BasePath,
-		UnsafeHTML:   b.cfg.UnsafeHTML,
-		SummaryWords: summaryWords,
-		ResolveArticle: func(file string) (string, bool) {
-			p, ok := byFile[file]
-			return p, ok
-		},
-	})
+	md := newRenderer(b.cfg, byFile)
 	// Rendered Markdown depends on the body, the renderer's settings and,
 	// through links to .md files, on every article's URL.
 	var articleURLs uint64
@@ -294,7 +303,6 @@ func (b *builder) articles(articles []*content.Article) error {
 	for _, a := range articles {
 		bare[a] = layout.NewCard(b.cfg, a, b.ix, "", b.today)
 	}
-	tr := layout.T(b.cfg)
 	return b.parallel(len(articles), func(i int) error {
 		a := articles[i]
 		var doc *render.Doc
@@ -345,29 +353,38 @@ func (b *builder) articles(articles []*content.Article) error {
 			b.feedHTML[a] = template.HTML(doc.HTML)
 			b.mu.Unlock()
 		}
-		page := &layout.Page{
-			Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: summary, Path: a.Path,
-			Article: layout.NewArticle(b.cfg, a, &card, b.ix, doc),
-			Image:   b.absoluteImage(a),
-		}
-		// JSON-LD is derived from data the page fingerprint already covers:
-		// it is made only when the page is rendered.
-		derive := func(p *layout.Page) error {
-			ld, err := b.jsonLD(a, summary, p.Image)
-			p.JSONLD = ld
-			return err
-		}
-		page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
-		if region := b.ix.Term(index.Region, a.Region); region != nil {
-			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: tr("regions"), Path: b.ix.Taxonomy(index.Region).Path},
-				layout.Crumb{Label: region.Name, Path: region.Path})
-		}
-		page.Crumbs = append(page.Crumbs, layout.Crumb{Label: a.Title})
-		for _, r := range b.ix.Related(a, relatedCount) {
-			page.Related = append(page.Related, bare[r])
-		}
+		page, derive := b.articlePage(a, doc, &card, func(r *content.Article) *layout.Card { return bare[r] })
 		return b.pageWithBody(layout.KindArticle, page, a.File, docKey, derive)
 	})
+}
+
+// articlePage makes the page of an article whose card carries its summary,
+// and the function that fills, just before rendering, the fields derived
+// from the others. cardOf gives the cards of related articles.
+func (b *builder) articlePage(a *content.Article, doc *render.Doc, card *layout.Card, cardOf func(*content.Article) *layout.Card) (*layout.Page, func(*layout.Page) error) {
+	tr := layout.T(b.cfg)
+	page := &layout.Page{
+		Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: card.Summary, Path: a.Path,
+		Article: layout.NewArticle(b.cfg, a, card, b.ix, doc),
+		Image:   b.absoluteImage(a),
+	}
+	// JSON-LD is derived from data the page fingerprint already covers:
+	// it is made only when the page is rendered.
+	derive := func(p *layout.Page) error {
+		ld, err := b.jsonLD(a, card.Summary, p.Image)
+		p.JSONLD = ld
+		return err
+	}
+	page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
+	if region := b.ix.Term(index.Region, a.Region); region != nil {
+		page.Crumbs = append(page.Crumbs, layout.Crumb{Label: tr("regions"), Path: b.ix.Taxonomy(index.Region).Path},
+			layout.Crumb{Label: region.Name, Path: region.Path})
+	}
+	page.Crumbs = append(page.Crumbs, layout.Crumb{Label: a.Title})
+	for _, r := range b.ix.Related(a, relatedCount) {
+		page.Related = append(page.Related, cardOf(r))
+	}
+	return page, derive
 }
 
 // page renders one page and writes it as path/index.html.
