@@ -414,7 +414,12 @@ func (e *Editor) handlePreview(w http.ResponseWriter, r *http.Request) {
 			e.fail(w, http.StatusBadRequest, "bad_path", nil)
 			return
 		}
-		current, _ = e.store.read(content.Dir, id)
+		var err error
+		current, err = e.store.read(content.Dir, id)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			e.readFailed(w, err)
+			return
+		}
 	} else {
 		id = newID(&cfg, values, e.opts.Now(), 1)
 	}

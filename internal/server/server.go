@@ -51,6 +51,13 @@ type Server struct {
 	version  int
 	errs     []string // problems of the last build; empty when it succeeded
 	clients  map[chan event]bool
+
+	// mounted serves the paths under mountPrefix (the editor); guard,
+	// when set, vets every other request before it is served.
+	mountPrefix string
+	mounted     http.Handler
+	guard       func(w http.ResponseWriter, r *http.Request) bool
+	afterBuild  func(ctx context.Context)
 }
 
 // event is one server-sent event.
@@ -64,6 +71,18 @@ func New(build Build, logf func(format string, args ...any)) *Server {
 	return &Server{build: build, logf: logf, clients: map[chan event]bool{}}
 }
 
+// Mount serves the requests whose path starts with prefix (which ends in
+// a slash) with h, every method included; the path without its slash
+// redirects there. guard, when not nil, is asked first about every other
+// request and answers those it refuses. Call it before serving.
+func (s *Server) Mount(prefix string, h http.Handler, guard func(w http.ResponseWriter, r *http.Request) bool) {
+	s.mountPrefix, s.mounted, s.guard = prefix, h, guard
+}
+
+// AfterBuild sets a function to call after every build, good or not, in
+// the goroutine that built: the editor refreshes its list from it.
+func (s *Server) AfterBuild(f func(ctx context.Context)) { s.afterBuild = f }
+
 // Rebuild builds the site and publishes the result: a good build replaces
 // the served site and reloads pages; a failed one keeps the site and shows
 // its errors.
@@ -76,6 +95,12 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	site, late, err := s.build(ctx)
+	// Deferred before the unlock, so it runs once the site is published.
+	defer func() {
+		if s.afterBuild != nil {
+			s.afterBuild(ctx)
+		}
+	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -133,6 +158,18 @@ func (s *Server) broadcast(e event) {
 
 // ServeHTTP serves the site, the live-reload script and its event stream.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.mounted != nil {
+		if strings.HasPrefix(r.URL.Path, s.mountPrefix) || r.URL.Path == strings.TrimSuffix(s.mountPrefix, "/") {
+			s.mounted.ServeHTTP(w, r)
+			return
+		}
+		if s.guard != nil && !s.guard(w, r) {
+			return
+		}
+	}
+	// Files of the site are served as their extension says, never as
+	// something a browser would guess (an upload taken for a script).
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
