@@ -441,4 +441,3 @@ func (e *Editor) handlePreview(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write(html)
 }
-

@@ -163,4 +163,3 @@ func imageName(uploaded string, data []byte, ext string) string {
 	sum := sha256.Sum256(data)
 	return base + "-" + hex.EncodeToString(sum[:4]) + ext
 }
-
