@@ -325,7 +325,7 @@
     });
     input.addEventListener("change", () => { if (input.value.includes(",") || (f.suggestions || []).includes(input.value)) add(); });
     input.addEventListener("blur", () => { if (input.value.trim()) add(); });
-    inputs[f.key] = { list: true, draw, input };
+    inputs[f.key] = { isList: true, draw, input };
     return h("div", { class: "field", "data-field": f.key }, label, chips, input, datalist(f), helpFor(f), err);
   }
 
@@ -372,16 +372,14 @@
     for (const f of schema.fields) {
       const el = inputs[f.key];
       if (!el) continue;
-      if (el.list) {
-        if (el.input.value.trim()) {
-          for (const part of el.input.value.split(",")) {
-            const v = part.trim();
-            if (v && !listValues[f.key].includes(v)) listValues[f.key].push(v);
-          }
-          el.input.value = "";
-          el.draw();
+      if (el.isList) {
+        // A term typed but not yet added counts, without being added.
+        const list = listValues[f.key].slice();
+        for (const part of el.input.value.split(",")) {
+          const v = part.trim();
+          if (v && !list.includes(v)) list.push(v);
         }
-        out[f.key] = listValues[f.key].slice();
+        out[f.key] = list;
       } else if (f.kind === "bool") out[f.key] = el.checked;
       else out[f.key] = el.value;
     }
@@ -394,8 +392,9 @@
       const el = inputs[f.key];
       if (!el) continue;
       const v = vals[f.key];
-      if (el.list) {
+      if (el.isList) {
         listValues[f.key] = Array.isArray(v) ? v.slice() : [];
+        el.input.value = "";
         el.draw();
       } else if (f.kind === "bool") el.checked = !!v;
       else el.value = v === undefined || v === null ? "" : String(v);
