@@ -648,7 +648,7 @@
       b("B", "bold", () => surround(ta, "**", "**", t("bold"))),
       b("I", "italic", () => surround(ta, "*", "*", t("italic"))),
       b("H", "heading", () => prefixLines(ta, "## ")),
-      b("🔗", "link", () => surround(ta, "[", "](https://)", t("link"))),
+      b("[ ]", "link", () => surround(ta, "[", "](https://)", t("link"))),
       b("•", "list", () => prefixLines(ta, "- ")),
       b("❝", "quote", () => prefixLines(ta, "> ")),
       uploadButton(t("image"), (u) => insertText(ta, u.markdown)));
