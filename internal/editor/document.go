@@ -280,8 +280,12 @@ func (d *document) render(specs []fieldSpec, set Values, body *string) []byte {
 				continue
 			}
 			v, changed := set[key]
-			if !changed {
-				v = nodeValue(n, f.Kind)
+			if !changed || sameValue(v, nodeValue(n, f.Kind)) {
+				// Unchanged values are carried over exactly.
+				var s strings.Builder
+				yamlNode(&s, key, n, 0)
+				entries = append(entries, entry{key, s.String(), ""})
+				continue
 			}
 			entries = append(entries, entry{key, emitField(f, v), ""})
 		}

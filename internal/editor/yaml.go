@@ -97,6 +97,14 @@ func yamlNode(b *strings.Builder, key string, n *fields.Node, indent int) {
 			b.WriteString(" []\n")
 			return
 		}
+		if flat(n) {
+			parts := make([]string, len(n.Items))
+			for i, it := range n.Items {
+				parts[i] = yamlScalar(it)
+			}
+			b.WriteString(" [" + strings.Join(parts, ", ") + "]\n")
+			return
+		}
 		b.WriteByte('\n')
 		for _, it := range n.Items {
 			b.WriteString(pad + "  -")
@@ -152,4 +160,15 @@ func nodeJSON(n *fields.Node) string {
 		return strconv.Quote(n.Text)
 	}
 	return yamlScalar(n)
+}
+
+// flat reports whether a list holds only strings, which a one-line list
+// writes safely.
+func flat(n *fields.Node) bool {
+	for _, it := range n.Items {
+		if it.Kind != fields.String {
+			return false
+		}
+	}
+	return true
 }
