@@ -225,3 +225,76 @@ func TestEditorCreatesAndPublishesInBrowser(t *testing.T) {
 		})
 	}
 }
+
+// Nothing typed is lost: the form survives a closed tab, a file changed on
+// disk while open is noticed, and a save over someone else's change shows
+// both versions to choose from, field by field.
+func TestEditorKeepsWorkInBrowser(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/2023/a.md": article("Tin gốc")})
+	base, _ := startServe(t, dir)
+	browser := browsertest.Browser(t)
+	file := filepath.Join(dir, "content", "2023", "a.md")
+	original, _ := os.ReadFile(file)
+
+	// Type, then close the tab before saving.
+	tab, closeTab := chromedp.NewContext(browser)
+	if err := chromedp.Do(tab, chromedp.Navigate(base+"_bantin/#/edit/2023/a.md")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, tab, "the form", `document.getElementById("f-title") && document.getElementById("f-title").value === "Tin gốc"`)
+	if err := chromedp.Do(tab, chromedp.SendKeys(chromedp.ID("f-title"), " đã sửa")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, tab, "the autosave", `Object.keys(localStorage).some((k) => k.endsWith(":2023/a.md"))`)
+	closeTab()
+
+	ctx, cancel := chromedp.NewContext(browser)
+	defer cancel()
+	jsErrors := watchErrors(t, ctx)
+	defer func() {
+		if errs := jsErrors(); len(errs) > 0 {
+			t.Errorf("script errors in the editor:\n%s", strings.Join(errs, "\n"))
+		}
+	}()
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"_bantin/#/edit/2023/a.md")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the restored form and its notice", `document.getElementById("f-title").value === "Tin gốc đã sửa" &&
+		document.getElementById("restored").textContent.includes("Đã khôi phục bản chưa lưu")`)
+	if got, _ := os.ReadFile(file); !bytes.Equal(got, original) {
+		t.Fatal("the unsaved edit reached the file")
+	}
+	// Discarding it brings back the file's version.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("discard"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the discarded draft", `document.getElementById("f-title") && document.getElementById("f-title").value === "Tin gốc" &&
+		!Object.keys(localStorage).some((k) => k.endsWith(":2023/a.md"))`)
+
+	// Someone edits the file on disk: the open editor says so.
+	os.WriteFile(file, bytes.Replace(original, []byte("title: Tin gốc"), []byte("title: Tin sửa trên đĩa"), 1), 0o644)
+	waitJS(t, ctx, "the notice of a change on disk", `document.getElementById("disk").textContent.includes("vừa được sửa ở nơi khác")`)
+
+	// The editor changes the text and saves over that change: refused, and
+	// both versions are shown; keep the disk's title and my text.
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("body"), "Đoạn của tôi. "), chromedp.Click(chromedp.ID("save"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the two versions", `!document.getElementById("conflict").hidden &&
+		document.querySelectorAll("#conflict fieldset").length === 2 &&
+		document.querySelector("#conflict fieldset").textContent.includes("Tin sửa trên đĩa") &&
+		document.querySelectorAll("#conflict fieldset")[1].textContent.includes("Đoạn của tôi.")`)
+	if got, _ := os.ReadFile(file); !bytes.Contains(got, []byte("Tin sửa trên đĩa")) || bytes.Contains(got, []byte("Đoạn của tôi")) {
+		t.Fatalf("a stale save changed the file:\n%s", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name="choose-title"][value="theirs"]`)),
+		chromedp.Click(chromedp.ID("conflict-apply")), chromedp.Click(chromedp.ID("save"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the merged save", `document.getElementById("status").className.includes("ok")`)
+	got, _ := os.ReadFile(file)
+	if !bytes.Contains(got, []byte("title: Tin sửa trên đĩa")) || !bytes.Contains(got, []byte("Đoạn của tôi.")) {
+		t.Errorf("merged file:\n%s", got)
+	}
+}

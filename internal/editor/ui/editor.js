@@ -556,8 +556,8 @@
     const choices = {};
     const show = (v) => Array.isArray(v) ? v.join(", ") : (typeof v === "boolean" ? (v ? "✓" : "–") : (v || ""));
     for (const f of schema.fields) {
-      const a = mine.fields[f.key], b = theirs.fields[f.key];
-      if (JSON.stringify(a ?? "") === JSON.stringify(b ?? "") || (Array.isArray(a) && !a.length && b === undefined)) continue;
+      const a = normal(f, mine.fields[f.key]), b = normal(f, theirs.fields[f.key]);
+      if (JSON.stringify(a) === JSON.stringify(b)) continue;
       choices[f.key] = "mine";
       rows.push(conflictRow(f.key, f.label, show(a), show(b), choices));
     }
@@ -583,6 +583,13 @@
         } }, t("conflict_apply")),
         h("button", { type: "button", onclick: () => { box.hidden = true; } }, t("cancel"))));
     document.getElementById("conflict-title").focus();
+  }
+
+  // normal is a field's value with absence spelled as the form shows it.
+  function normal(f, v) {
+    if (f.kind === "bool") return !!v;
+    if (f.kind === "list") return Array.isArray(v) ? v : [];
+    return v === undefined || v === null ? "" : v;
   }
 
   function conflictRow(key, label, a, b, choices, long) {
