@@ -30,7 +30,7 @@ Usage:
   bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts] [--future] [--poll DURATION]
                [--editor=false] [--password-file FILE] [--host NAMES]
   bantin passwd [--source DIR] [--user NAME] [--password-file FILE]   (password on stdin)
-  bantin new "Tiêu đề bài viết" --region R [--slogan S] [--period P] [--topics a,b] [--source DIR]
+  bantin new "Tiêu đề bài viết" --region R [--slogan S] [--period P] [--topics a,b] [--set key=value]... [--source DIR]
   bantin check [--source DIR] [--drafts] [--future]
   bantin init DIR
   bantin version

@@ -349,3 +349,81 @@ func TestManyProblemsPrintTheFirstHundredAndACount(t *testing.T) {
 		t.Errorf("first %q, then %q, %q", lines[0], lines[100], lines[101])
 	}
 }
+
+const declaringSite = "title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\n\n" +
+	"[[taxonomies]]\nkey = \"unit\"\nname = \"Đơn vị\"\nrequired = true\n\n" +
+	"[[taxonomies]]\nkey = \"linh_vuc\"\nname = \"Lĩnh vực\"\nmultiple = true\n\n" +
+	"[[taxonomies]]\nkey = \"slogan\"\nenabled = false\n"
+
+func TestNewSetsDeclaredTaxonomies(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"site.toml": declaringSite})
+	code, out, errOut := run("new", "Tin có đơn vị", "--source", dir, "--region", "Cần Thơ",
+		"--set", "unit=Sở Khoa học và Công nghệ", "--set", "linh_vuc=Y tế, Giáo dục")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(strings.TrimSpace(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"unit: \"Sở Khoa học và Công nghệ\"\nlinh_vuc: [\"Y tế\", \"Giáo dục\"]\ndraft: true"} {
+		if !strings.Contains(string(b), w) {
+			t.Errorf("new article lacks %q:\n%s", w, b)
+		}
+	}
+	if code, _, errOut := run("build", "--source", dir, "--drafts", "--future", now); code != 0 {
+		t.Fatalf("the new draft does not build: %s", errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "don-vi", "so-khoa-hoc-va-cong-nghe", "index.html")); err == nil {
+		t.Error("the unit index is at /don-vi/, which site.toml does not declare")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "unit", "so-khoa-hoc-va-cong-nghe", "index.html")); err != nil {
+		t.Errorf("no unit page for the new article: %v", err)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--set", "unit=Sở Y tế", "--set", "don_vi=x"}, `--set don_vi=x: site.toml declares no taxonomy "don_vi"; it declares unit, linh_vuc`},
+		{[]string{"--set", "linh_vuc=Y tế"}, `--set unit=... is required: site.toml declares unit with required = true`},
+		{[]string{"--set", "unit=Sở Y tế", "--set", "region=Huế"}, `--set region=Huế: region is a built-in field; use --region`},
+		{[]string{"--set", "unit=Sở Y tế", "--set", "unit=UBND"}, `--set unit=UBND: unit is set twice`},
+		{[]string{"--set", "unit= "}, `--set unit= : give a value`},
+		{[]string{"--set", "unit"}, `invalid value "unit" for flag -set: write key=value, such as unit="Sở Y tế"`},
+		{[]string{"--set", "unit=Sở Y tế", "--slogan", "Thi đua"}, `--slogan: site.toml turns the slogan taxonomy off; leave --slogan out`},
+	} {
+		args := append([]string{"new", "Tin khác", "--source", dir, "--region", "Huế"}, tc.args...)
+		code, _, errOut := run(args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%q: exit %d, %s; want 2 and %s", tc.args, code, errOut, tc.want)
+		}
+	}
+	// A site that declares nothing says so.
+	plain := writeSite(t, map[string]string{})
+	if code, _, errOut := run("new", "Tin", "--source", plain, "--region", "Huế", "--set", "unit=x"); code != 2 || !strings.Contains(errOut, `site.toml declares no taxonomy; declare "unit" with [[taxonomies]] first`) {
+		t.Errorf("plain site: %d %s", code, errOut)
+	}
+}
+
+func TestCheckHonoursDeclaredTaxonomies(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{
+		"site.toml":    declaringSite,
+		"content/a.md": "---\ntitle: A\ndate: 2024-01-01\nregion: Huế\nunit: Sở Y tế\nlinh_vuc: [Y tế]\n---\nA.\n",
+	})
+	if code, out, errOut := run("check", "--source", dir); code != 0 || !strings.HasPrefix(out, "ok:") {
+		t.Fatalf("check: %d %s %s", code, out, errOut)
+	}
+	os.WriteFile(filepath.Join(dir, "content", "b.md"), []byte("---\ntitle: B\ndate: 2024-01-02\nregion: Huế\nunit: [Sở Y tế]\nslogan: Thi đua\n---\nB.\n"), 0o644)
+	code, _, errOut := run("check", "--source", dir)
+	for _, want := range []string{
+		"content/b.md:5:7: unit must be a string, not a list; unit takes one value (site.toml declares it with multiple = false)",
+		`content/b.md:6:1: slogan: the "slogan" taxonomy is turned off (enabled = false at site.toml:14:1); remove the field or turn the taxonomy on`,
+	} {
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("check: exit %d, %s\nwant %s", code, errOut, want)
+		}
+	}
+}

@@ -65,6 +65,17 @@ full_content = false
 # [params]
 # Free strings for your own layouts: {{param "phone"}}
 # phone = "0293 3 870 000"
+
+# More indexes besides region, topic, slogan, period and year: each gets
+# its pages, a menu entry and, if asked, a search filter and feeds. Articles
+# then write the key: unit: "Sở Khoa học và Công nghệ".
+# [[taxonomies]]
+# key = "unit"
+# name = "Đơn vị"
+# path = "don-vi"
+# multiple = false
+# facet = true
+# feed = true
 `
 
 const exampleArticle = `---

@@ -34,6 +34,12 @@ type Site struct {
 	// PageSize is the number of articles on one list page.
 	PageSize int
 	Paths    Paths
+	// Taxonomies are the site's indexes in navigation order: the built-in
+	// ones (see Builtins) as site.toml changes them, then the ones it
+	// declares with [[taxonomies]]. TurnedOff are those it turns off
+	// (enabled = false), for messages about their fields.
+	Taxonomies []Taxonomy
+	TurnedOff  []Taxonomy
 	// UnsafeHTML lets raw HTML in Markdown through; off by default.
 	UnsafeHTML bool
 	// MaxArticleBytes rejects larger content files before parsing them.
@@ -51,7 +57,8 @@ type Site struct {
 	Params map[string]string
 }
 
-// Paths are the first URL segments of articles, indexes and pages.
+// Paths are the first URL segments of articles, indexes and pages. The
+// paths of the built-in taxonomies mirror their Taxonomies entries.
 type Paths struct {
 	Articles string
 	Regions  string
@@ -92,11 +99,12 @@ func Default() Site {
 			Page:     "trang",
 			Search:   "tim-kiem",
 		},
+		Taxonomies: Builtins(),
 	}
 }
 
 var (
-	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "search", "feeds", "params"},
+	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "search", "feeds", "params", "taxonomies"},
 		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size"}}
 	pathKeys     = fields.Schema{Keys: []string{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}}
 	markdownKeys = fields.Schema{Keys: []string{"unsafe_html"}, Aliases: map[string]string{"unsafe": "unsafe_html"}}
@@ -160,16 +168,19 @@ func Parse(src []byte) (Site, error) {
 	}
 	cfg.PageSize = r.Int("page_size", cfg.PageSize, 1, 1000)
 
-	if p := r.Sub("paths"); p != nil {
+	// [paths] names the built-in taxonomies' paths too, by these keys.
+	fromPaths := map[string]pathSetting{}
+	p := r.Sub("paths")
+	if p != nil {
 		pathKeys.CheckKeys(p.Map, "[paths]", &errs)
 		for _, f := range []struct {
-			key string
-			dst *string
+			key, taxonomy string
+			dst           *string
 		}{
-			{"articles", &cfg.Paths.Articles}, {"regions", &cfg.Paths.Regions},
-			{"topics", &cfg.Paths.Topics}, {"slogans", &cfg.Paths.Slogans},
-			{"periods", &cfg.Paths.Periods}, {"years", &cfg.Paths.Years},
-			{"page", &cfg.Paths.Page}, {"search", &cfg.Paths.Search},
+			{"articles", "", &cfg.Paths.Articles}, {"regions", Region, nil},
+			{"topics", Topic, nil}, {"slogans", Slogan, nil},
+			{"periods", Period, nil}, {"years", Year, nil},
+			{"page", "", &cfg.Paths.Page}, {"search", "", &cfg.Paths.Search},
 		} {
 			v, pos, ok := p.String(f.key, false)
 			if !ok {
@@ -180,14 +191,22 @@ func Parse(src []byte) (Site, error) {
 				errs.Addf(pos, "paths.%s must be one URL segment of lowercase ASCII letters, digits and hyphens, like \"khu-vuc\"", f.key)
 				continue
 			}
-			*f.dst = v
-		}
-		seen := map[string]string{}
-		for _, f := range cfg.Paths.named() {
-			if other, dup := seen[f.value]; dup {
-				errs.Addf(p.Where, "paths.%s and paths.%s are both %q; give each index its own path", other, f.name, f.value)
+			if f.dst != nil {
+				*f.dst = v
+				continue
 			}
-			seen[f.value] = f.name
+			cfg.Taxonomy(f.taxonomy).Path = v
+			fromPaths[f.taxonomy] = pathSetting{name: "paths." + f.key, pos: pos}
+		}
+	}
+	pathPos := parseTaxonomies(r, &cfg, fromPaths, &errs)
+	checkPaths(&cfg, pathPos, p, &errs)
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{Region, &cfg.Paths.Regions}, {Topic, &cfg.Paths.Topics}, {Slogan, &cfg.Paths.Slogans}, {Period, &cfg.Paths.Periods}, {Year, &cfg.Paths.Years}} {
+		if t := cfg.Taxonomy(f.key); t != nil {
+			*f.dst = t.Path
 		}
 	}
 	if m := r.Sub("markdown"); m != nil {
@@ -220,16 +239,6 @@ func Parse(src []byte) (Site, error) {
 		return Site{}, err
 	}
 	return cfg, nil
-}
-
-type namedPath struct{ name, value string }
-
-func (p Paths) named() []namedPath {
-	return []namedPath{
-		{"articles", p.Articles}, {"regions", p.Regions}, {"topics", p.Topics},
-		{"slogans", p.Slogans}, {"periods", p.Periods}, {"years", p.Years},
-		{"page", p.Page}, {"search", p.Search},
-	}
 }
 
 // SetBaseURL validates and sets the site's absolute base URL.

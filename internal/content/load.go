@@ -84,7 +84,7 @@ func (c *Cache) store(name string, e cacheEntry) {
 // prepare empties the cache when the settings parsing uses have changed,
 // and drops files that no longer exist.
 func (c *Cache) prepare(cfg *config.Site, files []string) {
-	key := fmt.Sprint(cfg.TimeZoneName, "|", cfg.Paths.Articles, "|", cfg.MaxArticleBytes)
+	key := fmt.Sprint(cfg.TimeZoneName, "|", cfg.Paths.Articles, "|", cfg.MaxArticleBytes, "|", cfg.Taxonomies, "|", cfg.TurnedOff)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if key != c.config {

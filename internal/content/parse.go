@@ -55,6 +55,9 @@ type Article struct {
 	// ("topics.1" for the second topic), for errors found by later stages.
 	// A slice, not a map: a site keeps one per article.
 	positions []fieldPos
+	// declared holds the values of the taxonomies site.toml declares; read
+	// them with Terms.
+	declared []declaredTerms
 }
 
 // fieldPos is where a front-matter field was written in the article's file.
@@ -278,7 +281,8 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 	var errs diag.List
 	r := &fields.Reader{Map: root, Errs: &errs, Where: diag.Pos{File: a.File, Line: 1, Col: 1}}
-	articleKeys.CheckKeys(root, "front matter", &errs)
+	articleSchema(cfg).CheckKeys(root, "front matter", &errs)
+	checkTurnedOff(root, cfg, &errs)
 	a.positions = make([]fieldPos, 0, len(root.Keys)+4)
 	for i, k := range root.Keys {
 		a.setPos(k, root.Values[i].Pos)
@@ -288,8 +292,14 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 		return strings.TrimSpace(v)
 	}
 	a.Title = text("title", true)
-	a.Region = text("region", true)
-	a.Slogan = text("slogan", false)
+	// A built-in taxonomy the site turns off has no field to read.
+	region, topic, slogan, period := cfg.Taxonomy(config.Region), cfg.Taxonomy(config.Topic), cfg.Taxonomy(config.Slogan), cfg.Taxonomy(config.Period)
+	if region != nil {
+		a.Region = text("region", region.Required)
+	}
+	if slogan != nil {
+		a.Slogan = text("slogan", slogan.Required)
+	}
 	a.Author = text("author", false)
 	a.Summary = text("summary", false)
 	a.Draft = r.Bool("draft", false)
@@ -304,9 +314,22 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 		a.Date, a.HasTime = t.In(cfg.TimeZone), hasTime
 	}
 
-	a.Period = decodePeriod(root.Get("period"), &errs)
+	if period != nil {
+		n := root.Get("period")
+		a.Period = decodePeriod(n, &errs)
+		if (n == nil || n.Kind == fields.Null) && period.Required {
+			errs.Addf(diag.Pos{File: a.File, Line: 1, Col: 1}, "missing required field \"period\"")
+		}
+	}
 
-	topics, topicPos := r.StringList("topics")
+	var topics []string
+	var topicPos []diag.Pos
+	if topic != nil {
+		topics, topicPos = r.StringList("topics")
+		if topic.Required && len(topics) == 0 && root.Get("topics") == nil {
+			errs.Addf(diag.Pos{File: a.File, Line: 1, Col: 1}, "missing required field \"topics\"")
+		}
+	}
 	seen := map[string]bool{}
 	for i, t := range topics {
 		t = strings.TrimSpace(t)
@@ -354,6 +377,7 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 	if a.Slug != "" {
 		a.Path = cfg.Paths.Articles + "/" + a.Slug + "/"
 	}
+	a.decodeDeclared(root, cfg, &errs)
 	for key, val := range map[string]string{"region": a.Region, "slogan": a.Slogan} {
 		if val != "" && vi.Slug(val) == "" {
 			errs.Addf(a.FieldPos(key), "%s %q has no letters or digits to make a URL from", key, val)

@@ -630,3 +630,78 @@ func TestPreviewRendersThePage(t *testing.T) {
 		t.Errorf("%+v", e)
 	}
 }
+
+const declaredSite = `
+-- site.toml --
+title = "Bản tin"
+base_url = "https://example.gov.vn/"
+
+[[taxonomies]]
+key = "unit"
+name = "Đơn vị"
+path = "don-vi"
+required = true
+
+[[taxonomies]]
+key = "fields_of_work"
+name = "Lĩnh vực"
+multiple = true
+
+[[taxonomies]]
+key = "slogan"
+enabled = false
+-- content/2023/a.md --
+---
+title: Tin A
+date: 2023-02-16
+region: Huế
+unit: Sở Y tế
+fields_of_work: [Y tế, Giáo dục]
+---
+Nội dung.
+`
+
+// Taxonomies site.toml declares are fields of the form, after the
+// built-in ones, with the terms articles use as suggestions; a built-in
+// one turned off leaves the form.
+func TestDeclaredTaxonomiesInTheForm(t *testing.T) {
+	t.Parallel()
+	te := newTestEditor(t, declaredSite)
+	var s editor.Schema
+	te.json("GET", "schema", nil, nil, 200, &s)
+	var keys []string
+	byKey := map[string]editor.SchemaField{}
+	for _, f := range s.Fields {
+		keys = append(keys, f.Key)
+		byKey[f.Key] = f
+	}
+	if got := strings.Join(keys, ","); got != "title,date,region,period,topics,unit,fields_of_work,author,source,summary,image,draft,slug" {
+		t.Errorf("fields %s", got)
+	}
+	unit, work := byKey["unit"], byKey["fields_of_work"]
+	if unit.Label != "Đơn vị" || unit.Kind != editor.KindText || !unit.Required || strings.Join(unit.Suggestions, "|") != "Sở Y tế" {
+		t.Errorf("unit %+v", unit)
+	}
+	if work.Label != "Lĩnh vực" || work.Kind != editor.KindList || work.Required || strings.Join(work.Suggestions, "|") != "Giáo dục|Y tế" {
+		t.Errorf("fields_of_work %+v", work)
+	}
+	// A required declared taxonomy left empty is a problem of its field.
+	var e apiErr
+	te.json("POST", "articles", map[string]any{"fields": map[string]any{"title": "Tin B", "date": "2024-01-01", "region": "Huế"}}, nil, 422, &e)
+	if len(e.Problems) != 1 || e.Problems[0].Field != "unit" {
+		t.Errorf("problems %+v", e.Problems)
+	}
+	var a article
+	te.json("POST", "articles", map[string]any{"fields": map[string]any{
+		"title": "Tin B", "date": "2024-01-01", "region": "Huế", "unit": "Phòng Nội vụ", "fields_of_work": []string{"Giáo dục"}, "topics": []string{"Chuyển đổi số"},
+	}}, nil, 201, &a)
+	want := "---\ntitle: Tin B\ndate: 2024-01-01\nregion: Huế\ntopics: [Chuyển đổi số]\nunit: Phòng Nội vụ\nfields_of_work: [Giáo dục]\n---\n\n"
+	if got := te.file("content/" + a.ID); got != want {
+		t.Errorf("file:\n%s\nwant:\n%s", got, want)
+	}
+	var list editor.ListPage
+	te.json("GET", "articles?q=noi+vu", nil, nil, 200, &list)
+	if list.Total != 1 {
+		t.Errorf("search by a declared term found %d", list.Total)
+	}
+}

@@ -34,18 +34,21 @@ const (
 // entry is what the article list knows of one content file: its front
 // matter, without the body.
 type entry struct {
-	ID      string // path under content/, "2024/tin.md"
-	Title   string
-	Date    time.Time // zero when the date is missing or invalid
-	Region  string
-	Slogan  string
-	Period  *content.Period
-	Topics  []string
-	Author  string
-	Draft   bool
-	Slug    string
-	URL     string // site path, "bai-viet/tin/"
-	Problem string // the first problem, for invalid files
+	ID     string // path under content/, "2024/tin.md"
+	Title  string
+	Date   time.Time // zero when the date is missing or invalid
+	Region string
+	Slogan string
+	Period *content.Period
+	Topics []string
+	Author string
+	Draft  bool
+	// Declared holds the values of the taxonomies site.toml declares, by
+	// front-matter field.
+	Declared map[string][]string
+	Slug     string
+	URL      string // site path, "bai-viet/tin/"
+	Problem  string // the first problem, for invalid files
 	// folded is the searchable text, folded as the site's search folds it.
 	folded string
 	size   int64
@@ -85,12 +88,25 @@ func newEntry(id string, src []byte, cfg *config.Site) *entry {
 	} else {
 		e.Title, e.Date, e.Region, e.Slogan, e.Period = a.Title, a.Date, a.Region, a.Slogan, a.Period
 		e.Topics, e.Author, e.Draft, e.Slug, e.URL = a.Topics, a.Author, a.Draft, a.Slug, a.Path
+		for i := range cfg.Taxonomies {
+			if t := &cfg.Taxonomies[i]; !t.Builtin && t.Field != "" {
+				if vals := a.Terms(t); len(vals) > 0 {
+					if e.Declared == nil {
+						e.Declared = map[string][]string{}
+					}
+					e.Declared[t.Field] = vals
+				}
+			}
+		}
 	}
 	if e.Title == "" {
 		e.Title = path.Base(id)
 	}
 	parts := []string{e.Title, e.Region, e.Slogan, e.Author, id}
 	parts = append(parts, e.Topics...)
+	for _, vals := range e.Declared {
+		parts = append(parts, vals...)
+	}
 	if e.Period != nil {
 		parts = append(parts, e.Period.Label())
 	}
@@ -133,7 +149,7 @@ type Option struct {
 // only files whose size or time changed since old (or that changed within
 // the clock's resolution).
 func refreshCatalog(ctx context.Context, fsys fs.FS, cfg *config.Site, old *catalog) (*catalog, error) {
-	key := fmt.Sprint(cfg.TimeZoneName, "|", cfg.Paths.Articles, "|", cfg.MaxArticleBytes)
+	key := fmt.Sprint(cfg.TimeZoneName, "|", cfg.Paths.Articles, "|", cfg.MaxArticleBytes, "|", cfg.Taxonomies)
 	c := &catalog{byID: map[string]*entry{}, config: key}
 	if old != nil && old.config != key {
 		old = nil
@@ -370,6 +386,11 @@ func (c *catalog) suggestions(specs []fieldSpec) map[string][]string {
 		}
 		for _, t := range e.Topics {
 			add("topics", t)
+		}
+		for key, vals := range e.Declared {
+			for _, v := range vals {
+				add(key, v)
+			}
 		}
 	}
 	coll := vi.NewCollator()

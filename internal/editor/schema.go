@@ -51,20 +51,59 @@ var builtinFields = []fieldSpec{
 	{Key: "slug", Kind: KindSlug},
 }
 
+// taxonomyOf names the built-in taxonomy whose values a built-in field
+// holds.
+var taxonomyOf = map[string]string{"region": config.Region, "slogan": config.Slogan, "period": config.Period, "topics": config.Topic}
+
 // formFields returns the fields of the site's article form: the built-in
-// ones, then every taxonomy site.toml declares beyond them. This is the
-// one place that reads declared taxonomies; until config carries them
-// (the [[taxonomies]] of site.toml), there are none to add.
+// ones as site.toml shapes them (a built-in taxonomy renamed, made
+// optional or turned off), with every taxonomy site.toml declares after
+// the built-in taxonomies. This is the one place that reads them.
 func formFields(cfg *config.Site) []fieldSpec {
-	out := make([]fieldSpec, len(builtinFields), len(builtinFields)+4)
-	copy(out, builtinFields)
-	return append(out, declaredTaxonomies(cfg)...)
+	taxonomies := cfg.Taxonomies
+	if len(taxonomies) == 0 {
+		taxonomies = config.Builtins() // a configuration not read from site.toml
+	}
+	find := func(key string) *config.Taxonomy {
+		for i := range taxonomies {
+			if taxonomies[i].Key == key {
+				return &taxonomies[i]
+			}
+		}
+		return nil
+	}
+	out := make([]fieldSpec, 0, len(builtinFields)+4)
+	for _, f := range builtinFields {
+		if key, ok := taxonomyOf[f.Key]; ok {
+			t := find(key)
+			if t == nil {
+				continue // turned off: its field is an error now
+			}
+			f.Required, f.Name = t.Required, t.Name
+		}
+		out = append(out, f)
+		if f.Key == "topics" {
+			out = append(out, declaredTaxonomies(taxonomies)...)
+		}
+	}
+	return out
 }
 
 // declaredTaxonomies are the form fields of the taxonomies site.toml
-// declares that are not built in.
-func declaredTaxonomies(cfg *config.Site) []fieldSpec {
-	return nil
+// declares beyond the built-in ones.
+func declaredTaxonomies(taxonomies []config.Taxonomy) []fieldSpec {
+	var out []fieldSpec
+	for _, t := range taxonomies {
+		if t.Builtin || t.Field == "" {
+			continue
+		}
+		kind := KindText
+		if t.Multiple {
+			kind = KindList
+		}
+		out = append(out, fieldSpec{Key: t.Field, Kind: kind, Required: t.Required, Suggest: true, Taxonomy: true, Name: t.Name})
+	}
+	return out
 }
 
 // field returns the spec of key among specs.

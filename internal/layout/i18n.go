@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -123,11 +124,78 @@ var weekdays = map[vi.Language][7]string{
 // searchStringKeys are the UI strings the search page's script needs.
 var searchStringKeys = []string{"search_prompt", "search_found", "search_none", "search_error", "facet_all", "facet_region", "facet_topic", "facet_year", "facet_period"}
 
-// translator returns the UI string of key, formatted with args.
-func translator(lang vi.Language) func(key string, args ...any) string {
+// Labels returns a taxonomy's UI names in the site's language: name for
+// one term's kind ("Khu vực: Hậu Giang"), plural for its index page and
+// the navigation. site.toml's names win; a built-in taxonomy it does not
+// rename takes the theme's translations of its key and key + "s".
+func Labels(cfg *config.Site, t *config.Taxonomy) (name, plural string) {
+	name, plural = t.Name, t.Plural
+	if t.Builtin && name == "" {
+		name = uiString(cfg.Language, t.Key)
+	}
+	if t.Builtin && plural == "" {
+		// Looked up inline: the key made for a map lookup is not kept.
+		if s, ok := uiStrings[cfg.Language][t.Key+"s"]; ok {
+			plural = s
+		} else {
+			plural = uiStrings[vi.Vietnamese][t.Key+"s"]
+		}
+	}
+	if name == "" {
+		name = t.Key
+	}
+	if plural == "" {
+		plural = name
+	}
+	return name, plural
+}
+
+// siteTranslator is the translator of a site's UI strings: the theme's, and
+// the names of the site's taxonomies under their keys (key, key + "s" and
+// "facet_" + key), so that {{t "region"}} shows a built-in taxonomy's new
+// name and {{t "unit"}} a declared one's. A declared key never hides one
+// of the theme's strings.
+func siteTranslator(cfg *config.Site) func(key string, args ...any) string {
+	var names map[string]string
+	for i := range cfg.Taxonomies {
+		t := &cfg.Taxonomies[i]
+		if t.Builtin && t.Name == "" && t.Plural == "" {
+			continue
+		}
+		if names == nil {
+			names = map[string]string{}
+		}
+		name, plural := Labels(cfg, t)
+		for k, v := range map[string]string{t.Key: name, t.Key + "s": plural, "facet_" + t.Key: name} {
+			if _, theme := uiStrings[vi.Vietnamese][k]; t.Builtin || !theme {
+				names[k] = v
+			}
+		}
+	}
+	return translator(cfg.Language, names)
+}
+
+// uiString is the theme's string of key in lang, else in Vietnamese, else
+// the key itself.
+func uiString(lang vi.Language, key string) string {
+	if s, ok := uiStrings[lang][key]; ok {
+		return s
+	}
+	if s, ok := uiStrings[vi.Vietnamese][key]; ok {
+		return s
+	}
+	return key
+}
+
+// translator returns the UI string of key, formatted with args; names
+// override the theme's strings.
+func translator(lang vi.Language, names map[string]string) func(key string, args ...any) string {
 	table := uiStrings[lang]
 	return func(key string, args ...any) string {
-		s, ok := table[key]
+		s, ok := names[key]
+		if !ok {
+			s, ok = table[key]
+		}
 		if !ok {
 			s, ok = uiStrings[vi.Vietnamese][key]
 		}

@@ -253,7 +253,7 @@ func (s *Set) templateError(err error) error {
 
 // funcs are the helpers layouts may call.
 func funcs(cfg *config.Site) template.FuncMap {
-	t := translator(cfg.Language)
+	t := siteTranslator(cfg)
 	lang := cfg.Language
 	return template.FuncMap{
 		// t translates a UI string key.

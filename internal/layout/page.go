@@ -122,11 +122,22 @@ type TermLink struct {
 
 // Taxonomy is an index page: every term with its count.
 type Taxonomy struct {
-	Kind   string // "region", ...
+	Kind   string // the taxonomy's key: "region", "unit", ...
 	Label  string // "Khu vực"
 	Plural string
 	Path   string
 	Terms  []TermLink
+}
+
+// TermLinks are an article's terms in one taxonomy.
+type TermLinks struct {
+	Key    string // the taxonomy's key: "region", "unit", ...
+	Label  string // its name for one term: "Đơn vị"
+	Plural string // its name for several
+	// Builtin marks the five built-in taxonomies, which the default theme
+	// shows its own way (Region, Slogan, Period, Topics, Year).
+	Builtin bool
+	Links   []TermLink
 }
 
 // Card is an article as shown in lists. Its URL and dates are formatted
@@ -140,17 +151,24 @@ type Card struct {
 	DateShort string // "16/02/2023"
 	HasTime   bool
 	Region    TermLink
-	Summary   string
-	Ongoing   bool
+	// Terms are the article's terms in the taxonomies site.toml declares,
+	// in their order; built-in ones are left out (the region is Region).
+	Terms   []TermLinks
+	Summary string
+	Ongoing bool
 }
 
 // Article is the full view of an article page.
 type Article struct {
 	Card
-	Slogan   *TermLink
-	Period   *TermLink
-	Year     TermLink
-	Topics   []TermLink
+	Slogan *TermLink
+	Period *TermLink
+	Year   TermLink
+	Topics []TermLink
+	// Terms are the article's terms in every taxonomy of the site, built-in
+	// and declared, in navigation order; a taxonomy it has no term in is
+	// left out.
+	Terms    []TermLinks
 	Author   string
 	Source   string
 	Image    string
@@ -185,7 +203,7 @@ type PageLink struct {
 
 // NewSite makes the data shared by every page.
 func NewSite(cfg *config.Site, ix *index.Index) *Site {
-	tr := translator(cfg.Language)
+	tr := siteTranslator(cfg)
 	s := &Site{
 		Title: cfg.Title, Description: cfg.Description, Lang: string(cfg.Language), Locale: "vi_VN",
 		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath,
@@ -200,7 +218,8 @@ func NewSite(cfg *config.Site, ix *index.Index) *Site {
 	// The navigation names the indexes, not their terms: an edit that adds
 	// a term changes the index pages, not every page of the site.
 	for _, t := range ix.Taxonomies {
-		s.Nav = append(s.Nav, NavItem{Key: string(t.Kind), Label: tr(string(t.Kind) + "s"), Path: t.Path, URL: cfg.BasePath + t.Path})
+		_, plural := Labels(cfg, &t.Config)
+		s.Nav = append(s.Nav, NavItem{Key: string(t.Kind), Label: plural, Path: t.Path, URL: cfg.BasePath + t.Path})
 	}
 	return s
 }
@@ -210,8 +229,8 @@ func SearchIndexDir(cfg *config.Site) string { return cfg.Paths.Search + "/chi-m
 
 // NewTaxonomy makes the view of an index page.
 func NewTaxonomy(cfg *config.Site, t *index.Taxonomy) *Taxonomy {
-	tr := translator(cfg.Language)
-	v := &Taxonomy{Kind: string(t.Kind), Label: tr(string(t.Kind)), Plural: tr(string(t.Kind) + "s"), Path: t.Path}
+	label, plural := Labels(cfg, &t.Config)
+	v := &Taxonomy{Kind: string(t.Kind), Label: label, Plural: plural, Path: t.Path}
 	for _, term := range t.Terms {
 		v.Terms = append(v.Terms, Link(cfg, term))
 	}
@@ -237,7 +256,7 @@ func linkPtr(cfg *config.Site, t *index.Term) *TermLink {
 // NewCard makes the list view of an article. summary is the front-matter
 // summary or the body's first paragraph.
 func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary string, today content.Day) *Card {
-	return &Card{
+	c := &Card{
 		Title: a.Title, Path: a.Path, URL: cfg.BasePath + a.Path,
 		Date: a.Date, DateISO: a.Date.Format(time.RFC3339), DateShort: shortDate(cfg.Language, a.Date),
 		HasTime: a.HasTime,
@@ -245,6 +264,27 @@ func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary stri
 		Summary: summary,
 		Ongoing: a.Period != nil && a.Period.Contains(today),
 	}
+	for _, t := range ix.Taxonomies {
+		if !t.Config.Builtin {
+			c.Terms = appendTermLinks(c.Terms, cfg, t, a)
+		}
+	}
+	return c
+}
+
+// appendTermLinks appends the article's terms in taxonomy t, if it has any.
+func appendTermLinks(dst []TermLinks, cfg *config.Site, t *index.Taxonomy, a *content.Article) []TermLinks {
+	var buf [8]*index.Term
+	terms := t.AppendTermsOf(buf[:0], a)
+	if len(terms) == 0 {
+		return dst
+	}
+	label, plural := Labels(cfg, &t.Config)
+	g := TermLinks{Key: string(t.Kind), Label: label, Plural: plural, Builtin: t.Config.Builtin, Links: make([]TermLink, len(terms))}
+	for i, term := range terms {
+		g.Links[i] = Link(cfg, term)
+	}
+	return append(dst, g)
 }
 
 // NewArticle makes the full view of an article page.
@@ -262,6 +302,44 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	}
 	for _, t := range a.Topics {
 		v.Topics = append(v.Topics, Link(cfg, ix.Term(index.Topic, t)))
+	}
+	// The built-in taxonomies' links are the fields above, the declared
+	// ones' the card's: Terms only lists them again, in navigation order.
+	v.Terms = make([]TermLinks, 0, len(ix.Taxonomies))
+	singles := make([]TermLink, 0, 4)
+	declared := card.Terms
+	for _, t := range ix.Taxonomies {
+		if !t.Config.Builtin {
+			if len(declared) > 0 && declared[0].Key == string(t.Kind) {
+				v.Terms, declared = append(v.Terms, declared[0]), declared[1:]
+			}
+			continue
+		}
+		var links []TermLink
+		switch t.Kind {
+		case index.Topic:
+			links = v.Topics
+		case index.Region, index.Slogan, index.Period, index.Year:
+			var l *TermLink
+			switch t.Kind {
+			case index.Region:
+				l = &v.Region
+			case index.Slogan:
+				l = v.Slogan
+			case index.Period:
+				l = v.Period
+			case index.Year:
+				l = &v.Year
+			}
+			if l != nil && l.URL != "" {
+				singles = append(singles, *l)
+				links = singles[len(singles)-1 : len(singles) : len(singles)]
+			}
+		}
+		if len(links) > 0 {
+			label, plural := Labels(cfg, &t.Config)
+			v.Terms = append(v.Terms, TermLinks{Key: string(t.Kind), Label: label, Plural: plural, Builtin: true, Links: links})
+		}
 	}
 	return v
 }
@@ -291,4 +369,4 @@ func NewPager(cfg *config.Site, base string, number, total int) *Pager {
 }
 
 // T returns the site's translator, for code that builds page titles.
-func T(cfg *config.Site) func(key string, args ...any) string { return translator(cfg.Language) }
+func T(cfg *config.Site) func(key string, args ...any) string { return siteTranslator(cfg) }

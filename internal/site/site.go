@@ -12,8 +12,10 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bantin/bantin/internal/config"
@@ -138,37 +140,39 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		ctx: ctx, cfg: cfg, ix: ix, layouts: layouts, src: opts.Site,
 		out:   &trackedWriter{w: out, origin: map[string]string{}},
 		today: content.DayOf(now),
-		stats: &Stats{Articles: len(set.Articles), Skipped: set.Skipped},
 		cache: opts.Cache,
 	}
 	b.site = layout.NewSite(cfg, ix)
-	if cfg.Search && !opts.DeferSearch {
-		b.search = search.NewBuilder(len(set.Articles), searchFacets(ix))
+	stats := &Stats{Articles: len(set.Articles), Skipped: set.Skipped}
+	for _, t := range ix.Taxonomies {
+		stats.Terms += len(t.Terms)
 	}
-	if cfg.Search && opts.DeferSearch {
-		b.searchDocs = make([]search.Doc, len(set.Articles))
+	// The search index is built while articles render, or later, from
+	// the documents they return (deferred).
+	var searchIndex *search.Builder
+	deferSearch := cfg.Search && opts.DeferSearch
+	if cfg.Search && !opts.DeferSearch {
+		searchIndex = search.NewBuilder(len(set.Articles), searchFacets(cfg, ix))
 	}
 	if b.cache != nil {
 		if b.common, err = commonKey(b); err != nil {
 			return nil, err
 		}
 	}
-	for _, t := range ix.Taxonomies {
-		b.stats.Terms += len(t.Terms)
-	}
 	if err := b.copyStatic(opts.Theme, opts.Site); err != nil {
 		return nil, err
 	}
 	clock.done("index and static files")
-	if err := b.articles(set.Articles); err != nil {
+	articles, err := b.renderArticles(set.Articles, searchIndex, deferSearch)
+	if err != nil {
 		return nil, err
 	}
 	clock.done("articles: render, index for search, layouts, write")
 	// The search index is encoded and written while the lists render: the
 	// two share nothing, and each alone leaves a core idle at times.
 	searchDone := make(chan error, 1)
-	go func() { searchDone <- b.writeSearch() }()
-	listErr := b.lists()
+	go func() { searchDone <- b.writeSearch(searchIndex) }()
+	lists, listErr := b.renderLists(articles.cards)
 	searchErr := <-searchDone
 	if listErr != nil {
 		return nil, listErr
@@ -177,16 +181,20 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		return nil, searchErr
 	}
 	clock.done("lists, and the search index files alongside")
-	if err := b.writeFeeds(); err != nil {
+	if err := b.writeFeeds(articles.cards, articles.feedHTML); err != nil {
+		return nil, err
+	}
+	if err := b.writeSitemap(append(articles.sitemap, lists...)); err != nil {
 		return nil, err
 	}
 	clock.done("feeds and sitemap")
-	if b.searchDocs != nil {
-		docs, facets, dir := b.searchDocs, searchFacets(ix), layout.SearchIndexDir(cfg)
-		b.stats.Search = func(ctx context.Context) ([]SearchFile, error) { return buildSearch(ctx, docs, facets, dir) }
+	if deferSearch {
+		docs, facets, dir := articles.searchDocs, searchFacets(cfg, ix), layout.SearchIndexDir(cfg)
+		stats.Search = func(ctx context.Context) ([]SearchFile, error) { return buildSearch(ctx, docs, facets, dir) }
 	}
-	b.stats.Files = b.out.count()
-	b.stats.Stages = clock.stages
+	stats.Pages, stats.Rendered = int(b.pages.Load()), int(b.rendered.Load())
+	stats.Files = b.out.count()
+	stats.Stages = clock.stages
 	if opts.Cache != nil {
 		opts.Cache.remember(set.Articles)
 	}
@@ -195,13 +203,15 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		if !ok {
 			return nil, errors.New("link check needs an in-memory build")
 		}
-		if err := checkLinks(cfg, mem, b.articleLinks); err != nil {
+		if err := checkLinks(cfg, mem, articles.linksByPage(set.Articles)); err != nil {
 			return nil, err
 		}
 	}
-	return b.stats, nil
+	return stats, nil
 }
 
+// builder holds what every stage of one build shares: settings, the index,
+// layouts and the output. Stages hand their results on as return values.
 type builder struct {
 	ctx     context.Context
 	src     fs.FS // the site's folder
@@ -211,19 +221,36 @@ type builder struct {
 	site    *layout.Site
 	out     *trackedWriter
 	today   content.Day
-	stats   *Stats
-	search  *search.Builder
-	// searchDocs collects the documents of a deferred search index.
-	searchDocs []search.Doc
-	cache      *Cache
-	common     string   // fingerprint of what every page shares, with a cache
-	memo       sync.Map // fingerprints of values shared by pages, this build
+	cache   *Cache
+	common  string   // fingerprint of what every page shares, with a cache
+	memo    sync.Map // fingerprints of values shared by pages, this build
+	// pages counts the pages written, and rendered those not reused from
+	// the cache, for Stats.
+	pages, rendered atomic.Int64
+}
 
-	mu           sync.Mutex
-	sitemap      []feed.URL
-	feedHTML     map[*content.Article]template.HTML // bodies for full-content feeds
-	cards        map[*content.Article]*layout.Card  // with summaries, after articles()
-	articleLinks map[string][]render.Link           // by page file, for the link check
+// renderedArticles is what the article stage hands on. Each slice is
+// indexed like the site's articles, newest first.
+type renderedArticles struct {
+	cards []*layout.Card // with summaries, for lists and feeds
+	// feedHTML holds the bodies of the articles some full-content feed
+	// shows; it is empty for the others, and when feeds show summaries.
+	feedHTML []template.HTML
+	links    [][]render.Link // internal links and images, for the link check
+	sitemap  []feed.URL      // the article pages
+	// searchDocs are the documents of a deferred search index.
+	searchDocs []search.Doc
+}
+
+// linksByPage returns the articles' links by the output file of their page.
+func (r *renderedArticles) linksByPage(articles []*content.Article) map[string][]render.Link {
+	out := map[string][]render.Link{}
+	for i, links := range r.links {
+		if len(links) > 0 {
+			out[articles[i].Path+"index.html"] = links
+		}
+	}
+	return out
 }
 
 // parallel runs job(i) for i in [0, n) on every core and returns every
@@ -275,9 +302,11 @@ func newRenderer(cfg *config.Site, byFile map[string]string) *render.Renderer {
 	})
 }
 
-// articles renders and writes every article page, keeping only each
-// article's summary for the lists: bodies are dropped once written.
-func (b *builder) articles(articles []*content.Article) error {
+// renderArticles renders and writes every article page, and adds each
+// article to searchIndex, if any, or, when deferSearch is set, returns its
+// search document. It keeps only what later stages use, such as each
+// article's card: bodies are dropped once written.
+func (b *builder) renderArticles(articles []*content.Article, searchIndex *search.Builder, deferSearch bool) (*renderedArticles, error) {
 	byFile := make(map[string]string, len(articles))
 	for _, a := range articles {
 		byFile[a.File] = a.Path
@@ -295,15 +324,21 @@ func (b *builder) articles(articles []*content.Article) error {
 		articleURLs = h.Sum64()
 	}
 	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML)
-	b.cards = make(map[*content.Article]*layout.Card, len(articles))
-	b.feedHTML = map[*content.Article]template.HTML{}
-	inFeeds := b.feedArticles()
-	b.articleLinks = map[string][]render.Link{}
-	bare := make(map[*content.Article]*layout.Card, len(articles))
-	for _, a := range articles {
-		bare[a] = layout.NewCard(b.cfg, a, b.ix, "", b.today)
+	out := &renderedArticles{
+		cards:    make([]*layout.Card, len(articles)),
+		feedHTML: make([]template.HTML, len(articles)),
+		links:    make([][]render.Link, len(articles)),
+		sitemap:  make([]feed.URL, len(articles)),
 	}
-	return b.parallel(len(articles), func(i int) error {
+	if deferSearch {
+		out.searchDocs = make([]search.Doc, len(articles))
+	}
+	inFeeds := b.feedArticles()
+	bare := make([]*layout.Card, len(articles))
+	for i, a := range articles {
+		bare[i] = layout.NewCard(b.cfg, a, b.ix, "", b.today)
+	}
+	err := b.parallel(len(articles), func(i int) error {
 		a := articles[i]
 		var doc *render.Doc
 		var docKey uint64
@@ -331,31 +366,29 @@ func (b *builder) articles(articles []*content.Article) error {
 		if summary == "" {
 			summary = doc.Summary
 		}
-		card := *bare[a]
+		card := *bare[i]
 		card.Summary = summary
-		b.mu.Lock()
-		b.cards[a] = &card
-		if len(doc.Links) > 0 {
-			b.articleLinks[a.Path+"index.html"] = doc.Links
-		}
-		b.mu.Unlock()
-		if b.search != nil {
-			if err := b.search.Add(i, b.searchDoc(a, doc)); err != nil {
+		out.cards[i] = &card
+		out.links[i] = doc.Links
+		if searchIndex != nil {
+			if err := searchIndex.Add(i, b.searchDoc(a, doc)); err != nil {
 				return fmt.Errorf("%s: index for search: %w", a.File, err)
 			}
 		}
-		if b.searchDocs != nil {
-			b.searchDocs[i] = b.searchDoc(a, doc)
+		if deferSearch {
+			out.searchDocs[i] = b.searchDoc(a, doc)
 		}
-
-		if inFeeds[a] {
-			b.mu.Lock()
-			b.feedHTML[a] = template.HTML(doc.HTML)
-			b.mu.Unlock()
+		if inFeeds[i] {
+			out.feedHTML[i] = template.HTML(doc.HTML)
 		}
-		page, derive := b.articlePage(a, doc, &card, func(r *content.Article) *layout.Card { return bare[r] })
+		page, derive := b.articlePage(a, doc, &card, func(r *content.Article) *layout.Card { return bare[b.ix.Position(r)] })
+		out.sitemap[i] = sitemapURL(page)
 		return b.pageWithBody(layout.KindArticle, page, a.File, docKey, derive)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // articlePage makes the page of an article whose card carries its summary,
@@ -376,9 +409,12 @@ func (b *builder) articlePage(a *content.Article, doc *render.Doc, card *layout.
 		return err
 	}
 	page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
-	if region := b.ix.Term(index.Region, a.Region); region != nil {
-		page.Crumbs = append(page.Crumbs, layout.Crumb{Label: tr("regions"), Path: b.ix.Taxonomy(index.Region).Path},
-			layout.Crumb{Label: region.Name, Path: region.Path})
+	if regions := b.ix.Taxonomy(index.Region); regions != nil {
+		if region := regions.Lookup(a.Region); region != nil {
+			_, regionsLabel := layout.Labels(b.cfg, &regions.Config)
+			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: regionsLabel, Path: regions.Path},
+				layout.Crumb{Label: region.Name, Path: region.Path})
+		}
 	}
 	page.Crumbs = append(page.Crumbs, layout.Crumb{Label: a.Title})
 	for _, r := range b.ix.Related(a, relatedCount) {
@@ -400,16 +436,12 @@ func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyK
 	name := p.Path + "index.html"
 	if kind == layout.KindNotFound {
 		name = "404.html"
-	} else {
-		b.addToSitemap(p)
 	}
 	var key [32]byte
 	if b.cache != nil {
 		key = b.cache.pageKey(b.common, kind, p, bodyKey, &b.memo)
 		if html, ok := b.cache.page(name, key); ok {
-			b.mu.Lock()
-			b.stats.Pages++
-			b.mu.Unlock()
+			b.pages.Add(1)
 			return b.out.write(name, html, origin)
 		}
 	}
@@ -426,23 +458,24 @@ func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyK
 	if b.cache != nil {
 		b.cache.storePage(name, key, html)
 	}
-	b.mu.Lock()
-	b.stats.Pages++
-	b.stats.Rendered++
-	b.mu.Unlock()
+	b.pages.Add(1)
+	b.rendered.Add(1)
 	return b.out.write(name, html, origin)
 }
 
-// lists writes the home pages, every index and term page, and 404.html.
-func (b *builder) lists() error {
+// renderLists writes the home pages, every index and term page, the
+// search page and 404.html, and returns the sitemap's entries for them.
+// cards are the articles' cards, indexed like the site's articles.
+func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 	tr := layout.T(b.cfg)
 	home := layout.Crumb{Label: tr("home"), Path: ""}
-	var jobs []func() error
+	// Each job makes one page; pages are rendered in parallel.
+	var jobs []func() *layout.Page
 
 	cardsOf := func(articles []*content.Article) []*layout.Card {
 		out := make([]*layout.Card, len(articles))
 		for i, a := range articles {
-			out[i] = b.cards[a]
+			out[i] = cards[b.ix.Position(a)]
 		}
 		return out
 	}
@@ -451,7 +484,7 @@ func (b *builder) lists() error {
 		total := index.PageCount(len(articles), size)
 		for n := 1; n <= total; n++ {
 			lo, hi := (n-1)*size, min(n*size, len(articles))
-			jobs = append(jobs, func() error {
+			jobs = append(jobs, func() *layout.Page {
 				p := &layout.Page{
 					Site: b.site, Kind: kind, Title: title, Path: index.PagePath(base, b.cfg.Paths.Page, n),
 					Cards: cardsOf(articles[lo:hi]), Pager: layout.NewPager(b.cfg, base, n, total),
@@ -465,14 +498,14 @@ func (b *builder) lists() error {
 				if extra != nil {
 					extra(p)
 				}
-				return b.page(kind, p, "")
+				return p
 			})
 		}
 	}
 
 	var ongoing []layout.Campaign
 	for _, c := range b.ix.Ongoing(b.today) {
-		v := layout.Campaign{Period: layout.Link(b.cfg, c.Period), Latest: b.cards[c.Latest]}
+		v := layout.Campaign{Period: layout.Link(b.cfg, c.Period), Latest: cards[b.ix.Position(c.Latest)]}
 		if c.Slogan != nil {
 			l := layout.Link(b.cfg, c.Slogan)
 			v.Slogan = &l
@@ -491,12 +524,12 @@ func (b *builder) lists() error {
 
 	for _, t := range b.ix.Taxonomies {
 		view := layout.NewTaxonomy(b.cfg, t)
-		jobs = append(jobs, func() error {
-			return b.page(layout.KindTerms, &layout.Page{
+		jobs = append(jobs, func() *layout.Page {
+			return &layout.Page{
 				Site: b.site, Kind: layout.KindTerms, Title: view.Plural, Path: t.Path, Taxonomy: view,
 				Description: tr("all_terms", strings.ToLower(view.Plural)),
 				Crumbs:      []layout.Crumb{home, {Label: view.Plural}},
-			}, "")
+			}
 		})
 		// A term's pages name their index but do not list its terms: then a
 		// new term elsewhere in the index leaves them as they were.
@@ -506,7 +539,7 @@ func (b *builder) lists() error {
 			crumbs := []layout.Crumb{home, {Label: view.Plural, Path: t.Path}, {Label: term.Name, Path: term.Path}}
 			paginate(layout.KindTerm, term.Path, view.Label+": "+term.Name, crumbs, term.Articles, func(p *layout.Page) {
 				p.Taxonomy, p.Term = brief, &link
-				if hasFeed(t.Kind) {
+				if t.Config.Feed {
 					p.Feed = term.Path + feed.FileName
 				}
 				if p.Pager.Number == 1 {
@@ -517,47 +550,81 @@ func (b *builder) lists() error {
 		}
 	}
 	if b.cfg.Search {
-		jobs = append(jobs, func() error {
-			return b.page(layout.KindSearch, &layout.Page{
+		jobs = append(jobs, func() *layout.Page {
+			return &layout.Page{
 				Site: b.site, Kind: layout.KindSearch, Title: tr("search"), Path: b.site.SearchPath,
 				Crumbs: []layout.Crumb{home, {Label: tr("search")}},
-			}, "")
+			}
 		})
 	}
-	jobs = append(jobs, func() error {
-		return b.page(layout.KindNotFound, &layout.Page{
+	jobs = append(jobs, func() *layout.Page {
+		return &layout.Page{
 			Site: b.site, Kind: layout.KindNotFound, Title: tr("not_found"), Path: "404.html",
 			Crumbs: []layout.Crumb{home, {Label: tr("not_found")}},
-		}, "")
-	})
-	return b.parallel(len(jobs), func(i int) error { return jobs[i]() })
-}
-
-// searchFacets lists facet values in the order the site's indexes show them.
-func searchFacets(ix *index.Index) search.Facets {
-	names := func(k index.Kind) []string {
-		var out []string
-		for _, t := range ix.Taxonomy(k).Terms {
-			out = append(out, t.Name)
 		}
-		return out
+	})
+	urls := make([]feed.URL, len(jobs))
+	err := b.parallel(len(jobs), func(i int) error {
+		p := jobs[i]()
+		urls[i] = sitemapURL(p)
+		return b.page(p.Kind, p, "")
+	})
+	if err != nil {
+		return nil, err
 	}
-	return search.Facets{Regions: names(index.Region), Topics: names(index.Topic), Periods: names(index.Period)}
+	// The 404 page is the last job, and no URL of the site.
+	return urls[:len(urls)-1], nil
 }
 
+// searchFacets are the search filters: every taxonomy with Facet set, its
+// values in the order of its index page, years newest first.
+func searchFacets(cfg *config.Site, ix *index.Index) []search.Facet {
+	var facets []search.Facet
+	for _, t := range ix.Taxonomies {
+		if !t.Config.Facet {
+			continue
+		}
+		label, _ := layout.Labels(cfg, &t.Config)
+		f := search.Facet{Key: string(t.Kind), Label: label, Multiple: t.Config.Multiple, Values: make([]string, len(t.Terms))}
+		for i, term := range t.Terms {
+			f.Values[i] = term.Name
+		}
+		if t.Config.Values == config.YearValues {
+			slices.Reverse(f.Values)
+		}
+		facets = append(facets, f)
+	}
+	return facets
+}
+
+// searchDoc is an article as the search index sees it: its text taxonomy
+// values are searched as words, and its terms of each facet filter it.
 func (b *builder) searchDoc(a *content.Article, doc *render.Doc) search.Doc {
 	d := search.Doc{
 		URL: b.cfg.BasePath + a.Path, Title: a.Title, Date: b.layouts.ShortDate(a.Date),
-		Year: a.Date.Year(), Region: a.Region, Slogan: a.Slogan, Topics: a.Topics, Body: doc.Text,
+		Region: a.Region, Body: doc.Text,
 	}
-	if a.Period != nil {
-		d.Period = a.Period.Label()
+	// One array holds the values of every facet, and one the words.
+	var buf [16]*index.Term
+	names := make([]string, 0, 8)
+	d.Meta = make([]string, 0, 8)
+	for _, t := range b.ix.Taxonomies {
+		if t.Config.Values == config.TextValues {
+			d.Meta = a.AppendTerms(d.Meta, &t.Config)
+		}
+		if t.Config.Facet {
+			start := len(names)
+			for _, term := range t.AppendTermsOf(buf[:0], a) {
+				names = append(names, term.Name)
+			}
+			d.Facets = append(d.Facets, names[start:len(names):len(names)])
+		}
 	}
 	return d
 }
 
 // buildSearch indexes docs, for a build that deferred its search index.
-func buildSearch(ctx context.Context, docs []search.Doc, facets search.Facets, dir string) ([]SearchFile, error) {
+func buildSearch(ctx context.Context, docs []search.Doc, facets []search.Facet, dir string) ([]SearchFile, error) {
 	sb := search.NewBuilder(len(docs), facets)
 	for i, d := range docs {
 		if i%64 == 0 && ctx.Err() != nil {
@@ -578,12 +645,13 @@ func buildSearch(ctx context.Context, docs []search.Doc, facets search.Facets, d
 	return out, nil
 }
 
-// writeSearch writes the search index under the search page's folder.
-func (b *builder) writeSearch() error {
-	if b.search == nil {
+// writeSearch writes the search index, if any, under the search page's
+// folder.
+func (b *builder) writeSearch(searchIndex *search.Builder) error {
+	if searchIndex == nil {
 		return nil
 	}
-	files, err := b.search.Finish()
+	files, err := searchIndex.Finish()
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}

@@ -4,6 +4,7 @@
 package vi
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -52,8 +53,8 @@ func foldSlow(s string) string {
 			b.WriteRune(unicode.ToLower(r))
 		case unicode.Is(unicode.Mn, r):
 			// tone and vowel marks: dropped
-		case r == 'đ' || r == 'Đ':
-			b.WriteByte('d')
+		case foldLetter(r) != 0:
+			b.WriteByte(foldLetter(r))
 		default:
 			b.WriteRune(unicode.ToLower(r))
 		}
@@ -85,17 +86,7 @@ func Slug(s string) string {
 	return b.String()
 }
 
-// toneMarks are the five Vietnamese tone marks as combining characters.
-var toneMarks = [...]rune{'\u0300', '\u0301', '\u0303', '\u0309', '\u0323'}
-
-func isToneMark(r rune) bool {
-	for _, m := range toneMarks {
-		if r == m {
-			return true
-		}
-	}
-	return false
-}
+func isToneMark(r rune) bool { return strings.ContainsRune(ToneMarks, r) }
 
 // NewTonePlacement rewrites old-style tone placement ("hoà", "thuỷ", "tuỵ")
 // in the new style ("hòa", "thủy", "tụy"), so that both spellings of a word
@@ -161,13 +152,8 @@ func moveOldTone(syl []rune) {
 		return
 	}
 	first, last := unicode.ToLower(syl[n-3]), unicode.ToLower(syl[n-2])
-	switch {
-	case first == 'o' && (last == 'a' || last == 'e'):
-	case first == 'u' && last == 'y':
-		if n >= 4 && unicode.ToLower(syl[n-4]) == 'q' {
-			return
-		}
-	default:
+	i := slices.IndexFunc(oldToneEndings[:], func(e OldToneEnding) bool { return e.First == first && e.Last == last })
+	if i < 0 || n >= 4 && oldToneEndings[i].KeepAfter != 0 && unicode.ToLower(syl[n-4]) == oldToneEndings[i].KeepAfter {
 		return
 	}
 	tone := syl[n-1]
