@@ -593,7 +593,9 @@ func TestSchemaSuggestsExistingTerms(t *testing.T) {
 	if strings.Join(keys, ",") != "title,date,region,slogan,period,topics,author,source,summary,image,draft,slug" {
 		t.Errorf("fields %v", keys)
 	}
-	if got := strings.Join(byKey["region"].Suggestions, "|"); got != "Ngã Bảy|Vị Thanh|Hậu Giang" && got != "Hậu Giang|Ngã Bảy|Vị Thanh" {
+	// The site's regions first, then the gazetteer's places of today.
+	if got := strings.Join(byKey["region"].Suggestions, "|"); !strings.HasPrefix(got, "Hậu Giang|Ngã Bảy|Vị Thanh|An Giang|") ||
+		!strings.Contains(got, "|Cần Thơ|") || !strings.Contains(got, "|TP Hồ Chí Minh|") || !strings.Contains(got, "|Ninh Kiều|") {
 		t.Errorf("region suggestions %q", got)
 	}
 	if got := strings.Join(byKey["topics"].Suggestions, "|"); got != "Thi đua khen thưởng" {
@@ -703,5 +705,16 @@ func TestDeclaredTaxonomiesInTheForm(t *testing.T) {
 	te.json("GET", "articles?q=noi+vu", nil, nil, 200, &list)
 	if list.Total != 1 {
 		t.Errorf("search by a declared term found %d", list.Total)
+	}
+}
+
+// The site's own places (data/regions.toml) are suggested too.
+func TestRegionSuggestionsIncludeSitePlaces(t *testing.T) {
+	t.Parallel()
+	te := newTestEditor(t, baseSite+"-- data/regions.toml --\n[xa-dai-hoa]\nname = \"Đại Hòa Mới\"\nkind = \"xã\"\nparent = \"can-tho\"\n")
+	var s editor.Schema
+	te.json("GET", "schema", nil, nil, 200, &s)
+	if got := strings.Join(s.Fields[2].Suggestions, "|"); s.Fields[2].Key != "region" || !strings.Contains(got, "|Đại Hòa Mới") {
+		t.Errorf("region suggestions %q", got)
 	}
 }

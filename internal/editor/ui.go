@@ -123,8 +123,8 @@ func (e *Editor) schema(cfg *config.Site, cat *catalog) Schema {
 	l := lang(cfg)
 	specs := formFields(cfg)
 	sugg := cat.suggestions(specs)
-	for k, v := range regionSuggestions(cfg) {
-		sugg[k] = appendNew(sugg[k], v)
+	if _, ok := field(specs, "region"); ok {
+		sugg["region"] = appendNew(sugg["region"], gazetteerRegions(e.store.site.FS(), e.opts.Now()))
 	}
 	s := Schema{
 		Language: string(l), TimeZone: cfg.TimeZoneName, BasePath: cfg.BasePath, MaxUpload: e.opts.MaxUpload,
@@ -152,13 +152,6 @@ func (e *Editor) schema(cfg *config.Site, cat *catalog) Schema {
 		s.Fields = append(s.Fields, sf)
 	}
 	return s
-}
-
-// regionSuggestions are region names to offer beyond those the site uses.
-// This is the seam for a gazetteer of provinces and towns; until there is
-// one, the site's own regions are all the form suggests.
-func regionSuggestions(cfg *config.Site) map[string][]string {
-	return nil
 }
 
 func appendNew(list, more []string) []string {
