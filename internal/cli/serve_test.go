@@ -163,7 +163,7 @@ func TestServeFollowsEditsCreatesDeletesAndRenames(t *testing.T) {
 	// The search index follows the pages, in the background.
 	eventually(t, "the search index", func() bool {
 		s, body := get(t, base+"tim-kiem/chi-muc/manifest.json")
-		return s == 200 && strings.Contains(body, `"n":1`)
+		return s == 200 && strings.Contains(body, `"docs":1`)
 	})
 	if status, body := get(t, base+"tim-kiem/"); status != 200 || !strings.Contains(body, "bantin-search.js") {
 		t.Errorf("search page: %d", status)
@@ -190,7 +190,7 @@ func TestServeFollowsEditsCreatesDeletesAndRenames(t *testing.T) {
 	eventually(t, "a file in the new folder", func() bool { s, _ := get(t, base+"bai-viet/c/"); return s == 200 })
 	eventually(t, "the search index to count three articles", func() bool {
 		_, body := get(t, base+"tim-kiem/chi-muc/manifest.json")
-		return strings.Contains(body, `"n":3`)
+		return strings.Contains(body, `"docs":3`)
 	})
 
 	// Delete, then rename.
@@ -209,6 +209,18 @@ func TestServeFollowsEditsCreatesDeletesAndRenames(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
 	os.WriteFile(filepath.Join(dir, "layouts", "404.html"), []byte(`{{define "main"}}<p>Trang riêng 404</p>{{end}}`), 0o644)
 	eventually(t, "the site's own layout", func() bool { _, b := get(t, base+"khong-co/"); return strings.Contains(b, "Trang riêng 404") })
+
+	// A field no taxonomy declares is a problem until site.toml declares it.
+	os.WriteFile(filepath.Join(dir, "content", "e.md"), []byte("---\ntitle: Tin E\ndate: 2024-01-02\nregion: Cần Thơ\nunit: Sở Y tế\n---\nE.\n"), 0o644)
+	eventually(t, "the unknown field reported", func() bool { return ev.has(`problems ["content/e.md:5:1: unknown field \"unit\"`) })
+	os.WriteFile(filepath.Join(dir, "site.toml"), []byte("title = \"Bản tin mới\"\nbase_url = \"https://example.gov.vn/\"\n[[taxonomies]]\nkey = \"unit\"\nname = \"Đơn vị\"\npath = \"don-vi\"\n"), 0o644)
+	eventually(t, "the declared unit's page", func() bool {
+		s, b := get(t, base+"don-vi/so-y-te/")
+		return s == 200 && strings.Contains(b, "Tin E")
+	})
+	if _, b := get(t, base+"bai-viet/e/"); !strings.Contains(b, `<a href="/don-vi/">Đơn vị</a>`) {
+		t.Error("the navigation lacks the declared unit")
+	}
 }
 
 func TestServeKeepsLastGoodSiteAndShowsProblems(t *testing.T) {

@@ -307,6 +307,13 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	// ones' the card's: Terms only lists them again, in navigation order.
 	v.Terms = make([]TermLinks, 0, len(ix.Taxonomies))
 	singles := make([]TermLink, 0, 4)
+	one := func(l *TermLink) []TermLink {
+		if l == nil || l.URL == "" {
+			return nil
+		}
+		singles = append(singles, *l)
+		return singles[len(singles)-1 : len(singles) : len(singles)]
+	}
 	declared := card.Terms
 	for _, t := range ix.Taxonomies {
 		if !t.Config.Builtin {
@@ -317,24 +324,16 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 		}
 		var links []TermLink
 		switch t.Kind {
+		case index.Region:
+			links = one(&v.Region)
 		case index.Topic:
 			links = v.Topics
-		case index.Region, index.Slogan, index.Period, index.Year:
-			var l *TermLink
-			switch t.Kind {
-			case index.Region:
-				l = &v.Region
-			case index.Slogan:
-				l = v.Slogan
-			case index.Period:
-				l = v.Period
-			case index.Year:
-				l = &v.Year
-			}
-			if l != nil && l.URL != "" {
-				singles = append(singles, *l)
-				links = singles[len(singles)-1 : len(singles) : len(singles)]
-			}
+		case index.Slogan:
+			links = one(v.Slogan)
+		case index.Period:
+			links = one(v.Period)
+		case index.Year:
+			links = one(&v.Year)
 		}
 		if len(links) > 0 {
 			label, plural := Labels(cfg, &t.Config)

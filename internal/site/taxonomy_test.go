@@ -178,6 +178,8 @@ Nội dung.
 	r.Assert("tinh-thanh/nga-bay/index.html", `<span class="term-kind">Tỉnh, thành phố:</span> Ngã Bảy`)
 	r.Assert("bai-viet/a/index.html", "<dt>Tỉnh, thành phố</dt>", `<a href="/tinh-thanh/">Tỉnh, thành phố</a>`, "! khau-hieu")
 	r.Assert("nam/2024/atom.xml", "<title>Năm: 2024 – Bản tin thử</title>")
+	// The search page labels the region filter with its new name.
+	r.Assert("tim-kiem/index.html", "facet_region&#34;:&#34;Tỉnh, thành phố&#34;")
 	for _, gone := range []string{"khu-vuc/index.html", "khau-hieu/index.html"} {
 		if r.Has(gone) {
 			t.Errorf("%s was written", gone)
@@ -317,4 +319,25 @@ func TestEveryBuiltinTaxonomyTurnedOff(t *testing.T) {
 	if broken := r.BrokenLinks(); len(broken) > 0 {
 		t.Errorf("broken links:\n%s", strings.Join(broken, "\n"))
 	}
+}
+
+// TestThemesSeeEveryTaxonomyGenerically: a theme can list an article's
+// terms in every taxonomy, built-in and declared, in navigation order, and
+// a card's terms in the declared ones.
+func TestThemesSeeEveryTaxonomyGenerically(t *testing.T) {
+	t.Parallel()
+	archive := unitSite + `-- layouts/article.html --
+{{define "main"}}{{range .Article.Terms}}[{{.Key}}|{{.Label}}|{{.Plural}}|{{.Builtin}}:{{range .Links}} {{.Name}}={{.URL}}({{.Count}}){{end}}]{{end}}{{end}}
+-- layouts/partials/card.html --
+<p class="card">{{.Title}}{{range .Terms}} ({{.Key}}:{{range .Links}}{{.Name}}{{end}}){{end}}</p>
+`
+	r := sitetest.Build(t, archive)
+	r.Assert("bai-viet/a/index.html",
+		"[region|Khu vực|Khu vực|true: Ngã Bảy=/khu-vuc/nga-bay/(3)]"+
+			"[year|Năm|Năm|true: 2024=/nam/2024/(6)]"+
+			"[unit|Đơn vị|Đơn vị|false: Ban Thường vụ Thành ủy Ngã Bảy=/don-vi/ban-thuong-vu-thanh-uy-nga-bay/(3)]"+
+			"[linh_vuc|Lĩnh vực|Lĩnh vực|false: Nông nghiệp=/linh-vuc/nong-nghiep/(1) Giáo dục=/linh-vuc/giao-duc/(2)]")
+	r.Assert("index.html", `<p class="card">Sở Khoa học và Công nghệ tổng kết (unit:Sở Khoa học và Công nghệ)</p>`,
+		`<p class="card">Tin không có đơn vị</p>`)
+	r.Assert("trang/2/index.html", `<p class="card">Ngã Bảy tổng kết (unit:Ban Thường vụ Thành ủy Ngã Bảy) (linh_vuc:Giáo dục)</p>`)
 }
