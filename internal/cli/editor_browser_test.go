@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/bantin/bantin/internal/browsertest"
 )
@@ -296,5 +297,42 @@ func TestEditorKeepsWorkInBrowser(t *testing.T) {
 	got, _ := os.ReadFile(file)
 	if !bytes.Contains(got, []byte("title: Tin sửa trên đĩa")) || !bytes.Contains(got, []byte("Đoạn của tôi.")) {
 		t.Errorf("merged file:\n%s", got)
+	}
+}
+
+// With a password file, the editor and the preview's pages ask to sign in;
+// a wrong password is said so, the right one opens the editor.
+func TestEditorSignInInBrowser(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/2023/a.md": article("Tin gốc")})
+	hash, err := bcrypt.GenerateFromPassword([]byte("mật khẩu đủ dài"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, ".bantin"), 0o700)
+	os.WriteFile(filepath.Join(dir, ".bantin", "passwords"), []byte("bientap:"+string(hash)+"\n"), 0o600)
+	base, _ := startServe(t, dir)
+	ctx := browsertest.Browser(t)
+	jsErrors := watchErrors(t, ctx)
+	// A preview page sends the browser to the sign-in form.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"bai-viet/a/")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the sign-in form", `location.pathname === "/_bantin/" && !!document.getElementById("login-user")`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("login-user"), "bientap"),
+		chromedp.SendKeys(chromedp.ID("login-password"), "sai mật khẩu"+kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the wrong-password message", `document.getElementById("login-error").textContent.includes("Sai tên đăng nhập hoặc mật khẩu")`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("login-password"), "mật khẩu đủ dài"+kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the article list", `[...document.querySelectorAll(".articles li")].some((li) => li.textContent.includes("Tin gốc"))`)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"bai-viet/a/")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the preview page", `document.querySelector("h1") && document.querySelector("h1").textContent.includes("Tin gốc")`)
+	if errs := jsErrors(); len(errs) > 0 {
+		t.Errorf("script errors:\n%s", strings.Join(errs, "\n"))
 	}
 }
