@@ -30,6 +30,8 @@ const usage = `bantin builds static news sites of Vietnamese campaign bulletins.
 Usage:
   bantin build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--future] [--now RFC3339] [--profile DIR]
   bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts=false] [--future] [--poll DURATION]
+               [--editor=false] [--password-file FILE] [--host NAMES]
+  bantin passwd [--source DIR] [--user NAME] [--password-file FILE]   (password on stdin)
   bantin new "Tiêu đề bài viết" --region R [--slogan S] [--period P] [--topics a,b] [--set key=value]... [--source DIR]
   bantin check [--source DIR] [--drafts] [--future]
   bantin import [--source DIR] [--publish] [--dry-run] [--format F] [--encoding E] [--select CSS] PATH...
@@ -42,6 +44,11 @@ Run "bantin COMMAND -h" for the flags of a command.
 // Main runs bantin with args (without the program name) and returns the
 // process exit status: 0 for success, 1 for a failed build, 2 for misuse.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return Run(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// Run is Main reading from stdin, for commands that read input.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -59,6 +66,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runCheck(ctx, args[1:], stdout, stderr)
 	case "import":
 		return runImport(ctx, args[1:], stdout, stderr)
+	case "passwd":
+		return runPasswd(args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "bantin", version())
 		return 0

@@ -32,6 +32,24 @@ type Cache struct {
 	docs       map[string]cachedDoc                   // by content file
 	pages      map[string]cachedPage                  // by output file
 	typeFields atomic.Pointer[map[reflect.Type][]int] // fingerprinted fields of each type
+	// published are the last successful build's articles, for previews of
+	// one article against the rest of the site.
+	published []*content.Article
+}
+
+// remember keeps the articles a build published, newest first.
+func (c *Cache) remember(articles []*content.Article) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.published = articles
+}
+
+// lastPublished returns the articles of the last successful build, or
+// false before the first one.
+func (c *Cache) lastPublished() ([]*content.Article, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.published, c.published != nil
 }
 
 type cachedDoc struct {

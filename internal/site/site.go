@@ -198,6 +198,9 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	stats.Pages, stats.Rendered = int(b.pages.Load()), int(b.rendered.Load())
 	stats.Files = b.out.count()
 	stats.Stages = clock.stages
+	if opts.Cache != nil {
+		opts.Cache.remember(set.Articles)
+	}
 	if opts.CheckLinks {
 		mem, ok := out.(*output.Memory)
 		if !ok {
@@ -288,6 +291,20 @@ feed:
 	return list.Err()
 }
 
+// newRenderer makes the site's Markdown renderer; byFile maps content
+// files to their articles' site paths, for links to .md files.
+func newRenderer(cfg *config.Site, byFile map[string]string) *render.Renderer {
+	return render.New(render.Options{
+		BasePath:     cfg.BasePath,
+		UnsafeHTML:   cfg.UnsafeHTML,
+		SummaryWords: summaryWords,
+		ResolveArticle: func(file string) (string, bool) {
+			p, ok := byFile[file]
+			return p, ok
+		},
+	})
+}
+
 // renderArticles renders and writes every article page, and adds each
 // article to searchIndex, if any, or, when deferSearch is set, returns its
 // search document. It keeps only what later stages use, such as each
@@ -297,15 +314,7 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 	for _, a := range articles {
 		byFile[a.File] = a.Path
 	}
-	md := render.New(render.Options{
-		BasePath:     b.cfg.BasePath,
-		UnsafeHTML:   b.cfg.UnsafeHTML,
-		SummaryWords: summaryWords,
-		ResolveArticle: func(file string) (string, bool) {
-			p, ok := byFile[file]
-			return p, ok
-		},
-	})
+	md := newRenderer(b.cfg, byFile)
 	// Rendered Markdown depends on the body, the renderer's settings and,
 	// through links to .md files, on every article's URL.
 	var articleURLs uint64
@@ -331,12 +340,6 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 	bare := make([]*layout.Card, len(articles))
 	for i, a := range articles {
 		bare[i] = layout.NewCard(b.cfg, a, b.ix, "", b.today)
-	}
-	tr := layout.T(b.cfg)
-	regions := b.ix.Taxonomy(index.Region)
-	var regionsLabel string
-	if regions != nil {
-		_, regionsLabel = layout.Labels(b.cfg, &regions.Config)
 	}
 	err := b.parallel(len(articles), func(i int) error {
 		a := articles[i]
@@ -386,27 +389,7 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 		if inFeeds[i] {
 			out.feedHTML[i] = template.HTML(doc.HTML)
 		}
-		page := &layout.Page{
-			Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: summary, Path: a.Path,
-			Article: layout.NewArticle(b.cfg, a, &card, b.ix, doc),
-			Image:   b.absoluteImage(a),
-		}
-		// JSON-LD is derived from data the page fingerprint already covers:
-		// it is made only when the page is rendered.
-		derive := func(p *layout.Page) error {
-			ld, err := b.jsonLD(a, summary, p.Image)
-			p.JSONLD = ld
-			return err
-		}
-		page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
-		if region := regions.Lookup(a.Region); region != nil {
-			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: regionsLabel, Path: regions.Path},
-				layout.Crumb{Label: region.Name, Path: region.Path})
-		}
-		page.Crumbs = append(page.Crumbs, layout.Crumb{Label: a.Title})
-		for _, r := range b.ix.Related(a, relatedCount) {
-			page.Related = append(page.Related, bare[b.ix.Position(r)])
-		}
+		page, derive := b.articlePage(a, doc, &card, func(r *content.Article) *layout.Card { return bare[b.ix.Position(r)] })
 		out.sitemap[i] = sitemapURL(page)
 		return b.pageWithBody(layout.KindArticle, page, a.File, docKey, derive)
 	})
@@ -414,6 +397,38 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 		return nil, err
 	}
 	return out, nil
+}
+
+// articlePage makes the page of an article whose card carries its summary,
+// and the function that fills, just before rendering, the fields derived
+// from the others. cardOf gives the cards of related articles.
+func (b *builder) articlePage(a *content.Article, doc *render.Doc, card *layout.Card, cardOf func(*content.Article) *layout.Card) (*layout.Page, func(*layout.Page) error) {
+	tr := layout.T(b.cfg)
+	page := &layout.Page{
+		Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: card.Summary, Path: a.Path,
+		Article: layout.NewArticle(b.cfg, a, card, b.ix, doc),
+		Image:   b.absoluteImage(a),
+	}
+	// JSON-LD is derived from data the page fingerprint already covers:
+	// it is made only when the page is rendered.
+	derive := func(p *layout.Page) error {
+		ld, err := b.jsonLD(a, card.Summary, p.Image)
+		p.JSONLD = ld
+		return err
+	}
+	page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
+	if regions := b.ix.Taxonomy(index.Region); regions != nil {
+		if region := regions.Lookup(a.Region); region != nil {
+			_, regionsLabel := layout.Labels(b.cfg, &regions.Config)
+			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: regionsLabel, Path: regions.Path},
+				layout.Crumb{Label: region.Name, Path: region.Path})
+		}
+	}
+	page.Crumbs = append(page.Crumbs, layout.Crumb{Label: a.Title})
+	for _, r := range b.ix.Related(a, relatedCount) {
+		page.Related = append(page.Related, cardOf(r))
+	}
+	return page, derive
 }
 
 // page renders one page and writes it as path/index.html.
