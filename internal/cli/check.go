@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/site"
 )
@@ -18,13 +19,16 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	p, err := f.prepare()
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "check")
 	}
 	defer p.root.Close()
 	p.opts.CheckLinks = true
 	stats, err := site.Build(ctx, &p.cfg, p.opts, output.NewMemory())
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "check")
+	}
+	for _, h := range stats.Hidden {
+		fmt.Fprintf(stdout, "note: %s is hidden and is not published (only .well-known/ is)\n", diag.Name(h))
 	}
 	for _, w := range stats.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)

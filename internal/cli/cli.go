@@ -19,6 +19,8 @@ import (
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/input"
+	"github.com/bantin/bantin/internal/layout"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/site"
 )
@@ -27,9 +29,12 @@ const usage = `bantin builds static news sites of Vietnamese campaign bulletins.
 
 Usage:
   bantin build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--future] [--now RFC3339] [--profile DIR]
-  bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts] [--future] [--poll DURATION]
-  bantin new "Tiêu đề bài viết" --region R [--slogan S] [--period P] [--topics a,b] [--source DIR]
+  bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts=false] [--future] [--poll DURATION]
+               [--editor=false] [--password-file FILE] [--host NAMES]
+  bantin passwd [--source DIR] [--user NAME] [--password-file FILE]   (password on stdin)
+  bantin new "Tiêu đề bài viết" --region R [--slogan S] [--period P] [--topics a,b] [--set key=value]... [--source DIR]
   bantin check [--source DIR] [--drafts] [--future]
+  bantin import [--source DIR] [--publish] [--dry-run] [--format F] [--encoding E] [--select CSS] PATH...
   bantin init DIR
   bantin version
 
@@ -39,6 +44,11 @@ Run "bantin COMMAND -h" for the flags of a command.
 // Main runs bantin with args (without the program name) and returns the
 // process exit status: 0 for success, 1 for a failed build, 2 for misuse.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return Run(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// Run is Main reading from stdin, for commands that read input.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -54,6 +64,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runInit(args[1:], stdout, stderr, time.Now())
 	case "check":
 		return runCheck(ctx, args[1:], stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], stdout, stderr)
+	case "passwd":
+		return runPasswd(args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "bantin", version())
 		return 0
@@ -98,6 +112,12 @@ func newBuildCommand(name string, stderr io.Writer) (*flag.FlagSet, *buildFlags)
 	fs.SetOutput(stderr)
 	f := &buildFlags{}
 	f.register(fs)
+	if name == "serve" {
+		// The preview is where editors read their drafts: a new article
+		// (bantin new writes draft: true) must be there at once.
+		fs.Lookup("drafts").Usage = "include articles marked draft: true, with a banner saying so (default true; --drafts=false hides them)"
+		f.drafts = true
+	}
 	return fs, f
 }
 
@@ -141,7 +161,9 @@ func (f *buildFlags) prepare() (*prepared, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open site folder: %w", err)
 	}
-	cfg, err := config.Load(root.FS())
+	// Reads through siteFS never block on a named pipe or device.
+	siteFS := input.Dir(root)
+	cfg, err := config.Load(siteFS)
 	if err != nil {
 		root.Close()
 		return nil, err
@@ -153,7 +175,7 @@ func (f *buildFlags) prepare() (*prepared, error) {
 		}
 	}
 	return &prepared{root: root, cfg: cfg, opts: site.Options{
-		Site:       root.FS(),
+		Site:       siteFS,
 		Theme:      bantin.Theme(),
 		Content:    content.Options{Drafts: f.drafts, Future: f.future, Now: now},
 		ImageCache: filepath.Join(f.source, filepath.FromSlash(cfg.Images.CacheDir)),
@@ -278,26 +300,13 @@ func startProfile(dir string) (func() error, error) {
 }
 
 // checkDest refuses output folders whose replacement would destroy the
-// site's sources or an unrelated folder.
+// site's sources; NewDisk refuses folders that bantin did not write.
 func checkDest(source, dest string) error {
-	src, err1 := filepath.Abs(source)
-	dst, err2 := filepath.Abs(dest)
-	if err := errors.Join(err1, err2); err != nil {
-		return err
+	inputs := []string{content.Dir, layout.Dir, site.StaticDir}
+	for i, in := range inputs {
+		inputs[i] = filepath.Join(source, in)
 	}
-	if rel, err := filepath.Rel(dst, src); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
-		return fmt.Errorf("--dest %s contains the site's own folder; choose an output folder such as %s", dest, filepath.Join(source, "public"))
-	}
-	entries, err := os.ReadDir(dst)
-	if err != nil || len(entries) == 0 {
-		return nil
-	}
-	for _, marker := range []string{"index.html", "404.html"} {
-		if _, err := os.Stat(filepath.Join(dst, marker)); err == nil {
-			return nil
-		}
-	}
-	return fmt.Errorf("--dest %s is not empty and does not look like a built site (no index.html); a build replaces the whole folder, so empty it or choose another", dest)
+	return output.CheckDest(dest, source, inputs...)
 }
 
 // maxProblemsShown bounds the problems printed: a full disk fails every
@@ -305,7 +314,11 @@ func checkDest(source, dest string) error {
 const maxProblemsShown = 100
 
 // report prints an error, one problem per line, and returns exit status 1.
-func report(stderr io.Writer, err error) int {
+func report(stderr io.Writer, err error) int { return reportFailed(stderr, err, "build") }
+
+// reportFailed is report for a command that says what failed: "build
+// failed: 2 problems", "check failed: 2 problems".
+func reportFailed(stderr io.Writer, err error, what string) int {
 	var list diag.List
 	if errors.As(err, &list) {
 		for i, e := range list {
@@ -319,10 +332,10 @@ func report(stderr io.Writer, err error) int {
 		if len(list) == 1 {
 			noun = "problem"
 		}
-		fmt.Fprintf(stderr, "build failed: %d %s\n", len(list), noun)
+		fmt.Fprintf(stderr, "%s failed: %d %s\n", what, len(list), noun)
 		return 1
 	}
 	fmt.Fprintln(stderr, err)
-	fmt.Fprintln(stderr, "build failed")
+	fmt.Fprintln(stderr, what, "failed")
 	return 1
 }

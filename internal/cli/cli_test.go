@@ -164,13 +164,13 @@ func TestBuildRefusesDangerousDestinations(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, map[string]string{"content/a.md": good})
 	code, _, errOut := run("build", "--source", dir, "--dest", dir, now)
-	if code != 1 || !strings.Contains(errOut, "contains the site's own folder") {
+	if code != 1 || !strings.Contains(errOut, "is the site's own folder") {
 		t.Errorf("dest = source: exit %d, %s", code, errOut)
 	}
 	other := t.TempDir()
 	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("quan trọng"), 0o644)
 	code, _, errOut = run("build", "--source", dir, "--dest", other, now)
-	if code != 1 || !strings.Contains(errOut, "does not look like a built site") {
+	if code != 1 || !strings.Contains(errOut, "is not empty and was not written by bantin") {
 		t.Errorf("unrelated dest: exit %d, %s", code, errOut)
 	}
 	if b, _ := os.ReadFile(filepath.Join(other, "notes.txt")); string(b) != "quan trọng" {
@@ -207,8 +207,9 @@ func TestNewWritesAValidDraftAndRefusesOverwrites(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	want := filepath.Join(dir, "content", now[:4], "nga-bay-phat-dong-thi-dua.md")
-	if strings.TrimSpace(out) != want {
-		t.Errorf("printed %q, want %q", out, want)
+	wantOut := want + "\npreview: http://127.0.0.1:1313/bai-viet/nga-bay-phat-dong-thi-dua/ (while bantin serve runs)\n"
+	if out != wantOut {
+		t.Errorf("printed %q, want %q", out, wantOut)
 	}
 	b, err := os.ReadFile(want)
 	if err != nil {
@@ -257,6 +258,9 @@ func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
 		if !strings.Contains(errOut, w) {
 			t.Errorf("check output lacks %q:\n%s", w, errOut)
 		}
+	}
+	if !strings.HasSuffix(errOut, "\ncheck failed: 2 problems\n") || strings.Contains(errOut, "build failed") {
+		t.Errorf("check does not say that the check failed:\n%s", errOut)
 	}
 	if strings.Contains(errOut, "khu-vuc/can-tho") {
 		t.Errorf("a working link was reported:\n%s", errOut)
@@ -376,5 +380,102 @@ func TestCheckWarnsAboutHeavyArticlesAndCachesImages(t *testing.T) {
 	entries, _ := filepath.Glob(filepath.Join(dir, ".bantin", "cache", "images", "*", "*.bin"))
 	if len(entries) != 1 {
 		t.Errorf("image cache holds %v, want one entry", entries)
+	}
+}
+
+// TestNewWithALongTitleWritesAShortFileName: a 400-character title gives a
+// file name the file system accepts, and the article builds.
+func TestNewWithALongTitleWritesAShortFileName(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{})
+	title := strings.Repeat("Đoàn kết sáng tạo thi đua vượt khó ", 12)
+	code, out, errOut := run("new", title, "--source", dir, "--region", "Cần Thơ")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	name := filepath.Base(strings.SplitN(out, "\n", 2)[0])
+	if len(name) > 83 || !strings.HasPrefix(name, "doan-ket-sang-tao") {
+		t.Errorf("file name %q (%d bytes)", name, len(name))
+	}
+	if code, _, errOut := run("build", "--source", dir, "--drafts", "--future"); code != 0 {
+		t.Errorf("the new draft does not build: %s", errOut)
+	}
+}
+
+const declaringSite = "title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\n\n" +
+	"[[taxonomies]]\nkey = \"unit\"\nname = \"Đơn vị\"\nrequired = true\n\n" +
+	"[[taxonomies]]\nkey = \"linh_vuc\"\nname = \"Lĩnh vực\"\nmultiple = true\n\n" +
+	"[[taxonomies]]\nkey = \"slogan\"\nenabled = false\n"
+
+func TestNewSetsDeclaredTaxonomies(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"site.toml": declaringSite})
+	code, out, errOut := run("new", "Tin có đơn vị", "--source", dir, "--region", "Cần Thơ",
+		"--set", "unit=Sở Khoa học và Công nghệ", "--set", "linh_vuc=Y tế, Giáo dục")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(strings.SplitN(out, "\n", 2)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"unit: \"Sở Khoa học và Công nghệ\"\nlinh_vuc: [\"Y tế\", \"Giáo dục\"]\ndraft: true"} {
+		if !strings.Contains(string(b), w) {
+			t.Errorf("new article lacks %q:\n%s", w, b)
+		}
+	}
+	if code, _, errOut := run("build", "--source", dir, "--drafts", "--future", now); code != 0 {
+		t.Fatalf("the new draft does not build: %s", errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "don-vi", "so-khoa-hoc-va-cong-nghe", "index.html")); err == nil {
+		t.Error("the unit index is at /don-vi/, which site.toml does not declare")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "unit", "so-khoa-hoc-va-cong-nghe", "index.html")); err != nil {
+		t.Errorf("no unit page for the new article: %v", err)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--set", "unit=Sở Y tế", "--set", "don_vi=x"}, `--set don_vi=x: site.toml declares no taxonomy "don_vi"; it declares unit, linh_vuc`},
+		{[]string{"--set", "linh_vuc=Y tế"}, `--set unit=... is required: site.toml declares unit with required = true`},
+		{[]string{"--set", "unit=Sở Y tế", "--set", "region=Huế"}, `--set region=Huế: region is a built-in field; use --region`},
+		{[]string{"--set", "unit=Sở Y tế", "--set", "unit=UBND"}, `--set unit=UBND: unit is set twice`},
+		{[]string{"--set", "unit= "}, `--set unit= : give a value`},
+		{[]string{"--set", "unit"}, `invalid value "unit" for flag -set: write key=value, such as unit="Sở Y tế"`},
+		{[]string{"--set", "unit=Sở Y tế", "--slogan", "Thi đua"}, `--slogan: site.toml turns the slogan taxonomy off; leave --slogan out`},
+	} {
+		args := append([]string{"new", "Tin khác", "--source", dir, "--region", "Huế"}, tc.args...)
+		code, _, errOut := run(args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%q: exit %d, %s; want 2 and %s", tc.args, code, errOut, tc.want)
+		}
+	}
+	// A site that declares nothing says so.
+	plain := writeSite(t, map[string]string{})
+	if code, _, errOut := run("new", "Tin", "--source", plain, "--region", "Huế", "--set", "unit=x"); code != 2 || !strings.Contains(errOut, `site.toml declares no taxonomy; declare "unit" with [[taxonomies]] first`) {
+		t.Errorf("plain site: %d %s", code, errOut)
+	}
+}
+
+func TestCheckHonoursDeclaredTaxonomies(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{
+		"site.toml":    declaringSite,
+		"content/a.md": "---\ntitle: A\ndate: 2024-01-01\nregion: Huế\nunit: Sở Y tế\nlinh_vuc: [Y tế]\n---\nA.\n",
+	})
+	if code, out, errOut := run("check", "--source", dir); code != 0 || !strings.HasPrefix(out, "ok:") {
+		t.Fatalf("check: %d %s %s", code, out, errOut)
+	}
+	os.WriteFile(filepath.Join(dir, "content", "b.md"), []byte("---\ntitle: B\ndate: 2024-01-02\nregion: Huế\nunit: [Sở Y tế]\nslogan: Thi đua\n---\nB.\n"), 0o644)
+	code, _, errOut := run("check", "--source", dir)
+	for _, want := range []string{
+		"content/b.md:5:7: unit must be a string, not a list; unit takes one value (site.toml declares it with multiple = false)",
+		`content/b.md:6:1: slogan: the "slogan" taxonomy is turned off (enabled = false at site.toml:14:1); remove the field or turn the taxonomy on`,
+	} {
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("check: exit %d, %s\nwant %s", code, errOut, want)
+		}
 	}
 }

@@ -33,6 +33,10 @@ time_zone = "Asia/Ho_Chi_Minh"
 # Articles per list page (home, each region, topic, slogan, period, year).
 page_size = 10
 
+# Image that link previews (Facebook, Zalo) show for pages without one of
+# their own: a file of static/ or an http(s) URL.
+# image = "/images/share.png"
+
 # First URL segments of articles and indexes; one lowercase segment each.
 [paths]
 articles = "bai-viet"
@@ -65,6 +69,17 @@ full_content = false
 # [params]
 # Free strings for your own layouts: {{param "phone"}}
 # phone = "0293 3 870 000"
+
+# More indexes besides region, topic, slogan, period and year: each gets
+# its pages, a menu entry and, if asked, a search filter and feeds. Articles
+# then write the key: unit: "Sở Khoa học và Công nghệ".
+# [[taxonomies]]
+# key = "unit"
+# name = "Đơn vị"
+# path = "don-vi"
+# multiple = false
+# facet = true
+# feed = true
 `
 
 const exampleArticle = `---

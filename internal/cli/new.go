@@ -14,6 +14,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -26,6 +27,8 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 	slogan := flags.String("slogan", "", "the campaign's slogan")
 	period := flags.String("period", "", "the campaign period: \"2024\", \"2022-2023\"")
 	topics := flags.String("topics", "", "comma-separated topics: \"Thi đua khen thưởng,Chuyển đổi số\"")
+	var sets setFlags
+	flags.Var(&sets, "set", "key=value: the value of a taxonomy site.toml declares, e.g. --set unit=\"Sở Y tế\" (repeatable; comma-separated values for multiple = true)")
 	// Flags may follow the title, as users type them.
 	var title string
 	rest := args
@@ -52,10 +55,6 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 		fmt.Fprintf(stderr, "bantin new: the title %q has no letters or digits to make a file name from; write a title with words\n", title)
 		return 1
 	}
-	if strings.TrimSpace(*region) == "" {
-		fmt.Fprintln(stderr, `bantin new: --region is required: every article names its province, city or district, e.g. --region "Ngã Bảy"`)
-		return 2
-	}
 	if *period != "" {
 		if _, err := content.ParsePeriodText(*period); err != nil {
 			fmt.Fprintf(stderr, "bantin new: --period: %v\n", err)
@@ -67,9 +66,27 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 		return report(stderr, fmt.Errorf("open site folder: %w", err))
 	}
 	defer root.Close()
-	cfg, err := config.Load(root.FS())
+	cfg, err := config.Load(input.Dir(root))
 	if err != nil {
 		return report(stderr, err)
+	}
+	if r := cfg.Taxonomy(config.Region); r != nil && r.Required && strings.TrimSpace(*region) == "" {
+		fmt.Fprintln(stderr, `bantin new: --region is required: every article names its province, city or district, e.g. --region "Ngã Bảy"`)
+		return 2
+	}
+	for _, f := range []struct{ key, flag, value string }{
+		{config.Region, "--region", *region}, {config.Slogan, "--slogan", *slogan},
+		{config.Period, "--period", *period}, {config.Topic, "--topics", *topics},
+	} {
+		if strings.TrimSpace(f.value) != "" && cfg.Taxonomy(f.key) == nil {
+			fmt.Fprintf(stderr, "bantin new: %s: site.toml turns the %s taxonomy off; leave %s out\n", f.flag, f.key, f.flag)
+			return 2
+		}
+	}
+	declared, err := sets.values(&cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "bantin new: %v\n", err)
+		return 2
 	}
 	local := now.In(cfg.TimeZone)
 	rel := filepath.Join(content.Dir, strconv.Itoa(local.Year()), slug+".md")
@@ -78,26 +95,30 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 	b.WriteString("---\n")
 	fmt.Fprintf(&b, "title: %s\n", quote(title))
 	fmt.Fprintf(&b, "date: %s\n", local.Format("2006-01-02 15:04"))
-	fmt.Fprintf(&b, "region: %s\n", quote(vi.NFC(strings.TrimSpace(*region))))
+	if r := strings.TrimSpace(*region); r != "" {
+		fmt.Fprintf(&b, "region: %s\n", quote(vi.NFC(r)))
+	}
 	if s := strings.TrimSpace(*slogan); s != "" {
 		fmt.Fprintf(&b, "slogan: %s\n", quote(vi.NFC(s)))
 	}
 	if p := strings.TrimSpace(*period); p != "" {
 		fmt.Fprintf(&b, "period: %s\n", quote(p))
 	}
-	var list []string
-	for _, t := range strings.Split(*topics, ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			list = append(list, quote(vi.NFC(t)))
-		}
-	}
-	if len(list) > 0 {
+	if list := quoteList(*topics); len(list) > 0 {
 		fmt.Fprintf(&b, "topics: [%s]\n", strings.Join(list, ", "))
+	}
+	for _, d := range declared {
+		if d.taxonomy.Multiple {
+			fmt.Fprintf(&b, "%s: [%s]\n", d.taxonomy.Field, strings.Join(quoteList(d.value), ", "))
+		} else {
+			fmt.Fprintf(&b, "%s: %s\n", d.taxonomy.Field, quote(vi.NFC(strings.TrimSpace(d.value))))
+		}
 	}
 	b.WriteString("draft: true\n---\n\nViết nội dung bài ở đây. Đoạn đầu tiên là phần tóm tắt.\n")
 
 	// The article must be valid as written: check it with the real parser.
-	if _, err := content.Parse(filepath.ToSlash(rel), []byte(b.String()), &cfg); err != nil {
+	article, err := content.Parse(filepath.ToSlash(rel), []byte(b.String()), &cfg)
+	if err != nil {
 		return report(stderr, err)
 	}
 	if err := root.MkdirAll(filepath.Dir(rel), 0o755); err != nil {
@@ -119,7 +140,91 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 		return report(stderr, err)
 	}
 	fmt.Fprintln(stdout, filepath.Join(*source, rel))
+	// The preview serves the site at the root of its own address, drafts
+	// included.
+	fmt.Fprintf(stdout, "preview: http://%s/%s (while bantin serve runs)\n", defaultServeAddr, article.Path)
 	return 0
+}
+
+// quoteList quotes the items of a comma-separated list, leaving out empty
+// ones.
+func quoteList(s string) []string {
+	var list []string
+	for _, t := range strings.Split(s, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			list = append(list, quote(vi.NFC(t)))
+		}
+	}
+	return list
+}
+
+// setFlags collects the --set key=value flags of bantin new.
+type setFlags []string
+
+func (s *setFlags) String() string { return strings.Join(*s, " ") }
+
+func (s *setFlags) Set(v string) error {
+	if _, _, ok := strings.Cut(v, "="); !ok {
+		return fmt.Errorf("write key=value, such as unit=\"Sở Y tế\"")
+	}
+	*s = append(*s, v)
+	return nil
+}
+
+// declaredValue is the value --set gives a declared taxonomy.
+type declaredValue struct {
+	taxonomy *config.Taxonomy
+	value    string
+}
+
+// values checks the --set flags against the taxonomies site.toml declares,
+// and returns their values in the order of the declarations. A required
+// declared taxonomy must be set.
+func (s setFlags) values(cfg *config.Site) ([]declaredValue, error) {
+	var names []string
+	for _, t := range cfg.Taxonomies {
+		if !t.Builtin {
+			names = append(names, t.Key)
+		}
+	}
+	given := map[string]string{}
+	for _, kv := range s {
+		k, v, _ := strings.Cut(kv, "=")
+		k = strings.TrimSpace(k)
+		t := cfg.Taxonomy(k)
+		switch {
+		case t != nil && t.Builtin:
+			flag := map[string]string{config.Topic: "--topics", config.Year: "the date"}[k]
+			if flag == "" {
+				flag = "--" + k
+			}
+			return nil, fmt.Errorf("--set %s: %s is a built-in field; use %s", kv, k, flag)
+		case t == nil && len(names) == 0:
+			return nil, fmt.Errorf("--set %s: site.toml declares no taxonomy; declare %q with [[taxonomies]] first", kv, k)
+		case t == nil:
+			return nil, fmt.Errorf("--set %s: site.toml declares no taxonomy %q; it declares %s", kv, k, strings.Join(names, ", "))
+		}
+		if _, dup := given[k]; dup {
+			return nil, fmt.Errorf("--set %s: %s is set twice", kv, k)
+		}
+		if len(quoteList(v)) == 0 || !t.Multiple && strings.TrimSpace(v) == "" {
+			return nil, fmt.Errorf("--set %s: give a value", kv)
+		}
+		given[k] = v
+	}
+	var out []declaredValue
+	for i := range cfg.Taxonomies {
+		t := &cfg.Taxonomies[i]
+		v, ok := given[t.Key]
+		if !ok {
+			if t.Required && !t.Builtin {
+				return nil, fmt.Errorf("--set %s=... is required: site.toml declares %s with required = true", t.Key, t.Key)
+			}
+			continue
+		}
+		out = append(out, declaredValue{t, v})
+	}
+	return out, nil
 }
 
 // quote writes a YAML double-quoted string.

@@ -5,18 +5,31 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/bantin/bantin"
+	"github.com/bantin/bantin/internal/editor"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/server"
 	"github.com/bantin/bantin/internal/site"
 )
 
+// stopWait is how long serve waits, after Ctrl-C, for its watcher and
+// server to finish before it returns anyway.
+const stopWait = 500 * time.Millisecond
+
+// defaultServeAddr is where bantin serve listens unless told otherwise.
+const defaultServeAddr = "127.0.0.1:1313"
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newBuildCommand("serve", stderr)
-	addr := fs.String("addr", "127.0.0.1:1313", "address to serve on; the default only accepts connections from this machine")
+	addr := fs.String("addr", defaultServeAddr, "address to serve on; the default only accepts connections from this machine")
 	poll := fs.Duration("poll", 0, "scan for changes every `DURATION` (e.g. 1s) instead of waiting for file events, for network drives and containers")
+	withEditor := fs.Bool("editor", true, "serve the newsroom editor at "+editor.Prefix)
+	passwords := fs.String("password-file", "", "editors' password `FILE` made by bantin passwd (default: "+editor.PasswordFile+" in the site's folder)")
+	hosts := fs.String("host", "", "comma-separated host `NAMES` clients may reach the editor by, besides the address (e.g. a reverse proxy's name)")
 	if !parseNoArgs(fs, args, stderr) {
 		return 2
 	}
@@ -26,6 +39,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer ln.Close()
 	base := "http://" + ln.Addr().String() + "/"
+	editorLine := ""
+	loopback := false
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok {
+		loopback = tcp.IP.IsLoopback()
+	}
 
 	var logMu sync.Mutex
 	logf := func(format string, args ...any) {
@@ -73,21 +91,56 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return report(stderr, err)
 	}
 	srv := server.New(build, logf)
+	if *withEditor {
+		var extra []string
+		for _, h := range strings.Split(*hosts, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				extra = append(extra, h)
+			}
+		}
+		ed, err := editor.New(editor.Options{
+			Source: f.source, BaseURL: base, Theme: bantin.Theme(), Cache: cache,
+			Passwords: *passwords, RequireLogin: !loopback, Addr: ln.Addr(), Hosts: extra, Logf: logf,
+		})
+		if err != nil {
+			return report(stderr, fmt.Errorf("editor: %w", err))
+		}
+		defer ed.Close()
+		srv.Mount(editor.Prefix, ed, ed.Guard)
+		srv.AllowHosts(extra...)
+		srv.AfterBuild(func(ctx context.Context) {
+			if err := ed.Refresh(ctx); err != nil && ctx.Err() == nil {
+				logf("editor: %v", err)
+			}
+		})
+		login := "no password: this machine only"
+		if ed.LoginRequired() {
+			login = "sign in with a password"
+		}
+		editorLine = fmt.Sprintf("Editor at %s%s (%s)\n", base, strings.TrimPrefix(editor.Prefix, "/"), login)
+	}
 	srv.Rebuild(ctx)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	fmt.Fprintf(stdout, "Serving %s at %s (Ctrl-C to stop)\n", f.source, base)
+	fmt.Fprint(stdout, editorLine)
 	errs := make(chan error, 2)
 	go func() {
 		errs <- watcher.Run(ctx, 50*time.Millisecond, func() { srv.Rebuild(ctx) })
 	}()
 	go func() { errs <- srv.Serve(ctx, ln) }()
-	// Whichever stops first (Ctrl-C stops both) stops the other.
+	// Whichever stops first (Ctrl-C stops both) stops the other. A build
+	// stops at its next check of ctx; one stuck in a system call must not
+	// keep Ctrl-C from stopping the server within a second.
 	err = <-errs
 	cancel()
-	if err2 := <-errs; err == nil {
-		err = err2
+	select {
+	case err2 := <-errs:
+		if err == nil {
+			err = err2
+		}
+	case <-time.After(stopWait):
 	}
 	if err != nil {
 		return report(stderr, err)

@@ -47,30 +47,52 @@ var servingAt = regexp.MustCompile(`at (http://127\.0\.0\.1:\d+/)`)
 // cleanly.
 func startServe(t testing.TB, dir string, extra ...string) (string, *syncBuffer) {
 	t.Helper()
+	base, out, stop := startStoppableServe(t, dir, extra...)
+	t.Cleanup(func() {
+		if code, _ := stop(); code != 0 {
+			t.Errorf("serve exited %d after Ctrl-C", code)
+		}
+	})
+	return base, out
+}
+
+// startStoppableServe is startServe whose caller presses Ctrl-C: stop
+// returns serve's exit status and how long it took to return.
+func startStoppableServe(t testing.TB, dir string, extra ...string) (string, *syncBuffer, func() (int, time.Duration)) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
 	args := append([]string{"serve", "--source", dir, "--addr", "127.0.0.1:0"}, extra...)
 	go func() { done <- cli.Main(ctx, args, &stdout, &stderr) }()
-	t.Cleanup(func() {
+	stopped := false
+	stop := func() (int, time.Duration) {
+		if stopped {
+			return 0, 0
+		}
+		stopped = true
+		start := time.Now()
 		cancel()
 		select {
 		case code := <-done:
 			if code != 0 {
 				t.Errorf("serve exited %d after Ctrl-C: %s", code, stderr.String())
 			}
+			return code, time.Since(start)
 		case <-time.After(10 * time.Second):
 			t.Error("serve did not stop within 10 s of Ctrl-C")
+			return -1, time.Since(start)
 		}
-	})
+	}
+	t.Cleanup(func() { stop() })
 	for range 2400 { // a large site's first build takes a while
 		if m := servingAt.FindStringSubmatch(stdout.String()); m != nil {
-			return m[1], &stdout
+			return m[1], &stdout, stop
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
 	t.Fatalf("serve did not start: %s %s", stdout.String(), stderr.String())
-	return "", nil
+	return "", nil, nil
 }
 
 func get(t *testing.T, url string) (int, string) {
@@ -163,7 +185,7 @@ func TestServeFollowsEditsCreatesDeletesAndRenames(t *testing.T) {
 	// The search index follows the pages, in the background.
 	eventually(t, "the search index", func() bool {
 		s, body := get(t, base+"tim-kiem/chi-muc/manifest.json")
-		return s == 200 && strings.Contains(body, `"n":1`)
+		return s == 200 && strings.Contains(body, `"docs":1`)
 	})
 	if status, body := get(t, base+"tim-kiem/"); status != 200 || !strings.Contains(body, "bantin-search.js") {
 		t.Errorf("search page: %d", status)
@@ -190,7 +212,7 @@ func TestServeFollowsEditsCreatesDeletesAndRenames(t *testing.T) {
 	eventually(t, "a file in the new folder", func() bool { s, _ := get(t, base+"bai-viet/c/"); return s == 200 })
 	eventually(t, "the search index to count three articles", func() bool {
 		_, body := get(t, base+"tim-kiem/chi-muc/manifest.json")
-		return strings.Contains(body, `"n":3`)
+		return strings.Contains(body, `"docs":3`)
 	})
 
 	// Delete, then rename.
@@ -209,6 +231,18 @@ func TestServeFollowsEditsCreatesDeletesAndRenames(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
 	os.WriteFile(filepath.Join(dir, "layouts", "404.html"), []byte(`{{define "main"}}<p>Trang riêng 404</p>{{end}}`), 0o644)
 	eventually(t, "the site's own layout", func() bool { _, b := get(t, base+"khong-co/"); return strings.Contains(b, "Trang riêng 404") })
+
+	// A field no taxonomy declares is a problem until site.toml declares it.
+	os.WriteFile(filepath.Join(dir, "content", "e.md"), []byte("---\ntitle: Tin E\ndate: 2024-01-02\nregion: Cần Thơ\nunit: Sở Y tế\n---\nE.\n"), 0o644)
+	eventually(t, "the unknown field reported", func() bool { return ev.has(`problems ["content/e.md:5:1: unknown field \"unit\"`) })
+	os.WriteFile(filepath.Join(dir, "site.toml"), []byte("title = \"Bản tin mới\"\nbase_url = \"https://example.gov.vn/\"\n[[taxonomies]]\nkey = \"unit\"\nname = \"Đơn vị\"\npath = \"don-vi\"\n"), 0o644)
+	eventually(t, "the declared unit's page", func() bool {
+		s, b := get(t, base+"don-vi/so-y-te/")
+		return s == 200 && strings.Contains(b, "Tin E")
+	})
+	if _, b := get(t, base+"bai-viet/e/"); !strings.Contains(b, `<a href="/don-vi/">Đơn vị</a>`) {
+		t.Error("the navigation lacks the declared unit")
+	}
 }
 
 func TestServeKeepsLastGoodSiteAndShowsProblems(t *testing.T) {
@@ -330,6 +364,7 @@ func TestServedPageReloadsItselfInBrowser(t *testing.T) {
 	// Broken: an overlay; fixed: gone.
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte("---\ntitle: [\n---\n"), 0o644)
 	waitJS("the problem overlay", `!!document.querySelector('#bantin-problems') && document.querySelector('#bantin-problems').textContent.includes('content/a.md:2')`)
+	waitJS("fonts that render Vietnamese in the overlay", `getComputedStyle(document.querySelector('#bantin-problems pre')).fontFamily.startsWith('system-ui, "Segoe UI", Roboto, "Noto Sans"')`)
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(article("Tin A lành")), 0o644)
 	waitJS("the overlay to clear", `!document.querySelector('#bantin-problems') && document.querySelector('h1').textContent.includes('Tin A lành')`)
 	// The page being read is deleted: the browser goes to the nearest page.
@@ -401,4 +436,36 @@ func TestServeStaysUpUnderLoadWhileFilesChange(t *testing.T) {
 		t.Errorf("only %d of 1200 requests succeeded: %v", counts[200], counts)
 	}
 	eventually(t, "the last edits", func() bool { s, _ := get(t, base+"bai-viet/moi19/"); return s == 200 })
+}
+
+// TestPreviewShowsNewDraftsWithABanner: the article bantin new writes (a
+// draft) is served at the URL new prints, with a banner saying it is a
+// draft; --drafts=false hides drafts.
+func TestPreviewShowsNewDraftsWithABanner(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": article("Tin A")})
+	code, out, errOut := run("new", "Hội nghị sơ kết thi đua", "--source", dir, "--region", "Cần Thơ")
+	if code != 0 {
+		t.Fatalf("new: %d %s", code, errOut)
+	}
+	m := regexp.MustCompile(`(?m)^preview: http://127\.0\.0\.1:1313/(\S+) `).FindStringSubmatch(out)
+	if m == nil || m[1] != "bai-viet/hoi-nghi-so-ket-thi-dua/" {
+		t.Fatalf("new printed no preview URL of the article:\n%s", out)
+	}
+	base, _ := startServe(t, dir)
+	status, body := get(t, base+m[1])
+	if status != 200 || !strings.Contains(body, `<p class="draft-banner" role="note"><strong>Bản nháp</strong>`) {
+		t.Errorf("the new draft is not previewed with its banner: %d\n%s", status, body)
+	}
+	if _, home := get(t, base); !strings.Contains(home, `<span class="badge badge-draft">Bản nháp</span>`) {
+		t.Errorf("the home page's card of the draft does not say it is one")
+	}
+	if _, published := get(t, base+"bai-viet/a/"); strings.Contains(published, "draft-banner") {
+		t.Errorf("a published article shows the draft banner")
+	}
+
+	hidden, _ := startServe(t, dir, "--drafts=false")
+	if status, _ := get(t, hidden+m[1]); status != 404 {
+		t.Errorf("--drafts=false still serves the draft: %d", status)
+	}
 }

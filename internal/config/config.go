@@ -13,6 +13,7 @@ import (
 
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/fields"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -34,6 +35,12 @@ type Site struct {
 	// PageSize is the number of articles on one list page.
 	PageSize int
 	Paths    Paths
+	// Taxonomies are the site's indexes in navigation order: the built-in
+	// ones (see Builtins) as site.toml changes them, then the ones it
+	// declares with [[taxonomies]]. TurnedOff are those it turns off
+	// (enabled = false), for messages about their fields.
+	Taxonomies []Taxonomy
+	TurnedOff  []Taxonomy
 	// UnsafeHTML lets raw HTML in Markdown through; off by default.
 	UnsafeHTML bool
 	// MaxArticleBytes rejects larger content files before parsing them.
@@ -49,11 +56,17 @@ type Site struct {
 	SitemapURLs int
 	// Params are free-form strings for theme authors.
 	Params map[string]string
+	// Image is the site's default share image (a site path such as
+	// "/images/share.png", or an http(s) URL), for link previews of pages
+	// that have no image of their own; ImagePos is where site.toml sets it.
+	Image    string
+	ImagePos diag.Pos
 	// Images configures the image pipeline.
 	Images Images
 }
 
-// Paths are the first URL segments of articles, indexes and pages.
+// Paths are the first URL segments of articles, indexes and pages. The
+// paths of the built-in taxonomies mirror their Taxonomies entries.
 type Paths struct {
 	Articles string
 	Regions  string
@@ -95,11 +108,12 @@ func Default() Site {
 			Page:     "trang",
 			Search:   "tim-kiem",
 		},
+		Taxonomies: Builtins(),
 	}
 }
 
 var (
-	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "paths", "markdown", "limits", "search", "feeds", "params", "images"},
+	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "image", "paths", "markdown", "limits", "search", "feeds", "params", "taxonomies", "images"},
 		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size"}}
 	pathKeys     = fields.Schema{Keys: []string{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}}
 	markdownKeys = fields.Schema{Keys: []string{"unsafe_html"}, Aliases: map[string]string{"unsafe": "unsafe_html"}}
@@ -110,14 +124,17 @@ var (
 
 var segment = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// maxFileBytes bounds site.toml, which is read whole.
+const maxFileBytes = 1 << 20
+
 // Load reads and validates site.toml from the site root.
 func Load(site fs.FS) (Site, error) {
-	src, err := fs.ReadFile(site, FileName)
+	src, err := input.ReadFile(site, FileName, maxFileBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Site{}, diag.Errorf(diag.Pos{File: FileName}, "not found; create it (bantin init makes a new site) or pass --source with the site's folder")
 	}
 	if err != nil {
-		return Site{}, fmt.Errorf("read %s: %w", FileName, err)
+		return Site{}, diag.Errorf(diag.Pos{File: FileName}, "%s", input.Message(err))
 	}
 	return Parse(src)
 }
@@ -162,17 +179,29 @@ func Parse(src []byte) (Site, error) {
 		}
 	}
 	cfg.PageSize = r.Int("page_size", cfg.PageSize, 1, 1000)
+	if v, pos, ok := r.String("image", false); ok && strings.TrimSpace(v) != "" {
+		v = strings.TrimSpace(v)
+		if u, err := url.Parse(v); err != nil || strings.ContainsAny(v, "\x00\t\n\r<>\"'` ") ||
+			!(strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") || (u.Scheme == "http" || u.Scheme == "https") && u.Host != "") {
+			errs.Addf(pos, "image must be a path on this site such as \"/images/share.png\" or an http(s) URL, not %q", v)
+		} else {
+			cfg.Image, cfg.ImagePos = v, pos
+		}
+	}
 
-	if p := r.Sub("paths"); p != nil {
+	// [paths] names the built-in taxonomies' paths too, by these keys.
+	fromPaths := map[string]pathSetting{}
+	p := r.Sub("paths")
+	if p != nil {
 		pathKeys.CheckKeys(p.Map, "[paths]", &errs)
 		for _, f := range []struct {
-			key string
-			dst *string
+			key, taxonomy string
+			dst           *string
 		}{
-			{"articles", &cfg.Paths.Articles}, {"regions", &cfg.Paths.Regions},
-			{"topics", &cfg.Paths.Topics}, {"slogans", &cfg.Paths.Slogans},
-			{"periods", &cfg.Paths.Periods}, {"years", &cfg.Paths.Years},
-			{"page", &cfg.Paths.Page}, {"search", &cfg.Paths.Search},
+			{"articles", "", &cfg.Paths.Articles}, {"regions", Region, nil},
+			{"topics", Topic, nil}, {"slogans", Slogan, nil},
+			{"periods", Period, nil}, {"years", Year, nil},
+			{"page", "", &cfg.Paths.Page}, {"search", "", &cfg.Paths.Search},
 		} {
 			v, pos, ok := p.String(f.key, false)
 			if !ok {
@@ -183,14 +212,22 @@ func Parse(src []byte) (Site, error) {
 				errs.Addf(pos, "paths.%s must be one URL segment of lowercase ASCII letters, digits and hyphens, like \"khu-vuc\"", f.key)
 				continue
 			}
-			*f.dst = v
-		}
-		seen := map[string]string{}
-		for _, f := range cfg.Paths.named() {
-			if other, dup := seen[f.value]; dup {
-				errs.Addf(p.Where, "paths.%s and paths.%s are both %q; give each index its own path", other, f.name, f.value)
+			if f.dst != nil {
+				*f.dst = v
+				continue
 			}
-			seen[f.value] = f.name
+			cfg.Taxonomy(f.taxonomy).Path = v
+			fromPaths[f.taxonomy] = pathSetting{name: "paths." + f.key, pos: pos}
+		}
+	}
+	pathPos := parseTaxonomies(r, &cfg, fromPaths, &errs)
+	checkPaths(&cfg, pathPos, p, &errs)
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{Region, &cfg.Paths.Regions}, {Topic, &cfg.Paths.Topics}, {Slogan, &cfg.Paths.Slogans}, {Period, &cfg.Paths.Periods}, {Year, &cfg.Paths.Years}} {
+		if t := cfg.Taxonomy(f.key); t != nil {
+			*f.dst = t.Path
 		}
 	}
 	if m := r.Sub("markdown"); m != nil {
@@ -228,16 +265,6 @@ func Parse(src []byte) (Site, error) {
 	return cfg, nil
 }
 
-type namedPath struct{ name, value string }
-
-func (p Paths) named() []namedPath {
-	return []namedPath{
-		{"articles", p.Articles}, {"regions", p.Regions}, {"topics", p.Topics},
-		{"slogans", p.Slogans}, {"periods", p.Periods}, {"years", p.Years},
-		{"page", p.Page}, {"search", p.Search},
-	}
-}
-
 // SetBaseURL validates and sets the site's absolute base URL.
 func (s *Site) SetBaseURL(raw string) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
@@ -246,6 +273,9 @@ func (s *Site) SetBaseURL(raw string) error {
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return fmt.Errorf("base_url must not have a query, fragment or user: %q", raw)
+	}
+	if u.Host, err = canonicalHost(u); err != nil {
+		return err
 	}
 	path := u.EscapedPath()
 	if !strings.HasSuffix(path, "/") {

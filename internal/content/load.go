@@ -19,6 +19,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/input"
 )
 
 // Dir is the content folder at the site root.
@@ -84,7 +85,7 @@ func (c *Cache) store(name string, e cacheEntry) {
 // prepare empties the cache when the settings parsing uses have changed,
 // and drops files that no longer exist.
 func (c *Cache) prepare(cfg *config.Site, files []string) {
-	key := fmt.Sprint(cfg.TimeZoneName, "|", cfg.Paths.Articles, "|", cfg.MaxArticleBytes)
+	key := fmt.Sprint(cfg.TimeZoneName, "|", cfg.Paths.Articles, "|", cfg.MaxArticleBytes, "|", cfg.Taxonomies, "|", cfg.TurnedOff)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if key != c.config {
@@ -225,6 +226,12 @@ func listFiles(site fs.FS) ([]string, error) {
 			}
 			return nil
 		}
+		// A pipe, socket or device is an error wherever it is: opened, it
+		// could block the build for ever. Hidden files are not looked at.
+		if err := input.CheckType(d.Type()); err != nil && !strings.HasPrefix(d.Name(), ".") {
+			errs.Addf(diag.Pos{File: name}, "%v", err)
+			return nil
+		}
 		if IsArticleFile(name) {
 			files = append(files, name)
 		}
@@ -256,6 +263,9 @@ func loadFile(site fs.FS, name string, cfg *config.Site, cache *Cache) (*Article
 	if info.IsDir() {
 		return nil, diag.Errorf(pos, "is a folder, not a Markdown file; rename it without the .md ending")
 	}
+	if !info.Mode().IsRegular() { // a link to a pipe or device
+		return nil, diag.Errorf(pos, "%v", &input.NotRegularError{Mode: info.Mode()})
+	}
 	if cache != nil {
 		if e, ok := cache.unchanged(name, info); ok {
 			return e.article, e.err
@@ -264,12 +274,9 @@ func loadFile(site fs.FS, name string, cfg *config.Site, cache *Cache) (*Article
 	if info.Size() > cfg.MaxArticleBytes {
 		return nil, diag.Errorf(pos, "file is %d bytes, over the limit of %d bytes; split the article, or raise [limits] max_article_bytes in site.toml", info.Size(), cfg.MaxArticleBytes)
 	}
-	src, err := fs.ReadFile(site, name)
+	src, err := input.ReadFile(site, name, cfg.MaxArticleBytes)
 	if err != nil {
-		return nil, diag.Errorf(pos, "cannot read: %v", unwrapPath(err))
-	}
-	if int64(len(src)) > cfg.MaxArticleBytes { // grew since Stat
-		return nil, diag.Errorf(pos, "file is over the limit of %d bytes", cfg.MaxArticleBytes)
+		return nil, diag.Errorf(pos, "%s", input.Message(err))
 	}
 	if cache == nil {
 		return Parse(name, src, cfg)
@@ -306,7 +313,7 @@ func checkSlugCollisions(articles []*Article, errs *diag.List) {
 		slices.SortFunc(group, func(a, b *Article) int { return cmp.Compare(a.File, b.File) })
 		owner := group[0]
 		for _, a := range group[1:] {
-			errs.Addf(slugPos(a), "URL /%s is also the URL of %s; rename one of the files or give it a different slug in its front matter", a.Path, owner.File)
+			errs.Addf(slugPos(a), "URL /%s is also the URL of %s; rename one of the files or give it a different slug in its front matter", a.Path, diag.Name(owner.File))
 		}
 	}
 }

@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/fields"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -55,6 +57,9 @@ type Article struct {
 	// ("topics.1" for the second topic), for errors found by later stages.
 	// A slice, not a map: a site keeps one per article.
 	positions []fieldPos
+	// declared holds the values of the taxonomies site.toml declares; read
+	// them with Terms.
+	declared []declaredTerms
 }
 
 // fieldPos is where a front-matter field was written in the article's file.
@@ -88,9 +93,14 @@ func (a *Article) LoadBody(site fs.FS) ([]byte, error) {
 		return a.Body, nil
 	}
 	changed := diag.Errorf(diag.Pos{File: a.File}, "changed while the site was building; build again")
-	src, err := fs.ReadFile(site, a.File)
+	// The file held the body when loaded: much more now means it changed.
+	src, err := input.ReadFile(site, a.File, 4*int64(a.bodyOffset+a.bodySize)+4096)
+	var tooLarge *input.TooLargeError
+	if errors.As(err, &tooLarge) {
+		return nil, changed
+	}
 	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: a.File}, "cannot read again: %v", unwrapPath(err))
+		return nil, diag.Errorf(diag.Pos{File: a.File}, "cannot read again: %s", strings.TrimPrefix(input.Message(err), "cannot read: "))
 	}
 	if !a.bodyAsWritten {
 		if src, err = prepare(a.File, src); err != nil {
@@ -278,7 +288,8 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 	var errs diag.List
 	r := &fields.Reader{Map: root, Errs: &errs, Where: diag.Pos{File: a.File, Line: 1, Col: 1}}
-	articleKeys.CheckKeys(root, "front matter", &errs)
+	articleSchema(cfg).CheckKeys(root, "front matter", &errs)
+	checkTurnedOff(root, cfg, &errs)
 	a.positions = make([]fieldPos, 0, len(root.Keys)+4)
 	for i, k := range root.Keys {
 		a.setPos(k, root.Values[i].Pos)
@@ -288,8 +299,14 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 		return strings.TrimSpace(v)
 	}
 	a.Title = text("title", true)
-	a.Region = text("region", true)
-	a.Slogan = text("slogan", false)
+	// A built-in taxonomy the site turns off has no field to read.
+	region, topic, slogan, period := cfg.Taxonomy(config.Region), cfg.Taxonomy(config.Topic), cfg.Taxonomy(config.Slogan), cfg.Taxonomy(config.Period)
+	if region != nil {
+		a.Region = text("region", region.Required)
+	}
+	if slogan != nil {
+		a.Slogan = text("slogan", slogan.Required)
+	}
 	a.Author = text("author", false)
 	a.Summary = text("summary", false)
 	a.Draft = r.Bool("draft", false)
@@ -304,9 +321,22 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 		a.Date, a.HasTime = t.In(cfg.TimeZone), hasTime
 	}
 
-	a.Period = decodePeriod(root.Get("period"), &errs)
+	if period != nil {
+		n := root.Get("period")
+		a.Period = decodePeriod(n, &errs)
+		if (n == nil || n.Kind == fields.Null) && period.Required {
+			errs.Addf(diag.Pos{File: a.File, Line: 1, Col: 1}, "missing required field \"period\"")
+		}
+	}
 
-	topics, topicPos := r.StringList("topics")
+	var topics []string
+	var topicPos []diag.Pos
+	if topic != nil {
+		topics, topicPos = r.StringList("topics")
+		if topic.Required && len(topics) == 0 && root.Get("topics") == nil {
+			errs.Addf(diag.Pos{File: a.File, Line: 1, Col: 1}, "missing required field \"topics\"")
+		}
+	}
 	seen := map[string]bool{}
 	for i, t := range topics {
 		t = strings.TrimSpace(t)
@@ -339,6 +369,10 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 		a.Slug = vi.Slug(v)
 		if a.Slug == "" {
 			errs.Addf(pos, "slug %q has no letters or digits to make a URL from", v)
+		} else if full := vi.FullSlug(v); len(full) > vi.MaxSlugBytes {
+			// A slug the editor wrote is the URL they chose: say so rather
+			// than publish a shortened one they did not expect.
+			errs.Addf(pos, "slug is %d characters long as a URL, over the limit of %d; shorten it, or remove it and let the file name give the URL", len(full), vi.MaxSlugBytes)
 		}
 	} else {
 		// Like Hugo and Zola, the file name gives the URL: news titles
@@ -354,6 +388,7 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 	if a.Slug != "" {
 		a.Path = cfg.Paths.Articles + "/" + a.Slug + "/"
 	}
+	a.decodeDeclared(root, cfg, &errs)
 	for key, val := range map[string]string{"region": a.Region, "slogan": a.Slogan} {
 		if val != "" && vi.Slug(val) == "" {
 			errs.Addf(a.FieldPos(key), "%s %q has no letters or digits to make a URL from", key, val)

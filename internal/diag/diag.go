@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -20,16 +22,33 @@ type Pos struct {
 }
 
 // String formats the position as file:line:col, leaving out unknown parts.
+// A file name that holds a line break or another control character is
+// quoted (see Name), so that it can never forge a line of its own.
 func (p Pos) String() string {
+	file := Name(p.File)
 	switch {
 	case p.File == "":
 		return "-"
 	case p.Line <= 0:
-		return p.File
+		return file
 	case p.Col <= 0:
-		return fmt.Sprintf("%s:%d", p.File, p.Line)
+		return fmt.Sprintf("%s:%d", file, p.Line)
 	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	return fmt.Sprintf("%s:%d:%d", file, p.Line, p.Col)
+}
+
+// Name returns a file name fit to print in a message: as it is when every
+// character is printable, else Go-quoted ("content/a\nb.md"), so that a
+// name holding a line break, a terminal escape or invalid UTF-8 cannot
+// forge extra problem lines or rewrite the terminal. Messages that mention
+// a second file use it too.
+func Name(name string) string {
+	for _, r := range name {
+		if r == utf8.RuneError || unicode.IsControl(r) || !unicode.IsPrint(r) && r != ' ' {
+			return strconv.Quote(name)
+		}
+	}
+	return name
 }
 
 // Error is a problem found at a position.
@@ -43,7 +62,14 @@ func Errorf(pos Pos, format string, args ...any) *Error {
 	return &Error{Pos: pos, Err: fmt.Errorf(format, args...)}
 }
 
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
+// Error formats the problem as "file:line:col: message"; a problem that
+// is not at a position (a full disk, say) names its path in the message.
+func (e *Error) Error() string {
+	if e.Pos.File == "" {
+		return e.Err.Error()
+	}
+	return e.Pos.String() + ": " + e.Err.Error()
+}
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }

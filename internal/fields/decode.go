@@ -357,12 +357,20 @@ func fromTOML(v any, path string, keys map[string]keyPos, order map[string]int, 
 			}
 			n.Items = append(n.Items, c)
 		}
-	case []map[string]any: // an array of tables: a list like any other
-		items := make([]any, len(t))
-		for i := range t {
-			items[i] = t[i]
+	case []map[string]any: // an array of tables: a list of maps, each placed at its [[header]]
+		n.Kind = List
+		for i, item := range t {
+			itemPath := fmt.Sprintf("%s[%d]", path, i)
+			itemPos := pos
+			if kp, ok := keys[itemPath]; ok {
+				itemPos = o.pos(kp.key.Line, kp.key.Col)
+			}
+			c, err := fromTOML(item, itemPath, keys, order, o, itemPos, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.Items = append(n.Items, c)
 		}
-		return fromTOML(items, path, keys, order, o, pos, depth)
 	case map[string]any:
 		n.Kind = Map
 		names := make([]string, 0, len(t))
@@ -370,9 +378,11 @@ func fromTOML(v any, path string, keys map[string]keyPos, order map[string]int, 
 			names = append(names, k)
 		}
 		full := func(k string) string { return strings.TrimPrefix(path+"."+quoteTOMLKey(k), ".") }
+		// MetaData.Keys names keys of arrays of tables without their index.
+		ordered := func(k string) string { return arrayIndex.ReplaceAllString(full(k), "") }
 		sort.Slice(names, func(i, j int) bool {
-			oi, iok := order[full(names[i])]
-			oj, jok := order[full(names[j])]
+			oi, iok := order[ordered(names[i])]
+			oj, jok := order[ordered(names[j])]
 			if iok && jok && oi != oj {
 				return oi < oj
 			}
@@ -397,6 +407,10 @@ func fromTOML(v any, path string, keys map[string]keyPos, order map[string]int, 
 	return n, nil
 }
 
+// arrayIndex matches the index of a table in an array of tables within a
+// key path ("taxonomies[1].key").
+var arrayIndex = regexp.MustCompile(`\[\d+\]`)
+
 // quoteTOMLKey spells a key the way toml.Key.String does, so that paths
 // built here match MetaData.Keys.
 func quoteTOMLKey(k string) string {
@@ -412,6 +426,9 @@ type keyPos struct{ key, value diag.Pos }
 func tomlKeyPositions(src []byte) map[string]keyPos {
 	out := map[string]keyPos{}
 	table := ""
+	// tables counts the tables of each array of tables met so far, by
+	// path: keys of the second [[taxonomies]] are "taxonomies[1].key".
+	tables := map[string]int{}
 	lines := strings.Split(string(src), "\n")
 	for i, line := range lines {
 		trimmed := strings.TrimSpace(line)
@@ -421,7 +438,7 @@ func tomlKeyPositions(src []byte) map[string]keyPos {
 		}
 		if trimmed[0] == '[' {
 			header := strings.Trim(strings.SplitN(trimmed, "]", 2)[0], "[ ")
-			table = normalizeTOMLPath(header)
+			table = tablePath(header, strings.HasPrefix(trimmed, "[["), tables)
 			if _, ok := out[table]; !ok {
 				p := diag.Pos{Line: i + 1, Col: indent + 1}
 				out[table] = keyPos{key: p, value: p}
@@ -460,6 +477,30 @@ func tomlKeyPositions(src []byte) map[string]keyPos {
 		}
 	}
 	return out
+}
+
+// tablePath is the key path of a table header as written ("a.b"), with
+// the index of the current table of every array of tables on the way
+// ("a[2].b"); an array-of-tables header starts a new table of its array.
+func tablePath(header string, isArray bool, tables map[string]int) string {
+	parts := strings.Split(normalizeTOMLPath(header), ".")
+	path := ""
+	for i := 0; i < len(parts); i++ {
+		part := parts[i]
+		// A quoted part may hold dots: join it back until its quote closes.
+		for part != "" && part[0] == '"' && (len(part) == 1 || !strings.HasSuffix(part, `"`)) && i+1 < len(parts) {
+			i++
+			part += "." + parts[i]
+		}
+		path = strings.TrimPrefix(path+"."+part, ".")
+		if isArray && i == len(parts)-1 {
+			tables[path]++
+		}
+		if n := tables[path]; n > 0 {
+			path += fmt.Sprintf("[%d]", n-1)
+		}
+	}
+	return path
 }
 
 // runeCol converts a byte offset in line to a 1-based character column.

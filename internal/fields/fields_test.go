@@ -55,3 +55,38 @@ func TestSuggestFindsTyposAndIgnoresStrangers(t *testing.T) {
 		}
 	}
 }
+
+func TestArrayOfTablesPlacesEachTableAndKey(t *testing.T) {
+	t.Parallel()
+	src := "title = \"x\"\n\n[[taxonomies]]\nkey = \"unit\"\nname = \"Đơn vị\"\n\n[[taxonomies]]\n  key = \"field\"\n  path = \"linh-vuc\"\n[taxonomies.extra]\nx = 1\n\n[params]\nkey = \"v\"\n"
+	root, err := DecodeTOML([]byte(src), Origin{File: "site.toml", Line: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := root.Get("taxonomies")
+	if list == nil || list.Kind != List || len(list.Items) != 2 {
+		t.Fatalf("taxonomies: %+v", list)
+	}
+	first, second := list.Items[0], list.Items[1]
+	for _, tc := range []struct {
+		what string
+		got  string
+		want string
+	}{
+		{"first table", first.Pos.String(), "site.toml:3:1"},
+		{"first key", first.Get("key").KeyPos.String(), "site.toml:4:1"},
+		{"first name value", first.Get("name").Pos.String(), "site.toml:5:8"},
+		{"second table", second.Pos.String(), "site.toml:7:1"},
+		{"second key", second.Get("key").KeyPos.String(), "site.toml:8:3"},
+		{"second path value", second.Get("path").Pos.String(), "site.toml:9:10"},
+		{"sub-table of the second", second.Get("extra").Get("x").KeyPos.String(), "site.toml:11:1"},
+		{"a later table", root.Get("params").Get("key").KeyPos.String(), "site.toml:14:1"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s at %s, want %s", tc.what, tc.got, tc.want)
+		}
+	}
+	if second.Keys[0] != "key" || second.Keys[1] != "path" {
+		t.Errorf("keys of the second table out of document order: %v", second.Keys)
+	}
+}

@@ -29,6 +29,19 @@ type Set struct {
 	OGWidth, OGHeight int
 	// Weight is the bytes of the largest variant a browser may choose.
 	Weight int
+	// Files are every variant, fallback first, each format by width: for
+	// a layout that shows one of them, such as a thumbnail.
+	Files []SetFile
+	// Source is the site file the image was made from
+	// ("static/anh/a.jpg"), set by the build for its bookkeeping.
+	Source string
+}
+
+// SetFile is one published variant of a Set.
+type SetFile struct {
+	URL           string
+	Type          string // image/webp, image/jpeg or image/png
+	Width, Height int
 }
 
 // srcWidth is the widest fallback given as plain src: the one a browser
@@ -42,6 +55,7 @@ func (r *Result) Set(basePath string) *Set {
 	var webp, fallback []string
 	for _, v := range r.Variants {
 		entry := fmt.Sprintf("%s%s %dw", prefix, v.Name, v.Width)
+		s.Files = append(s.Files, SetFile{URL: prefix + v.Name, Type: "image/" + v.Format, Width: v.Width, Height: v.Height})
 		if v.Format == "webp" {
 			webp = append(webp, entry)
 			continue
@@ -93,5 +107,39 @@ func (s *Set) Picture(a Attrs) template.HTML {
 		b.WriteString(` loading="lazy"`)
 	}
 	b.WriteString(` decoding="async"></picture>`)
+	return template.HTML(b.String())
+}
+
+// Thumbnail renders a <picture> for a small box of boxW×boxH CSS pixels
+// that the image covers (a card's thumbnail): one file per format, the
+// smallest variant covering the box at twice its size, for screens of
+// two device pixels per CSS pixel, or the largest when none does. The
+// <img> has the box's width and height and loads lazily.
+func (s *Set) Thumbnail(boxW, boxH int, a Attrs) template.HTML {
+	// Files are in ascending width within each format.
+	pick := func(webp bool) (best SetFile, found bool) {
+		for _, f := range s.Files {
+			if (f.Type == "image/webp") != webp {
+				continue
+			}
+			best, found = f, true
+			if f.Width >= 2*boxW && f.Height >= 2*boxH {
+				break
+			}
+		}
+		return best, found
+	}
+	esc := html.EscapeString
+	var b strings.Builder
+	b.WriteString("<picture>")
+	if f, ok := pick(true); ok {
+		fmt.Fprintf(&b, `<source type="image/webp" srcset="%s">`, esc(f.URL))
+	}
+	f, _ := pick(false)
+	fmt.Fprintf(&b, `<img src="%s" width="%d" height="%d" alt="%s"`, esc(f.URL), boxW, boxH, esc(a.Alt))
+	if a.Class != "" {
+		fmt.Fprintf(&b, ` class="%s"`, esc(a.Class))
+	}
+	b.WriteString(` loading="lazy" decoding="async"></picture>`)
 	return template.HTML(b.String())
 }

@@ -106,6 +106,9 @@ func (r *Result) Release() { r.data = nil }
 
 func (r *Result) dir() string { return OutputDir + "/" + r.Hash + "/" }
 
+// OGPath is the site path of the JPEG for link previews, as in Files.
+func (r *Result) OGPath() string { return r.dir() + r.OG.Name }
+
 // Weight is what a reader with a large screen downloads for the image:
 // its largest WebP variant, or its largest fallback without WebP.
 func (r *Result) Weight() int {

@@ -1,11 +1,12 @@
-// Package index groups articles into the site's term indexes (region, topic,
-// slogan, campaign period, year), sorts them for Vietnamese readers, and
-// works out related articles, ongoing campaigns and pagination.
+// Package index groups articles into the site's term indexes, one per
+// taxonomy of the configuration (the built-in region, topic, slogan,
+// campaign period and year, and those site.toml declares), sorts them for
+// Vietnamese readers, and works out related articles, ongoing campaigns and
+// pagination.
 package index
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -15,24 +16,23 @@ import (
 	"github.com/bantin/bantin/internal/vi"
 )
 
-// Kind names a taxonomy.
+// Kind names a taxonomy: its key in site.toml (config.Taxonomy.Key).
 type Kind string
 
-// The taxonomies of a bulletin site, in navigation order.
+// The built-in taxonomies' kinds.
 const (
-	Region Kind = "region"
-	Topic  Kind = "topic"
-	Slogan Kind = "slogan"
-	Period Kind = "period"
-	Year   Kind = "year"
+	Region Kind = config.Region
+	Topic  Kind = config.Topic
+	Slogan Kind = config.Slogan
+	Period Kind = config.Period
+	Year   Kind = config.Year
 )
 
-// Kinds lists every taxonomy in navigation order.
-var Kinds = [...]Kind{Region, Topic, Slogan, Period, Year}
-
-// Taxonomy is one index: every term of a kind, sorted for display.
+// Taxonomy is one index: every term of a taxonomy, sorted for display.
 type Taxonomy struct {
-	Kind   Kind
+	Kind Kind
+	// Config is the taxonomy's declaration.
+	Config config.Taxonomy
 	Path   string // site path of the index page, "khu-vuc/"
 	Terms  []*Term
 	bySlug map[string]*Term
@@ -48,20 +48,20 @@ type Term struct {
 	Articles []*content.Article // newest first
 	// Period is set for period terms.
 	Period *content.Period
-	// origin is the article that first named the term, for collision
-	// messages.
-	origin    *content.Article
-	originKey string
+	// origin is the article that first named the term, and which of its
+	// values it was, for collision messages.
+	origin      *content.Article
+	originValue int
 }
 
 // Index is the result of indexing a site's articles.
 type Index struct {
 	Articles   []*content.Article // newest first
-	Taxonomies []*Taxonomy
+	Taxonomies []*Taxonomy        // as the site's configuration lists them
 	order      map[*content.Article]int
 }
 
-// Taxonomy returns the taxonomy of kind.
+// Taxonomy returns the taxonomy of kind, or nil when the site has none.
 func (ix *Index) Taxonomy(kind Kind) *Taxonomy {
 	for _, t := range ix.Taxonomies {
 		if t.Kind == kind {
@@ -73,63 +73,103 @@ func (ix *Index) Taxonomy(kind Kind) *Taxonomy {
 
 // Term returns the term of kind with the given display name, or nil.
 func (ix *Index) Term(kind Kind, name string) *Term {
-	t := ix.Taxonomy(kind)
+	return ix.Taxonomy(kind).Lookup(name)
+}
+
+// Lookup returns the term with the given display name, or nil. A nil
+// taxonomy has no terms.
+func (t *Taxonomy) Lookup(name string) *Term {
 	if t == nil {
 		return nil
 	}
 	if term, ok := t.byName[name]; ok {
 		return term
 	}
-	return t.bySlug[slugOf(kind, name)]
+	return t.bySlug[t.slug(name, nil)]
+}
+
+// TermsOf returns the terms article a has in the taxonomy, in the order
+// the article gives them.
+func (t *Taxonomy) TermsOf(a *content.Article) []*Term { return t.AppendTermsOf(nil, a) }
+
+// AppendTermsOf appends the terms article a has in the taxonomy to dst: with
+// a buffer on the stack, it allocates nothing.
+func (t *Taxonomy) AppendTermsOf(dst []*Term, a *content.Article) []*Term {
+	if t == nil {
+		return dst
+	}
+	switch t.Config.Values {
+	case config.PeriodValues:
+		if a.Period != nil {
+			if term := t.bySlug[a.Period.Slug()]; term != nil {
+				dst = append(dst, term)
+			}
+		}
+		return dst
+	case config.YearValues:
+		if term := t.bySlug[strconv.Itoa(a.Date.Year())]; term != nil {
+			dst = append(dst, term)
+		}
+		return dst
+	}
+	var buf [8]string
+	for _, v := range a.AppendTerms(buf[:0], &t.Config) {
+		if term := t.Lookup(v); term != nil {
+			dst = append(dst, term)
+		}
+	}
+	return dst
 }
 
 // PeriodTerm returns the term of a period, or nil.
 func (ix *Index) PeriodTerm(p *content.Period) *Term {
-	if p == nil {
+	t := ix.Taxonomy(Period)
+	if p == nil || t == nil {
 		return nil
 	}
-	return ix.Taxonomy(Period).bySlug[p.Slug()]
+	return t.bySlug[p.Slug()]
 }
 
-// YearTerm returns the term of an article's year.
+// YearTerm returns the term of an article's year, or nil when the site
+// has no year index.
 func (ix *Index) YearTerm(a *content.Article) *Term {
-	return ix.Taxonomy(Year).bySlug[strconv.Itoa(a.Date.Year())]
+	t := ix.Taxonomy(Year)
+	if t == nil {
+		return nil
+	}
+	return t.bySlug[strconv.Itoa(a.Date.Year())]
 }
 
-func slugOf(kind Kind, name string) string {
-	if kind == Year {
+// Position returns the article's place in Articles, newest first.
+func (ix *Index) Position(a *content.Article) int { return ix.order[a] }
+
+// slug is the URL segment of a term.
+func (t *Taxonomy) slug(name string, period *content.Period) string {
+	switch {
+	case period != nil:
+		return period.Slug()
+	case t.Config.Values == config.YearValues:
 		return name
 	}
 	return vi.Slug(name)
 }
 
-// Build indexes articles, which must be sorted newest first. Two different
-// names that would share a URL are an error naming both files.
+// Build indexes articles, which must be sorted newest first, by every
+// taxonomy of the site. Two different names that would share a URL are an
+// error naming both files.
 func Build(cfg *config.Site, articles []*content.Article) (*Index, error) {
 	ix := &Index{Articles: articles, order: make(map[*content.Article]int, len(articles))}
 	for i, a := range articles {
 		ix.order[a] = i
 	}
-	paths := map[Kind]string{
-		Region: cfg.Paths.Regions, Topic: cfg.Paths.Topics, Slogan: cfg.Paths.Slogans,
-		Period: cfg.Paths.Periods, Year: cfg.Paths.Years,
-	}
-	for _, k := range Kinds {
-		ix.Taxonomies = append(ix.Taxonomies, &Taxonomy{Kind: k, Path: paths[k] + "/", bySlug: map[string]*Term{}, byName: map[string]*Term{}})
+	for _, c := range cfg.Taxonomies {
+		ix.Taxonomies = append(ix.Taxonomies, &Taxonomy{Kind: Kind(c.Key), Config: c, Path: c.Path + "/", bySlug: map[string]*Term{}, byName: map[string]*Term{}})
 	}
 	var errs diag.List
 	for _, a := range articles {
-		ix.Taxonomy(Region).add(a, a.Region, "region", nil, &errs)
-		for i, t := range a.Topics {
-			ix.Taxonomy(Topic).add(a, t, fmt.Sprintf("topics.%d", i), nil, &errs)
+		for _, t := range ix.Taxonomies {
+			t.addArticle(a, &errs)
 		}
-		if a.Slogan != "" {
-			ix.Taxonomy(Slogan).add(a, a.Slogan, "slogan", nil, &errs)
-		}
-		if a.Period != nil {
-			ix.Taxonomy(Period).add(a, a.Period.Label(), "period", a.Period, &errs)
-		}
-		ix.Taxonomy(Year).add(a, strconv.Itoa(a.Date.Year()), "date", nil, &errs)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -140,26 +180,42 @@ func Build(cfg *config.Site, articles []*content.Article) (*Index, error) {
 	return ix, nil
 }
 
-func (t *Taxonomy) add(a *content.Article, name, key string, period *content.Period, errs *diag.List) {
+// addArticle files a under each of its values: a period's and a year's are
+// typed, the others are the article's text values.
+func (t *Taxonomy) addArticle(a *content.Article, errs *diag.List) {
+	switch t.Config.Values {
+	case config.PeriodValues:
+		if a.Period != nil {
+			t.add(a, a.Period.Label(), a.Period, 0, errs)
+		}
+	case config.YearValues:
+		t.add(a, strconv.Itoa(a.Date.Year()), nil, 0, errs)
+	default:
+		var buf [8]string
+		for i, v := range a.AppendTerms(buf[:0], &t.Config) {
+			t.add(a, v, nil, i, errs)
+		}
+	}
+}
+
+// add files article a under name, its value number value.
+func (t *Taxonomy) add(a *content.Article, name string, period *content.Period, value int, errs *diag.List) {
 	if term, ok := t.byName[name]; ok && (period == nil || term.Period != nil) {
 		if n := len(term.Articles); n == 0 || term.Articles[n-1] != a {
 			term.Articles = append(term.Articles, a)
 		}
 		return
 	}
-	slug := slugOf(t.Kind, name)
-	if period != nil {
-		slug = period.Slug()
-	}
+	slug := t.slug(name, period)
 	term, ok := t.bySlug[slug]
 	if !ok {
-		term = &Term{Kind: t.Kind, Name: name, Slug: slug, Path: t.Path + slug + "/", Period: period, origin: a, originKey: key}
+		term = &Term{Kind: t.Kind, Name: name, Slug: slug, Path: t.Path + slug + "/", Period: period, origin: a, originValue: value}
 		t.bySlug[slug] = term
 		t.Terms = append(t.Terms, term)
 	} else if term.Name != name && vi.NewTonePlacement(term.Name) != vi.NewTonePlacement(name) {
 		// "Hòa" and "Hoà" are one word in two tone styles; anything else
 		// that folds to the same slug is a different name and a real clash.
-		errs.Addf(a.FieldPos(key), "%s %q has the same URL /%s as %q in %s (%s); write the name the same way in both", t.Kind, name, term.Path, term.Name, term.origin.File, term.origin.FieldPos(term.originKey))
+		errs.Addf(a.TermPos(&t.Config, value), "%s %q has the same URL /%s as %q in %s (%s); write the name the same way in both", t.Kind, name, term.Path, term.Name, diag.Name(term.origin.File), term.origin.TermPos(&t.Config, term.originValue))
 		return
 	}
 	t.byName[name] = term
@@ -171,10 +227,10 @@ func (t *Taxonomy) add(a *content.Article, name, key string, period *content.Per
 // sort orders names alphabetically in Vietnamese, and years and periods
 // chronologically (which is also their alphabetical order).
 func (t *Taxonomy) sort() {
-	switch t.Kind {
-	case Year:
+	switch t.Config.Values {
+	case config.YearValues:
 		slices.SortFunc(t.Terms, func(a, b *Term) int { return cmp.Compare(a.Name, b.Name) })
-	case Period:
+	case config.PeriodValues:
 		slices.SortFunc(t.Terms, func(a, b *Term) int {
 			return cmp.Or(cmp.Compare(a.Period.Start.String(), b.Period.Start.String()),
 				cmp.Compare(a.Period.End.String(), b.Period.End.String()))
@@ -187,24 +243,19 @@ func (t *Taxonomy) sort() {
 	}
 }
 
-// Related returns up to n other articles that share a slogan, period,
-// region or topic with a, newest first. Every term list is already newest
+// Related returns up to n other articles that share a term with a, in any
+// taxonomy but the year, newest first. Every term list is already newest
 // first, so the first n+1 of each list are enough.
 func (ix *Index) Related(a *content.Article, n int) []*content.Article {
-	var terms []*Term
-	terms = append(terms, ix.Term(Region, a.Region))
-	for _, t := range a.Topics {
-		terms = append(terms, ix.Term(Topic, t))
+	var buf [16]*Term
+	terms := buf[:0]
+	for _, t := range ix.Taxonomies {
+		if t.Config.Values != config.YearValues {
+			terms = t.AppendTermsOf(terms, a)
+		}
 	}
-	if a.Slogan != "" {
-		terms = append(terms, ix.Term(Slogan, a.Slogan))
-	}
-	terms = append(terms, ix.PeriodTerm(a.Period))
 	out := make([]*content.Article, 0, len(terms)*(n+1))
 	for _, t := range terms {
-		if t == nil {
-			continue
-		}
 		for i, other := range t.Articles {
 			if i > n {
 				break

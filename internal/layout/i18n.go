@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -46,6 +47,10 @@ var uiStrings = map[vi.Language]map[string]string{
 		"contents":           "Nội dung chính",
 		"campaign_period":    "Thời gian",
 		"footer":             "Trang tin được tạo bởi bantin.",
+		"feed":               "Theo dõi tin mới qua Atom",
+		"all_articles":       "Tất cả bài viết",
+		"draft":              "Bản nháp",
+		"draft_note":         "Bài này chưa được xuất bản: chỉ hiện khi xem trước (bantin serve) hoặc khi dựng với --drafts. Xóa dòng draft: true để xuất bản.",
 		"search_label":       "Từ khóa tìm kiếm",
 		"search_placeholder": "Tìm bản tin…",
 		"search_noscript":    "Trang tìm kiếm cần JavaScript. Bạn vẫn có thể xem tin theo khu vực, chủ đề, khẩu hiệu, đợt thi đua và năm trong danh mục ở trên.",
@@ -53,6 +58,8 @@ var uiStrings = map[vi.Language]map[string]string{
 		"more_results":       "Xem thêm kết quả",
 		"search_prompt":      "Nhập từ khóa, có dấu hoặc không dấu, ví dụ: thi dua, Ngã Bảy.",
 		"search_found":       "Tìm thấy %d kết quả.",
+		"search_loading":     "Đang tìm…",
+		"search_no_words":    "Từ khóa không có từ nào để tìm: hãy nhập chữ hoặc số (từ quá dài không được tra cứu).",
 		"search_none":        "Không có kết quả phù hợp. Hãy thử bớt từ khóa hoặc bỏ bộ lọc.",
 		"search_error":       "Không tải được dữ liệu tìm kiếm. Hãy tải lại trang hoặc thử lại sau.",
 		"facet_all":          "Tất cả",
@@ -98,6 +105,10 @@ var uiStrings = map[vi.Language]map[string]string{
 		"contents":           "Contents",
 		"campaign_period":    "Period",
 		"footer":             "Built with bantin.",
+		"feed":               "Follow new articles (Atom feed)",
+		"all_articles":       "All articles",
+		"draft":              "Draft",
+		"draft_note":         "This article is not published: it shows only in the preview (bantin serve) or in builds with --drafts. Remove the line draft: true to publish it.",
 		"search_label":       "Search terms",
 		"search_placeholder": "Search bulletins…",
 		"search_noscript":    "Search needs JavaScript. You can still browse news by region, topic, slogan, campaign period and year in the menu above.",
@@ -105,6 +116,8 @@ var uiStrings = map[vi.Language]map[string]string{
 		"more_results":       "More results",
 		"search_prompt":      "Type a few words, with or without diacritics, e.g. thi dua, Ngã Bảy.",
 		"search_found":       "%d results found.",
+		"search_loading":     "Searching…",
+		"search_no_words":    "There is no word to search for: type letters or digits (very long words are not searched).",
 		"search_none":        "No matching results. Try fewer words or remove a filter.",
 		"search_error":       "The search data could not be loaded. Reload the page or try again later.",
 		"facet_all":          "All",
@@ -121,13 +134,80 @@ var weekdays = map[vi.Language][7]string{
 }
 
 // searchStringKeys are the UI strings the search page's script needs.
-var searchStringKeys = []string{"search_prompt", "search_found", "search_none", "search_error", "facet_all", "facet_region", "facet_topic", "facet_year", "facet_period"}
+var searchStringKeys = []string{"search_prompt", "search_found", "search_loading", "search_no_words", "search_none", "search_error", "facet_all", "facet_region", "facet_topic", "facet_year", "facet_period"}
 
-// translator returns the UI string of key, formatted with args.
-func translator(lang vi.Language) func(key string, args ...any) string {
+// Labels returns a taxonomy's UI names in the site's language: name for
+// one term's kind ("Khu vực: Hậu Giang"), plural for its index page and
+// the navigation. site.toml's names win; a built-in taxonomy it does not
+// rename takes the theme's translations of its key and key + "s".
+func Labels(cfg *config.Site, t *config.Taxonomy) (name, plural string) {
+	name, plural = t.Name, t.Plural
+	if t.Builtin && name == "" {
+		name = uiString(cfg.Language, t.Key)
+	}
+	if t.Builtin && plural == "" {
+		// Looked up inline: the key made for a map lookup is not kept.
+		if s, ok := uiStrings[cfg.Language][t.Key+"s"]; ok {
+			plural = s
+		} else {
+			plural = uiStrings[vi.Vietnamese][t.Key+"s"]
+		}
+	}
+	if name == "" {
+		name = t.Key
+	}
+	if plural == "" {
+		plural = name
+	}
+	return name, plural
+}
+
+// siteTranslator is the translator of a site's UI strings: the theme's, and
+// the names of the site's taxonomies under their keys (key, key + "s" and
+// "facet_" + key), so that {{t "region"}} shows a built-in taxonomy's new
+// name and {{t "unit"}} a declared one's. A declared key never hides one
+// of the theme's strings.
+func siteTranslator(cfg *config.Site) func(key string, args ...any) string {
+	var names map[string]string
+	for i := range cfg.Taxonomies {
+		t := &cfg.Taxonomies[i]
+		if t.Builtin && t.Name == "" && t.Plural == "" {
+			continue
+		}
+		if names == nil {
+			names = map[string]string{}
+		}
+		name, plural := Labels(cfg, t)
+		for k, v := range map[string]string{t.Key: name, t.Key + "s": plural, "facet_" + t.Key: name} {
+			if _, theme := uiStrings[vi.Vietnamese][k]; t.Builtin || !theme {
+				names[k] = v
+			}
+		}
+	}
+	return translator(cfg.Language, names)
+}
+
+// uiString is the theme's string of key in lang, else in Vietnamese, else
+// the key itself.
+func uiString(lang vi.Language, key string) string {
+	if s, ok := uiStrings[lang][key]; ok {
+		return s
+	}
+	if s, ok := uiStrings[vi.Vietnamese][key]; ok {
+		return s
+	}
+	return key
+}
+
+// translator returns the UI string of key, formatted with args; names
+// override the theme's strings.
+func translator(lang vi.Language, names map[string]string) func(key string, args ...any) string {
 	table := uiStrings[lang]
 	return func(key string, args ...any) string {
-		s, ok := table[key]
+		s, ok := names[key]
+		if !ok {
+			s, ok = table[key]
+		}
 		if !ok {
 			s, ok = uiStrings[vi.Vietnamese][key]
 		}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -39,9 +40,12 @@ const (
 	KindTerm     = "term"
 	KindNotFound = "404"
 	KindSearch   = "search"
+	// KindList is the paginated archive of every article, at the
+	// articles' path.
+	KindList = "list"
 )
 
-var pageKinds = []string{KindHome, KindArticle, KindTerms, KindTerm, KindNotFound, KindSearch}
+var pageKinds = []string{KindHome, KindArticle, KindTerms, KindTerm, KindNotFound, KindSearch, KindList}
 
 // Set is the parsed layouts of a site, ready to execute concurrently.
 type Set struct {
@@ -56,6 +60,8 @@ type Set struct {
 	// fromTheme marks files that come from the embedded theme, so errors
 	// in them say so.
 	fromTheme map[string]bool
+	// sources are the layouts' texts by name, to give errors their column.
+	sources map[string]string
 }
 
 // source is one layout file and where it came from.
@@ -75,10 +81,11 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 	if err := collect(site, false, files); err != nil {
 		return nil, err
 	}
-	set := &Set{lang: cfg.Language, pages: map[string]*template.Template{}, fromTheme: map[string]bool{}}
+	set := &Set{lang: cfg.Language, pages: map[string]*template.Template{}, fromTheme: map[string]bool{}, sources: map[string]string{}}
 	h := sha256.New()
 	for _, name := range sortedKeys(files) {
 		set.fromTheme[name] = files[name].fromTheme
+		set.sources[name] = files[name].text
 		fmt.Fprintf(h, "%s\x00%d\x00%s\x00", name, len(files[name].text), files[name].text)
 	}
 	set.Fingerprint = hex.EncodeToString(h.Sum(nil))
@@ -88,7 +95,7 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 		return nil, errs.Err()
 	}
 
-	common := template.New("bantin").Funcs(funcs(cfg)).Funcs(template.FuncMap{"partialCached": set.partialCached})
+	common := template.New("bantin").Funcs(funcs(cfg)).Funcs(template.FuncMap{"partialCached": set.partialCached, "t": set.translate(cfg)})
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
@@ -104,6 +111,10 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
+	// Unknown UI string keys are reported together with every other
+	// problem of the layouts: they do not stop the parsing.
+	known := uiKeys(cfg)
+	set.checkKeys(common, "", known, &errs)
 	for _, kind := range pageKinds {
 		name := kind + ".html"
 		src, ok := files[name]
@@ -119,6 +130,7 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 			errs.Append(set.templateError(err))
 			continue
 		}
+		set.checkKeys(t, name, known, &errs)
 		set.pages[kind] = t
 	}
 	if err := errs.Err(); err != nil {
@@ -176,6 +188,9 @@ func sortedKeys(m map[string]source) []string {
 	return keys
 }
 
+// maxLayoutBytes bounds each layout file, which is read whole.
+const maxLayoutBytes = 4 << 20
+
 func collect(fsys fs.FS, fromTheme bool, into map[string]source) error {
 	if fsys == nil {
 		return nil
@@ -187,12 +202,22 @@ func collect(fsys fs.FS, fromTheme bool, into map[string]source) error {
 		if err != nil {
 			return diag.Errorf(diag.Pos{File: name}, "cannot read: %v", err)
 		}
-		if d.IsDir() || path.Ext(name) != ".html" || strings.HasPrefix(d.Name(), ".") {
+		if strings.HasPrefix(d.Name(), ".") && name != Dir {
+			if d.IsDir() {
+				return fs.SkipDir // hidden, like .git: not the theme's
+			}
 			return nil
 		}
-		b, err := fs.ReadFile(fsys, name)
+		// A pipe or device, opened, could block the build for ever.
+		if err := input.CheckType(d.Type()); err != nil {
+			return diag.Errorf(diag.Pos{File: name}, "%v", err)
+		}
+		if d.IsDir() || path.Ext(name) != ".html" {
+			return nil
+		}
+		b, err := input.ReadFile(fsys, name, maxLayoutBytes)
 		if err != nil {
-			return diag.Errorf(diag.Pos{File: name}, "cannot read: %v", err)
+			return diag.Errorf(diag.Pos{File: name}, "%s", input.Message(err))
 		}
 		rel := strings.TrimPrefix(name, Dir+"/")
 		into[rel] = source{name: rel, text: string(b), fromTheme: fromTheme}
@@ -230,8 +255,8 @@ func (s *Set) Render(kind string, page *Page) ([]byte, error) {
 // "template: a.html:12:3: executing ..." and "html/template:a.html:12:3: ...".
 var templateErrorText = regexp.MustCompile(`^(?:html/)?template: ?([^:]+\.html):(\d+)(?::(\d+))?: (.*)$`)
 
-// templateError turns a template error into one at the layout's file and
-// line, saying when the file is the embedded theme's.
+// templateError turns a template error into one at the layout's file,
+// line and column, saying when the file is the embedded theme's.
 func (s *Set) templateError(err error) error {
 	var inner *diag.Error
 	if errors.As(err, &inner) {
@@ -243,20 +268,38 @@ func (s *Set) templateError(err error) error {
 		return fmt.Errorf("layout: %w", err)
 	}
 	line, _ := strconv.Atoi(m[2])
-	col, _ := strconv.Atoi(m[3])
-	text, file := m[4], Dir+"/"+m[1]
-	if s.fromTheme[m[1]] {
-		text += " (in the embedded default theme; override it with your own " + file + ")"
+	byteCol := -1
+	if m[3] != "" {
+		byteCol, _ = strconv.Atoi(m[3])
 	}
-	return &diag.Error{Pos: diag.Pos{File: file, Line: line, Col: max(col, 1)}, Err: errors.New(text)}
+	col := s.column(m[1], line, byteCol, m[4])
+	return &diag.Error{Pos: diag.Pos{File: Dir + "/" + m[1], Line: line, Col: col}, Err: s.inTheme(m[1], m[4])}
+}
+
+// translate is the layouts' t: a UI string, or an error for a key no table
+// has, which the build reports at the calling action.
+func (s *Set) translate(cfg *config.Site) func(key string, args ...any) (string, error) {
+	tr := siteTranslator(cfg)
+	known := uiKeys(cfg)
+	isKnown := make(map[string]bool, len(known))
+	for _, k := range known {
+		isKnown[k] = true
+	}
+	return func(key string, args ...any) (string, error) {
+		if !isKnown[key] {
+			return "", errors.New(unknownKey(key, known))
+		}
+		return tr(key, args...), nil
+	}
 }
 
 // funcs are the helpers layouts may call.
 func funcs(cfg *config.Site) template.FuncMap {
-	t := translator(cfg.Language)
+	t := siteTranslator(cfg)
 	lang := cfg.Language
 	return template.FuncMap{
-		// t translates a UI string key.
+		// t translates a UI string key; Load replaces it with a version
+		// that reports unknown keys.
 		"t": t,
 		// url makes a site path ("khu-vuc/") into a link under the base path.
 		"url": func(p string) string { return cfg.BasePath + strings.TrimPrefix(p, "/") },

@@ -32,6 +32,9 @@ type Page struct {
 	Taxonomy *Taxonomy // terms pages; on term pages without its Terms
 	Term     *TermLink // term pages
 	Ongoing  []Campaign
+	// Count is how many articles the whole list has, over all its pages
+	// (the archive of all articles).
+	Count int
 	// Feed is the site path of the page's Atom feed, if it has one.
 	Feed string
 	// Image is an absolute URL for link previews, if the page has one;
@@ -71,6 +74,13 @@ type Site struct {
 	BaseURL     string
 	BasePath    string
 	Nav         []NavItem
+	// ArticlesPath is the archive of every article ("bai-viet/").
+	ArticlesPath string
+	// ShareImage is the absolute URL of the image link previews show for
+	// pages without one of their own (site.toml's image), or empty;
+	// ShareImageWidth and ShareImageHeight its size, when known.
+	ShareImage                        string
+	ShareImageWidth, ShareImageHeight int
 	// SearchPath is the search page and SearchIndex its index manifest;
 	// both are empty when site.toml turns search off.
 	SearchPath  string
@@ -124,11 +134,22 @@ type TermLink struct {
 
 // Taxonomy is an index page: every term with its count.
 type Taxonomy struct {
-	Kind   string // "region", ...
+	Kind   string // the taxonomy's key: "region", "unit", ...
 	Label  string // "Khu vực"
 	Plural string
 	Path   string
 	Terms  []TermLink
+}
+
+// TermLinks are an article's terms in one taxonomy.
+type TermLinks struct {
+	Key    string // the taxonomy's key: "region", "unit", ...
+	Label  string // its name for one term: "Đơn vị"
+	Plural string // its name for several
+	// Builtin marks the five built-in taxonomies, which the default theme
+	// shows its own way (Region, Slogan, Period, Topics, Year).
+	Builtin bool
+	Links   []TermLink
 }
 
 // Card is an article as shown in lists. Its URL and dates are formatted
@@ -142,8 +163,20 @@ type Card struct {
 	DateShort string // "16/02/2023"
 	HasTime   bool
 	Region    TermLink
-	Summary   string
-	Ongoing   bool
+	// Terms are the article's terms in the taxonomies site.toml declares,
+	// in their order; built-in ones are left out (the region is Region).
+	Terms   []TermLinks
+	Summary string
+	Ongoing bool
+	// Draft marks an article marked draft: true, which only the preview
+	// and builds with --drafts show; the theme says so on it.
+	Draft bool
+	// Image is the article's image, ready for src, for a thumbnail; empty
+	// when it has none.
+	Image string
+	// Thumb is the thumbnail as a ready <picture>, when the image
+	// pipeline published the image; layouts fall back to Image.
+	Thumb template.HTML
 }
 
 // Article is the full view of an article page.
@@ -153,6 +186,10 @@ type Article struct {
 	Period *TermLink
 	Year   TermLink
 	Topics []TermLink
+	// Terms are the article's terms in every taxonomy of the site, built-in
+	// and declared, in navigation order; a taxonomy it has no term in is
+	// left out.
+	Terms  []TermLinks
 	Author string
 	Source string
 	Image  string
@@ -190,13 +227,18 @@ type PageLink struct {
 
 // NewSite makes the data shared by every page.
 func NewSite(cfg *config.Site, ix *index.Index) *Site {
-	tr := translator(cfg.Language)
+	tr := siteTranslator(cfg)
 	s := &Site{
 		Title: cfg.Title, Description: cfg.Description, Lang: string(cfg.Language), Locale: "vi_VN",
-		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath,
+		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath, ArticlesPath: cfg.Paths.Articles + "/",
 	}
 	if cfg.Language == vi.English {
 		s.Locale = "en_US"
+	}
+	if strings.HasPrefix(cfg.Image, "/") {
+		s.ShareImage = cfg.BaseURL + strings.TrimPrefix(cfg.Image, "/")
+	} else {
+		s.ShareImage = cfg.Image
 	}
 	if cfg.Search {
 		s.SearchPath, s.SearchIndex = cfg.Paths.Search+"/", SearchIndexDir(cfg)+"manifest.json"
@@ -205,7 +247,8 @@ func NewSite(cfg *config.Site, ix *index.Index) *Site {
 	// The navigation names the indexes, not their terms: an edit that adds
 	// a term changes the index pages, not every page of the site.
 	for _, t := range ix.Taxonomies {
-		s.Nav = append(s.Nav, NavItem{Key: string(t.Kind), Label: tr(string(t.Kind) + "s"), Path: t.Path, URL: cfg.BasePath + t.Path})
+		_, plural := Labels(cfg, &t.Config)
+		s.Nav = append(s.Nav, NavItem{Key: string(t.Kind), Label: plural, Path: t.Path, URL: cfg.BasePath + t.Path})
 	}
 	return s
 }
@@ -215,8 +258,8 @@ func SearchIndexDir(cfg *config.Site) string { return cfg.Paths.Search + "/chi-m
 
 // NewTaxonomy makes the view of an index page.
 func NewTaxonomy(cfg *config.Site, t *index.Taxonomy) *Taxonomy {
-	tr := translator(cfg.Language)
-	v := &Taxonomy{Kind: string(t.Kind), Label: tr(string(t.Kind)), Plural: tr(string(t.Kind) + "s"), Path: t.Path}
+	label, plural := Labels(cfg, &t.Config)
+	v := &Taxonomy{Kind: string(t.Kind), Label: label, Plural: plural, Path: t.Path}
 	for _, term := range t.Terms {
 		v.Terms = append(v.Terms, Link(cfg, term))
 	}
@@ -242,14 +285,46 @@ func linkPtr(cfg *config.Site, t *index.Term) *TermLink {
 // NewCard makes the list view of an article. summary is the front-matter
 // summary or the body's first paragraph.
 func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary string, today content.Day) *Card {
-	return &Card{
+	c := &Card{
 		Title: a.Title, Path: a.Path, URL: cfg.BasePath + a.Path,
 		Date: a.Date, DateISO: a.Date.Format(time.RFC3339), DateShort: shortDate(cfg.Language, a.Date),
 		HasTime: a.HasTime,
 		Region:  Link(cfg, ix.Term(index.Region, a.Region)),
 		Summary: summary,
 		Ongoing: a.Period != nil && a.Period.Contains(today),
+		Draft:   a.Draft,
+		Image:   imageSrc(cfg, a.Image),
 	}
+	for _, t := range ix.Taxonomies {
+		if !t.Config.Builtin {
+			c.Terms = appendTermLinks(c.Terms, cfg, t, a)
+		}
+	}
+	return c
+}
+
+// appendTermLinks appends the article's terms in taxonomy t, if it has any.
+func appendTermLinks(dst []TermLinks, cfg *config.Site, t *index.Taxonomy, a *content.Article) []TermLinks {
+	var buf [8]*index.Term
+	terms := t.AppendTermsOf(buf[:0], a)
+	if len(terms) == 0 {
+		return dst
+	}
+	label, plural := Labels(cfg, &t.Config)
+	g := TermLinks{Key: string(t.Kind), Label: label, Plural: plural, Builtin: t.Config.Builtin, Links: make([]TermLink, len(terms))}
+	for i, term := range terms {
+		g.Links[i] = Link(cfg, term)
+	}
+	return append(dst, g)
+}
+
+// imageSrc makes an image field (a site path or an http(s) URL) ready for
+// src: site paths go under the base path.
+func imageSrc(cfg *config.Site, img string) string {
+	if strings.HasPrefix(img, "/") && !strings.HasPrefix(img, "//") {
+		return cfg.BasePath + strings.TrimPrefix(img, "/")
+	}
+	return img
 }
 
 // NewArticle makes the full view of an article page.
@@ -267,6 +342,43 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	}
 	for _, t := range a.Topics {
 		v.Topics = append(v.Topics, Link(cfg, ix.Term(index.Topic, t)))
+	}
+	// The built-in taxonomies' links are the fields above, the declared
+	// ones' the card's: Terms only lists them again, in navigation order.
+	v.Terms = make([]TermLinks, 0, len(ix.Taxonomies))
+	singles := make([]TermLink, 0, 4)
+	one := func(l *TermLink) []TermLink {
+		if l == nil || l.URL == "" {
+			return nil
+		}
+		singles = append(singles, *l)
+		return singles[len(singles)-1 : len(singles) : len(singles)]
+	}
+	declared := card.Terms
+	for _, t := range ix.Taxonomies {
+		if !t.Config.Builtin {
+			if len(declared) > 0 && declared[0].Key == string(t.Kind) {
+				v.Terms, declared = append(v.Terms, declared[0]), declared[1:]
+			}
+			continue
+		}
+		var links []TermLink
+		switch t.Kind {
+		case index.Region:
+			links = one(&v.Region)
+		case index.Topic:
+			links = v.Topics
+		case index.Slogan:
+			links = one(v.Slogan)
+		case index.Period:
+			links = one(v.Period)
+		case index.Year:
+			links = one(&v.Year)
+		}
+		if len(links) > 0 {
+			label, plural := Labels(cfg, &t.Config)
+			v.Terms = append(v.Terms, TermLinks{Key: string(t.Kind), Label: label, Plural: plural, Builtin: true, Links: links})
+		}
 	}
 	return v
 }
@@ -296,4 +408,4 @@ func NewPager(cfg *config.Site, base string, number, total int) *Pager {
 }
 
 // T returns the site's translator, for code that builds page titles.
-func T(cfg *config.Site) func(key string, args ...any) string { return translator(cfg.Language) }
+func T(cfg *config.Site) func(key string, args ...any) string { return siteTranslator(cfg) }

@@ -21,11 +21,29 @@ type Writer interface {
 	WriteFile(name string, data []byte) error
 }
 
-// CheckName rejects names that could escape the output folder or are not
-// plain relative paths.
+// MaxNameBytes is the longest name of one file or folder that a build
+// writes: what ext4, XFS, btrfs, APFS and NTFS all allow (NAME_MAX).
+const MaxNameBytes = 255
+
+// MaxPathBytes bounds a whole output path, which leaves room for the
+// destination's own path within Linux's 4,096 bytes (PATH_MAX).
+const MaxPathBytes = 2048
+
+// CheckName rejects names that could escape the output folder, are not
+// plain relative paths, or are too long to be written on common disks;
+// both writers check alike, so a check in memory finds what a build to
+// disk would.
 func CheckName(name string) error {
-	if !fs.ValidPath(name) || name == "." || strings.Contains(name, "\\") {
+	if !fs.ValidPath(name) || name == "." || strings.ContainsAny(name, "\\\x00") {
 		return fmt.Errorf("output path %q is not a plain relative path inside the site", name)
+	}
+	if len(name) > MaxPathBytes {
+		return fmt.Errorf("output path %.60s… is %d bytes long, over the limit of %d; shorten the names that make it", name, len(name), MaxPathBytes)
+	}
+	for part := range strings.SplitSeq(name, "/") {
+		if len(part) > MaxNameBytes {
+			return fmt.Errorf("output path %s has a part of %d bytes, over the limit of %d bytes that disks allow; shorten the slug or file name that makes it", name, len(part), MaxNameBytes)
+		}
 	}
 	return nil
 }
@@ -90,40 +108,163 @@ func (m *Memory) Names() []string {
 	return names
 }
 
+// Marker is the file every disk build writes at the top of its output.
+// A build replaces only a destination that is empty or holds it, so that
+// a mistyped --dest never deletes a folder bantin did not write. Web
+// servers may serve it: it says nothing but that.
+const Marker = ".bantin-output"
+
+// markerText is the whole content of Marker: the same in every build, so
+// that builds stay byte-identical, and nothing in it is secret.
+const markerText = "This folder was written by bantin, a static site generator.\n" +
+	"Every build replaces it whole: keep nothing else in it.\n"
+
 // Disk writes a site into a temporary folder beside its destination and
 // swaps it in on Commit, so readers and failed builds never see a partial
-// site and no stale file survives.
+// site and no stale file survives. One Disk at a time writes a
+// destination: NewDisk takes a lock that Commit and Abort release.
 type Disk struct {
 	dest string
 	tmp  string
+	lock *lock
 	mu   sync.Mutex
 	dirs map[string]*sync.Once // each folder is created once, before any write into it
 	seen map[string]bool
 }
 
-// NewDisk prepares a build into dest. It recovers a destination left
-// half-swapped by a build killed during a previous swap.
+// NewDisk prepares a build into dest. It fails with a *BusyError while
+// another build writes dest; it refuses a dest that is not a folder, or a
+// folder with files that bantin did not write (see Marker). It recovers a
+// destination left half-swapped by a build killed during a previous swap,
+// and removes the temporary folders of killed builds.
 func NewDisk(dest string) (*Disk, error) {
 	dest = filepath.Clean(dest)
+	parent := filepath.Dir(dest)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("create the folder of %s: %s", dest, explain(err))
+	}
+	lk, err := acquire(dest)
+	if err != nil {
+		return nil, err
+	}
+	d, err := newDisk(dest, lk)
+	if err != nil {
+		lk.release()
+		return nil, err
+	}
+	return d, nil
+}
+
+// newDisk is NewDisk once the lock is held: no other build writes dest.
+func newDisk(dest string, lk *lock) (*Disk, error) {
+	parent := filepath.Dir(dest)
 	if err := recoverSwap(dest); err != nil {
 		return nil, err
 	}
-	if info, err := os.Lstat(dest); err == nil && !info.IsDir() {
-		return nil, fmt.Errorf("destination %s exists and is not a folder", dest)
+	if err := checkReplaceable(dest); err != nil {
+		return nil, err
 	}
-	parent := filepath.Dir(dest)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("create %s: %w", parent, err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".tmp-")
+	tmp, err := os.MkdirTemp(parent, tmpPrefix(dest))
 	if err != nil {
-		return nil, fmt.Errorf("create temporary output folder: %w", err)
+		return nil, fmt.Errorf("create a temporary folder beside %s: %s", dest, explain(err))
+	}
+	// The marker first: it is also what proves the folder is a build's,
+	// should this build be killed and its folder left behind.
+	if err := os.WriteFile(filepath.Join(tmp, Marker), []byte(markerText), 0o644); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("write %s: %s", filepath.Join(dest, Marker), explain(err))
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		os.RemoveAll(tmp)
-		return nil, err
+		return nil, fmt.Errorf("create a temporary folder beside %s: %s", dest, explain(err))
 	}
-	return &Disk{dest: dest, tmp: tmp, dirs: map[string]*sync.Once{}, seen: map[string]bool{}}, nil
+	return &Disk{dest: dest, tmp: tmp, lock: lk, dirs: map[string]*sync.Once{}, seen: map[string]bool{Marker: true}}, nil
+}
+
+// checkReplaceable refuses to let a build replace dest unless it is
+// missing, an empty folder, or a folder with bantin's marker.
+func checkReplaceable(dest string) error {
+	info, err := os.Lstat(dest)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("destination %s: %s", dest, explain(err))
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("destination %s is a symbolic link; a build replaces it with a folder, so give the folder it points to as --dest instead", dest)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("destination %s exists and is not a folder; move it away or choose another --dest", dest)
+	}
+	f, err := os.Open(dest)
+	if err != nil {
+		return fmt.Errorf("destination %s: %s", dest, explain(err))
+	}
+	names, _ := f.Readdirnames(1)
+	f.Close()
+	if len(names) == 0 {
+		return nil
+	}
+	if hasMarker(dest) {
+		return nil
+	}
+	for _, page := range []string{"index.html", "404.html"} {
+		if _, err := os.Lstat(filepath.Join(dest, page)); err == nil {
+			return fmt.Errorf("destination %s holds %s but no %s file, so it is not known to be bantin's output (builds of older versions are not marked). "+
+				"A build replaces its destination whole: if %s holds nothing but an earlier build, delete it once (rm -r %s) and build again; otherwise choose another --dest",
+				dest, page, Marker, dest, dest)
+		}
+	}
+	return fmt.Errorf("destination %s is not empty and was not written by bantin (it has no %s file); a build replaces its destination whole, so empty it or choose another --dest", dest, Marker)
+}
+
+// removeBuild removes a folder a build wrote, its marker last: a build
+// killed while removing it leaves a folder that the next build still
+// knows to be bantin's, and removes.
+func removeBuild(dir string) error {
+	entries, err := os.ReadDir(dir)
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, e := range entries {
+		if e.Name() != Marker {
+			errs = append(errs, os.RemoveAll(filepath.Join(dir, e.Name())))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return os.RemoveAll(dir)
+}
+
+// markerOnly reports whether dir holds nothing, or nothing but a marker
+// cut short: a build killed just after creating its temporary folder.
+func markerOnly(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) > 1 {
+		return false
+	}
+	if len(entries) == 0 {
+		return true
+	}
+	if entries[0].Name() != Marker || !entries[0].Type().IsRegular() {
+		return false
+	}
+	b, err := os.ReadFile(filepath.Join(dir, Marker))
+	return err == nil && len(b) <= len(markerText) && markerText[:len(b)] == string(b)
+}
+
+// hasMarker reports whether dir holds bantin's marker as a regular file.
+func hasMarker(dir string) bool {
+	name := filepath.Join(dir, Marker)
+	info, err := os.Lstat(name)
+	if err != nil || !info.Mode().IsRegular() || info.Size() != int64(len(markerText)) {
+		return false
+	}
+	b, err := os.ReadFile(name)
+	return err == nil && string(b) == markerText
 }
 
 // WriteFile writes name into the temporary folder.
@@ -148,9 +289,12 @@ func (d *Disk) WriteFile(name string, data []byte) error {
 	var mkdirErr error
 	once.Do(func() { mkdirErr = mkdir(filepath.Dir(full)) })
 	if mkdirErr != nil {
-		return mkdirErr
+		return fmt.Errorf("cannot create folder %s: %s", filepath.Join(d.dest, filepath.FromSlash(dir)), explain(mkdirErr))
 	}
-	return os.WriteFile(full, data, 0o644)
+	if err := os.WriteFile(full, data, 0o644); err != nil {
+		return fmt.Errorf("cannot write %s: %s", filepath.Join(d.dest, filepath.FromSlash(name)), explain(err))
+	}
+	return nil
 }
 
 // mkdir makes folder dir. Its parent nearly always exists already, so one
@@ -164,53 +308,85 @@ func mkdir(dir string) error {
 	return os.MkdirAll(dir, 0o755)
 }
 
-// Abort removes the temporary folder, leaving the destination untouched.
-func (d *Disk) Abort() error { return os.RemoveAll(d.tmp) }
+// Abort removes the temporary folder, leaving the destination untouched,
+// and lets other builds write it.
+func (d *Disk) Abort() error {
+	defer d.lock.release()
+	return removeBuild(d.tmp)
+}
 
 // Commit makes the new site the destination. Where the OS can exchange two
 // folders atomically the destination is never missing; elsewhere it is
 // missing only between two renames, and NewDisk recovers from a kill there.
 func (d *Disk) Commit() error {
+	defer d.lock.release()
+	if err := d.commit(); err != nil {
+		return fmt.Errorf("%s; %s is as it was before this build", err, d.dest)
+	}
+	return nil
+}
+
+func (d *Disk) commit() error {
 	_, err := os.Lstat(d.dest)
 	if errors.Is(err, fs.ErrNotExist) {
-		return os.Rename(d.tmp, d.dest)
+		if err := os.Rename(d.tmp, d.dest); err != nil {
+			removeBuild(d.tmp)
+			return fmt.Errorf("move the new site into place: %s", explain(err))
+		}
+		return nil
 	}
 	if err := exchange(d.tmp, d.dest); err == nil {
-		return os.RemoveAll(d.tmp) // now holds the previous site
+		// tmp now holds the previous site; if it cannot be removed now, the
+		// next build removes it (it carries the marker).
+		removeBuild(d.tmp)
+		return nil
 	}
 	old := oldName(d.dest)
 	if err := os.Rename(d.dest, old); err != nil {
-		d.Abort()
-		return fmt.Errorf("move the previous site aside: %w", err)
+		removeBuild(d.tmp)
+		return fmt.Errorf("move the previous site aside: %s", explain(err))
 	}
 	if err := os.Rename(d.tmp, d.dest); err != nil {
 		os.Rename(old, d.dest)
-		d.Abort()
-		return fmt.Errorf("move the new site into place: %w", err)
+		removeBuild(d.tmp)
+		return fmt.Errorf("move the new site into place: %s", explain(err))
 	}
-	return os.RemoveAll(old)
+	removeBuild(old) // or the next build does
+	return nil
 }
 
 func oldName(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".old")
 }
 
+// tmpPrefix begins the name of a build's temporary folder beside dest.
+func tmpPrefix(dest string) string { return "." + filepath.Base(dest) + ".tmp-" }
+
 // recoverSwap restores the previous site if a build was killed between the
-// two renames of a non-atomic swap, and removes leftovers of killed builds.
+// two renames of a non-atomic swap, and removes what killed builds left.
+// Its caller holds the lock, so no build is running: a temporary folder
+// is abandoned, and it is removed only if it carries bantin's marker, or
+// holds nothing but the start of one (killed while writing it).
 func recoverSwap(dest string) error {
 	old := oldName(dest)
-	if _, err := os.Lstat(old); err == nil {
+	if info, err := os.Lstat(old); err == nil && info.IsDir() {
 		if _, err := os.Lstat(dest); errors.Is(err, fs.ErrNotExist) {
 			if err := os.Rename(old, dest); err != nil {
-				return fmt.Errorf("restore the previous site from %s: %w", old, err)
+				return fmt.Errorf("restore the previous site from %s: %s", old, explain(err))
 			}
-		} else {
-			os.RemoveAll(old)
+		} else if hasMarker(old) {
+			removeBuild(old)
 		}
 	}
-	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".tmp-*"))
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), tmpPrefix(dest)+"*"))
 	for _, l := range leftovers {
-		os.RemoveAll(l)
+		info, err := os.Lstat(l)
+		if err != nil || !info.IsDir() {
+			continue
+		}
+		if hasMarker(l) || markerOnly(l) {
+			removeBuild(l)
+		}
 	}
 	return nil
 }

@@ -2,8 +2,12 @@ package render
 
 import (
 	"errors"
+	"html"
+	"regexp"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/txtar"
 
 	"github.com/bantin/bantin/internal/images"
 )
@@ -27,7 +31,7 @@ func newPictureTestRenderer(t *testing.T) *Renderer {
 func TestBodyImagesBecomePicturesLazyAfterTheFirst(t *testing.T) {
 	t.Parallel()
 	md := newPictureTestRenderer(t)
-	body := "Mở đầu.\n\n![Lễ *phát động*](a.jpg \"Ảnh\")\n\n![b](b.jpg) ![ngoài](https://x.vn/c.jpg)\n"
+	body := "Mở đầu.\n\n![Lễ *phát động*](a.jpg \"Ảnh\") giữa dòng.\n\n![b](b.jpg) ![ngoài](https://x.vn/c.jpg)\n"
 	doc, err := md.Render("content/a.md", 5, []byte(body))
 	if err != nil {
 		t.Fatal(err)
@@ -59,5 +63,57 @@ func TestBrokenBodyImageIsAnErrorAtItsPosition(t *testing.T) {
 	_, err := newPictureTestRenderer(t).Render("content/a.md", 5, []byte("Mở đầu.\n\nXem   ![ảnh](missing.jpg)\n"))
 	if err == nil || err.Error() != "content/a.md:7:7: not found: put it in static/" {
 		t.Fatalf("error %v, want it at content/a.md:7:7", err)
+	}
+}
+
+// TestCaptionedPicturesBecomeFigures renders every case of the figures
+// file with processed images: each comes out as it does without them,
+// with the <img> replaced by its <picture>, in a figure where the image
+// had one. The search text does not change either.
+func TestCaptionedPicturesBecomeFigures(t *testing.T) {
+	t.Parallel()
+	a, err := txtar.ParseFile("testdata/figures.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := New(Options{BasePath: "/"})
+	pictures := New(Options{BasePath: "/", Image: func(file, dest string) (*images.Set, error) {
+		return &images.Set{Src: "/_img/h" + dest, Width: 960, Height: 540, FallbackSrcset: "/_img/h" + dest + " 960w"}, nil
+	}})
+	imgRE := regexp.MustCompile(`<img src="([^"]*)" alt="([^"]*)"( title="([^"]*)")?>`)
+	figures := 0
+	for _, f := range a.Files {
+		name, ok := strings.CutSuffix(f.Name, ".md")
+		if !ok {
+			continue
+		}
+		want, err := plain.Render("content/a.md", 1, f.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := pictures.Render("content/a.md", 1, f.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lazy := false
+		wantHTML := imgRE.ReplaceAllStringFunc(string(want.HTML), func(img string) string {
+			m := imgRE.FindStringSubmatch(img)
+			set := &images.Set{Src: "/_img/h" + m[1], Width: 960, Height: 540, FallbackSrcset: "/_img/h" + m[1] + " 960w"}
+			pic := set.Picture(images.Attrs{Alt: html.UnescapeString(m[2]), Title: html.UnescapeString(m[4]), Lazy: lazy})
+			lazy = true
+			return string(pic)
+		})
+		if string(got.HTML) != wantHTML {
+			t.Errorf("%s:\n%s\nwant:\n%s", name, got.HTML, wantHTML)
+		}
+		if got.Text != want.Text || got.Lead != want.Lead {
+			t.Errorf("%s: text %q, lead %q; without pictures %q, %q", name, got.Text, got.Lead, want.Text, want.Lead)
+		}
+		if strings.Contains(string(got.HTML), "<figure>\n<picture>") {
+			figures++
+		}
+	}
+	if figures < 5 {
+		t.Errorf("only %d cases made a figure of a picture", figures)
 	}
 }

@@ -90,8 +90,9 @@ func New(opts Options) *Renderer {
 	rendererOpts := append(syntax(),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(&linkTransformer{opts: opts}, 100)),
+			parser.WithASTTransformers(util.Prioritized(&linkTransformer{opts: opts}, 100), util.Prioritized(figureTransformer{}, 200)),
 		),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(figureRenderer{}, 500))),
 	)
 	if opts.UnsafeHTML {
 		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(html.WithUnsafe()))
@@ -243,6 +244,14 @@ func (t *linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 		return ast.WalkContinue, nil
 	})
 	for _, r := range replace {
+		// The picture keeps the image's description as children: search
+		// and summaries read its words as they do an image's, and the
+		// renderer skips them.
+		for c := r.img.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			r.pic.AppendChild(r.pic, c)
+			c = next
+		}
 		r.img.Parent().ReplaceChild(r.img.Parent(), r.img, r.pic)
 	}
 }

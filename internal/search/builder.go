@@ -19,19 +19,24 @@ type Doc struct {
 	URL    string // path as linked on the site, with the base path
 	Title  string
 	Date   string // as displayed in results
-	Year   int
-	Region string
-	Slogan string
-	Topics []string
-	Period string // label, empty when none
+	Region string // shown with the result
+	// Meta are the article's taxonomy values to find it by, such as its
+	// region, slogan and topics: they weigh less than the title and more
+	// than the body.
+	Meta []string
+	// Facets holds the document's values of each facet of the builder, in
+	// the builder's order; values a facet does not list are left out.
+	Facets [][]string
 	Body   string // plain text
 }
 
-// Facets are the values a result list can be narrowed by, in display order.
-type Facets struct {
-	Regions []string
-	Topics  []string
-	Periods []string
+// Facet is a filter results can be narrowed by: a taxonomy with its
+// values. The manifest lists the facets as given, for the browser script.
+type Facet struct {
+	Key      string   `json:"key"`      // the filter's option and URL parameter: "region", "unit"
+	Label    string   `json:"label"`    // its name in the site's language
+	Multiple bool     `json:"multiple"` // a document may have several values
+	Values   []string `json:"values"`   // in the order the filter lists them
 }
 
 // Field weights of the BM25F-style ranking: the title counts three times a
@@ -156,10 +161,10 @@ type Builder struct {
 
 	lengths []uint32
 	docs    []docMeta
-	facets  Facets
-	facetID facetIDs
-	scratch sync.Pool // *docTerms, reused across documents
-	records sync.Pool // *docRecord
+	facets  []Facet
+	facetID []map[string]int // per facet, value -> its position
+	scratch sync.Pool        // *docTerms, reused across documents
+	records sync.Pool        // *docRecord
 
 	// Documents are tokenized concurrently but committed in id order, in
 	// batches: one core then appends a run of documents to the lists while
@@ -218,26 +223,11 @@ type docRecord struct {
 
 type docMeta struct {
 	fragment []byte
-	region   int
-	period   int // 0 for none, else 1 + index
-	topics   []int
-	year     int
+	facets   []byte // the document's row of the facet table (encodeFacets)
 }
 
-type facetIDs struct {
-	region, topic, period map[string]int
-}
-
-func positions(values []string) map[string]int {
-	m := make(map[string]int, len(values))
-	for i, v := range values {
-		m[v] = i
-	}
-	return m
-}
-
-// NewBuilder starts an index of n documents with the given facet values.
-func NewBuilder(n int, facets Facets) *Builder {
+// NewBuilder starts an index of n documents with the given facets.
+func NewBuilder(n int, facets []Facet) *Builder {
 	b := &Builder{
 		ids:       make(map[string]uint32, 1<<16),
 		words:     make(map[string]wordInfo, 1<<12),
@@ -246,8 +236,14 @@ func NewBuilder(n int, facets Facets) *Builder {
 		lengths:   make([]uint32, n),
 		docs:      make([]docMeta, n),
 		facets:    facets,
-		facetID:   facetIDs{positions(facets.Regions), positions(facets.Topics), positions(facets.Periods)},
 		pending:   map[int]*docRecord{},
+	}
+	for _, f := range facets {
+		ids := make(map[string]int, len(f.Values))
+		for i, v := range f.Values {
+			ids[v] = i
+		}
+		b.facetID = append(b.facetID, ids)
 	}
 	for p := range b.logs {
 		b.logs[p].last = -1
@@ -366,10 +362,8 @@ func (b *Builder) index(id int, doc Doc) {
 	d := b.scratch.Get().(*docTerms)
 	d.reset()
 	d.addField(doc.Title, titleWeight)
-	d.addField(doc.Slogan, metaWeight)
-	d.addField(doc.Region, metaWeight)
-	for _, t := range doc.Topics {
-		d.addField(t, metaWeight)
+	for _, m := range doc.Meta {
+		d.addField(m, metaWeight)
 	}
 	d.addField(doc.Body, bodyWeight)
 	b.derive(d)
@@ -394,17 +388,48 @@ func (b *Builder) index(id int, doc Doc) {
 		body = body[:cut]
 	}
 	frag := appendFragment(make([]byte, 0, len(body)+len(doc.Title)+len(doc.URL)+64), doc, body)
-	rec.meta = docMeta{fragment: frag, region: b.facetID.region[doc.Region], year: doc.Year}
-	if doc.Period != "" {
-		rec.meta.period = 1 + b.facetID.period[doc.Period]
-	}
-	for _, t := range doc.Topics {
-		rec.meta.topics = append(rec.meta.topics, b.facetID.topic[t])
-	}
+	rec.meta = docMeta{fragment: frag, facets: b.facetRow(doc)}
 
 	b.order.Lock()
 	b.pending[id] = rec
 	b.commitReady(commitBatch)
+}
+
+// facetRow encodes a document's values of each facet, as a row of the
+// facet table: for a facet of one value, 0 for none or 1 + the value's
+// position; for a multiple one, the count of values, then their
+// positions; all as uvarints.
+func (b *Builder) facetRow(doc Doc) []byte {
+	row := make([]byte, 0, 2*len(b.facets)+4)
+	for i, f := range b.facets {
+		var values []string
+		if i < len(doc.Facets) {
+			values = doc.Facets[i]
+		}
+		if !f.Multiple {
+			id := 0
+			for _, v := range values {
+				if pos, ok := b.facetID[i][v]; ok {
+					id = 1 + pos
+					break
+				}
+			}
+			row = binary.AppendUvarint(row, uint64(id))
+			continue
+		}
+		var buf [16]uint64
+		ids := buf[:0]
+		for _, v := range values {
+			if pos, ok := b.facetID[i][v]; ok {
+				ids = append(ids, uint64(pos))
+			}
+		}
+		row = binary.AppendUvarint(row, uint64(len(ids)))
+		for _, id := range ids {
+			row = binary.AppendUvarint(row, id)
+		}
+	}
+	return row
 }
 
 // commitReady commits the documents ready in order, when at least atLeast of

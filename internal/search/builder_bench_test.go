@@ -17,7 +17,7 @@ func benchDocs(n int) []Doc {
 	for i := range docs {
 		_, data := corpus.Article(1, i)
 		front, body, _ := bytes.Cut(data[4:], []byte("\n---\n"))
-		doc := Doc{URL: "/bai-viet/x/", Date: "1/1/2025", Year: 2025, Body: string(body)}
+		doc := Doc{URL: "/bai-viet/x/", Date: "1/1/2025", Body: string(body)}
 		for line := range bytes.Lines(front) {
 			key, value, _ := bytes.Cut(bytes.TrimSpace(line), []byte(": "))
 			switch string(key) {
@@ -25,8 +25,9 @@ func benchDocs(n int) []Doc {
 				doc.Title = string(value)
 			case "region":
 				doc.Region = string(value)
+				doc.Meta = append(doc.Meta, doc.Region)
 			case "slogan":
-				doc.Slogan = string(value)
+				doc.Meta = append(doc.Meta, string(value))
 			}
 		}
 		docs[i] = doc
@@ -50,7 +51,7 @@ func benchmarkBuilder(b *testing.B, docs []Doc) {
 	b.SetBytes(bytesIn)
 	b.ReportAllocs()
 	for b.Loop() {
-		sb := NewBuilder(len(docs), Facets{})
+		sb := NewBuilder(len(docs), nil)
 		var wg sync.WaitGroup
 		next := make(chan int, 64)
 		for range runtime.GOMAXPROCS(0) {

@@ -28,26 +28,28 @@ type File struct {
 	Data []byte
 }
 
+// FormatVersion numbers the layout of the index files. The manifest
+// carries it, and the browser script refuses an index of another format
+// rather than misread it: a site that overrides bantin-search.js with an
+// old copy gets an error, not wrong results. Format 1 (before the
+// manifest had a format) named its fields n, s, b and v, which format 2
+// renamed so that format 1 scripts fail at once too.
+const FormatVersion = 2
+
 // Manifest is the index's entry point, fetched first by the client.
 type Manifest struct {
-	Version   string      `json:"v"`
-	Docs      int         `json:"n"`
-	Shards    int         `json:"s"`
-	Base      string      `json:"b"` // folder of the versioned files, relative to the manifest
-	Regions   []string    `json:"region"`
-	Topics    []string    `json:"topic"`
-	Periods   []string    `json:"period"`
-	Years     []yearRange `json:"year"`
-	AvgImpact int         `json:"ai"`
+	Format    int    `json:"format"`
+	Version   string `json:"version"` // names the folder of this build's files
+	Docs      int    `json:"docs"`
+	Shards    int    `json:"shards"`
+	Base      string `json:"base"`   // folder of the versioned files, relative to the manifest
+	AvgImpact int    `json:"impact"` // impact of a term whose list stores none
+	// Facets are the filters, in the order the search page shows them;
+	// facets.bin holds each document's values of each, in this order.
+	Facets []Facet `json:"facets"`
 	// Hot maps the most frequent terms to their own files, so that queries
 	// of common words skip the shard lookup.
-	Hot map[string]int `json:"h"`
-}
-
-type yearRange struct {
-	Year int `json:"y"`
-	From int `json:"f"` // first doc id
-	To   int `json:"t"` // last doc id
+	Hot map[string]int `json:"hot"`
 }
 
 // Sizes that shape the files: a hash shard aims at targetShardBytes
@@ -176,10 +178,14 @@ func (b *Builder) Finish() ([]File, error) {
 	for _, k := range hot[:min(len(hot), hotTerms)] {
 		hotFiles[k] = own[k]
 	}
+	facets := make([]Facet, len(b.facets))
+	for i, f := range b.facets {
+		facets[i] = f
+		facets[i].Values = nonNil(f.Values)
+	}
 	manifest, err := json.Marshal(Manifest{
-		Version: version, Docs: n, Shards: shards, Base: version + "/",
-		Regions: nonNil(b.facets.Regions), Topics: nonNil(b.facets.Topics), Periods: nonNil(b.facets.Periods),
-		Years: b.yearRanges(), AvgImpact: maxImpact / 2, Hot: hotFiles,
+		Format: FormatVersion, Version: version, Docs: n, Shards: shards, Base: version + "/",
+		AvgImpact: maxImpact / 2, Facets: facets, Hot: hotFiles,
 	})
 	if err != nil {
 		return nil, err
@@ -311,32 +317,15 @@ func pack(values []byte, bits int) []byte {
 	return out
 }
 
-// encodeFacets writes, per document: region, period (0 for none) and
-// topics as a count then ids, all as varints.
+// encodeFacets writes the facet table: one row per document, in document
+// order, with the document's values of each facet of the manifest, in
+// order (see facetRow).
 func (b *Builder) encodeFacets() []byte {
 	var buf bytes.Buffer
 	for _, d := range b.docs {
-		putUvarint(&buf, uint64(d.region))
-		putUvarint(&buf, uint64(d.period))
-		putUvarint(&buf, uint64(len(d.topics)))
-		for _, t := range d.topics {
-			putUvarint(&buf, uint64(t))
-		}
+		buf.Write(d.facets)
 	}
 	return buf.Bytes()
-}
-
-// yearRanges exploits the newest-first numbering: each year is a run of ids.
-func (b *Builder) yearRanges() []yearRange {
-	out := []yearRange{}
-	for id, d := range b.docs {
-		if n := len(out); n > 0 && out[n-1].Year == d.year {
-			out[n-1].To = id
-			continue
-		}
-		out = append(out, yearRange{Year: d.year, From: id, To: id})
-	}
-	return out
 }
 
 // completionsPerLetter is how many words one letter of a prefix expands to.

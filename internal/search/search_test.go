@@ -103,7 +103,7 @@ type decoded struct {
 	files    map[string][]byte
 }
 
-func build(t *testing.T, docs []Doc, facets Facets) *decoded {
+func build(t *testing.T, docs []Doc, facets []Facet) *decoded {
 	t.Helper()
 	b := NewBuilder(len(docs), facets)
 	for i, d := range docs {
@@ -224,16 +224,35 @@ func decodeBlock(block []byte, n int) ([]int, []int, []string, []int) {
 	return docs, impacts, spellings, variants
 }
 
-func sampleDocs() ([]Doc, Facets) {
+// sampleFacets are a region, topics, a period and the year, as a site
+// with the built-in taxonomies has them.
+var sampleFacets = []Facet{
+	{Key: "region", Label: "Khu vực", Values: []string{"Cần Thơ", "Hậu Giang", "Ngã Bảy"}},
+	{Key: "topic", Label: "Chủ đề", Multiple: true, Values: []string{"Nông thôn mới", "Thi đua"}},
+	{Key: "period", Label: "Đợt thi đua", Values: []string{"2025"}},
+	{Key: "year", Label: "Năm", Values: []string{"2025", "2024", "2023"}},
+}
+
+// sampleDoc makes a document with a region, topics, a period and a year.
+func sampleDoc(url, title, region string, topics []string, period, year, body string) Doc {
+	d := Doc{URL: url, Title: title, Region: region, Body: body, Meta: append([]string{region}, topics...)}
+	d.Facets = [][]string{{region}, topics, nil, {year}}
+	if period != "" {
+		d.Facets[2] = []string{period}
+	}
+	return d
+}
+
+func sampleDocs() ([]Doc, []Facet) {
 	docs := []Doc{
-		{URL: "/a/", Title: "Đại hội thi đua yêu nước", Year: 2025, Region: "Hậu Giang", Topics: []string{"Thi đua"}, Period: "2025", Body: "Đường làng được mở rộng."},
-		{URL: "/b/", Title: "Ngã Bảy khởi công", Year: 2024, Region: "Ngã Bảy", Body: norm.NFD.String("Dương thi công, hoà thuận; thi và đua.")},
-		{URL: "/c/", Title: "Tin khác", Year: 2024, Region: "Hậu Giang", Topics: []string{"Thi đua", "Nông thôn mới"}, Body: "Nông thôn mới."},
+		sampleDoc("/a/", "Đại hội thi đua yêu nước", "Hậu Giang", []string{"Thi đua"}, "2025", "2025", "Đường làng được mở rộng."),
+		sampleDoc("/b/", "Ngã Bảy khởi công", "Ngã Bảy", nil, "", "2024", norm.NFD.String("Dương thi công, hoà thuận; thi và đua.")),
+		sampleDoc("/c/", "Tin khác", "Hậu Giang", []string{"Thi đua", "Nông thôn mới"}, "", "2024", "Nông thôn mới."),
 	}
 	for i := 3; i < 12; i++ {
-		docs = append(docs, Doc{URL: fmt.Sprintf("/x%d/", i), Title: "Tin thường", Year: 2023, Region: "Cần Thơ", Body: "nội dung của và các"})
+		docs = append(docs, sampleDoc(fmt.Sprintf("/x%d/", i), "Tin thường", "Cần Thơ", nil, "", "2023", "nội dung của và các"))
 	}
-	return docs, Facets{Regions: []string{"Cần Thơ", "Hậu Giang", "Ngã Bảy"}, Topics: []string{"Nông thôn mới", "Thi đua"}, Periods: []string{"2025"}}
+	return docs, sampleFacets
 }
 
 func TestIndexFindsFoldedExactAndAdjacentTerms(t *testing.T) {
@@ -286,7 +305,7 @@ func TestCommonTermsOfLargeSitesKeepCoarseImpacts(t *testing.T) {
 	for range 199 {
 		docs = append(docs, Doc{Title: "Tin", Body: "việc của dân, do dân, vì dân"})
 	}
-	d := build(t, docs, Facets{})
+	d := build(t, docs, nil)
 	got, imp := d.lookup(t, "cua")
 	if len(got) != 200 || len(imp) != 200 {
 		t.Fatalf("cua: %d docs, %d impacts", len(got), len(imp))
@@ -301,22 +320,54 @@ func TestCommonTermsOfLargeSitesKeepCoarseImpacts(t *testing.T) {
 	}
 }
 
-func TestIndexFacetsAndYearsFollowDocOrder(t *testing.T) {
+func TestManifestDescribesFacetsAndTableFollowsThem(t *testing.T) {
 	t.Parallel()
 	docs, facets := sampleDocs()
-	d := build(t, docs, facets)
-	years := d.manifest.Years
-	if len(years) != 3 || years[0] != (yearRange{2025, 0, 0}) || years[1] != (yearRange{2024, 1, 2}) || years[2] != (yearRange{2023, 3, 11}) {
-		t.Errorf("years %+v", years)
+	// A facet of a declared taxonomy, which one document lacks and one
+	// names twice, with a value the facet does not list.
+	facets = append(slices.Clone(facets), Facet{Key: "unit", Label: "Đơn vị", Values: []string{"Sở Y tế", "UBND tỉnh"}})
+	for i := range docs {
+		docs[i].Facets = append(docs[i].Facets, []string{"UBND tỉnh"})
 	}
-	table := bytes.NewReader(inflate(t, d.files[d.manifest.Base+"facets.bin"]))
+	docs[1].Facets[4] = nil
+	docs[2].Facets[4] = []string{"Không có", "Sở Y tế"}
+	d := build(t, docs, facets)
+	m := d.manifest
+	if m.Format != FormatVersion || FormatVersion != 2 || m.Docs != len(docs) {
+		t.Errorf("manifest format %d, docs %d", m.Format, m.Docs)
+	}
+	if len(m.Facets) != 5 || m.Facets[1].Key != "topic" || !m.Facets[1].Multiple || m.Facets[4].Label != "Đơn vị" || !slices.Equal(m.Facets[3].Values, []string{"2025", "2024", "2023"}) {
+		t.Errorf("facets %+v", m.Facets)
+	}
+	// Format 1 scripts check these fields and must fail on format 2.
+	var raw map[string]any
+	json.Unmarshal(d.files["manifest.json"], &raw)
+	for _, old := range []string{"n", "s", "b", "v", "region"} {
+		if _, ok := raw[old]; ok {
+			t.Errorf("manifest has the format 1 field %q", old)
+		}
+	}
+	table := bytes.NewReader(inflate(t, d.files[m.Base+"facets.bin"]))
 	read := func() int { v, _ := binary.ReadUvarint(table); return int(v) }
-	// doc 0: region Hậu Giang (1), period 2025 (1+0), topics [Thi đua (1)]
-	if r, p, n, t0 := read(), read(), read(), read(); r != 1 || p != 1 || n != 1 || t0 != 1 {
-		t.Errorf("doc 0 facets: region %d period %d topics %d first %d", r, p, n, t0)
+	// Per document: region 1+i, topics count and ids, period 1+i or 0,
+	// year 1+i, unit 1+i or 0.
+	want := [][]int{
+		{2, 1, 1, 1, 1, 2},    // Hậu Giang, [Thi đua], 2025, 2025, UBND tỉnh
+		{3, 0, 0, 2, 0},       // Ngã Bảy, [], none, 2024, none
+		{2, 2, 1, 0, 0, 2, 1}, // Hậu Giang, [Thi đua, Nông thôn mới], none, 2024, Sở Y tế
+		{1, 0, 0, 3, 2},       // Cần Thơ, [], none, 2023, UBND tỉnh
+	}
+	for doc, row := range want {
+		var got []int
+		for range row {
+			got = append(got, read())
+		}
+		if !slices.Equal(got, row) {
+			t.Errorf("facet row of doc %d: %v, want %v", doc, got, row)
+		}
 	}
 	var frag map[string]string
-	if err := json.Unmarshal(d.files[d.manifest.Base+"f/1.json"], &frag); err != nil || frag["u"] != "/b/" || frag["t"] != "Ngã Bảy khởi công" {
+	if err := json.Unmarshal(d.files[m.Base+"f/1.json"], &frag); err != nil || frag["u"] != "/b/" || frag["t"] != "Ngã Bảy khởi công" || frag["r"] != "Ngã Bảy" {
 		t.Errorf("fragment 1: %v %v", frag, err)
 	}
 }

@@ -12,9 +12,13 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
+	"log"
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"path"
 	"strings"
 	"sync"
@@ -43,6 +47,8 @@ type Late func(ctx context.Context) (map[string][]byte, error)
 type Server struct {
 	build Build
 	logf  func(format string, args ...any)
+	// limits bound what one connection may take; tests shrink them.
+	limits limits
 
 	mu       sync.Mutex
 	site     *output.Memory
@@ -51,6 +57,17 @@ type Server struct {
 	version  int
 	errs     []string // problems of the last build; empty when it succeeded
 	clients  map[chan event]bool
+	bound    netip.AddrPort // the address Serve listens on; zero before
+
+	// mounted serves the paths under mountPrefix (the editor); guard,
+	// when set, vets every other request before it is served.
+	mountPrefix string
+	mounted     http.Handler
+	guard       func(w http.ResponseWriter, r *http.Request) bool
+	afterBuild  func(ctx context.Context)
+	// hosts are more names clients may reach the server by (a reverse
+	// proxy's, or the office server's, name), besides this machine's.
+	hosts []string
 }
 
 // event is one server-sent event.
@@ -61,8 +78,24 @@ type event struct {
 
 // New returns a server that builds with build and reports with logf.
 func New(build Build, logf func(format string, args ...any)) *Server {
-	return &Server{build: build, logf: logf, clients: map[chan event]bool{}}
+	return &Server{build: build, logf: logf, clients: map[chan event]bool{}, limits: defaultLimits()}
 }
+
+// Mount serves the requests whose path starts with prefix (which ends in
+// a slash) with h, every method included; the path without its slash
+// redirects there. guard, when not nil, is asked first about every other
+// request and answers those it refuses. Call it before serving.
+func (s *Server) Mount(prefix string, h http.Handler, guard func(w http.ResponseWriter, r *http.Request) bool) {
+	s.mountPrefix, s.mounted, s.guard = prefix, h, guard
+}
+
+// AllowHosts adds host names the preview answers to, besides localhost,
+// loopback addresses and the address it listens on. Call it before serving.
+func (s *Server) AllowHosts(names ...string) { s.hosts = append(s.hosts, names...) }
+
+// AfterBuild sets a function to call after every build, good or not, in
+// the goroutine that built: the editor refreshes its list from it.
+func (s *Server) AfterBuild(f func(ctx context.Context)) { s.afterBuild = f }
 
 // Rebuild builds the site and publishes the result: a good build replaces
 // the served site and reloads pages; a failed one keeps the site and shows
@@ -76,6 +109,12 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	site, late, err := s.build(ctx)
+	// Deferred before the unlock, so it runs once the site is published.
+	defer func() {
+		if s.afterBuild != nil {
+			s.afterBuild(ctx)
+		}
+	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -131,8 +170,24 @@ func (s *Server) broadcast(e event) {
 	}
 }
 
-// ServeHTTP serves the site, the live-reload script and its event stream.
+// ServeHTTP serves the site, the live-reload script and its event stream,
+// to requests for this machine only (see hostAllowed).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The editor answers its own paths: it checks the Host, sessions and
+	// tokens, and sets its own headers (its preview is framed by its page).
+	if s.mounted != nil && (strings.HasPrefix(r.URL.Path, s.mountPrefix) || r.URL.Path == strings.TrimSuffix(s.mountPrefix, "/")) {
+		s.mounted.ServeHTTP(w, r)
+		return
+	}
+	setSecurityHeaders(w.Header())
+	if !s.hostAllowed(r.Host) {
+		http.Error(w, fmt.Sprintf("bantin serve answers requests for localhost, 127.0.0.1, [::1] or the address it listens on, not for host %q: "+
+			"open the preview at the address bantin serve printed", r.Host), http.StatusMisdirectedRequest)
+		return
+	}
+	if s.guard != nil && !s.guard(w, r) {
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -160,7 +215,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	data, found := site.File(name)
 	if ok && !found && !strings.HasSuffix(name, ".html") {
 		if _, dir := site.File(name + "/index.html"); dir {
-			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			redirect(w, r, name+"/")
 			return
 		}
 	}
@@ -184,6 +239,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet {
 		w.Write(data)
 	}
+}
+
+// redirect sends the browser to the site folder name. The target is made
+// from the output name, which is clean and relative, not from the request
+// path: "/%2fkhu-vuc" must not become "//khu-vuc/", which a browser reads
+// as another host.
+func redirect(w http.ResponseWriter, r *http.Request, name string) {
+	target := (&url.URL{Path: "/" + name}).EscapedPath()
+	if !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") || strings.HasPrefix(target, "/\\") {
+		http.NotFound(w, r) // cannot happen for a checked name; never redirect off the site
+		return
+	}
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	w.Header().Set("Location", target)
+	w.WriteHeader(http.StatusMovedPermanently)
 }
 
 // noSite answers while no build has succeeded yet: the problems, on a page
@@ -243,10 +315,17 @@ func inject(page []byte, version int) []byte {
 
 // events streams reloads and build problems to one page until it leaves.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
-	flusher, ok := w.(http.Flusher)
-	if !ok {
-		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
-		return
+	// The stream stays open for as long as the page: the server's write
+	// timeout does not apply to it; each event must be written within the
+	// write timeout instead. (The read timeout ends with the request's
+	// head: net/http then clears it for the connection's background read.)
+	rc := http.NewResponseController(w)
+	send := func(format string, args ...any) bool {
+		rc.SetWriteDeadline(time.Now().Add(s.limits.write))
+		if _, err := fmt.Fprintf(w, format, args...); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -271,34 +350,52 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case e := <-c:
-			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.name, e.data)
-			flusher.Flush()
+			if !send("event: %s\ndata: %s\n\n", e.name, e.data) {
+				return
+			}
 		case <-heartbeat.C:
-			fmt.Fprint(w, ": keep-alive\n\n")
-			flusher.Flush()
+			if !send(": keep-alive\n\n") {
+				return
+			}
 		case <-r.Context().Done():
 			return
 		}
 	}
 }
 
-// Serve serves on ln until ctx ends, then shuts down cleanly.
+// Serve serves on ln until ctx ends, then shuts down within a quarter of
+// a second. Every connection has time limits, and at most a bounded number
+// are open at once (see limitListener), so that idle or slow clients
+// cannot use up the process's files.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok {
+		s.mu.Lock()
+		s.bound = tcp.AddrPort()
+		s.mu.Unlock()
+	}
+	limited := newLimitListener(ln, s.limits.conns)
 	srv := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: s.limits.readHeader,
+		ReadTimeout:       s.limits.read,
+		WriteTimeout:      s.limits.write,
+		IdleTimeout:       s.limits.idle,
 		MaxHeaderBytes:    64 << 10,
+		ConnState:         limited.track,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
+		ErrorLog:          log.New(io.Discard, "", 0), // refused connections are not news
 	}
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
+	go func() { done <- srv.Serve(limited) }()
 	select {
 	case err := <-done:
 		return err
 	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		shutdown, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
 		defer cancel()
-		if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		if err := srv.Shutdown(shutdown); errors.Is(err, context.DeadlineExceeded) {
+			srv.Close() // a response still being written to a slow client
+		} else if err != nil {
 			return err
 		}
 		return nil

@@ -158,9 +158,10 @@ func BenchmarkStages(b *testing.B) {
 		b.Run(fmt.Sprintf("search/%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for range b.N {
-				sb := search.NewBuilder(len(s.articles), search.Facets{})
+				sb := search.NewBuilder(len(s.articles), nil)
 				for i, a := range s.articles {
-					if err := sb.Add(i, search.Doc{URL: a.Path, Title: a.Title, Region: a.Region, Slogan: a.Slogan, Topics: a.Topics, Year: a.Date.Year(), Body: s.docs[i].Text}); err != nil {
+					meta := append([]string{a.Region, a.Slogan}, a.Topics...)
+					if err := sb.Add(i, search.Doc{URL: a.Path, Title: a.Title, Region: a.Region, Meta: meta, Body: s.docs[i].Text}); err != nil {
 						b.Fatal(err)
 					}
 				}

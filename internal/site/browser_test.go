@@ -17,23 +17,25 @@ import (
 	"github.com/bantin/bantin/internal/sitetest"
 )
 
-// sampleSite loads the repository's sample site (content and site.toml) as
-// a site folder; layouts and static files come from the embedded theme.
+// sampleSite loads the repository's sample site (content, static files and
+// site.toml) as a site folder; layouts come from the embedded theme.
 func sampleSite(t *testing.T, baseURL string) fstest.MapFS {
 	t.Helper()
 	root := filepath.Join("..", "..")
 	fsys := fstest.MapFS{}
-	err := filepath.WalkDir(filepath.Join(root, "content"), func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	for _, dir := range []string{"content", "static"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			fsys[filepath.ToSlash(rel)] = &fstest.MapFile{Data: b}
 			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(root, p)
-		fsys[filepath.ToSlash(rel)] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	cfg, err := os.ReadFile(filepath.Join(root, "site.toml"))
 	if err != nil {

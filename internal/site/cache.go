@@ -33,6 +33,24 @@ type Cache struct {
 	pages      map[string]cachedPage                  // by output file
 	typeFields atomic.Pointer[map[reflect.Type][]int] // fingerprinted fields of each type
 	images     imageMemo                              // processed images by source file
+	// published are the last successful build's articles, for previews of
+	// one article against the rest of the site.
+	published []*content.Article
+}
+
+// remember keeps the articles a build published, newest first.
+func (c *Cache) remember(articles []*content.Article) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.published = articles
+}
+
+// lastPublished returns the articles of the last successful build, or
+// false before the first one.
+func (c *Cache) lastPublished() ([]*content.Article, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.published, c.published != nil
 }
 
 type cachedDoc struct {

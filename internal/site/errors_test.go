@@ -223,7 +223,7 @@ regions = "Khu vực"
 {{define "main"}}
 <h1>{{.Article.Title}</h1>
 {{end}}
-`, []string{`layouts/article.html:2:1: bad character U+007D '}'`}},
+`, []string{`layouts/article.html:2:21: bad character U+007D '}'`}},
 	{"template execution error", `
 -- content/a.md --
 ---
@@ -235,7 +235,7 @@ region: Cần Thơ
 {{define "main"}}
 <h1>{{.Article.Headline}}</h1>
 {{end}}
-`, []string{`layouts/article.html:2:14: executing "main" at <.Article.Headline>: can't evaluate field Headline in type *layout.Article`}},
+`, []string{`layouts/article.html:2:15: executing "main" at <.Article.Headline>: can't evaluate field Headline in type *layout.Article`}},
 }
 
 func TestBadInputIsReportedAtItsPosition(t *testing.T) {

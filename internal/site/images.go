@@ -2,11 +2,12 @@ package site
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net/url"
 	"path"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -15,7 +16,7 @@ import (
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/images"
-	"github.com/bantin/bantin/internal/layout"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/render"
 )
 
@@ -25,20 +26,26 @@ var rasterExts = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".gi
 
 func isRaster(name string) bool { return rasterExts[strings.ToLower(path.Ext(name))] }
 
-// imageStage publishes the raster images articles use: it finds each in
-// static/ (site, then theme) or beside its article, processes it once per
-// build, and remembers it for writing and for the budget.
+// Card thumbnails are shown in a box of thumbWidth×thumbHeight CSS pixels
+// (.card .thumb in the theme's bantin.css).
+const thumbWidth, thumbHeight = 120, 80
+
+// imageStage publishes the raster images articles and site.toml use: it
+// finds each in static/ (site, then theme) or beside its article, and
+// processes it once per build, writing its files the first time. A nil
+// stage ([images] enabled = false) publishes nothing.
 type imageStage struct {
 	ctx         context.Context
 	cfg         *config.Site
 	proc        *images.Processor
 	site, theme fs.FS
 	memo        *imageMemo // across builds of the preview; may be nil
-	out         *trackedWriter
+	// out receives the images' files; nil when the stage only looks up
+	// images the preview's last build published (PreviewArticle).
+	out *trackedWriter
 
 	mu      sync.Mutex
-	used    map[string]*images.Result // by source file
-	written map[string]bool           // by images.Result.Hash
+	written map[string]bool // site paths of image files this build wrote
 }
 
 // imageMemo remembers, across the preview's builds, the result for each
@@ -54,18 +61,21 @@ type memoEntry struct {
 	res     *images.Result
 }
 
+// newImageStage returns the build's image stage, or nil when site.toml
+// turns images off. With out nil, it only finds images in the preview's
+// memo of earlier builds.
 func newImageStage(ctx context.Context, cfg *config.Site, opts Options, out *trackedWriter) *imageStage {
 	if !cfg.Images.Enabled {
 		return nil
 	}
 	im := cfg.Images
 	s := &imageStage{
-		ctx: ctx, cfg: cfg, site: opts.Site, theme: opts.Theme,
+		ctx: ctx, cfg: cfg, site: opts.Site, theme: opts.Theme, out: out,
 		proc: images.New(images.Settings{
 			Widths: im.Widths, Quality: im.Quality, WebP: im.WebP(), OGWidth: 1200,
 			MaxPixels: im.MaxPixels, MaxBytes: im.MaxBytes,
 		}, opts.ImageCache),
-		used: map[string]*images.Result{}, written: map[string]bool{}, out: out,
+		written: map[string]bool{},
 	}
 	if opts.Cache != nil {
 		s.memo = &opts.Cache.images
@@ -81,6 +91,11 @@ func (s *imageStage) settings() string {
 	}
 	return fmt.Sprint(s.cfg.Images)
 }
+
+// holds reports whether copyStatic leaves a static file to the stage:
+// raster images, whose originals are published only if nothing shows
+// them processed.
+func (s *imageStage) holds(name string) bool { return s != nil && isRaster(name) }
 
 // source finds the file of an image written in file as dest. It reports
 // false for images the pipeline leaves alone: other sites', and formats it
@@ -116,51 +131,84 @@ func (s *imageStage) source(file, dest string) (fsys fs.FS, name string, ok bool
 	return s.site, name, true, nil
 }
 
-// publish processes the image written in file as dest; nil for an image
-// it leaves alone.
-func (s *imageStage) publish(file, dest string) (*images.Result, error) {
+// publish processes the image written in file as dest, writes its files
+// and returns its set; nil for an image it leaves alone.
+func (s *imageStage) publish(file, dest string) (*images.Set, error) {
+	return s.publishFiles(file, dest, false)
+}
+
+// publishFiles is publish; with ogOnly, it writes only the JPEG for link
+// previews, which is all the share image needs.
+func (s *imageStage) publishFiles(file, dest string, ogOnly bool) (*images.Set, error) {
+	if s == nil {
+		return nil, nil
+	}
 	fsys, name, ok, err := s.source(file, dest)
 	if !ok || err != nil {
+		if s.out == nil {
+			err = nil // the preview shows the image as written
+		}
 		return nil, err
 	}
 	st, err := fs.Stat(fsys, name)
 	if err != nil {
 		return nil, fmt.Errorf("image %s: %w", dest, err)
 	}
-	if r := s.memo.get(name, st); r != nil {
-		return r, s.use(name, r)
+	r := s.memo.get(name, st)
+	if r == nil && s.out == nil {
+		return nil, nil
 	}
-	data, err := images.ReadFile(fsys, name, s.cfg.Images.MaxBytes)
-	if err != nil {
-		return nil, fmt.Errorf("image %s (%s): %w", dest, name, err)
+	if r == nil {
+		// Read like every source: a regular file only, and no more than
+		// max_bytes of it.
+		data, err := input.ReadFile(fsys, name, s.cfg.Images.MaxBytes)
+		var tooLarge *input.TooLargeError
+		switch {
+		case errors.As(err, &tooLarge):
+			return nil, fmt.Errorf("image %s (%s) %s ([images] max_bytes); scale it down or export it smaller", dest, name, tooLarge.Error())
+		case err != nil:
+			return nil, fmt.Errorf("image %s (%s): %s", dest, name, input.Message(err))
+		}
+		if r, err = s.proc.Process(s.ctx, data); err != nil {
+			return nil, fmt.Errorf("image %s (%s): %w", dest, name, err)
+		}
+		s.memo.put(name, st, r)
 	}
-	r, err := s.proc.Process(s.ctx, data)
-	if err != nil {
-		return nil, fmt.Errorf("image %s (%s): %w", dest, name, err)
+	if err := s.write(name, r, ogOnly); err != nil {
+		return nil, err
 	}
-	s.memo.put(name, st, r)
-	return r, s.use(name, r)
+	set := r.Set(s.cfg.BasePath)
+	set.Source = name
+	return set, nil
 }
 
-// use records that this build shows the image, and writes its files the
-// first time. A build without the preview's memo then lets their bytes
-// go: it holds those of the images being processed, not of every image.
-func (s *imageStage) use(name string, r *images.Result) error {
-	s.mu.Lock()
-	s.used[name] = r
-	first := !s.written[r.Hash] // two files of the same bytes share one
-	s.written[r.Hash] = true
-	s.mu.Unlock()
-	if !first {
+// write writes the files of an image this build has not written yet (two
+// sources of the same bytes share them). A build without the preview's
+// memo then lets their bytes go: it holds those of the images being
+// processed, not of every image. Only the share image is published
+// ogOnly, first of all: its other files stay for an article that shows it.
+func (s *imageStage) write(name string, r *images.Result, ogOnly bool) error {
+	if s.out == nil {
 		return nil
 	}
+	s.mu.Lock()
+	var files []images.File
 	for _, f := range r.Files() {
+		if !s.written[f.Path] && (!ogOnly || f.Path == r.OGPath()) {
+			s.written[f.Path] = true
+			files = append(files, f)
+		}
+	}
+	s.mu.Unlock()
+	for _, f := range files {
 		if err := s.out.write(f.Path, f.Data, name); err != nil {
 			return err
 		}
 	}
-	if s.memo == nil {
+	if s.memo == nil && !ogOnly {
+		s.mu.Lock()
 		r.Release()
+		s.mu.Unlock()
 	}
 	return nil
 }
@@ -190,26 +238,41 @@ func (m *imageMemo) put(name string, st fs.FileInfo, r *images.Result) {
 	m.entries[name] = memoEntry{st.Size(), st.ModTime(), r}
 }
 
-// isPublished reports whether a static file was published as processed
-// images: its original, which may carry a camera's GPS position, is not.
-func (s *imageStage) isPublished(name string) bool {
-	_, ok := s.used[name]
-	return ok
+// shareImage publishes site.toml's share image when it is a raster image
+// of the site, for link previews as a 1200-px JPEG; nil otherwise.
+// Problems are at its line in site.toml.
+func (s *imageStage) shareImage() (*images.Set, error) {
+	if s == nil || !strings.HasPrefix(s.cfg.Image, "/") {
+		return nil, nil
+	}
+	set, err := s.publishFiles("site.toml", s.cfg.Image, true)
+	if err != nil {
+		return nil, &diag.Error{Pos: s.cfg.ImagePos, Err: err}
+	}
+	return set, nil
 }
 
-// budget warns about an article whose images weigh more than budget_kb.
-func (s *imageStage) budget(pos diag.Pos, sets []*images.Set, warnings *diag.List) {
-	total := 0
-	seen := map[string]bool{}
-	for _, set := range sets {
-		if !seen[set.Src] {
-			seen[set.Src] = true
-			total += set.Weight
+// leadImages publishes the image field of every article that names a
+// raster image of the site. The sets are indexed like articles, nil for
+// an article without one; problems are at the field.
+func (s *imageStage) leadImages(b *builder, articles []*content.Article) ([]*images.Set, error) {
+	leads := make([]*images.Set, len(articles))
+	if s == nil {
+		return leads, nil
+	}
+	err := b.parallel(len(articles), func(i int) error {
+		a := articles[i]
+		if a.Image == "" {
+			return nil
 		}
-	}
-	if limit := s.cfg.Images.BudgetKB; total > limit*1024 {
-		warnings.Addf(pos, "the article's images weigh %d KB at their largest, over the budget of %d KB ([images] budget_kb); use fewer or smaller photos", (total+1023)/1024, limit)
-	}
+		set, err := s.publish(a.File, a.Image)
+		if err != nil {
+			return &diag.Error{Pos: a.FieldPos("image"), Err: err}
+		}
+		leads[i] = set
+		return nil
+	})
+	return leads, err
 }
 
 // renderCallback is render.Options.Image: body images become pictures.
@@ -217,77 +280,95 @@ func (s *imageStage) renderCallback() func(file, dest string) (*images.Set, erro
 	if s == nil {
 		return nil
 	}
-	return func(file, dest string) (*images.Set, error) {
-		r, err := s.publish(file, dest)
-		if r == nil || err != nil {
-			return nil, err
-		}
-		return r.Set(s.cfg.BasePath), nil
-	}
+	return s.publish
 }
 
 // stillPublished reports whether every processed image of a cached
-// rendering is unchanged, and marks them used by this build.
+// rendering is unchanged, and publishes them for this build.
 func (s *imageStage) stillPublished(file string, doc *render.Doc) bool {
 	if s == nil {
 		return true
 	}
 	for _, img := range doc.Images {
-		r, err := s.publish(file, img.Dest)
-		if err != nil || r == nil || r.Set(s.cfg.BasePath).Src != img.Set.Src {
+		set, err := s.publish(file, img.Dest)
+		if err != nil || set == nil || set.Src != img.Set.Src {
 			return false
 		}
 	}
 	return true
 }
 
-// leadImage processes an article's image field when it names a raster
-// image of the site; nil otherwise. Errors are at the field.
-func (b *builder) leadImage(a *content.Article) (*images.Set, error) {
-	if b.images == nil || a.Image == "" {
-		return nil, nil
+// budget returns a warning, at the article's first image, when its images
+// weigh more than budget_kb at their largest; nil otherwise.
+func (s *imageStage) budget(a *content.Article, lead *images.Set, doc *render.Doc) error {
+	if s == nil || (lead == nil && len(doc.Images) == 0) {
+		return nil
 	}
-	r, err := b.images.publish(a.File, a.Image)
-	if err != nil {
-		return nil, &diag.Error{Pos: a.FieldPos("image"), Err: err}
+	total := 0
+	seen := map[string]bool{}
+	add := func(set *images.Set) {
+		if !seen[set.Src] {
+			seen[set.Src] = true
+			total += set.Weight
+		}
 	}
-	if r == nil {
-		return nil, nil
-	}
-	return r.Set(b.cfg.BasePath), nil
-}
-
-// showImages puts an article's processed images on its page: the lead
-// image as a picture, its 1200-px JPEG for link previews, and a warning
-// when the article's images weigh more than the budget.
-func (b *builder) showImages(a *content.Article, page *layout.Page, lead *images.Set, doc *render.Doc) {
-	var sets []*images.Set
-	pos := diag.Pos{File: a.File, Line: 1, Col: 1}
+	var pos diag.Pos
 	if lead != nil {
-		page.Article.Picture = lead.Picture(images.Attrs{Class: "lead-image"})
-		page.Image = b.absoluteURL(lead.OG)
-		page.ImageWidth, page.ImageHeight = lead.OGWidth, lead.OGHeight
-		sets = append(sets, lead)
+		add(lead)
 		pos = a.FieldPos("image")
-	}
-	for i, img := range doc.Images {
-		if i == 0 && lead == nil {
-			for _, l := range doc.Links {
-				if l.Image && l.Dest == img.Dest {
-					pos = l.Pos
-					break
-				}
+	} else {
+		for _, l := range doc.Links {
+			if l.Image && l.Dest == doc.Images[0].Dest {
+				pos = l.Pos
+				break
 			}
 		}
-		sets = append(sets, img.Set)
 	}
-	var warnings diag.List
-	b.images.budget(pos, sets, &warnings)
-	if len(warnings) > 0 {
-		b.mu.Lock()
-		b.stats.Warnings = append(b.stats.Warnings, warnings...)
-		b.mu.Unlock()
+	for _, img := range doc.Images {
+		add(img.Set)
 	}
+	limit := s.cfg.Images.BudgetKB
+	if total <= limit*1024 {
+		return nil
+	}
+	return diag.Errorf(pos, "the article's images weigh %d KB at their largest, over the budget of %d KB ([images] budget_kb); use fewer or smaller photos", (total+1023)/1024, limit)
+}
+
+// unused returns the held static images that nothing published as
+// processed images (a logo a layout shows, a photo only linked to), to be
+// copied as they are: the originals of the others, which may carry a
+// camera's GPS position, are not published.
+func (s *imageStage) unused(held map[string]fs.FS, share *images.Set, leads []*images.Set, bodies [][]string) map[string]fs.FS {
+	used := map[string]bool{}
+	if share != nil {
+		used[share.Source] = true
+	}
+	for _, set := range leads {
+		if set != nil {
+			used[set.Source] = true
+		}
+	}
+	for _, sources := range bodies {
+		for _, name := range sources {
+			used[name] = true
+		}
+	}
+	out := make(map[string]fs.FS, len(held))
+	for name, fsys := range held {
+		if !used[name] {
+			out[name] = fsys
+		}
+	}
+	return out
+}
+
+// thumbnail is a card's thumbnail for its article's processed image, or
+// empty (the layout then shows the image as written).
+func thumbnail(lead *images.Set) template.HTML {
+	if lead == nil {
+		return ""
+	}
+	return lead.Thumbnail(thumbWidth, thumbHeight, images.Attrs{Class: "thumb"})
 }
 
 // absoluteURL makes a URL under the base path absolute, for link previews.
@@ -301,17 +382,4 @@ func (b *builder) absoluteURL(u string) string {
 		return u
 	}
 	return base.ResolveReference(ref).String()
-}
-
-// copyStaticImages copies the static raster images no article published
-// as processed images (a logo a layout shows, a photo only linked to).
-func (b *builder) copyStaticImages() error {
-	var names []string
-	for n := range b.heldImages {
-		if !b.images.isPublished(n) {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	return b.copyFiles(names, b.heldImages)
 }

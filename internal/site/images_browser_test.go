@@ -18,7 +18,7 @@ import (
 // TestArticleImagesArePublishedResponsiveAndClean gives.
 func TestPhoneDownloadsSmallWebPs(t *testing.T) {
 	ctx := browsertest.Browser(t)
-	fsys := imageSite(t)
+	fsys := cameraSite(t)
 	originals := 0
 	for _, name := range []string{"static/images/camera.jpg", "content/2024/logo.png", "static/images/small.jpg"} {
 		originals += len(fsys[name].Data)

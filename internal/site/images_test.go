@@ -2,9 +2,11 @@ package site_test
 
 import (
 	"bytes"
+	"context"
 	"image"
 	_ "image/jpeg"
-	_ "image/png"
+	"image/png"
+	"path"
 	"regexp"
 	"runtime"
 	"strings"
@@ -14,7 +16,12 @@ import (
 
 	_ "golang.org/x/image/webp"
 
+	"github.com/bantin/bantin"
+	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/images"
 	"github.com/bantin/bantin/internal/images/imagestest"
+	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/site"
 	"github.com/bantin/bantin/internal/sitetest"
 )
@@ -35,7 +42,7 @@ Toàn cảnh buổi lễ.
 // imageSite is a site whose article uses a 4000×3000 camera photo (EXIF
 // orientation 6, GPS position) as its lead image, a transparent PNG with
 // text chunks beside it, and a small photo from static/.
-func imageSite(t testing.TB) fstest.MapFS {
+func cameraSite(t testing.TB) fstest.MapFS {
 	fsys := sitetest.FS("-- content/2024/a.md --\n" + imageArticle)
 	add := func(name string, data []byte) { fsys[name] = &fstest.MapFile{Data: data, Mode: 0o644} }
 	add("static/images/camera.jpg", imagestest.CameraJPEG())
@@ -51,7 +58,7 @@ var pictureRE = regexp.MustCompile(`<picture>.*?</picture>`)
 // processing the 4000×3000 photo keeps every core busy for seconds, and
 // browser tests running meanwhile would run out of time.
 func TestArticleImagesArePublishedResponsiveAndClean(t *testing.T) {
-	fsys := imageSite(t)
+	fsys := cameraSite(t)
 	cache := t.TempDir()
 	r, err := sitetest.BuildFS(t, fsys, sitetest.Options{ImageCache: cache})
 	if err != nil {
@@ -324,5 +331,120 @@ Chữ.
 	after, _ := third.File("bai-viet/a/index.html")
 	if bytes.Equal(before, after) || !strings.Contains(string(after), `width="500" height="400"`) {
 		t.Errorf("the page does not show the edited image:\n%s", after)
+	}
+}
+
+// TestProcessedFiguresThumbnailsAndShareImage is the pipeline's version of
+// TestImagesFiguresThumbnailsAndShareImage: a captioned photo becomes a
+// figure holding its picture (an image from another site stays an <img>
+// in its figure), cards show the smallest variant covering the thumbnail
+// box, and pages without an image of their own share site.toml's image as
+// a 1200-px JPEG. No original is published.
+func TestProcessedFiguresThumbnailsAndShareImage(t *testing.T) {
+	t.Parallel()
+	fsys := sitetest.FS(`
+-- site.toml --
+title = "Bản tin"
+base_url = "https://example.gov.vn/ban-tin/"
+image = "/anh/chia-se.png"
+-- content/a.md --
+---
+title: Hội nghị phát động
+date: 2024-01-03
+region: Cần Thơ
+image: /anh/hoi-nghi.jpg
+---
+Đoạn đầu.
+
+![Hội trường phông đỏ sao vàng](/anh/hoi-nghi.jpg)
+*Quang cảnh Hội nghị.*
+
+![Ảnh nhỏ](/anh/nho.jpg "Đại biểu dự lễ")
+
+![Ảnh ngoài](https://cdn.example.vn/x.jpg)
+
+*Ảnh của báo bạn.*
+-- content/b.md --
+---
+title: Tin ảnh nhỏ
+date: 2024-01-02
+region: Cần Thơ
+image: /anh/nho.jpg
+---
+Chữ.
+-- content/c.md --
+---
+title: Tin không ảnh
+date: 2024-01-01
+region: Cần Thơ
+---
+Chữ.
+`)
+	fsys["static/anh/hoi-nghi.jpg"] = &fstest.MapFile{Data: imagestest.JPEG(t, imagestest.Photo(1600, 1200, 0), 85)}
+	fsys["static/anh/nho.jpg"] = &fstest.MapFile{Data: imagestest.JPEG(t, imagestest.Photo(200, 150, 0), 85)}
+	var share bytes.Buffer
+	if err := png.Encode(&share, imagestest.Photo(1400, 735, 0)); err != nil {
+		t.Fatal(err)
+	}
+	fsys["static/anh/chia-se.png"] = &fstest.MapFile{Data: share.Bytes()}
+	r, err := sitetest.BuildFS(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const h = `/ban-tin/_img/[0-9a-f]{16}/`
+	sizes := regexp.QuoteMeta(images.DefaultSizes)
+	page := r.File("bai-viet/a/index.html")
+	for _, want := range []string{
+		// Below the lead picture, the body's load lazily.
+		"<figure>\n<picture><source type=\"image/webp\" srcset=\"" + h + `480.webp 480w, ` + h + `960.webp 960w, ` + h + `1600.webp 1600w" sizes="` + sizes + `">` +
+			`<img src="` + h + `960.jpg" srcset="[^"]+" sizes="` + sizes + `" width="960" height="720" alt="Hội trường phông đỏ sao vàng" loading="lazy" decoding="async"></picture>` +
+			"\n<figcaption>Quang cảnh Hội nghị.</figcaption>\n</figure>",
+		// A title becomes the caption, not a title attribute.
+		"<figure>\n<picture><source type=\"image/webp\" srcset=\"" + h + `200.webp 200w" sizes="` + sizes + `"><img src="` + h + `200.jpg" srcset="` + h + `200.jpg 200w" sizes="` + sizes + `" width="200" height="150" alt="Ảnh nhỏ" loading="lazy" decoding="async"></picture>` +
+			"\n<figcaption>Đại biểu dự lễ</figcaption>\n</figure>",
+		"<figure>\n<img src=\"https://cdn.example.vn/x.jpg\" alt=\"Ảnh ngoài\">\n<figcaption>Ảnh của báo bạn.</figcaption>\n</figure>",
+		`<meta property="og:image" content="https://example.gov.vn` + h + `og-1200.jpg">`,
+	} {
+		if !regexp.MustCompile(want).MatchString(page) {
+			t.Errorf("the article lacks %s:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, `title="Đại biểu dự lễ"`) {
+		t.Error("the caption is repeated as a title")
+	}
+	// Thumbnails: the 480-px variant covers 120×80 at twice its size; the
+	// 200-px photo has nothing larger.
+	home := r.File("index.html")
+	for _, want := range []string{
+		`<article class="card has-thumb">(?s:.*?)<picture><source type="image/webp" srcset="` + h + `480.webp"><img src="` + h + `480.jpg" width="120" height="80" alt="" class="thumb" loading="lazy" decoding="async"></picture>`,
+		`<picture><source type="image/webp" srcset="` + h + `200.webp"><img src="` + h + `200.jpg" width="120" height="80" alt="" class="thumb" loading="lazy" decoding="async"></picture>`,
+		`<meta property="og:image" content="https://example.gov.vn` + h + `og-1200.jpg">\n<meta property="og:image:width" content="1200">\n<meta property="og:image:height" content="630">`,
+	} {
+		if !regexp.MustCompile(want).MatchString(home) {
+			t.Errorf("the home page lacks %s:\n%s", want, home)
+		}
+	}
+	r.Assert("bai-viet/c/index.html", `<meta property="og:image:height" content="630">`)
+	// Of the share image, only the JPEG for link previews is published.
+	shareDir := regexp.MustCompile(`_img/[0-9a-f]{16}/og-1200.jpg`).FindString(home)
+	for _, name := range r.Out.Names() {
+		if strings.HasPrefix(name, path.Dir(shareDir)+"/") && name != shareDir {
+			t.Errorf("published %s, which no page shows", name)
+		}
+	}
+	for _, name := range []string{"anh/hoi-nghi.jpg", "anh/nho.jpg", "anh/chia-se.png"} {
+		if r.Has(name) {
+			t.Errorf("the original %s was published", name)
+		}
+	}
+	if broken := r.BrokenLinks(); len(broken) > 0 {
+		t.Errorf("broken links:\n%s", strings.Join(broken, "\n"))
+	}
+	// check finds the share image published, though not as written.
+	cfg, _ := config.Load(fsys)
+	if _, err := site.Build(context.Background(), &cfg, site.Options{
+		Site: fsys, Theme: bantin.Theme(), Content: content.Options{Now: sitetest.Now}, CheckLinks: true,
+	}, output.NewMemory()); err != nil {
+		t.Errorf("check: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -74,7 +75,8 @@ func TestCachedRebuildsEqualFullBuilds(t *testing.T) {
 		{"nothing changed", func() {}, 0},
 		{"body edit", func() { appendTo(fsys, "content/extra/x03.md", "\nThêm một câu.\n") }, 3},
 		{"title edit", func() { replaceIn(fsys, "content/extra/x04.md", "Tin thêm 4", "Tin thêm bốn") }, 20},
-		{"region change", func() { replaceIn(fsys, "content/extra/x05.md", "region: Vị Thanh", "region: Ngã Bảy") }, 50},
+		// 55: the archive of all articles (/bai-viet/) shows the card too.
+		{"region change", func() { replaceIn(fsys, "content/extra/x05.md", "region: Vị Thanh", "region: Ngã Bảy") }, 55},
 		{"new article", func() {
 			fsys["content/extra/moi.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Tin mới\ndate: 2026-11-01\nregion: Cần Thơ\n---\nMới.\n")}
 		}, 61},
@@ -113,3 +115,49 @@ func appendTo(fsys fstest.MapFS, name, text string) {
 func replaceIn(fsys fstest.MapFS, name, old, new string) {
 	fsys[name] = &fstest.MapFile{Data: []byte(strings.Replace(string(fsys[name].Data), old, new, 1))}
 }
+
+// TestCachedRebuildFollowsTaxonomyDeclarations edits the taxonomies in
+// site.toml as a preview session would: a field the site does not declare
+// yet fails the build, declaring it fixes the build with the file
+// unchanged, and every rebuild equals a build from scratch.
+func TestCachedRebuildFollowsTaxonomyDeclarations(t *testing.T) {
+	t.Parallel()
+	fsys := sitetest.FS(threeFormats)
+	fsys["content/unit.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Tin đơn vị\ndate: 2024-02-01\nregion: Cần Thơ\nunit: Sở Y tế\n---\nNội dung.\n")}
+	cache := site.NewCache()
+	cfg, err := config.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = site.Build(context.Background(), &cfg, site.Options{Site: fsys, Theme: bantin.Theme(), Cache: cache, Content: content.Options{Now: sitetest.Now}}, output.NewMemory())
+	if got := strings.Join(sitetest.Problems(err), "\n"); !strings.HasPrefix(got, `content/unit.md:5:1: unknown field "unit"`) {
+		t.Fatalf("undeclared unit: %s", got)
+	}
+	for _, s := range []struct {
+		name string
+		edit func()
+		want string // a file the rebuild must write
+	}{
+		{"declare unit", func() {
+			appendTo(fsys, "site.toml", "\n[[taxonomies]]\nkey = \"unit\"\nname = \"Đơn vị\"\npath = \"don-vi\"\nfeed = true\n")
+		}, "don-vi/so-y-te/atom.xml"},
+		{"move unit", func() { replaceIn(fsys, "site.toml", `path = "don-vi"`, `path = "co-quan"`) }, "co-quan/so-y-te/index.html"},
+		{"turn the region off", func() {
+			appendTo(fsys, "site.toml", "\n[[taxonomies]]\nkey = \"region\"\nenabled = false\n")
+			for name, f := range fsys {
+				if strings.HasPrefix(name, "content/") {
+					fsys[name] = &fstest.MapFile{Data: []byte(regionLine.ReplaceAllString(string(f.Data), ""))}
+				}
+			}
+		}, "co-quan/index.html"},
+	} {
+		s.edit()
+		got, _ := buildWith(t, fsys, cache)
+		sameSite(t, s.name, got, mustFull(t, fsys))
+		if _, ok := got.File(s.want); !ok {
+			t.Errorf("%s: no %s", s.name, s.want)
+		}
+	}
+}
+
+var regionLine = regexp.MustCompile(`(?m)^\s*"?region"?\s*[:=].*\n`)

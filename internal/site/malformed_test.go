@@ -87,14 +87,19 @@ func TestMalformedFiles(t *testing.T) {
 		{"symlink out of the site", func(dir string) {
 			os.Symlink("/etc/hostname", filepath.Join(dir, "content", "ngoai.md"))
 		}, "content/ngoai.md: cannot read: path escapes from parent"},
-		{"unreadable file", func(dir string) {
-			// Permissions do not stop root, which CI runs as; a socket
-			// cannot be opened for reading by anyone.
+		{"socket named like an article", func(dir string) {
 			ln, err := net.Listen("unix", filepath.Join(dir, "content", "o.md"))
 			if err == nil {
 				t.Cleanup(func() { ln.Close() })
 			}
-		}, "content/o.md: cannot read: no such device or address"},
+		}, "content/o.md: is a socket, not a regular file; bantin reads only regular files: remove it, or replace it with a file"},
+		{"link to a socket", func(dir string) {
+			ln, err := net.Listen("unix", filepath.Join(dir, "content", ".o"))
+			if err == nil {
+				t.Cleanup(func() { ln.Close() })
+			}
+			os.Symlink(".o", filepath.Join(dir, "content", "o.md"))
+		}, "content/o.md: is a socket, not a regular file; bantin reads only regular files: remove it, or replace it with a file"},
 		{"folder named like an article", func(dir string) {
 			os.MkdirAll(filepath.Join(dir, "content", "thu-muc.md"), 0o755)
 		}, "ok"},

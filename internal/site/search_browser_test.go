@@ -71,7 +71,8 @@ Ngư dân Khánh Hòa vươn khơi.
 `
 
 type apiResult struct {
-	Total   int `json:"total"`
+	Total   int  `json:"total"`
+	NoWords bool `json:"noWords"`
 	Results []struct {
 		URL     string `json:"url"`
 		Title   string `json:"title"`
@@ -267,8 +268,9 @@ func TestSearchPageStateAndHostileQueries(t *testing.T) {
 		return got
 	}
 
-	// State comes from the query string.
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"tim-kiem/?q=thi%20dua%20")); err != nil {
+	// State comes from the query string. At phone width the filter panel
+	// starts closed (wide screens open it).
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 800), chromedp.Navigate(base+"tim-kiem/?q=thi%20dua%20")); err != nil {
 		t.Fatal(err)
 	}
 	waitStatus("Tìm thấy 2 kết quả")
@@ -436,5 +438,70 @@ func TestSearchPageWithoutJavaScriptSaysSo(t *testing.T) {
 	}
 	if !strings.Contains(text, "Trang tìm kiếm cần JavaScript") {
 		t.Errorf("no message without JavaScript; main reads:\n%s", text)
+	}
+}
+
+// TestSearchFiltersByDeclaredTaxonomyInBrowser: a taxonomy declared in
+// site.toml is a filter of window.bantin.search and of the search page,
+// with counts, labelled with its name, and its values are searchable.
+func TestSearchFiltersByDeclaredTaxonomyInBrowser(t *testing.T) {
+	t.Parallel()
+	archive := strings.Replace(unitSite, `base_url = "https://example.gov.vn/"`, `base_url = "http://127.0.0.1/ban-tin/"`, 1)
+	ctx, base, find := searchPage(t, archive)
+	const nga, khcn = "Ban Thường vụ Thành ủy Ngã Bảy", "Sở Khoa học và Công nghệ"
+
+	if res := find("", map[string]any{"unit": nga}); res.Total != 3 || res.facet("unit", nga) != 3 || res.facet("unit", khcn) != 2 {
+		t.Errorf("filter by unit: %d results, facets %+v", res.Total, res.Facets["unit"])
+	}
+	if res := find("tong ket", map[string]any{"unit": khcn}); !slices.Equal(res.titles(), []string{"Sở Khoa học và Công nghệ tổng kết"}) {
+		t.Errorf("words and unit: %q", res.titles())
+	}
+	if res := find("", map[string]any{"unit": "Không có"}); res.Total != 0 {
+		t.Errorf("unknown unit matched %d", res.Total)
+	}
+	// The unit's words find its articles, though no title has them.
+	if res := find("thanh uy", nil); res.Total != 3 {
+		t.Errorf("thanh uy: %q", res.titles())
+	}
+	// Other filters combine with it, and the old ones still work.
+	if res := find("", map[string]any{"unit": nga, "region": "Cần Thơ"}); res.Total != 0 {
+		t.Errorf("unit and another region: %d", res.Total)
+	}
+	if res := find("", map[string]any{"region": "Hậu Giang", "year": 2024}); res.Total != 1 {
+		t.Errorf("region and year: %d", res.Total)
+	}
+	facets, err := chromedp.Run(ctx, chromedp.Evaluate[[]search.Facet](`window.bantin.facets()`, chromedp.EvalAwaitPromise))
+	if err != nil || len(facets) != 5 || facets[4].Key != "unit" || facets[4].Label != "Đơn vị" {
+		t.Errorf("facets() = %+v (%v)", facets, err)
+	}
+
+	// The page: a unit in the URL opens the filters, with the unit's.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"tim-kiem/?unit="+url.QueryEscape(khcn))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('#facet-unit option').length > 1`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.search-status').textContent`))
+		t.Fatalf("the unit filter never appeared (status %q): %v", status, err)
+	}
+	got, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[
+		document.querySelector('.search-status').textContent,
+		document.querySelector('label[for=facet-unit]').textContent,
+		document.querySelector('#facet-unit').value,
+		[...document.querySelectorAll('#facet-unit option')].map(o => o.textContent).join('|'),
+	]`))
+	want := []string{"Tìm thấy 2 kết quả.", "Đơn vị", khcn, "Tất cả|" + nga + " (3)|" + khcn + " (2)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("page state\n got  %q\n want %q", got, want)
+	}
+	// Choosing another unit searches again and writes it to the URL.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const s = document.querySelector('#facet-unit'); s.value = %q; s.dispatchEvent(new Event('change')); })()`, nga))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.search-status').textContent.includes('3 kết quả')`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("choosing a unit: %v", err)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.search`))
+	if q, _ := url.ParseQuery(strings.TrimPrefix(loc, "?")); q.Get("unit") != nga {
+		t.Errorf("URL state %q", loc)
 	}
 }

@@ -10,17 +10,20 @@ import (
 	"hash/maphash"
 	"html/template"
 	"io/fs"
-	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/feed"
+	"github.com/bantin/bantin/internal/images"
 	"github.com/bantin/bantin/internal/index"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/layout"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/render"
@@ -96,6 +99,9 @@ type Stats struct {
 	Terms    int // terms across all taxonomies
 	Files    int // every file written, pages and static files
 	Rendered int // pages rendered rather than reused from the cache
+	// Hidden are the hidden files and folders of static/ (".git/",
+	// ".env"), sorted, which are not published.
+	Hidden []string
 	// Search builds the search index files (site path, data) when the
 	// build deferred it; nil otherwise.
 	// It stops early, with ctx's error, when ctx ends.
@@ -146,45 +152,69 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		ctx: ctx, cfg: cfg, ix: ix, layouts: layouts, src: opts.Site,
 		out:   &trackedWriter{w: out, origin: map[string]string{}},
 		today: content.DayOf(now),
-		stats: &Stats{Articles: len(set.Articles), Skipped: set.Skipped},
 		cache: opts.Cache,
 	}
-	b.images = newImageStage(ctx, cfg, opts, b.out)
 	b.site = layout.NewSite(cfg, ix)
-	if cfg.Search && !opts.DeferSearch {
-		b.search = search.NewBuilder(len(set.Articles), searchFacets(ix))
+	imgs := newImageStage(ctx, cfg, opts, b.out)
+	// Every page without an image of its own shows the share image in
+	// link previews: it is published before any page renders.
+	share, shareErr := imgs.shareImage()
+	if share != nil {
+		b.site.ShareImage = b.absoluteURL(share.OG)
+		b.site.ShareImageWidth, b.site.ShareImageHeight = share.OGWidth, share.OGHeight
 	}
-	if cfg.Search && opts.DeferSearch {
-		b.searchDocs = make([]search.Doc, len(set.Articles))
+	stats := &Stats{Articles: len(set.Articles), Skipped: set.Skipped}
+	for _, t := range ix.Taxonomies {
+		stats.Terms += len(t.Terms)
+	}
+	// The search index is built while articles render, or later, from
+	// the documents they return (deferred).
+	var searchIndex *search.Builder
+	deferSearch := cfg.Search && opts.DeferSearch
+	if cfg.Search && !opts.DeferSearch {
+		searchIndex = search.NewBuilder(len(set.Articles), searchFacets(cfg, ix))
 	}
 	if b.cache != nil {
 		if b.common, err = commonKey(b); err != nil {
 			return nil, err
 		}
 	}
-	for _, t := range ix.Taxonomies {
-		b.stats.Terms += len(t.Terms)
-	}
-	if err := b.copyStatic(opts.Theme, opts.Site); err != nil {
+	// With the image pipeline, static raster images wait for the articles:
+	// the originals of those they show are not published.
+	static, err := b.copyStatic(opts.Theme, opts.Site, imgs.holds)
+	if err != nil {
 		return nil, err
 	}
+	stats.Hidden = static.hidden
 	clock.done("index and static files")
-	if err := b.articles(set.Articles); err != nil {
-		return nil, err
+	// Lead images come first: article pages show related articles' cards,
+	// and so every card's thumbnail. A broken one is reported with the
+	// problems of the articles' bodies.
+	leads, leadErr := imgs.leadImages(b, set.Articles)
+	articles, err := b.renderArticles(set.Articles, leads, imgs, searchIndex, deferSearch)
+	if err != nil || leadErr != nil || shareErr != nil {
+		var all diag.List
+		all.Append(shareErr)
+		all.Append(leadErr)
+		all.Append(err)
+		return nil, all.Err()
 	}
-	if b.images != nil {
-		if err := b.copyStaticImages(); err != nil {
+	if imgs != nil {
+		if err := b.copyFiles(imgs.unused(static.held, share, leads, articles.images)); err != nil {
 			return nil, err
 		}
-		b.stats.ImagesDecoded = b.images.proc.Decodes()
-		b.stats.Warnings = b.stats.Warnings.Sort()
+		stats.ImagesDecoded = imgs.proc.Decodes()
 	}
+	for _, w := range articles.warnings {
+		stats.Warnings.Append(w)
+	}
+	stats.Warnings = stats.Warnings.Sort()
 	clock.done("articles: render, index for search, layouts, write")
 	// The search index is encoded and written while the lists render: the
 	// two share nothing, and each alone leaves a core idle at times.
 	searchDone := make(chan error, 1)
-	go func() { searchDone <- b.writeSearch() }()
-	listErr := b.lists()
+	go func() { searchDone <- b.writeSearch(searchIndex) }()
+	lists, listErr := b.renderLists(articles.cards)
 	searchErr := <-searchDone
 	if listErr != nil {
 		return nil, listErr
@@ -193,28 +223,37 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		return nil, searchErr
 	}
 	clock.done("lists, and the search index files alongside")
-	if err := b.writeFeeds(); err != nil {
+	if err := b.writeFeeds(articles.cards, articles.feedHTML); err != nil {
+		return nil, err
+	}
+	if err := b.writeSitemap(append(articles.sitemap, lists...)); err != nil {
 		return nil, err
 	}
 	clock.done("feeds and sitemap")
-	if b.searchDocs != nil {
-		docs, facets, dir := b.searchDocs, searchFacets(ix), layout.SearchIndexDir(cfg)
-		b.stats.Search = func(ctx context.Context) ([]SearchFile, error) { return buildSearch(ctx, docs, facets, dir) }
+	if deferSearch {
+		docs, facets, dir := articles.searchDocs, searchFacets(cfg, ix), layout.SearchIndexDir(cfg)
+		stats.Search = func(ctx context.Context) ([]SearchFile, error) { return buildSearch(ctx, docs, facets, dir) }
 	}
-	b.stats.Files = b.out.count()
-	b.stats.Stages = clock.stages
+	stats.Pages, stats.Rendered = int(b.pages.Load()), int(b.rendered.Load())
+	stats.Files = b.out.count()
+	stats.Stages = clock.stages
+	if opts.Cache != nil {
+		opts.Cache.remember(set.Articles)
+	}
 	if opts.CheckLinks {
 		mem, ok := out.(*output.Memory)
 		if !ok {
 			return nil, errors.New("link check needs an in-memory build")
 		}
-		if err := checkLinks(cfg, mem, b.articleLinks); err != nil {
+		if err := checkLinks(cfg, mem, articles.linksByPage(set.Articles), share != nil); err != nil {
 			return nil, err
 		}
 	}
-	return b.stats, nil
+	return stats, nil
 }
 
+// builder holds what every stage of one build shares: settings, the index,
+// layouts and the output. Stages hand their results on as return values.
 type builder struct {
 	ctx     context.Context
 	src     fs.FS // the site's folder
@@ -224,23 +263,40 @@ type builder struct {
 	site    *layout.Site
 	out     *trackedWriter
 	today   content.Day
-	stats   *Stats
-	search  *search.Builder
-	// searchDocs collects the documents of a deferred search index.
-	searchDocs []search.Doc
-	cache      *Cache
-	images     *imageStage // nil when [images] enabled = false
-	// heldImages are static raster images, copied after the articles
-	// only if no article published them as processed images.
-	heldImages map[string]fs.FS
-	common     string   // fingerprint of what every page shares, with a cache
-	memo       sync.Map // fingerprints of values shared by pages, this build
+	cache   *Cache
+	common  string   // fingerprint of what every page shares, with a cache
+	memo    sync.Map // fingerprints of values shared by pages, this build
+	// pages counts the pages written, and rendered those not reused from
+	// the cache, for Stats.
+	pages, rendered atomic.Int64
+}
 
-	mu           sync.Mutex
-	sitemap      []feed.URL
-	feedHTML     map[*content.Article]template.HTML // bodies for full-content feeds
-	cards        map[*content.Article]*layout.Card  // with summaries, after articles()
-	articleLinks map[string][]render.Link           // by page file, for the link check
+// renderedArticles is what the article stage hands on. Each slice is
+// indexed like the site's articles, newest first.
+type renderedArticles struct {
+	cards []*layout.Card // with summaries, for lists and feeds
+	// feedHTML holds the bodies of the articles some full-content feed
+	// shows; it is empty for the others, and when feeds show summaries.
+	feedHTML []template.HTML
+	links    [][]render.Link // internal links and images, for the link check
+	sitemap  []feed.URL      // the article pages
+	// searchDocs are the documents of a deferred search index.
+	searchDocs []search.Doc
+	// images are the source files of the processed images each article's
+	// body shows, and warnings what its images weigh over the budget.
+	images   [][]string
+	warnings []error
+}
+
+// linksByPage returns the articles' links by the output file of their page.
+func (r *renderedArticles) linksByPage(articles []*content.Article) map[string][]render.Link {
+	out := map[string][]render.Link{}
+	for i, links := range r.links {
+		if len(links) > 0 {
+			out[articles[i].Path+"index.html"] = links
+		}
+	}
+	return out
 }
 
 // parallel runs job(i) for i in [0, n) on every core and returns every
@@ -278,23 +334,34 @@ feed:
 	return list.Err()
 }
 
-// articles renders and writes every article page, keeping only each
-// article's summary for the lists: bodies are dropped once written.
-func (b *builder) articles(articles []*content.Article) error {
-	byFile := make(map[string]string, len(articles))
-	for _, a := range articles {
-		byFile[a.File] = a.Path
-	}
-	md := render.New(render.Options{
-		BasePath:     b.cfg.BasePath,
-		UnsafeHTML:   b.cfg.UnsafeHTML,
+// newRenderer makes the site's Markdown renderer; byFile maps content
+// files to their articles' site paths, for links to .md files, and imgs,
+// when not nil, publishes the images of bodies.
+func newRenderer(cfg *config.Site, byFile map[string]string, imgs *imageStage) *render.Renderer {
+	return render.New(render.Options{
+		BasePath:     cfg.BasePath,
+		UnsafeHTML:   cfg.UnsafeHTML,
 		SummaryWords: summaryWords,
 		ResolveArticle: func(file string) (string, bool) {
 			p, ok := byFile[file]
 			return p, ok
 		},
-		Image: b.images.renderCallback(),
+		Image: imgs.renderCallback(),
 	})
+}
+
+// renderArticles renders and writes every article page, and adds each
+// article to searchIndex, if any, or, when deferSearch is set, returns its
+// search document. It keeps only what later stages use, such as each
+// article's card: bodies are dropped once written. leads are the articles'
+// processed images (nil for one not processed), and imgs, unless nil,
+// publishes the images of their bodies.
+func (b *builder) renderArticles(articles []*content.Article, leads []*images.Set, imgs *imageStage, searchIndex *search.Builder, deferSearch bool) (*renderedArticles, error) {
+	byFile := make(map[string]string, len(articles))
+	for _, a := range articles {
+		byFile[a.File] = a.Path
+	}
+	md := newRenderer(b.cfg, byFile, imgs)
 	// Rendered Markdown depends on the body, the renderer's settings and,
 	// through links to .md files, on every article's URL.
 	var articleURLs uint64
@@ -306,47 +373,54 @@ func (b *builder) articles(articles []*content.Article) error {
 		}
 		articleURLs = h.Sum64()
 	}
-	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML, b.images.settings())
-	b.cards = make(map[*content.Article]*layout.Card, len(articles))
-	b.feedHTML = map[*content.Article]template.HTML{}
-	inFeeds := b.feedArticles()
-	b.articleLinks = map[string][]render.Link{}
-	bare := make(map[*content.Article]*layout.Card, len(articles))
-	for _, a := range articles {
-		bare[a] = layout.NewCard(b.cfg, a, b.ix, "", b.today)
+	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML, imgs.settings())
+	out := &renderedArticles{
+		cards:    make([]*layout.Card, len(articles)),
+		feedHTML: make([]template.HTML, len(articles)),
+		links:    make([][]render.Link, len(articles)),
+		sitemap:  make([]feed.URL, len(articles)),
+		images:   make([][]string, len(articles)),
+		warnings: make([]error, len(articles)),
 	}
-	tr := layout.T(b.cfg)
-	return b.parallel(len(articles), func(i int) error {
+	if deferSearch {
+		out.searchDocs = make([]search.Doc, len(articles))
+	}
+	inFeeds := b.feedArticles()
+	bare := make([]*layout.Card, len(articles))
+	for i, a := range articles {
+		bare[i] = layout.NewCard(b.cfg, a, b.ix, "", b.today)
+		bare[i].Thumb = thumbnail(leads[i])
+	}
+	err := b.parallel(len(articles), func(i int) error {
 		a := articles[i]
+		// Found here, a URL too long to write is reported at its slug, and
+		// by check as well as by build.
+		if err := output.CheckName(a.Path + "index.html"); err != nil {
+			return diag.Errorf(a.FieldPos("slug"), "%v", err)
+		}
 		var doc *render.Doc
 		var docKey uint64
 		cached := false
-		// A broken lead image is reported with the body's problems.
-		lead, leadErr := b.leadImage(a)
 		if b.cache != nil {
-			docKey = b.cache.docKey(a, fmt.Sprint(renderSettings, lead != nil), articleURLs)
+			// Whether a lead image shows above the body decides which body
+			// image loads lazily.
+			docKey = b.cache.docKey(a, fmt.Sprint(renderSettings, leads[i] != nil), articleURLs)
 			doc, cached = b.cache.doc(a.File, docKey)
-			// A cached rendering names processed images: still valid
-			// only if each is still what it was.
-			cached = cached && b.images.stillPublished(a.File, doc)
+			// A cached rendering names processed images: still valid only
+			// if each is still what it was (and so published again).
+			cached = cached && imgs.stillPublished(a.File, doc)
 		}
 		if !cached {
 			body, err := a.LoadBody(b.src)
 			if err != nil {
 				return err
 			}
-			if doc, err = md.RenderArticle(a.File, a.BodyLine, body, lead != nil); err != nil {
-				var all diag.List
-				all.Append(leadErr)
-				all.Append(err)
-				return all.Err()
+			if doc, err = md.RenderArticle(a.File, a.BodyLine, body, leads[i] != nil); err != nil {
+				return err
 			}
 			if b.cache != nil {
 				b.cache.storeDoc(a.File, docKey, doc)
 			}
-		}
-		if leadErr != nil {
-			return leadErr
 		}
 		if b.cache == nil {
 			a.ReleaseBody() // rendered: only the preview's cache needs it again
@@ -355,54 +429,73 @@ func (b *builder) articles(articles []*content.Article) error {
 		if summary == "" {
 			summary = doc.Summary
 		}
-		card := *bare[a]
+		card := *bare[i]
 		card.Summary = summary
-		b.mu.Lock()
-		b.cards[a] = &card
-		if len(doc.Links) > 0 {
-			b.articleLinks[a.Path+"index.html"] = doc.Links
+		out.cards[i] = &card
+		out.links[i] = doc.Links
+		for _, img := range doc.Images {
+			out.images[i] = append(out.images[i], img.Set.Source)
 		}
-		b.mu.Unlock()
-		if b.search != nil {
-			if err := b.search.Add(i, b.searchDoc(a, doc)); err != nil {
+		out.warnings[i] = imgs.budget(a, leads[i], doc)
+		if searchIndex != nil {
+			if err := searchIndex.Add(i, b.searchDoc(a, doc)); err != nil {
 				return fmt.Errorf("%s: index for search: %w", a.File, err)
 			}
 		}
-		if b.searchDocs != nil {
-			b.searchDocs[i] = b.searchDoc(a, doc)
+		if deferSearch {
+			out.searchDocs[i] = b.searchDoc(a, doc)
 		}
-
-		if inFeeds[a] {
-			b.mu.Lock()
-			b.feedHTML[a] = template.HTML(doc.HTML)
-			b.mu.Unlock()
+		if inFeeds[i] {
+			out.feedHTML[i] = template.HTML(doc.HTML)
 		}
-		page := &layout.Page{
-			Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: summary, Path: a.Path,
-			Article: layout.NewArticle(b.cfg, a, &card, b.ix, doc),
-			Image:   b.absoluteImage(a),
-		}
-		if b.images != nil {
-			b.showImages(a, page, lead, doc)
-		}
-		// JSON-LD is derived from data the page fingerprint already covers:
-		// it is made only when the page is rendered.
-		derive := func(p *layout.Page) error {
-			ld, err := b.jsonLD(a, summary, p.Image)
-			p.JSONLD = ld
-			return err
-		}
-		page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
-		if region := b.ix.Term(index.Region, a.Region); region != nil {
-			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: tr("regions"), Path: b.ix.Taxonomy(index.Region).Path},
-				layout.Crumb{Label: region.Name, Path: region.Path})
-		}
-		page.Crumbs = append(page.Crumbs, layout.Crumb{Label: a.Title})
-		for _, r := range b.ix.Related(a, relatedCount) {
-			page.Related = append(page.Related, bare[r])
-		}
+		page, derive := b.articlePage(a, doc, &card, leads[i], func(r *content.Article) *layout.Card { return bare[b.ix.Position(r)] })
+		out.sitemap[i] = sitemapURL(page)
 		return b.pageWithBody(layout.KindArticle, page, a.File, b.cache.bodyKey(docKey, doc), derive)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// articlePage makes the page of an article whose card carries its summary,
+// and the function that fills, just before rendering, the fields derived
+// from the others. lead is its processed image, if any; cardOf gives the
+// cards of related articles.
+func (b *builder) articlePage(a *content.Article, doc *render.Doc, card *layout.Card, lead *images.Set, cardOf func(*content.Article) *layout.Card) (*layout.Page, func(*layout.Page) error) {
+	tr := layout.T(b.cfg)
+	page := &layout.Page{
+		Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: card.Summary, Path: a.Path,
+		Article: layout.NewArticle(b.cfg, a, card, b.ix, doc),
+		Image:   b.absoluteImage(a),
+	}
+	if lead != nil {
+		// The page shows the lead image as a picture, and link previews
+		// its 1200-px JPEG.
+		page.Article.Picture = lead.Picture(images.Attrs{Class: "lead-image"})
+		page.Image = b.absoluteURL(lead.OG)
+		page.ImageWidth, page.ImageHeight = lead.OGWidth, lead.OGHeight
+	}
+	// JSON-LD is derived from data the page fingerprint already covers:
+	// it is made only when the page is rendered.
+	derive := func(p *layout.Page) error {
+		ld, err := b.jsonLD(a, card.Summary, p.Image)
+		p.JSONLD = ld
+		return err
+	}
+	page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
+	if regions := b.ix.Taxonomy(index.Region); regions != nil {
+		if region := regions.Lookup(a.Region); region != nil {
+			_, regionsLabel := layout.Labels(b.cfg, &regions.Config)
+			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: regionsLabel, Path: regions.Path},
+				layout.Crumb{Label: region.Name, Path: region.Path})
+		}
+	}
+	page.Crumbs = append(page.Crumbs, layout.Crumb{Label: a.Title})
+	for _, r := range b.ix.Related(a, relatedCount) {
+		page.Related = append(page.Related, cardOf(r))
+	}
+	return page, derive
 }
 
 // page renders one page and writes it as path/index.html.
@@ -418,16 +511,12 @@ func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyK
 	name := p.Path + "index.html"
 	if kind == layout.KindNotFound {
 		name = "404.html"
-	} else {
-		b.addToSitemap(p)
 	}
 	var key [32]byte
 	if b.cache != nil {
 		key = b.cache.pageKey(b.common, kind, p, bodyKey, &b.memo)
 		if html, ok := b.cache.page(name, key); ok {
-			b.mu.Lock()
-			b.stats.Pages++
-			b.mu.Unlock()
+			b.pages.Add(1)
 			return b.out.write(name, html, origin)
 		}
 	}
@@ -444,23 +533,24 @@ func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyK
 	if b.cache != nil {
 		b.cache.storePage(name, key, html)
 	}
-	b.mu.Lock()
-	b.stats.Pages++
-	b.stats.Rendered++
-	b.mu.Unlock()
+	b.pages.Add(1)
+	b.rendered.Add(1)
 	return b.out.write(name, html, origin)
 }
 
-// lists writes the home pages, every index and term page, and 404.html.
-func (b *builder) lists() error {
+// renderLists writes the home pages, every index and term page, the
+// search page and 404.html, and returns the sitemap's entries for them.
+// cards are the articles' cards, indexed like the site's articles.
+func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 	tr := layout.T(b.cfg)
 	home := layout.Crumb{Label: tr("home"), Path: ""}
-	var jobs []func() error
+	// Each job makes one page; pages are rendered in parallel.
+	var jobs []func() *layout.Page
 
 	cardsOf := func(articles []*content.Article) []*layout.Card {
 		out := make([]*layout.Card, len(articles))
 		for i, a := range articles {
-			out[i] = b.cards[a]
+			out[i] = cards[b.ix.Position(a)]
 		}
 		return out
 	}
@@ -469,7 +559,7 @@ func (b *builder) lists() error {
 		total := index.PageCount(len(articles), size)
 		for n := 1; n <= total; n++ {
 			lo, hi := (n-1)*size, min(n*size, len(articles))
-			jobs = append(jobs, func() error {
+			jobs = append(jobs, func() *layout.Page {
 				p := &layout.Page{
 					Site: b.site, Kind: kind, Title: title, Path: index.PagePath(base, b.cfg.Paths.Page, n),
 					Cards: cardsOf(articles[lo:hi]), Pager: layout.NewPager(b.cfg, base, n, total),
@@ -483,14 +573,14 @@ func (b *builder) lists() error {
 				if extra != nil {
 					extra(p)
 				}
-				return b.page(kind, p, "")
+				return p
 			})
 		}
 	}
 
 	var ongoing []layout.Campaign
 	for _, c := range b.ix.Ongoing(b.today) {
-		v := layout.Campaign{Period: layout.Link(b.cfg, c.Period), Latest: b.cards[c.Latest]}
+		v := layout.Campaign{Period: layout.Link(b.cfg, c.Period), Latest: cards[b.ix.Position(c.Latest)]}
 		if c.Slogan != nil {
 			l := layout.Link(b.cfg, c.Slogan)
 			v.Slogan = &l
@@ -503,18 +593,28 @@ func (b *builder) lists() error {
 			p.Ongoing = ongoing
 			p.Title = ""
 		} else {
-			p.Crumbs = []layout.Crumb{home, {Label: tr("page_of", p.Pager.Number, p.Pager.Total)}}
+			// base.html adds the site's name after the page's own title.
+			p.Title = tr("page_of", p.Pager.Number, p.Pager.Total)
+			p.Crumbs = []layout.Crumb{home, {Label: p.Title}}
+		}
+	})
+	// The articles' own path lists them all, so that /bai-viet/ is a page.
+	all := tr("all_articles")
+	paginate(layout.KindList, b.cfg.Paths.Articles+"/", all, []layout.Crumb{home, {Label: all}}, b.ix.Articles, func(p *layout.Page) {
+		p.Feed, p.Count = feed.FileName, len(b.ix.Articles)
+		if p.Pager.Number > 1 {
+			p.Crumbs = []layout.Crumb{home, {Label: all, Path: b.cfg.Paths.Articles + "/"}, {Label: tr("page_of", p.Pager.Number, p.Pager.Total)}}
 		}
 	})
 
 	for _, t := range b.ix.Taxonomies {
 		view := layout.NewTaxonomy(b.cfg, t)
-		jobs = append(jobs, func() error {
-			return b.page(layout.KindTerms, &layout.Page{
+		jobs = append(jobs, func() *layout.Page {
+			return &layout.Page{
 				Site: b.site, Kind: layout.KindTerms, Title: view.Plural, Path: t.Path, Taxonomy: view,
 				Description: tr("all_terms", strings.ToLower(view.Plural)),
 				Crumbs:      []layout.Crumb{home, {Label: view.Plural}},
-			}, "")
+			}
 		})
 		// A term's pages name their index but do not list its terms: then a
 		// new term elsewhere in the index leaves them as they were.
@@ -524,7 +624,7 @@ func (b *builder) lists() error {
 			crumbs := []layout.Crumb{home, {Label: view.Plural, Path: t.Path}, {Label: term.Name, Path: term.Path}}
 			paginate(layout.KindTerm, term.Path, view.Label+": "+term.Name, crumbs, term.Articles, func(p *layout.Page) {
 				p.Taxonomy, p.Term = brief, &link
-				if hasFeed(t.Kind) {
+				if t.Config.Feed {
 					p.Feed = term.Path + feed.FileName
 				}
 				if p.Pager.Number == 1 {
@@ -535,47 +635,81 @@ func (b *builder) lists() error {
 		}
 	}
 	if b.cfg.Search {
-		jobs = append(jobs, func() error {
-			return b.page(layout.KindSearch, &layout.Page{
+		jobs = append(jobs, func() *layout.Page {
+			return &layout.Page{
 				Site: b.site, Kind: layout.KindSearch, Title: tr("search"), Path: b.site.SearchPath,
 				Crumbs: []layout.Crumb{home, {Label: tr("search")}},
-			}, "")
+			}
 		})
 	}
-	jobs = append(jobs, func() error {
-		return b.page(layout.KindNotFound, &layout.Page{
+	jobs = append(jobs, func() *layout.Page {
+		return &layout.Page{
 			Site: b.site, Kind: layout.KindNotFound, Title: tr("not_found"), Path: "404.html",
 			Crumbs: []layout.Crumb{home, {Label: tr("not_found")}},
-		}, "")
-	})
-	return b.parallel(len(jobs), func(i int) error { return jobs[i]() })
-}
-
-// searchFacets lists facet values in the order the site's indexes show them.
-func searchFacets(ix *index.Index) search.Facets {
-	names := func(k index.Kind) []string {
-		var out []string
-		for _, t := range ix.Taxonomy(k).Terms {
-			out = append(out, t.Name)
 		}
-		return out
+	})
+	urls := make([]feed.URL, len(jobs))
+	err := b.parallel(len(jobs), func(i int) error {
+		p := jobs[i]()
+		urls[i] = sitemapURL(p)
+		return b.page(p.Kind, p, "")
+	})
+	if err != nil {
+		return nil, err
 	}
-	return search.Facets{Regions: names(index.Region), Topics: names(index.Topic), Periods: names(index.Period)}
+	// The 404 page is the last job, and no URL of the site.
+	return urls[:len(urls)-1], nil
 }
 
+// searchFacets are the search filters: every taxonomy with Facet set, its
+// values in the order of its index page, years newest first.
+func searchFacets(cfg *config.Site, ix *index.Index) []search.Facet {
+	var facets []search.Facet
+	for _, t := range ix.Taxonomies {
+		if !t.Config.Facet {
+			continue
+		}
+		label, _ := layout.Labels(cfg, &t.Config)
+		f := search.Facet{Key: string(t.Kind), Label: label, Multiple: t.Config.Multiple, Values: make([]string, len(t.Terms))}
+		for i, term := range t.Terms {
+			f.Values[i] = term.Name
+		}
+		if t.Config.Values == config.YearValues {
+			slices.Reverse(f.Values)
+		}
+		facets = append(facets, f)
+	}
+	return facets
+}
+
+// searchDoc is an article as the search index sees it: its text taxonomy
+// values are searched as words, and its terms of each facet filter it.
 func (b *builder) searchDoc(a *content.Article, doc *render.Doc) search.Doc {
 	d := search.Doc{
 		URL: b.cfg.BasePath + a.Path, Title: a.Title, Date: b.layouts.ShortDate(a.Date),
-		Year: a.Date.Year(), Region: a.Region, Slogan: a.Slogan, Topics: a.Topics, Body: doc.Text,
+		Region: a.Region, Body: doc.Text,
 	}
-	if a.Period != nil {
-		d.Period = a.Period.Label()
+	// One array holds the values of every facet, and one the words.
+	var buf [16]*index.Term
+	names := make([]string, 0, 8)
+	d.Meta = make([]string, 0, 8)
+	for _, t := range b.ix.Taxonomies {
+		if t.Config.Values == config.TextValues {
+			d.Meta = a.AppendTerms(d.Meta, &t.Config)
+		}
+		if t.Config.Facet {
+			start := len(names)
+			for _, term := range t.AppendTermsOf(buf[:0], a) {
+				names = append(names, term.Name)
+			}
+			d.Facets = append(d.Facets, names[start:len(names):len(names)])
+		}
 	}
 	return d
 }
 
 // buildSearch indexes docs, for a build that deferred its search index.
-func buildSearch(ctx context.Context, docs []search.Doc, facets search.Facets, dir string) ([]SearchFile, error) {
+func buildSearch(ctx context.Context, docs []search.Doc, facets []search.Facet, dir string) ([]SearchFile, error) {
 	sb := search.NewBuilder(len(docs), facets)
 	for i, d := range docs {
 		if i%64 == 0 && ctx.Err() != nil {
@@ -596,26 +730,47 @@ func buildSearch(ctx context.Context, docs []search.Doc, facets search.Facets, d
 	return out, nil
 }
 
-// writeSearch writes the search index under the search page's folder.
-func (b *builder) writeSearch() error {
-	if b.search == nil {
+// writeSearch writes the search index, if any, under the search page's
+// folder.
+func (b *builder) writeSearch(searchIndex *search.Builder) error {
+	if searchIndex == nil {
 		return nil
 	}
-	files, err := b.search.Finish()
+	files, err := searchIndex.Finish()
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	dir := layout.SearchIndexDir(b.cfg)
 	return b.parallel(len(files), func(i int) error {
-		return b.out.write(dir+files[i].Name, files[i].Data, "the search index")
+		return b.out.write(dir+files[i].Name, files[i].Data, searchOrigin)
 	})
 }
 
+// maxStaticBytes bounds each static file, which is read whole.
+const maxStaticBytes = 512 << 20
+
+// wellKnown is the one hidden folder of static/ that is published: the
+// standard place of security.txt, ACME challenges and app links.
+const wellKnown = StaticDir + "/.well-known"
+
+// staticFiles is what copying the static files hands on.
+type staticFiles struct {
+	// hidden are the hidden files and folders, sorted, not published.
+	hidden []string
+	// held are the files copyStatic was told to hold back, with the
+	// folder each is read from.
+	held map[string]fs.FS
+}
+
 // copyStatic copies the theme's static files, then the site's, which
-// override theme files of the same name.
-func (b *builder) copyStatic(theme, site fs.FS) error {
+// override theme files of the same name. Hidden files and folders (.git/,
+// .env, .htpasswd) are not published, except .well-known/; they are listed
+// in Stats.Hidden. Files for which hold, when set, reports true are not
+// copied but returned.
+func (b *builder) copyStatic(theme, site fs.FS, hold func(name string) bool) (*staticFiles, error) {
 	files := map[string]fs.FS{}
 	var errs diag.List
+	hidden := map[string]bool{}
 	for _, fsys := range []fs.FS{theme, site} {
 		if fsys == nil {
 			continue
@@ -628,7 +783,20 @@ func (b *builder) copyStatic(theme, site fs.FS) error {
 				errs.Addf(diag.Pos{File: name}, "cannot read: %v", err)
 				return nil
 			}
-			if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+			if name != StaticDir && strings.HasPrefix(d.Name(), ".") && name != wellKnown {
+				if d.IsDir() {
+					hidden[name+"/"] = true
+					return fs.SkipDir
+				}
+				hidden[name] = true
+				return nil
+			}
+			// A pipe or device, opened, could block the build for ever.
+			if err := input.CheckType(d.Type()); err != nil {
+				errs.Addf(diag.Pos{File: name}, "%v", err)
+				return nil
+			}
+			if !d.IsDir() {
 				files[name] = fsys
 			}
 			return nil
@@ -638,30 +806,35 @@ func (b *builder) copyStatic(theme, site fs.FS) error {
 		}
 	}
 	if len(errs) > 0 {
-		return errs.Err()
+		return nil, errs.Err()
 	}
-	names := make([]string, 0, len(files))
-	for n := range files {
-		if b.images != nil && isRaster(n) {
-			// Published after the articles, unless they used it.
-			if b.heldImages == nil {
-				b.heldImages = map[string]fs.FS{}
-			}
-			b.heldImages[n] = files[n]
-			continue
+	out := &staticFiles{held: map[string]fs.FS{}}
+	for name := range hidden {
+		out.hidden = append(out.hidden, name)
+	}
+	slices.Sort(out.hidden)
+	copied := map[string]fs.FS{}
+	for name, fsys := range files {
+		if hold != nil && hold(name) {
+			out.held[name] = fsys
+		} else {
+			copied[name] = fsys
 		}
-		names = append(names, n)
 	}
-	return b.copyFiles(names, files)
+	return out, b.copyFiles(copied)
 }
 
-// copyFiles copies static files named in names from their folders.
-func (b *builder) copyFiles(names []string, files map[string]fs.FS) error {
+// copyFiles copies static files, each read from its folder.
+func (b *builder) copyFiles(files map[string]fs.FS) error {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
 	return b.parallel(len(names), func(i int) error {
 		name := names[i]
-		data, err := fs.ReadFile(files[name], name)
+		data, err := input.ReadFile(files[name], name, maxStaticBytes)
 		if err != nil {
-			return diag.Errorf(diag.Pos{File: name}, "cannot read: %v", err)
+			return diag.Errorf(diag.Pos{File: name}, "%s", input.Message(err))
 		}
 		return b.out.write(strings.TrimPrefix(name, StaticDir+"/"), data, name)
 	})
@@ -689,10 +862,18 @@ func (t *trackedWriter) write(name string, data []byte, origin string) error {
 		return diag.Errorf(diag.Pos{File: origin}, "writes /%s, which %s also writes; rename one of them", name, prev)
 	}
 	if err := t.w.WriteFile(name, data); err != nil {
-		return fmt.Errorf("write %s: %w", path.Clean(name), err)
+		// The writer's error names the output path; a source file that
+		// made it is named first, where there is one.
+		if origin != "a generated page" && origin != searchOrigin {
+			return diag.Errorf(diag.Pos{File: origin}, "%v", err)
+		}
+		return err
 	}
 	return nil
 }
+
+// searchOrigin is the origin of the search index's files.
+const searchOrigin = "the search index"
 
 func (t *trackedWriter) has(name string) bool {
 	t.mu.Lock()

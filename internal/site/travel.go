@@ -15,29 +15,25 @@ import (
 
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/feed"
-	"github.com/bantin/bantin/internal/index"
 	"github.com/bantin/bantin/internal/layout"
 )
 
-// hasFeed reports whether terms of kind get their own Atom feed: regions,
-// topics, slogans and periods do; years are archives, not subscriptions.
-func hasFeed(k index.Kind) bool { return k != index.Year }
-
-// feedArticles are the articles some feed shows, whose bodies a
-// full-content feed needs after their pages are written.
-func (b *builder) feedArticles() map[*content.Article]bool {
-	out := map[*content.Article]bool{}
+// feedArticles marks, by position in the site's articles, those some feed
+// shows, whose bodies a full-content feed needs after their pages are
+// written. Taxonomies with Feed set give each term a feed.
+func (b *builder) feedArticles() []bool {
+	out := make([]bool, len(b.ix.Articles))
 	if !b.cfg.FeedFullContent {
 		return out
 	}
 	add := func(list []*content.Article) {
 		for _, a := range list[:min(len(list), b.cfg.FeedLimit)] {
-			out[a] = true
+			out[b.ix.Position(a)] = true
 		}
 	}
 	add(b.ix.Articles)
 	for _, t := range b.ix.Taxonomies {
-		if hasFeed(t.Kind) {
+		if t.Config.Feed {
 			for _, term := range t.Terms {
 				add(term.Articles)
 			}
@@ -46,28 +42,31 @@ func (b *builder) feedArticles() map[*content.Article]bool {
 	return out
 }
 
-// writeFeeds writes the Atom feeds, the sitemap and robots.txt.
-func (b *builder) writeFeeds() error {
-	tr := layout.T(b.cfg)
+// writeFeeds writes the site's Atom feed and one per term of every
+// taxonomy with Feed set. cards and feedHTML are the article stage's,
+// indexed like the site's articles.
+func (b *builder) writeFeeds(cards []*layout.Card, feedHTML []template.HTML) error {
 	type job struct {
 		f        feed.Feed
 		articles []*content.Article
 	}
 	jobs := []job{{feed.Feed{Title: b.cfg.Title}, b.ix.Articles}}
 	for _, t := range b.ix.Taxonomies {
-		if !hasFeed(t.Kind) {
+		if !t.Config.Feed {
 			continue
 		}
+		label, _ := layout.Labels(b.cfg, &t.Config)
 		for _, term := range t.Terms {
-			jobs = append(jobs, job{feed.Feed{Title: tr(string(t.Kind)) + ": " + term.Name + " – " + b.cfg.Title, Path: term.Path}, term.Articles})
+			jobs = append(jobs, job{feed.Feed{Title: label + ": " + term.Name + " – " + b.cfg.Title, Path: term.Path}, term.Articles})
 		}
 	}
-	err := b.parallel(len(jobs), func(i int) error {
+	return b.parallel(len(jobs), func(i int) error {
 		j := jobs[i]
 		list := j.articles[:min(len(j.articles), b.cfg.FeedLimit)]
 		entries := make([]feed.Entry, len(list))
 		for k, a := range list {
-			entries[k] = feed.Entry{Article: a, Summary: b.cards[a].Summary, HTML: b.feedHTML[a]}
+			pos := b.ix.Position(a)
+			entries[k] = feed.Entry{Article: a, Summary: cards[pos].Summary, HTML: feedHTML[pos]}
 		}
 		name := j.f.Path + feed.FileName
 		key := b.feedKey(j.f, entries)
@@ -81,17 +80,19 @@ func (b *builder) writeFeeds() error {
 		b.storeFile(name, key, data)
 		return b.out.write(name, data, "")
 	})
-	if err != nil {
-		return err
-	}
+}
 
-	slices.SortFunc(b.sitemap, func(x, y feed.URL) int { return cmp.Compare(x.Path, y.Path) })
+// writeSitemap writes the sitemap of urls, every page of the site, and
+// robots.txt.
+func (b *builder) writeSitemap(urls []feed.URL) error {
+	slices.SortFunc(urls, func(x, y feed.URL) int { return cmp.Compare(x.Path, y.Path) })
 	var files []feed.File
-	key := b.sitemapKey()
+	key := b.sitemapKey(urls)
 	if data, ok := b.cachedFile("sitemap files", key); ok {
 		files = decodeFiles(data)
 	} else {
-		if files, err = feed.Sitemap(b.cfg, b.sitemap, b.cfg.SitemapURLs); err != nil {
+		var err error
+		if files, err = feed.Sitemap(b.cfg, urls, b.cfg.SitemapURLs); err != nil {
 			return err
 		}
 		b.storeFile("sitemap files", key, encodeFiles(files))
@@ -108,8 +109,9 @@ func (b *builder) writeFeeds() error {
 	return nil
 }
 
-// addToSitemap records a page with the date of the newest article it shows.
-func (b *builder) addToSitemap(p *layout.Page) {
+// sitemapURL is a page's sitemap entry, dated by the newest article it
+// shows.
+func sitemapURL(p *layout.Page) feed.URL {
 	var last time.Time
 	if p.Article != nil {
 		last = p.Article.Date
@@ -119,9 +121,7 @@ func (b *builder) addToSitemap(p *layout.Page) {
 			last = c.Date
 		}
 	}
-	b.mu.Lock()
-	b.sitemap = append(b.sitemap, feed.URL{Path: p.Path, LastMod: last})
-	b.mu.Unlock()
+	return feed.URL{Path: p.Path, LastMod: last}
 }
 
 // absoluteImage is an article's image as an absolute URL, for previews.
@@ -223,13 +223,13 @@ func (b *builder) feedKey(f feed.Feed, entries []feed.Entry) [32]byte {
 }
 
 // sitemapKey fingerprints the sitemap's URLs.
-func (b *builder) sitemapKey() [32]byte {
+func (b *builder) sitemapKey(urls []feed.URL) [32]byte {
 	if b.cache == nil {
 		return [32]byte{}
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%d\x00", b.common, b.cfg.SitemapURLs)
-	for _, u := range b.sitemap {
+	for _, u := range urls {
 		fmt.Fprintf(h, "%s\x00%s\x00", u.Path, u.LastMod.Format(time.RFC3339Nano))
 	}
 	var key [32]byte

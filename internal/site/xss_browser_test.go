@@ -124,7 +124,7 @@ func TestHostileContentIsInertInBrowser(t *testing.T) {
 		}
 		if strings.HasPrefix(p, "/tim-kiem/") {
 			// Let the search run and render its results.
-			chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.search-status').textContent.length > 0`, chromedp.WithPollingTimeout(10*time.Second)))
+			chromedp.Run(ctx, chromedp.Poll[bool](`(s => s.length > 0 && s !== 'Đang tìm…')(document.querySelector('.search-status').textContent)`, chromedp.WithPollingTimeout(10*time.Second)))
 		} else {
 			time.Sleep(20 * time.Millisecond) // let any injected handler fire
 		}

@@ -30,8 +30,8 @@ func buildFoldTable() *[foldTableSize]byte {
 			t[r] = foldDrop
 			continue
 		}
-		if r == 'đ' || r == 'Đ' {
-			t[r] = 'd'
+		if l := foldLetter(r); l != 0 {
+			t[r] = l
 			continue
 		}
 		d := norm.NFD.String(string(r))

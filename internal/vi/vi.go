@@ -4,6 +4,9 @@
 package vi
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -52,8 +55,8 @@ func foldSlow(s string) string {
 			b.WriteRune(unicode.ToLower(r))
 		case unicode.Is(unicode.Mn, r):
 			// tone and vowel marks: dropped
-		case r == 'đ' || r == 'Đ':
-			b.WriteByte('d')
+		case foldLetter(r) != 0:
+			b.WriteByte(foldLetter(r))
 		default:
 			b.WriteRune(unicode.ToLower(r))
 		}
@@ -61,11 +64,46 @@ func foldSlow(s string) string {
 	return b.String()
 }
 
+// MaxSlugBytes bounds every slug Slug makes. File systems refuse names
+// over 255 bytes, and Vietnamese slogans of 200 characters are common; 80
+// bytes keep URLs readable and leave room for the rest of a path.
+const MaxSlugBytes = 80
+
+// slugHashLen is the length of the hash that ends a shortened slug: 8 hex
+// digits, so two long names that share their beginning still differ.
+const slugHashLen = 8
+
 // Slug returns the URL slug of s: folded, with every run of characters other
 // than ASCII letters and digits replaced by one hyphen. "Thành phố Ngã Bảy:
 // Phát động thi đua" becomes "thanh-pho-nga-bay-phat-dong-thi-dua". The slug
 // is empty when s has no ASCII letter or digit after folding.
+//
+// A slug longer than MaxSlugBytes is cut at a hyphen and ends with a short
+// hash of the whole slug ("...-thi-dua-3f9a0c1e"), so that every name gives
+// a slug a file system accepts and two long names never share one. Slugs
+// that fit are left as they are.
 func Slug(s string) string {
+	full := FullSlug(s)
+	if len(full) <= MaxSlugBytes {
+		return full
+	}
+	sum := sha256.Sum256([]byte(full))
+	suffix := hex.EncodeToString(sum[:])[:slugHashLen]
+	keep := MaxSlugBytes - 1 - slugHashLen
+	cut := full[:keep]
+	if full[keep] != '-' {
+		// Cut at the last whole word, unless that leaves too little of
+		// the name (one very long word): then cut inside the word.
+		if i := strings.LastIndexByte(cut, '-'); i >= keep/2 {
+			cut = cut[:i]
+		}
+	}
+	return strings.TrimSuffix(cut, "-") + "-" + suffix
+}
+
+// FullSlug is Slug without the length bound: for checking a slug an editor
+// wrote, which should be reported when too long rather than changed.
+func FullSlug(s string) string {
 	folded := Fold(s)
 	var b strings.Builder
 	b.Grow(len(folded))
@@ -85,17 +123,7 @@ func Slug(s string) string {
 	return b.String()
 }
 
-// toneMarks are the five Vietnamese tone marks as combining characters.
-var toneMarks = [...]rune{'\u0300', '\u0301', '\u0303', '\u0309', '\u0323'}
-
-func isToneMark(r rune) bool {
-	for _, m := range toneMarks {
-		if r == m {
-			return true
-		}
-	}
-	return false
-}
+func isToneMark(r rune) bool { return strings.ContainsRune(ToneMarks, r) }
 
 // NewTonePlacement rewrites old-style tone placement ("hoà", "thuỷ", "tuỵ")
 // in the new style ("hòa", "thủy", "tụy"), so that both spellings of a word
@@ -161,13 +189,8 @@ func moveOldTone(syl []rune) {
 		return
 	}
 	first, last := unicode.ToLower(syl[n-3]), unicode.ToLower(syl[n-2])
-	switch {
-	case first == 'o' && (last == 'a' || last == 'e'):
-	case first == 'u' && last == 'y':
-		if n >= 4 && unicode.ToLower(syl[n-4]) == 'q' {
-			return
-		}
-	default:
+	i := slices.IndexFunc(oldToneEndings[:], func(e OldToneEnding) bool { return e.First == first && e.Last == last })
+	if i < 0 || n >= 4 && oldToneEndings[i].KeepAfter != 0 && unicode.ToLower(syl[n-4]) == oldToneEndings[i].KeepAfter {
 		return
 	}
 	tone := syl[n-1]

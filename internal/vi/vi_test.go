@@ -32,6 +32,47 @@ func TestSlug(t *testing.T) {
 	}
 }
 
+func TestSlugCapsLongNamesAtAWordWithAHash(t *testing.T) {
+	t.Parallel()
+	// 400 characters of a slogan: the slug is cut at a word and ends with
+	// a hash of the whole, within MaxSlugBytes.
+	slogan := strings.Repeat("Đoàn kết, sáng tạo, thi đua vượt khó, ", 11)[:400]
+	got := Slug(slogan)
+	if len(got) > MaxSlugBytes || len(got) < MaxSlugBytes-20 {
+		t.Errorf("Slug of 400 characters is %d bytes: %q", len(got), got)
+	}
+	full := FullSlug(slogan)
+	prefix, hash, _ := strings.Cut(got[len(got)-slugHashLen-1:], "-")
+	if prefix != "" || len(hash) != slugHashLen {
+		t.Errorf("Slug %q does not end with -<%d hex digits>", got, slugHashLen)
+	}
+	head := got[:len(got)-slugHashLen-1]
+	if !strings.HasPrefix(full, head+"-") {
+		t.Errorf("Slug %q is not cut at a word of %q", got, full)
+	}
+	if Slug(slogan) != got || Slug(norm.NFD.String(slogan)) != got {
+		t.Errorf("Slug of a long name is not stable")
+	}
+	// Two names sharing their first 200 characters get two slugs.
+	a, b := slogan[:200]+" Hậu Giang", slogan[:200]+" Cần Thơ"
+	if Slug(a) == Slug(b) {
+		t.Errorf("two long names share the slug %q", Slug(a))
+	}
+	// One very long word is cut inside the word.
+	word := strings.Repeat("x", 300)
+	if got := Slug(word); len(got) != MaxSlugBytes || !strings.HasPrefix(got, strings.Repeat("x", 71)+"-") {
+		t.Errorf("Slug of one 300-letter word = %q", got)
+	}
+	// Slugs that fit stay as they were: existing URLs do not move.
+	exact := strings.Repeat("ab-", 26) + "cd" // 80 bytes
+	if Slug(exact) != exact {
+		t.Errorf("Slug of an 80-byte slug changed it to %q", Slug(exact))
+	}
+	if Slug(exact+"e") == exact+"e" {
+		t.Errorf("an 81-byte slug was not shortened")
+	}
+}
+
 func TestFoldMapsDStrokeAndDropsMarks(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
@@ -98,6 +139,9 @@ func FuzzSlug(f *testing.F) {
 		}
 		if strings.HasPrefix(slug, "-") || strings.HasSuffix(slug, "-") || strings.Contains(slug, "--") {
 			t.Fatalf("Slug(%q) = %q has stray hyphens", s, slug)
+		}
+		if len(slug) > MaxSlugBytes {
+			t.Fatalf("Slug(%q) = %q is longer than %d bytes", s, slug, MaxSlugBytes)
 		}
 		if Slug(slug) != slug {
 			t.Fatalf("Slug is not idempotent on %q", slug)
