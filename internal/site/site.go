@@ -269,6 +269,7 @@ func (b *builder) articles(articles []*content.Article) error {
 		BasePath:     b.cfg.BasePath,
 		UnsafeHTML:   b.cfg.UnsafeHTML,
 		SummaryWords: summaryWords,
+		MaxNesting:   b.cfg.MaxNesting,
 		ResolveArticle: func(file string) (string, bool) {
 			p, ok := byFile[file]
 			return p, ok
@@ -285,7 +286,7 @@ func (b *builder) articles(articles []*content.Article) error {
 		}
 		articleURLs = h.Sum64()
 	}
-	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML)
+	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML, b.cfg.MaxNesting)
 	b.cards = make(map[*content.Article]*layout.Card, len(articles))
 	b.feedHTML = map[*content.Article]template.HTML{}
 	inFeeds := b.feedArticles()
