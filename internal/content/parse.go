@@ -2,6 +2,8 @@ package content
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io/fs"
@@ -157,8 +159,6 @@ func splitFormats(b *block) []*frontmatter.Format {
 			return nil
 		}
 	}
-	jsonFormat := frontmatter.NewFormat("{", "}", capture(formatJSON))
-	jsonFormat.UnmarshalDelims, jsonFormat.RequiresNewLine = true, true
 	return []*frontmatter.Format{
 		frontmatter.NewFormat("---", "---", capture(formatYAML)),
 		frontmatter.NewFormat("---yaml", "---", capture(formatYAML)),
@@ -166,11 +166,10 @@ func splitFormats(b *block) []*frontmatter.Format {
 		frontmatter.NewFormat("---toml", "---", capture(formatTOML)),
 		frontmatter.NewFormat("---json", "---", capture(formatJSON)),
 		frontmatter.NewFormat(";;;", ";;;", capture(formatJSON)),
-		jsonFormat,
 	}
 }
 
-var closingDelim = map[string]string{"---": "---", "---yaml": "---", "+++": "+++", "---toml": "---", "---json": "---", ";;;": ";;;", "{": "}"}
+var closingDelim = map[string]string{"---": "---", "---yaml": "---", "+++": "+++", "---toml": "---", "---json": "---", ";;;": ";;;"}
 
 // prepare checks the encoding of a content file and returns it as NFC text
 // with LF line endings. Line numbers are unchanged by the rewrite.
@@ -233,8 +232,15 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 		}
 	}
 	var b block
-	body, err := frontmatter.Parse(bytes.NewReader(src), nil, splitFormats(&b)...)
-	if err != nil {
+	var body []byte
+	if strings.HasPrefix(opening, "{") {
+		// A JSON object ends where JSON says it does, not at the first
+		// line holding "}" (a nested object can close on one).
+		b.format = formatJSON
+		if b.data, body, err = splitJSON(file, src, openLine, cfg); err != nil {
+			return nil, err
+		}
+	} else if body, err = frontmatter.Parse(bytes.NewReader(src), nil, splitFormats(&b)...); err != nil {
 		return nil, diag.Errorf(diag.Pos{File: file, Line: openLine, Col: 1}, "read front matter: %v", err)
 	}
 	if b.format == 0 {
@@ -244,7 +250,7 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 		}
 		return nil, diag.Errorf(pos, "no front matter; start the file with a line --- (YAML), +++ (TOML) or { (JSON), then title, date and region")
 	}
-	origin := fields.Origin{File: file, Line: openLine + 1}
+	origin := fields.Origin{File: file, Line: openLine + 1, Lang: cfg.Language}
 	var root *fields.Node
 	switch b.format {
 	case formatYAML:
@@ -252,7 +258,7 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 	case formatTOML:
 		root, err = fields.DecodeTOML(b.data, origin)
 	case formatJSON:
-		if opening == "{" {
+		if strings.HasPrefix(opening, "{") {
 			origin.Line = openLine
 		}
 		root, err = fields.DecodeJSON(b.data, origin)
@@ -274,10 +280,42 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 	return a, nil
 }
 
+// splitJSON splits a file that starts with a JSON object into the object,
+// from the start of its first line, and the body after the line it ends
+// on. Text after the closing "}" on its line is an error, and so is an
+// object that never ends.
+func splitJSON(file string, src []byte, openLine int, cfg *config.Site) (data, body []byte, err error) {
+	open := bytes.IndexByte(src, '{')
+	lineStart := bytes.LastIndexByte(src[:open], '\n') + 1
+	dec := json.NewDecoder(bytes.NewReader(src[open:]))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			// Report the syntax error where it is.
+			if _, err := fields.DecodeJSON(src[lineStart:], fields.Origin{File: file, Line: openLine, Lang: cfg.Language}); err != nil {
+				return nil, nil, err
+			}
+		}
+		return nil, nil, diag.Errorf(diag.Pos{File: file, Line: openLine, Col: 1},
+			"front matter opened with \"{\" is never closed; add a line \"}\" after the last field")
+	}
+	end := open + int(dec.InputOffset()) // just after the closing "}"
+	lineEnd := len(src)
+	if nl := bytes.IndexByte(src[end:], '\n'); nl >= 0 {
+		lineEnd = end + nl
+	}
+	if after := bytes.TrimSpace(src[end:lineEnd]); len(after) > 0 {
+		return nil, nil, diag.Errorf(diag.PosOf(file, src, end+bytes.Index(src[end:lineEnd], after)),
+			"text after the \"}\" that closes the JSON front matter; start the article on the next line")
+	}
+	return src[lineStart:end], src[min(lineEnd+1, len(src)):], nil
+}
+
 // decode validates the front matter into a.
 func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 	var errs diag.List
-	r := &fields.Reader{Map: root, Errs: &errs, Where: diag.Pos{File: a.File, Line: 1, Col: 1}}
+	r := &fields.Reader{Map: root, Errs: &errs, Where: diag.Pos{File: a.File, Line: 1, Col: 1}, Lang: cfg.Language}
 	articleKeys.CheckKeys(root, "front matter", &errs)
 	a.positions = make([]fieldPos, 0, len(root.Keys)+4)
 	for i, k := range root.Keys {
