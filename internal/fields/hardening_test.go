@@ -185,8 +185,8 @@ func TestTOMLPositionsFollowTheSource(t *testing.T) {
 	}
 	// Syntax errors are placed by their byte offset, in characters.
 	for src, want := range map[string]string{
-		"title = \"Hậu Giang\" x\n":                    "content/a.md:2:20: invalid TOML",
-		"title = \"A\"\n\n\n[x\n":                      "content/a.md:5:3: invalid TOML",
+		"title = \"Hậu Giang\" x\n":                   "content/a.md:2:20: invalid TOML",
+		"title = \"A\"\n\n\n[x\n":                     "content/a.md:5:3: invalid TOML",
 		"period = {start = \"2024-01\",\n  end = }\n": "content/a.md:3:9: invalid TOML",
 	} {
 		if _, err := DecodeTOML([]byte(src), Origin{File: "content/a.md", Line: 2}); err == nil || !strings.HasPrefix(err.Error(), want) {
