@@ -443,7 +443,7 @@ func (s *tomlScanner) value(path string, depth int) {
 }
 
 // str skips the string starting at s.i: basic or literal, and with
-// multiline set, """ or ”' strings over several lines.
+// multiline set, the triple-quoted ones that may span lines.
 func (s *tomlScanner) str(multiline bool) {
 	q := s.src[s.i]
 	triple := multiline && s.i+2 < len(s.src) && s.src[s.i+1] == q && s.src[s.i+2] == q
