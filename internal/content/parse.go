@@ -322,8 +322,15 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 		a.setPos(k, root.Values[i].Pos)
 	}
 	text := func(key string, required bool) string {
-		v, _, _ := r.String(key, required)
-		return strings.TrimSpace(v)
+		v, pos, ok := r.String(key, required)
+		if !ok {
+			return strings.TrimSpace(v)
+		}
+		clean, err := cleanText(key, v)
+		if err != nil {
+			errs.Add(pos, err)
+		}
+		return clean
 	}
 	a.Title = text("title", true)
 	a.Region = text("region", true)
@@ -345,9 +352,19 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 	a.Period = decodePeriod(root.Get("period"), &errs)
 
 	topics, topicPos := r.StringList("topics")
+	// Each topic is a page and a feed that lists the article: a bound on
+	// them bounds what one article adds to the site.
+	if cfg.MaxTerms > 0 && len(topics) > cfg.MaxTerms {
+		errs.Addf(topicPos[cfg.MaxTerms], "an article has at most %d topics, and this is topic %d of %d; keep the few that matter most (or raise [limits] max_terms in site.toml)", cfg.MaxTerms, cfg.MaxTerms+1, len(topics))
+		topics, topicPos = topics[:cfg.MaxTerms], topicPos[:cfg.MaxTerms]
+	}
 	seen := map[string]bool{}
 	for i, t := range topics {
-		t = strings.TrimSpace(t)
+		t, err := cleanText("topic", t)
+		if err != nil {
+			errs.Add(topicPos[i], err)
+			continue
+		}
 		if t == "" {
 			errs.Addf(topicPos[i], "topics must not contain an empty topic")
 			continue

@@ -1,6 +1,7 @@
 package site_test
 
 import (
+	"fmt"
 	"io/fs"
 	"regexp"
 	"strings"
@@ -98,4 +99,78 @@ func TestThemeIDsNeverTakeTheHeadingPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// topicsArticle is an article with n topics.
+func topicsArticle(n int) string {
+	var b strings.Builder
+	b.WriteString("-- content/a.md --\n---\ntitle: Nhiều chủ đề\ndate: 2024-03-01\nregion: Ngã Bảy\ntopics:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  - Chủ đề số %d\n", i)
+	}
+	b.WriteString("---\nNội dung.\n")
+	return b.String()
+}
+
+func outputBytes(r *sitetest.Result) int {
+	total := 0
+	for _, name := range r.Out.Names() {
+		total += len(r.File(name))
+	}
+	return total
+}
+
+// TestTopicsPerArticleAreBounded: past [limits] max_terms, the article is
+// an error at the first topic too many; with the limit raised, the site
+// grows in proportion to the topics, not with their square (5,000 topics
+// made 979 MB in 55 s: each topic's feed listed every topic).
+func TestTopicsPerArticleAreBounded(t *testing.T) {
+	t.Parallel()
+	_, err := sitetest.TryBuild(t, topicsArticle(5000))
+	want := "content/a.md:56:5: an article has at most 50 topics, and this is topic 51 of 5000; keep the few that matter most (or raise [limits] max_terms in site.toml)"
+	if got := sitetest.Problems(err); len(got) != 1 || got[0] != want {
+		t.Errorf("problems %q\nwant %q", got, want)
+	}
+	raised := "-- site.toml --\ntitle = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\n[limits]\nmax_terms = 10000\n"
+	small := outputBytes(sitetest.Build(t, raised+topicsArticle(400)))
+	large := outputBytes(sitetest.Build(t, raised+topicsArticle(800)))
+	if ratio := float64(large) / float64(small); ratio > 2.3 {
+		t.Errorf("doubling the topics (400 -> 800) multiplied the output by %.2f (%d -> %d bytes)", ratio, small, large)
+	}
+}
+
+// TestInvisibleCharactersAreStripped: zero-width spaces and soft hyphens
+// inside visible text are removed, so that equal-looking names are equal.
+func TestInvisibleCharactersAreStripped(t *testing.T) {
+	t.Parallel()
+	r := sitetest.Build(t, "-- content/a.md --\n---\ntitle: \"Hội\u200b nghị\u00ad tổng kết\"\ndate: 2024-03-01\nregion: \"Ngã\u2060 Bảy\"\ntopics: [\"Thi\u200b đua\", \"Thi đua\"]\n---\nNội dung.\n")
+	r.Assert("bai-viet/a/index.html", "<h1>Hội nghị tổng kết</h1>", ">Ngã Bảy</a>", "! \u200b", "! \u00ad", "! \u2060")
+	r.Assert("chu-de/index.html", `href="/chu-de/thi-dua/"`)
+	if got := strings.Count(r.File("chu-de/index.html"), `href="/chu-de/thi-dua`); got != 1 {
+		t.Errorf("the topic is listed %d times, want once", got)
+	}
+}
+
+// TestJSONFrontMatterEndsWhereTheObjectEnds: a nested object may close on
+// a line of its own, and the body may follow the closing "}" directly.
+func TestJSONFrontMatterEndsWhereTheObjectEnds(t *testing.T) {
+	t.Parallel()
+	r := sitetest.Build(t, `
+-- content/a.md --
+{
+  "title": "Tin A",
+  "date": "2024-01-01",
+  "region": "Cần Thơ",
+  "period": {
+    "start": "2024-01",
+    "end": "2024-06"
+  }
+}
+Nội dung ngay sau dấu ngoặc.
+-- content/b.md --
+{"title": "Tin B", "date": "2024-01-02", "region": "Cần Thơ"}
+Nội dung của tin B.
+`)
+	r.Assert("bai-viet/a/index.html", "<p>Nội dung ngay sau dấu ngoặc.</p>", `href="/dot-thi-dua/`)
+	r.Assert("bai-viet/b/index.html", "<p>Nội dung của tin B.</p>")
 }
