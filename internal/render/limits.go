@@ -251,9 +251,6 @@ func (s *limitScan) line(start, end int) {
 		s.fence.open = false
 	}
 
-	if !blank {
-		s.element(start)
-	}
 	// Open new containers.
 	opened := false
 	for !blank {
@@ -330,21 +327,25 @@ func (s *limitScan) line(start, end int) {
 	case w >= 4 && !s.inPara:
 		// Indented code.
 	case w <= 3 && s.fenceRun(j, end) >= 3 && (s.src[j] == '~' || bytes.IndexByte(s.src[j+s.fenceRun(j, end):end], '`') < 0):
+		s.element(j)
 		s.endParagraph(start)
 		s.inPara = false
 		s.fence.open, s.fence.char, s.fence.n, s.fence.depth = true, s.src[j], s.fenceRun(j, end), len(s.stack)
 	case w <= 3 && s.atxHeading(j, end):
+		s.element(j)
 		s.endParagraph(start)
 		s.inline(j, end)
 		s.endParagraph(end)
 		s.inPara = false
 	case w <= 3 && s.thematicBreak(j, end):
+		s.element(j)
 		s.endParagraph(start)
 		s.inPara = false
 	default:
 		if opened {
 			s.endParagraph(start)
 		}
+		s.element(j)
 		s.paragraphLine(j, end)
 		s.inPara = true
 	}
@@ -356,6 +357,7 @@ func (s *limitScan) push(matched int, opened bool, c container) {
 		s.stack = s.stack[:matched]
 	}
 	s.stack = append(s.stack, c)
+	s.element(c.offset)
 	if len(s.stack) > s.maxNesting {
 		s.failf(c.offset, "block quotes, lists and footnotes nested more than %d levels deep; bantin renders at most %d ([limits] max_nesting in site.toml)", s.maxNesting, s.maxNesting)
 	}

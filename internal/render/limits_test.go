@@ -178,3 +178,19 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// TestCodeBlocksCountNoElements: lines of code are cheap for goldmark, and
+// a long listing is not an article packed with elements.
+func TestCodeBlocksCountNoElements(t *testing.T) {
+	t.Parallel()
+	fenced := "```\n" + strings.Repeat("[a](b) *c* `d` <e>\n", maxElements+10) + "```\n"
+	indented := "Mã:\n\n" + strings.Repeat("    x = [a](b)\n", maxElements+10)
+	for name, src := range map[string]string{"fenced": fenced, "indented": indented} {
+		if e := checkLimits([]byte(src), 0); e != nil {
+			t.Errorf("%s code rejected: %s", name, e.msg)
+		}
+	}
+	if e := checkLimits([]byte(strings.Repeat("a\n\n", maxElements+1)), 0); e == nil || !strings.HasPrefix(e.msg, "more than 100000 Markdown elements") {
+		t.Errorf("%d paragraphs accepted", maxElements+1)
+	}
+}
