@@ -298,6 +298,7 @@ func newRenderer(cfg *config.Site, byFile map[string]string) *render.Renderer {
 		BasePath:     cfg.BasePath,
 		UnsafeHTML:   cfg.UnsafeHTML,
 		SummaryWords: summaryWords,
+		MaxNesting:   cfg.MaxNesting,
 		ResolveArticle: func(file string) (string, bool) {
 			p, ok := byFile[file]
 			return p, ok
@@ -326,7 +327,7 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 		}
 		articleURLs = h.Sum64()
 	}
-	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML)
+	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML, b.cfg.MaxNesting)
 	out := &renderedArticles{
 		cards:    make([]*layout.Card, len(articles)),
 		feedHTML: make([]template.HTML, len(articles)),
