@@ -45,6 +45,10 @@ type Site struct {
 	UnsafeHTML bool
 	// MaxArticleBytes rejects larger content files before parsing them.
 	MaxArticleBytes int64
+	// MaxNesting bounds nesting in an article's Markdown (block quotes,
+	// lists, links, emphasis); MaxTerms the topics of one article.
+	MaxNesting int
+	MaxTerms   int
 	// Search writes the search index and page; on by default.
 	Search bool
 	// FeedLimit is the number of entries per Atom feed; FeedFullContent
@@ -94,6 +98,8 @@ func Default() Site {
 		TimeZoneName:    "Asia/Ho_Chi_Minh",
 		PageSize:        10,
 		MaxArticleBytes: 5 << 20,
+		MaxNesting:      32,
+		MaxTerms:        50,
 		Search:          true,
 		FeedLimit:       20,
 		SitemapURLs:     50000,
@@ -117,7 +123,7 @@ var (
 		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size"}}
 	pathKeys     = fields.Schema{Keys: []string{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}}
 	markdownKeys = fields.Schema{Keys: []string{"unsafe_html"}, Aliases: map[string]string{"unsafe": "unsafe_html"}}
-	limitKeys    = fields.Schema{Keys: []string{"max_article_bytes", "sitemap_urls"}}
+	limitKeys    = fields.Schema{Keys: []string{"max_article_bytes", "sitemap_urls", "max_nesting", "max_terms"}}
 	feedKeys     = fields.Schema{Keys: []string{"limit", "full_content"}}
 	searchKeys   = fields.Schema{Keys: []string{"enabled"}}
 )
@@ -238,6 +244,8 @@ func Parse(src []byte) (Site, error) {
 		limitKeys.CheckKeys(l.Map, "[limits]", &errs)
 		cfg.MaxArticleBytes = int64(l.Int("max_article_bytes", int(cfg.MaxArticleBytes), 1024, 1<<30))
 		cfg.SitemapURLs = l.Int("sitemap_urls", cfg.SitemapURLs, 1, 50000)
+		cfg.MaxNesting = l.Int("max_nesting", cfg.MaxNesting, 4, 1000)
+		cfg.MaxTerms = l.Int("max_terms", cfg.MaxTerms, 1, 100000)
 	}
 	if f := r.Sub("feeds"); f != nil {
 		feedKeys.CheckKeys(f.Map, "[feeds]", &errs)

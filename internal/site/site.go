@@ -342,6 +342,7 @@ func newRenderer(cfg *config.Site, byFile map[string]string, imgs *imageStage) *
 		BasePath:     cfg.BasePath,
 		UnsafeHTML:   cfg.UnsafeHTML,
 		SummaryWords: summaryWords,
+		MaxNesting:   cfg.MaxNesting,
 		ResolveArticle: func(file string) (string, bool) {
 			p, ok := byFile[file]
 			return p, ok
@@ -373,7 +374,7 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 		}
 		articleURLs = h.Sum64()
 	}
-	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML, imgs.settings())
+	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML, b.cfg.MaxNesting, imgs.settings())
 	out := &renderedArticles{
 		cards:    make([]*layout.Card, len(articles)),
 		feedHTML: make([]template.HTML, len(articles)),

@@ -78,9 +78,9 @@ func TestBuildWritesEveryPageKind(t *testing.T) {
 		`<a href="/dot-thi-dua/2022-2023/">2022–2023</a>`,
 		`<a href="/chu-de/thi-dua-khen-thuong/">Thi đua khen thưởng</a>`,
 		"Nguyễn Lê", `href="https://baohaugiang.com.vn/tin/1"`,
-		`<h2 id="ket-qua-dat-duoc">Kết quả đạt được</h2>`,
+		`<h2 id="h-ket-qua-dat-duoc">Kết quả đạt được</h2>`,
 		"<table>", "Phường Lái Hiếu",
-		`href="/bai-viet/tong-ket/#ket-qua"`,
+		`href="/bai-viet/tong-ket/#h-ket-qua"`,
 		`class="footnotes"`,
 		// related: shares slogan, period and a topic
 		"Hậu Giang tổng kết chuyên đề năm 2022-2023",
@@ -144,7 +144,7 @@ func TestSubPathLinksAllResolve(t *testing.T) {
 	r := sitetest.Build(t, archive)
 	r.Assert("index.html", `href="/ban-tin/css/bantin.css"`, `href="/ban-tin/khu-vuc/"`, `<link rel="canonical" href="https://example.gov.vn/ban-tin/">`)
 	// Root-relative links written in Markdown follow the site to its sub-path.
-	r.Assert("bai-viet/nga-bay/index.html", `href="/ban-tin/khu-vuc/"`, `href="/ban-tin/bai-viet/tong-ket/#ket-qua"`)
+	r.Assert("bai-viet/nga-bay/index.html", `href="/ban-tin/khu-vuc/"`, `href="/ban-tin/bai-viet/tong-ket/#h-ket-qua"`)
 	for _, name := range r.Out.Names() {
 		if !strings.HasSuffix(name, ".html") {
 			continue
