@@ -11,34 +11,12 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"io/fs"
 
 	"golang.org/x/image/webp"
 )
 
 // ErrTooLarge is wrapped by errors for images over a size limit.
 var ErrTooLarge = errors.New("image too large")
-
-// ReadFile reads name from fsys, refusing a file over maxBytes before
-// reading it whole.
-func ReadFile(fsys fs.FS, name string, maxBytes int64) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > maxBytes {
-		return nil, fmt.Errorf("%w: the file has %d bytes, over the limit of %d ([images] max_bytes)", ErrTooLarge, st.Size(), maxBytes)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("%w: the file has more than %d bytes ([images] max_bytes)", ErrTooLarge, maxBytes)
-	}
-	return data, nil
-}
 
 // sniff names the format of an encoded image from its first bytes, or "".
 func sniff(data []byte) string {

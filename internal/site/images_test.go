@@ -3,12 +3,14 @@ package site_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	_ "image/jpeg"
 	"image/png"
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -446,5 +448,69 @@ Chữ.
 		Site: fsys, Theme: bantin.Theme(), Content: content.Options{Now: sitetest.Now}, CheckLinks: true,
 	}, output.NewMemory()); err != nil {
 		t.Errorf("check: %v", err)
+	}
+}
+
+// TestImagesAreReadBounded: images are read like every source file,
+// through internal/input: one over max_bytes is refused at its use without
+// being read whole. (Pipes and devices never get this far: the walks of
+// static/ and content/ refuse them.)
+func TestImagesAreReadBounded(t *testing.T) {
+	t.Parallel()
+	fsys := sitetest.FS(`-- site.toml --
+title = "T"
+base_url = "https://example.gov.vn/"
+[images]
+max_bytes = 2000
+-- content/a.md --
+---
+title: Tin A
+date: 2024-01-01
+region: Cần Thơ
+image: /anh/lon.jpg
+---
+Nhỏ: ![nhỏ](/anh/nho.jpg)
+`)
+	fsys["static/anh/lon.jpg"] = &fstest.MapFile{Data: imagestest.JPEG(t, imagestest.Photo(300, 200, 0), 90)}
+	fsys["static/anh/nho.jpg"] = &fstest.MapFile{Data: imagestest.JPEG(t, imagestest.Photo(8, 8, 0), 90)}
+	_, err := sitetest.BuildFS(t, fsys)
+	want := []string{fmt.Sprintf("content/a.md:5:8: image /anh/lon.jpg (static/anh/lon.jpg) is %d bytes, over the limit of 2000 bytes ([images] max_bytes); scale it down or export it smaller", len(fsys["static/anh/lon.jpg"].Data))}
+	if got := sitetest.Problems(err); !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestLayoutImagesArePublishedAsTheyAre: a raster a layout shows is copied
+// as it is, but not when an article shows it too (only its processed files
+// are published then), and check says so at the layouts.
+func TestLayoutImagesArePublishedAsTheyAre(t *testing.T) {
+	t.Parallel()
+	fsys := sitetest.FS(`-- content/a.md --
+---
+title: Tin A
+date: 2024-01-01
+region: Cần Thơ
+---
+![Biểu trưng](/anh/chung.jpg)
+-- layouts/404.html --
+{{define "main"}}<img src="{{url "anh/rieng.jpg"}}" alt=""><img src="{{url "anh/chung.jpg"}}" alt="">{{end}}
+`)
+	photo := imagestest.JPEG(t, imagestest.Photo(64, 48, 0), 90)
+	fsys["static/anh/rieng.jpg"] = &fstest.MapFile{Data: photo}
+	fsys["static/anh/chung.jpg"] = &fstest.MapFile{Data: photo}
+	r, err := sitetest.BuildFS(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := r.Out.File("anh/rieng.jpg"); !bytes.Equal(data, photo) || r.Has("anh/chung.jpg") {
+		t.Errorf("published anh/rieng.jpg: %v, anh/chung.jpg: %v; want the layout's own only", r.Has("anh/rieng.jpg"), r.Has("anh/chung.jpg"))
+	}
+	cfg, _ := config.Load(fsys)
+	_, err = site.Build(context.Background(), &cfg, site.Options{
+		Site: fsys, Theme: bantin.Theme(), Content: content.Options{Now: sitetest.Now}, CheckLinks: true,
+	}, output.NewMemory())
+	want := []string{"layouts: link /anh/chung.jpg (first on /404.html) leads to /anh/chung.jpg, which the site does not have"}
+	if got := sitetest.Problems(err); !slices.Equal(got, want) {
+		t.Errorf("check:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
