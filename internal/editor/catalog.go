@@ -16,6 +16,7 @@ import (
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -183,7 +184,7 @@ func refreshCatalog(ctx context.Context, fsys fs.FS, cfg *config.Site, old *cata
 				return nil
 			}
 		}
-		src, err := fs.ReadFile(fsys, name)
+		src, err := input.ReadFile(fsys, name, cfg.MaxArticleBytes)
 		if err != nil {
 			return nil
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bantin/bantin/internal/gazetteer"
+	"github.com/bantin/bantin/internal/input"
 )
 
 // regionsFile is where a site adds or corrects places of the gazetteer.
@@ -16,7 +17,7 @@ const regionsFile = "data/regions.toml"
 // A broken regions file leaves the built-in places; the build reports it.
 func gazetteerRegions(site fs.FS, now time.Time) []string {
 	g := gazetteer.Default()
-	if src, err := fs.ReadFile(site, regionsFile); err == nil {
+	if src, err := input.ReadFile(site, regionsFile, maxReadBytes); err == nil {
 		if withSite, err := g.WithOverrides(src, regionsFile); err == nil {
 			g = withSite
 		}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/input"
 )
 
 // errBadPath is a path the API refuses: outside its folder, hidden, or
@@ -74,8 +75,13 @@ func (s *store) read(dir, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer r.Close()
-	return r.ReadFile(name)
+	// Never a pipe or device (opening one would block), never unbounded.
+	return input.ReadFile(input.Dir(r), name, maxReadBytes)
 }
+
+// maxReadBytes bounds every file the editor reads; the build's own limit
+// (max_article_bytes) is checked when the article is parsed.
+const maxReadBytes = 1 << 30
 
 // write replaces or creates name in dir atomically: the bytes go to a
 // temporary file in the same folder, reach the disk, and are renamed over
@@ -208,7 +214,7 @@ func (s *store) trashItems() ([]TrashItem, error) {
 			return nil
 		}
 		it := TrashItem{ID: name, Article: id, DeletedAt: t.Format(time.RFC3339)}
-		if data, err := r.ReadFile(name); err == nil {
+		if data, err := input.ReadFile(input.Dir(r), name, maxReadBytes); err == nil {
 			if doc, err := parseDocument(name, data); err == nil {
 				it.Title, _ = doc.values(builtinFields)["title"].(string)
 			}

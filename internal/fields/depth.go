@@ -265,6 +265,10 @@ func scanTOML(src []byte) tomlLayout {
 				s.i++
 			}
 			parts := s.key()
+			if 1+len(parts) > maxDepth {
+				s.layout.deep = start
+				break
+			}
 			table = ""
 			for k, part := range parts {
 				table = strings.TrimPrefix(table+"."+toml.Key{part}.String(), ".")
