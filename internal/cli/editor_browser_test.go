@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -183,10 +184,15 @@ func TestEditorCreatesAndPublishesInBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitJS(t, ctx, "the image in the text", `document.getElementById("body").value.includes("![Ảnh hội nghị](/images/anh-hoi-nghi-")`)
+			// As uploaded, or processed once a saved article shows it (the
+			// phone's upload is the desktop's photo again).
 			waitJS(t, ctx, "the image in the preview", `(() => {
 				const d = document.getElementById("preview").contentDocument;
-				const img = d && d.querySelector('article img[src*="/images/anh-hoi-nghi-"]');
-				return !!img && img.complete && img.naturalWidth === 40 && d.body.textContent.includes(`+jsString(screen.title)+`);
+				const img = d && d.querySelector('article img[src*="/images/anh-hoi-nghi-"], article picture img[alt="Ảnh hội nghị"][src*="/_img/"]');
+				// A picture's naturalWidth is scaled by its sizes: its width
+				// attribute tells its size.
+				const width = img && (img.closest("picture") ? +img.getAttribute("width") : img.naturalWidth);
+				return !!img && img.complete && img.naturalWidth > 0 && width === 40 && d.body.textContent.includes(`+jsString(screen.title)+`);
 			})()`)
 
 			if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("publish"))); err != nil {
@@ -207,7 +213,8 @@ func TestEditorCreatesAndPublishesInBrowser(t *testing.T) {
 			// On the preview site, and in its search.
 			eventually(t, "the article page", func() bool {
 				status, page := get(t, base+"bai-viet/"+screen.slug+"/")
-				return status == 200 && strings.Contains(page, screen.title) && strings.Contains(page, `src="/images/anh-hoi-nghi-`)
+				return status == 200 && strings.Contains(page, screen.title) &&
+					regexp.MustCompile(`<picture><source type="image/webp" srcset="/_img/[0-9a-f]{16}/40.webp 40w"[^>]*><img src="/_img/[0-9a-f]{16}/40.png"[^>]* alt="Ảnh hội nghị"`).MatchString(page)
 			})
 			if err := chromedp.Do(ctx, chromedp.Navigate(base+"tim-kiem/")); err != nil {
 				t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/bantin/bantin/internal/images/imagestest"
 )
 
 // savedPage is a portal page saved by a browser, with its photo in the
@@ -39,7 +41,7 @@ func docxBytes(t *testing.T) []byte {
 <w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:i/></w:rPr><w:t>Trao giấy khen cho các tập thể.</w:t></w:r></w:p>
 </w:body></w:document>`,
 		"word/_rels/document.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="image" Target="media/image1.png"/></Relationships>`,
-		"word/media/image1.png":        "png",
+		"word/media/image1.png":        string(imagestest.TransparentPNG(t, 120, 80)), // the build processes it
 	}
 	for name, data := range parts {
 		w, err := zw.Create(name)
@@ -78,9 +80,10 @@ func TestImportIntoANewSiteThatBuilds(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	in := t.TempDir()
+	photo := imagestest.JPEG(t, imagestest.Photo(160, 120, 0), 85) // the build processes it
 	writeFiles(t, in, map[string][]byte{
 		"trang/tin.html":            []byte(savedPage),
-		"trang/tin_files/anh 1.jpg": []byte("jpeg bytes"),
+		"trang/tin_files/anh 1.jpg": photo,
 		"trang/tin_files/style.css": []byte("body{}"),
 		"word/bao-cao.docx":         docxBytes(t),
 	})
@@ -126,8 +129,8 @@ func TestImportIntoANewSiteThatBuilds(t *testing.T) {
 			t.Errorf("saved page: no %q in\n%s", want, page)
 		}
 	}
-	if got := readFile(t, site, "static/images/2024/phung-hiep-phat-dong-thi-dua-nong-thon-moi-kieu-mau/anh-1.jpg"); got != "jpeg bytes" {
-		t.Errorf("image not copied: %q", got)
+	if got := readFile(t, site, "static/images/2024/phung-hiep-phat-dong-thi-dua-nong-thon-moi-kieu-mau/anh-1.jpg"); got != string(photo) {
+		t.Errorf("image not copied: %d bytes", len(got))
 	}
 	if !strings.Contains(page, `region: "Phụng Hiệp"`) {
 		t.Errorf("saved page: region not from the headline:\n%s", page)

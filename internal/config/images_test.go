@@ -61,12 +61,12 @@ width = 3
 		t.Fatal("bad [images] accepted")
 	}
 	for _, want := range []string{
-		// The TOML decoder places list items at their list.
-		`site.toml:4:10: widths must be whole numbers of pixels, not a string`,
-		`site.toml:4:10: widths must be from 16 to 8192 pixels, not 9`,
+		// List items are placed exactly.
+		`site.toml:4:16: widths must be whole numbers of pixels, not a string`,
+		`site.toml:4:23: widths must be from 16 to 8192 pixels, not 9`,
 		`site.toml:5:11: quality must be a whole number from 1 to 100`,
-		`site.toml:6:11: formats can hold "webp" and "jpeg", not "avif"`,
-		`site.toml:6:11: formats must include "jpeg"`,
+		`site.toml:6:20: formats can hold "webp" and "jpeg", not "avif"`,
+		`site.toml:6:12: formats must include "jpeg"`,
 		`site.toml:7:13: cache_dir must be a folder inside the site`,
 		`site.toml:8:1: unknown field "width" in [images]; did you mean "widths"?`,
 	} {
