@@ -320,7 +320,13 @@ func placeProblem(g *gazetteer.Gazetteer, what, name string, err error, builds b
 			b.WriteString("?")
 		}
 		if builds {
-			fmt.Fprintf(&b, " It gets a page of its own; if it is a real place, add it to %s", gazetteer.SiteFile)
+			// After a question, a new sentence; else one more clause.
+			if len(unknown.Suggestions) > 0 {
+				b.WriteString(" It")
+			} else {
+				b.WriteString("; it")
+			}
+			fmt.Fprintf(&b, " gets a page of its own; if it is a real place, add it to %s", gazetteer.SiteFile)
 		}
 	case errors.As(err, &amb):
 		fmt.Fprintf(&b, "%s %q may be ", what, name)

@@ -141,12 +141,14 @@ func yearChart(terms []*index.Term, links []TermLink, label, articles string) te
 			fmt.Fprintf(&b, `<g role="img" aria-label="%s">`, html.EscapeString(name))
 		}
 		fmt.Fprintf(&b, `<rect x="%d" y="%s" width="%d" height="%s"/>`, mid-chartBar/2, num(top), chartBar, num(h))
-		fmt.Fprintf(&b, `<text class="value" x="%d" y="%s">%d</text>`, mid, num(top-6), n)
 		fmt.Fprintf(&b, `<text class="year" x="%d" y="%d">%d</text>`, mid, chartTop+chartTall+17, y)
+		// The number stands outside the link, whose name says it: a link's
+		// name must contain the text it shows, in that order.
+		value := fmt.Sprintf(`<text class="value" x="%d" y="%s" aria-hidden="true">%d</text>`, mid, num(top-6), n)
 		if _, ok := urls[y]; ok {
-			b.WriteString(`</a>`)
+			b.WriteString(`</a>` + value)
 		} else {
-			b.WriteString(`</g>`)
+			b.WriteString(value + `</g>`)
 		}
 	}
 	b.WriteString(`</svg>`)
