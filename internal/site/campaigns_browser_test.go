@@ -118,13 +118,13 @@ func TestTimelineChartInBrowser(t *testing.T) {
 	navigate(t, ctx, base+"dot-thi-dua/")
 	settle(t, ctx)
 	type facts struct {
-		Bars, Periods         int
-		Hrefs                 []string
-		Overflow              float64
-		BoxWidth, ChartWidth  float64
-		ScrolledTo            float64
-		Statuses              []string
-		Texts                 []string
+		Bars, Periods        int
+		Hrefs                []string
+		Overflow             float64
+		BoxWidth, ChartWidth float64
+		ScrolledTo           float64
+		Statuses             []string
+		Texts                []string
 	}
 	f := eval[facts](t, ctx, `(() => {
 		const box = document.querySelector('.chart');
