@@ -330,24 +330,14 @@ type Campaign struct {
 	Latest *content.Article
 }
 
-// Ongoing returns the campaigns whose period includes day, the most
-// recently reported first.
-func (ix *Index) Ongoing(day content.Day) []Campaign {
-	return ix.campaigns(func(p *content.Period) bool { return p.Contains(day) })
-}
-
 // Campaigns returns every campaign the articles report, whatever its
 // period, the most recently reported first.
 func (ix *Index) Campaigns() []Campaign {
-	return ix.campaigns(func(*content.Period) bool { return true })
-}
-
-func (ix *Index) campaigns(keep func(*content.Period) bool) []Campaign {
 	type key struct{ slogan, period string }
 	seen := map[key]bool{}
 	var out []Campaign
 	for _, a := range ix.Articles {
-		if a.Period == nil || !keep(a.Period) {
+		if a.Period == nil {
 			continue
 		}
 		k := key{a.Slogan, a.Period.Slug()}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -60,7 +61,18 @@ type resolver struct {
 	nearSettlesOnly bool
 	lookups         map[string][]*gazetteer.Place
 	unknown         map[string]error
-	byDay           map[placeKey]placeResult
+	// bounds holds, by name, the days its resolution may change on;
+	// byEra the resolutions of the spans between them, byDay those of
+	// days when none of the name's places existed.
+	bounds map[string][]content.Day
+	byEra  map[eraKey]placeResult
+	byDay  map[placeKey]placeResult
+}
+
+// eraKey is a name and the span between two of its bounds.
+type eraKey struct {
+	name string
+	era  int
 }
 
 type placeResult struct {
@@ -86,10 +98,75 @@ func (r *resolver) resolve(name string, at time.Time) (*gazetteer.Place, error) 
 	case 1:
 		return cands[0], nil
 	}
-	key := placeKey{name, content.DayOf(at)}
-	if res, ok := r.byDay[key]; ok {
+	// Which of the places existed decides, and within a span that does not
+	// change: resolve once per span rather than once per day.
+	day := content.DayOf(at)
+	bounds, ok := r.bounds[name]
+	if !ok {
+		bounds = r.boundsOf(cands)
+		r.bounds[name] = bounds
+	}
+	era := eraKey{name, sort.Search(len(bounds), func(i int) bool { return day.Before(bounds[i]) })}
+	if res, ok := r.byEra[era]; ok {
 		return res.place, res.err
 	}
+	exists := slices.ContainsFunc(cands, func(p *gazetteer.Place) bool { return p.ValidAt(at) })
+	key := placeKey{name, day}
+	if res, ok := r.byDay[key]; ok && !exists {
+		return res.place, res.err
+	}
+	p, err := r.resolveAt(name, at)
+	if exists {
+		r.byEra[era] = placeResult{p, err}
+	} else {
+		// None existed: the nearest in time wins, which may change on
+		// any day between two bounds.
+		r.byDay[key] = placeResult{p, err}
+	}
+	return p, err
+}
+
+// boundsOf returns, sorted, the first days of the places of cands, or of
+// near (through what they were merged into), and the days after their
+// last.
+func (r *resolver) boundsOf(cands []*gazetteer.Place) []content.Day {
+	var out []content.Day
+	add := func(p *gazetteer.Place) {
+		if t, err := time.Parse(time.DateOnly, p.ValidFrom); err == nil {
+			out = append(out, content.DayOf(t))
+		}
+		if t, err := time.Parse(time.DateOnly, p.ValidTo); err == nil {
+			out = append(out, content.DayOf(t.AddDate(0, 0, 1)))
+		}
+	}
+	for _, p := range cands {
+		add(p)
+	}
+	for _, id := range r.near {
+		seen := map[*gazetteer.Place]bool{}
+		for p := r.g.Place(id); p != nil && !seen[p]; {
+			seen[p] = true
+			add(p)
+			if len(p.Successors) != 1 {
+				break
+			}
+			p = r.g.Place(p.Successors[0])
+		}
+	}
+	slices.SortFunc(out, func(a, b content.Day) int {
+		if a.Before(b) {
+			return -1
+		}
+		if b.Before(a) {
+			return 1
+		}
+		return 0
+	})
+	return slices.Compact(out)
+}
+
+// resolveAt resolves name on the day of at, with the site's area.
+func (r *resolver) resolveAt(name string, at time.Time) (*gazetteer.Place, error) {
 	var p *gazetteer.Place
 	var err error
 	if len(r.near) > 0 && !r.nearSettlesOnly {
@@ -103,7 +180,6 @@ func (r *resolver) resolve(name string, at time.Time) (*gazetteer.Place, error) 
 			}
 		}
 	}
-	r.byDay[key] = placeResult{p, err}
 	return p, err
 }
 
@@ -122,7 +198,8 @@ func (ix *Index) addPlaces(cfg *config.Site, g *gazetteer.Gazetteer, errs *diag.
 	if len(taxonomies) == 0 {
 		return nil
 	}
-	r := &resolver{g: g, lookups: map[string][]*gazetteer.Place{}, unknown: map[string]error{}, byDay: map[placeKey]placeResult{}}
+	r := &resolver{g: g, lookups: map[string][]*gazetteer.Place{}, unknown: map[string]error{},
+		bounds: map[string][]content.Day{}, byEra: map[eraKey]placeResult{}, byDay: map[placeKey]placeResult{}}
 	var nearErrs diag.List
 	for i, name := range cfg.RegionNear {
 		p, err := g.Resolve(name, time.Time{})
@@ -148,10 +225,12 @@ func (ix *Index) addPlaces(cfg *config.Site, g *gazetteer.Gazetteer, errs *diag.
 	if len(cfg.RegionNear) == 0 {
 		if near := mostNamed(g, values); len(near) > 0 {
 			r.near, r.nearSettlesOnly = near, true
+			clear(r.bounds)
+			clear(r.byEra)
 			clear(r.byDay)
+			var amb *gazetteer.AmbiguousError
 			for _, vs := range values {
 				for j := range vs {
-					var amb *gazetteer.AmbiguousError
 					if v := &vs[j]; errors.As(v.err, &amb) {
 						v.place, v.err = r.resolve(v.name, v.a.Date)
 					}
@@ -194,7 +273,11 @@ func mostNamed(g *gazetteer.Gazetteer, values [][]placeValue) []string {
 // first, so that a name the gazetteer does not know that would take a
 // place's URL is the one reported.
 func (t *Taxonomy) addPlaceValues(values []placeValue, warnings, errs *diag.List) {
+	// One name's problem is one error value, whose message is made once.
+	problems := map[error]error{}
 	within := map[*gazetteer.Place][]*Term{}
+	// The URL each spelling had as a name of its own, by spelling.
+	slugs := map[string]string{}
 	oldSlugs := map[string]map[*Term]int{}
 	for _, v := range values {
 		if v.place == nil {
@@ -213,7 +296,12 @@ func (t *Taxonomy) addPlaceValues(values []placeValue, warnings, errs *diag.List
 		for _, up := range ups {
 			up.addArticle(v.a)
 		}
-		if old := vi.Slug(v.name); old != "" && old != term.Slug {
+		old, ok := slugs[v.name]
+		if !ok {
+			old = vi.Slug(v.name)
+			slugs[v.name] = old
+		}
+		if old != "" && old != term.Slug {
 			if oldSlugs[old] == nil {
 				oldSlugs[old] = map[*Term]int{}
 			}
@@ -224,7 +312,12 @@ func (t *Taxonomy) addPlaceValues(values []placeValue, warnings, errs *diag.List
 		if v.place != nil {
 			continue
 		}
-		warnings.Addf(v.a.TermPos(&t.Config, v.i), "%s", placeProblem(t.places, string(t.Kind), v.name, v.err, true))
+		problem, ok := problems[v.err]
+		if !ok {
+			problem = errors.New(placeProblem(t.places, string(t.Kind), v.name, v.err, true))
+			problems[v.err] = problem
+		}
+		warnings.Add(v.a.TermPos(&t.Config, v.i), problem)
 		if term := t.add(v.a, v.name, nil, v.i, errs); term != nil {
 			t.resolved[placeKey{v.name, content.DayOf(v.a.Date)}] = term
 		}
