@@ -386,7 +386,8 @@ func TestNewSetsDeclaredTaxonomies(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	b, err := os.ReadFile(strings.TrimSpace(out))
+	// The first line is the new file; the second, its preview URL.
+	b, err := os.ReadFile(strings.SplitN(out, "\n", 2)[0])
 	if err != nil {
 		t.Fatal(err)
 	}
