@@ -630,7 +630,7 @@ func (b *builder) todayTime() time.Time {
 }
 
 // searchFacets are the search filters: every taxonomy with Facet set, its
-// values in the order of its index page, years newest first.
+// values in the order of its index page (years and periods newest first).
 func searchFacets(cfg *config.Site, ix *index.Index) []search.Facet {
 	var facets []search.Facet
 	for _, t := range ix.Taxonomies {
