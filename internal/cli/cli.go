@@ -243,6 +243,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := disk.Commit(); err != nil {
 		return report(stderr, fmt.Errorf("publish %s: %w", *dest, err))
 	}
+	printWarnings(stderr, stats.Warnings)
 	skipped := ""
 	if stats.Skipped > 0 {
 		skipped = fmt.Sprintf(" (%d drafts or future left out)", stats.Skipped)
@@ -312,6 +313,18 @@ func checkDest(source, dest string) error {
 // maxProblemsShown bounds the problems printed: a full disk fails every
 // page, and twenty thousand lines would hide the first, which says why.
 const maxProblemsShown = 100
+
+// printWarnings prints problems that do not fail a build or check, one
+// per line as "warning: file:line:col: message", at most maxProblemsShown.
+func printWarnings(w io.Writer, warnings diag.List) {
+	for i, e := range warnings {
+		if i == maxProblemsShown {
+			fmt.Fprintf(w, "warning: ... and %d more warnings\n", len(warnings)-i)
+			break
+		}
+		fmt.Fprintf(w, "warning: %v\n", e)
+	}
+}
 
 // report prints an error, one problem per line, and returns exit status 1.
 func report(stderr io.Writer, err error) int { return reportFailed(stderr, err, "build") }

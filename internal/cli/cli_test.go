@@ -373,7 +373,7 @@ func TestCheckWarnsAboutHeavyArticlesAndCachesImages(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !regexp.MustCompile(`(?m)^warning: content/a.md:5:8: the article's images weigh \d+ KB at their largest, over the budget of 1 KB`).MatchString(errOut) || !strings.HasPrefix(out, "ok: ") {
+	if !regexp.MustCompile(`(?m)^warning: content/a.md:5:8: the article's images weigh \d+ KB at their largest, over the budget of 1 KB`).MatchString(out) || !strings.HasPrefix(out, "warning: ") {
 		t.Errorf("check printed:\n%s\n%s", out, errOut)
 	}
 	// Processed images are cached in the site's folder.
@@ -415,6 +415,7 @@ func TestNewSetsDeclaredTaxonomies(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	// The first line is the new file; the second, its preview URL.
 	b, err := os.ReadFile(strings.SplitN(out, "\n", 2)[0])
 	if err != nil {
 		t.Fatal(err)

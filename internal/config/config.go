@@ -67,6 +67,12 @@ type Site struct {
 	ImagePos diag.Pos
 	// Images configures the image pipeline.
 	Images Images
+	// RegionNear are the places the site is about (region_near: names or
+	// gazetteer ids, such as "hau-giang"): a place name that could mean
+	// several places prefers those inside them. RegionNearPos is where
+	// site.toml writes each; the build resolves them.
+	RegionNear    []string
+	RegionNearPos []diag.Pos
 }
 
 // Paths are the first URL segments of articles, indexes and pages. The
@@ -119,8 +125,8 @@ func Default() Site {
 }
 
 var (
-	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "image", "paths", "markdown", "limits", "search", "feeds", "params", "taxonomies", "images"},
-		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size"}}
+	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "image", "paths", "markdown", "limits", "search", "feeds", "params", "taxonomies", "region_near", "images"},
+		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size", "home_region": "region_near", "region": "region_near"}}
 	pathKeys     = fields.Schema{Keys: []string{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}}
 	markdownKeys = fields.Schema{Keys: []string{"unsafe_html"}, Aliases: map[string]string{"unsafe": "unsafe_html"}}
 	limitKeys    = fields.Schema{Keys: []string{"max_article_bytes", "sitemap_urls", "max_nesting", "max_terms"}}
@@ -192,6 +198,17 @@ func Parse(src []byte) (Site, error) {
 			errs.Addf(pos, "image must be a path on this site such as \"/images/share.png\" or an http(s) URL, not %q", v)
 		} else {
 			cfg.Image, cfg.ImagePos = v, pos
+		}
+	}
+
+	if n := root.Get("region_near"); n != nil && n.Kind == fields.String {
+		cfg.RegionNear, cfg.RegionNearPos = []string{vi.NFC(strings.TrimSpace(n.Text))}, []diag.Pos{n.Pos}
+	} else {
+		names, pos := r.StringList("region_near")
+		for i, v := range names {
+			if v = vi.NFC(strings.TrimSpace(v)); v != "" {
+				cfg.RegionNear, cfg.RegionNearPos = append(cfg.RegionNear, v), append(cfg.RegionNearPos, pos[i])
+			}
 		}
 	}
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/gazetteer"
 	"github.com/bantin/bantin/internal/index"
 	"github.com/bantin/bantin/internal/layout"
 )
@@ -52,7 +53,11 @@ func PreviewArticle(ctx context.Context, cfg *config.Site, opts Options, file st
 	}
 	articles = append(articles, a)
 	content.SortNewestFirst(articles)
-	ix, err := index.Build(cfg, articles)
+	places, err := gazetteer.ForSite(opts.Site)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := index.Build(cfg, articles, places)
 	if err != nil {
 		return nil, err
 	}

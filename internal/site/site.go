@@ -4,6 +4,7 @@
 package site
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/feed"
 	"github.com/bantin/bantin/internal/images"
+	"github.com/bantin/bantin/internal/gazetteer"
 	"github.com/bantin/bantin/internal/index"
 	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/layout"
@@ -102,13 +104,14 @@ type Stats struct {
 	// Hidden are the hidden files and folders of static/ (".git/",
 	// ".env"), sorted, which are not published.
 	Hidden []string
+	// Warnings are problems that do not stop the build, sorted: place
+	// names the gazetteer does not know or cannot settle, articles over
+	// the image budget. check and build print them.
+	Warnings diag.List
 	// Search builds the search index files (site path, data) when the
 	// build deferred it; nil otherwise.
 	// It stops early, with ctx's error, when ctx ends.
 	Search func(ctx context.Context) ([]SearchFile, error)
-	// Warnings are problems that do not fail the build, such as
-	// articles over the image budget; bantin check prints them.
-	Warnings diag.List
 	// ImagesDecoded counts the images decoded: those not in the cache.
 	ImagesDecoded int64
 }
@@ -139,11 +142,13 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	errs.Append(err)
 	layouts, err := layout.Load(opts.Site, opts.Theme, cfg)
 	errs.Append(err)
+	places, err := gazetteer.ForSite(opts.Site)
+	errs.Append(err)
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
 	clock.done("load content and layouts")
-	ix, err := index.Build(cfg, set.Articles)
+	ix, err := index.Build(cfg, set.Articles, places)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +168,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		b.site.ShareImage = b.absoluteURL(share.OG)
 		b.site.ShareImageWidth, b.site.ShareImageHeight = share.OGWidth, share.OGHeight
 	}
-	stats := &Stats{Articles: len(set.Articles), Skipped: set.Skipped}
+	stats := &Stats{Articles: len(set.Articles), Skipped: set.Skipped, Warnings: ix.Warnings}
 	for _, t := range ix.Taxonomies {
 		stats.Terms += len(t.Terms)
 	}
@@ -439,12 +444,12 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 		}
 		out.warnings[i] = imgs.budget(a, leads[i], doc)
 		if searchIndex != nil {
-			if err := searchIndex.Add(i, b.searchDoc(a, doc)); err != nil {
+			if err := searchIndex.Add(i, b.searchDoc(a, &card, doc)); err != nil {
 				return fmt.Errorf("%s: index for search: %w", a.File, err)
 			}
 		}
 		if deferSearch {
-			out.searchDocs[i] = b.searchDoc(a, doc)
+			out.searchDocs[i] = b.searchDoc(a, &card, doc)
 		}
 		if inFeeds[i] {
 			out.feedHTML[i] = template.HTML(doc.HTML)
@@ -486,7 +491,8 @@ func (b *builder) articlePage(a *content.Article, doc *render.Doc, card *layout.
 	}
 	page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
 	if regions := b.ix.Taxonomy(index.Region); regions != nil {
-		if region := regions.Lookup(a.Region); region != nil {
+		// The card's region is the place the name resolved to.
+		if region := card.Region; region.Path != "" {
 			_, regionsLabel := layout.Labels(b.cfg, &regions.Config)
 			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: regionsLabel, Path: regions.Path},
 				layout.Crumb{Label: region.Name, Path: region.Path})
@@ -579,19 +585,17 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 		}
 	}
 
+	campaigns := layout.HomeCampaigns(b.cfg, b.ix.Campaigns(), b.today, func(a *content.Article) *layout.Card { return cards[b.ix.Position(a)] })
 	var ongoing []layout.Campaign
-	for _, c := range b.ix.Ongoing(b.today) {
-		v := layout.Campaign{Period: layout.Link(b.cfg, c.Period), Latest: cards[b.ix.Position(c.Latest)]}
-		if c.Slogan != nil {
-			l := layout.Link(b.cfg, c.Slogan)
-			v.Slogan = &l
+	for _, c := range campaigns {
+		if c.Status.Key == content.Ongoing.String() {
+			ongoing = append(ongoing, c)
 		}
-		ongoing = append(ongoing, v)
 	}
 	paginate(layout.KindHome, "", b.cfg.Title, nil, b.ix.Articles, func(p *layout.Page) {
 		p.Feed = feed.FileName
 		if p.Pager.Number == 1 {
-			p.Ongoing = ongoing
+			p.Ongoing, p.Campaigns = ongoing, campaigns
 			p.Title = ""
 		} else {
 			// base.html adds the site's name after the page's own title.
@@ -609,7 +613,7 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 	})
 
 	for _, t := range b.ix.Taxonomies {
-		view := layout.NewTaxonomy(b.cfg, t)
+		view := layout.NewTaxonomy(b.cfg, t, b.today)
 		jobs = append(jobs, func() *layout.Page {
 			return &layout.Page{
 				Site: b.site, Kind: layout.KindTerms, Title: view.Plural, Path: t.Path, Taxonomy: view,
@@ -622,18 +626,30 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 		brief := &layout.Taxonomy{Kind: view.Kind, Label: view.Label, Plural: view.Plural, Path: view.Path}
 		for _, term := range t.Terms {
 			link := layout.Link(b.cfg, term)
-			crumbs := []layout.Crumb{home, {Label: view.Plural, Path: t.Path}, {Label: term.Name, Path: term.Path}}
+			// A place's trail runs through the places it lies in today.
+			crumbs := []layout.Crumb{home, {Label: view.Plural, Path: t.Path}}
+			up := t.Up(term, b.todayTime())
+			for i := len(up) - 1; i >= 0; i-- {
+				crumbs = append(crumbs, layout.Crumb{Label: up[i].Term.Name, Path: up[i].Term.Path})
+			}
+			crumbs = append(crumbs, layout.Crumb{Label: term.Name, Path: term.Path})
 			paginate(layout.KindTerm, term.Path, view.Label+": "+term.Name, crumbs, term.Articles, func(p *layout.Page) {
 				p.Taxonomy, p.Term = brief, &link
 				if t.Config.Feed {
 					p.Feed = term.Path + feed.FileName
 				}
 				if p.Pager.Number == 1 {
-					p.Crumbs = crumbs[:2:2]
+					p.Crumbs = crumbs[: len(crumbs)-1 : len(crumbs)-1]
 					p.Crumbs = append(p.Crumbs, layout.Crumb{Label: term.Name})
+					p.Place = layout.NewPlace(b.cfg, t, term, b.today)
+					p.Campaign = layout.NewCampaignInfo(b.cfg, b.ix, term, b.today)
 				}
 			})
 		}
+	}
+	redirects, err := b.redirects()
+	if err != nil {
+		return nil, err
 	}
 	if b.cfg.Search {
 		jobs = append(jobs, func() *layout.Page {
@@ -650,7 +666,11 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 		}
 	})
 	urls := make([]feed.URL, len(jobs))
-	err := b.parallel(len(jobs), func(i int) error {
+	err = b.parallel(len(jobs)+len(redirects), func(i int) error {
+		if i >= len(jobs) {
+			r := redirects[i-len(jobs)]
+			return b.out.write(r.name, r.html, "")
+		}
 		p := jobs[i]()
 		urls[i] = sitemapURL(p)
 		return b.page(p.Kind, p, "")
@@ -658,12 +678,41 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The 404 page is the last job, and no URL of the site.
+	// The 404 page is the last job, and no URL of the site; nor are the
+	// redirects.
 	return urls[:len(urls)-1], nil
 }
 
+// redirect is a page at an old URL, ready to write.
+type redirect struct {
+	name string
+	html []byte
+}
+
+// redirects makes the pages that keep old URLs of place-valued taxonomies'
+// terms working: "TP Cần Thơ" had a page at khu-vuc/tp-can-tho/, which now
+// leads to Cần Thơ's.
+func (b *builder) redirects() ([]redirect, error) {
+	var out []redirect
+	for _, t := range b.ix.Taxonomies {
+		for _, r := range t.Redirects {
+			html, err := layout.Redirect(b.cfg, layout.Link(b.cfg, r.To))
+			if err != nil {
+				return nil, fmt.Errorf("redirect %s: %w", r.Path, err)
+			}
+			out = append(out, redirect{name: r.Path + "index.html", html: html})
+		}
+	}
+	return out, nil
+}
+
+// todayTime is the build's day as a time, for what takes one.
+func (b *builder) todayTime() time.Time {
+	return time.Date(b.today.Year, b.today.Month, b.today.Day, 12, 0, 0, 0, b.cfg.TimeZone)
+}
+
 // searchFacets are the search filters: every taxonomy with Facet set, its
-// values in the order of its index page, years newest first.
+// values in the order of its index page (years and periods newest first).
 func searchFacets(cfg *config.Site, ix *index.Index) []search.Facet {
 	var facets []search.Facet
 	for _, t := range ix.Taxonomies {
@@ -671,36 +720,47 @@ func searchFacets(cfg *config.Site, ix *index.Index) []search.Facet {
 			continue
 		}
 		label, _ := layout.Labels(cfg, &t.Config)
-		f := search.Facet{Key: string(t.Kind), Label: label, Multiple: t.Config.Multiple, Values: make([]string, len(t.Terms))}
+		// A place's filter finds the articles of the places inside it too:
+		// each article has its place and every place that place lies in.
+		multiple := t.Config.Multiple || t.Config.Values == config.PlaceValues
+		f := search.Facet{Key: string(t.Kind), Label: label, Multiple: multiple, Values: make([]string, len(t.Terms))}
 		for i, term := range t.Terms {
 			f.Values[i] = term.Name
-		}
-		if t.Config.Values == config.YearValues {
-			slices.Reverse(f.Values)
 		}
 		facets = append(facets, f)
 	}
 	return facets
 }
 
-// searchDoc is an article as the search index sees it: its text taxonomy
-// values are searched as words, and its terms of each facet filter it.
-func (b *builder) searchDoc(a *content.Article, doc *render.Doc) search.Doc {
+// searchDoc is an article as the search index sees it: its text and place
+// taxonomy values are searched as words (a place also by its name), and its
+// terms of each facet filter it (a place's also by the places it lies in).
+// card is the article's card, for its region as shown.
+func (b *builder) searchDoc(a *content.Article, card *layout.Card, doc *render.Doc) search.Doc {
 	d := search.Doc{
 		URL: b.cfg.BasePath + a.Path, Title: a.Title, Date: b.layouts.ShortDate(a.Date),
-		Region: a.Region, Body: doc.Text,
+		Region: cmp.Or(card.Region.Name, a.Region), Body: doc.Text,
 	}
 	// One array holds the values of every facet, and one the words.
 	var buf [16]*index.Term
 	names := make([]string, 0, 8)
 	d.Meta = make([]string, 0, 8)
 	for _, t := range b.ix.Taxonomies {
-		if t.Config.Values == config.TextValues {
+		switch t.Config.Values {
+		case config.TextValues:
 			d.Meta = a.AppendTerms(d.Meta, &t.Config)
+		case config.PlaceValues:
+			start := len(d.Meta)
+			d.Meta = a.AppendTerms(d.Meta, &t.Config)
+			for _, term := range t.AppendTermsOf(buf[:0], a) {
+				if !slices.Contains(d.Meta[start:], term.Name) {
+					d.Meta = append(d.Meta, term.Name)
+				}
+			}
 		}
 		if t.Config.Facet {
 			start := len(names)
-			for _, term := range t.AppendTermsOf(buf[:0], a) {
+			for _, term := range t.AppendTermsWithin(buf[:0], a) {
 				names = append(names, term.Name)
 			}
 			d.Facets = append(d.Facets, names[start:len(names):len(names)])
