@@ -419,16 +419,26 @@
     dirty = !sameState(state, current.loaded);
     updatePublishLabel();
     if (dirty) {
+      // The key and version are this article's now: the form may show
+      // another one by the time the autosave runs.
+      const key = storeKey(), id = current.id, etag = current.etag;
       debounce("autosave", 400, () => {
         try {
-          localStorage.setItem(storeKey(), JSON.stringify({ id: current.id, etag: current.etag, savedAt: Date.now(),
+          localStorage.setItem(key, JSON.stringify({ id, etag, savedAt: Date.now(),
             title: state.fields.title || "", fields: state.fields, body: state.body }));
         } catch (e) { /* storage full or off: the server copy is still there */ }
       });
     } else {
-      localStorage.removeItem(storeKey());
+      forgetDraft();
     }
     debounce("preview", 500, preview);
+  }
+
+  // forgetDraft drops the browser's copy of the form, and an autosave still
+  // waiting to write it, which would bring a saved or discarded draft back.
+  function forgetDraft() {
+    clearTimeout(timers.autosave);
+    localStorage.removeItem(storeKey());
   }
 
   function clearErrors() {
@@ -504,7 +514,7 @@
     }
     if (r.status === 200 || r.status === 201) {
       const wasNew = !current.id;
-      localStorage.removeItem(storeKey());
+      forgetDraft();
       loadArticle(r.data);
       clearErrors();
       say(status, "ok", t("saved_" + r.data.status));
@@ -757,7 +767,7 @@
     box.replaceChildren(notice("warn",
       h("p", {}, t("restored", new Date(saved.savedAt).toLocaleString())),
       h("button", { type: "button", id: "discard", onclick: () => {
-        localStorage.removeItem(storeKey());
+        forgetDraft();
         showEditor(current.id);
         box.replaceChildren();
       } }, t("discard"))));
@@ -777,7 +787,7 @@
     const theirs = r.data;
     document.getElementById("disk").replaceChildren(notice("warn",
       h("p", {}, t("changed_on_disk")),
-      h("button", { type: "button", id: "disk-load", onclick: () => { loadArticle(theirs); localStorage.removeItem(storeKey()); } }, t("load_disk")),
+      h("button", { type: "button", id: "disk-load", onclick: () => { loadArticle(theirs); forgetDraft(); } }, t("load_disk")),
       " ",
       h("button", { type: "button", id: "disk-compare", onclick: () => showConflict(theirs) }, t("compare"))));
     preview();
@@ -787,7 +797,7 @@
     if (!current.id || !confirm(t("confirm_delete"))) return;
     const r = await api("DELETE", "articles/" + escapeID(current.id), undefined, { "If-Match": current.etag });
     if (r.status === 200) {
-      localStorage.removeItem(storeKey());
+      forgetDraft();
       dirty = false;
       const item = r.data.trash;
       location.hash = "#/";
