@@ -193,7 +193,7 @@ func TestValueTypesAndRegionNear(t *testing.T) {
 	if r := cfg.Taxonomy(Region); r.Values != PlaceValues {
 		t.Errorf("region values %v", r.Values)
 	}
-	if fmt.Sprint(cfg.RegionNear, cfg.RegionNearPos) != "[Hậu Giang soc-trang] [site.toml:3:15 site.toml:3:15]" {
+	if fmt.Sprint(cfg.RegionNear, cfg.RegionNearPos) != "[Hậu Giang soc-trang] [site.toml:3:16 site.toml:3:29]" {
 		t.Errorf("region_near %v at %v", cfg.RegionNear, cfg.RegionNearPos)
 	}
 	cfg, err = Parse([]byte(head + "region_near = \"Cần Thơ\"\n[[taxonomies]]\nkey = \"region\"\nvalues = \"text\"\n[[taxonomies]]\nkey = \"dia_ban\"\nname = \"Địa bàn\"\nvalues = \"place\"\n"))

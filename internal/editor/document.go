@@ -145,11 +145,21 @@ func (d *document) split(block []byte, firstLine int) bool {
 			return false
 		}
 	}
+	preamble := len(lines)
+	if len(starts) > 0 {
+		preamble = starts[0]
+	}
+	// Only blank lines and comments may come before the first key: anything
+	// else (a bare tag, a directive) would swallow a key written after it.
+	for _, l := range lines[:preamble] {
+		if t := bytes.TrimSpace(l); len(t) != 0 && t[0] != '#' {
+			return false
+		}
+	}
+	d.preamble = bytes.Join(lines[:preamble], nil)
 	if len(starts) == 0 {
-		d.preamble = block
 		return true
 	}
-	d.preamble = bytes.Join(lines[:starts[0]], nil)
 	for i, key := range d.root.Keys {
 		end := len(lines)
 		if i+1 < len(starts) {
