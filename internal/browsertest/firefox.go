@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -325,6 +326,25 @@ func (t *Tab) Navigate(ctx context.Context, url string) error {
 // Reload reloads the page and waits for its load event.
 func (t *Tab) Reload(ctx context.Context) error {
 	return t.f.call(ctx, "browsingContext.reload", map[string]any{"context": t.ID, "wait": "complete"}, nil)
+}
+
+// Screenshot returns a PNG of the whole page (not only the viewport), as
+// the tab lays it out at its viewport's width.
+func (t *Tab) Screenshot(ctx context.Context) ([]byte, error) {
+	var r struct {
+		Data string `json:"data"`
+	}
+	err := t.f.call(ctx, "browsingContext.captureScreenshot", map[string]any{
+		"context": t.ID, "origin": "document", "format": map[string]string{"type": "image/png"},
+	}, &r)
+	if err != nil {
+		return nil, err
+	}
+	data, err := base64.StdEncoding.DecodeString(r.Data)
+	if err != nil {
+		return nil, fmt.Errorf("screenshot: %w", err)
+	}
+	return data, nil
 }
 
 // Eval evaluates a JavaScript expression in the page, awaiting a promise,

@@ -435,7 +435,9 @@
   }
 
   // forgetDraft drops the browser's copy of the form, and an autosave still
-  // waiting to write it, which would bring a saved or discarded draft back.
+  // waiting to write it, which would bring a saved or discarded draft back
+  // (the Firefox test discards within the autosave's 400 ms, with the
+  // keyboard; any browser can).
   function forgetDraft() {
     clearTimeout(timers.autosave);
     localStorage.removeItem(storeKey());
@@ -825,6 +827,7 @@
       if (r.status !== 200) return;
       csrf = r.data.csrf;
     }
+    listen();
     const hash = location.hash.replace(/^#/, "") || "/";
     if (hash.startsWith("/edit/")) await showEditor(hash.slice(6).split("/").map(decodeURIComponent).join("/"));
     else if (hash === "/new") await showEditor("");
@@ -845,9 +848,15 @@
   });
 
   // The preview server says when it has rebuilt: the list, the open
-  // article's version and the preview follow.
+  // article's version and the preview follow. The stream opens once the
+  // editor is signed in: before, the server answers 401, and an event
+  // source that gets an error status never tries again (Firefox also logs
+  // it as a script error), so a tab where the editor signed in would
+  // never hear of a rebuild.
+  let listening = false;
   function listen() {
-    if (!window.EventSource) return;
+    if (listening || !window.EventSource) return;
+    listening = true;
     const es = new EventSource(boot.events);
     const rebuilt = () => { if (refreshOnRebuild) refreshOnRebuild(); if (current && document.getElementById("preview")) preview(); };
     es.addEventListener("reload", rebuilt);
@@ -856,6 +865,5 @@
   // A slower check, for when the event stream is not available.
   setInterval(() => { if (refreshOnRebuild === checkDisk) checkDisk(); }, 15000);
 
-  listen();
   route();
 })();
