@@ -179,7 +179,11 @@ func TestEditorWorksInFirefox(t *testing.T) {
 		if got, _ := os.ReadFile(file); string(got) != onDisk {
 			t.Fatalf("a stale save changed the file:\n%s", got)
 		}
-		screenshots(p, "conflict")
+		for _, width := range []int{390, 1280} {
+			p.must(p.tab.SetViewport(ctx, width, 844))
+			p.wait("the conflict view no wider than the screen", `document.documentElement.scrollWidth <= innerWidth`)
+			screenshots(p, "conflict")
+		}
 		// Keep the disk's title and my text, and save.
 		p.must(p.tab.Click(ctx, `input[name="choose-title"][value="theirs"]`))
 		p.must(p.tab.Click(ctx, "#conflict-apply"))
@@ -294,6 +298,9 @@ func TestEditorWorksInFirefox(t *testing.T) {
 			p.must(p.tab.Navigate(ctx, base+"_bantin/"))
 			p.wait("the article list", `document.querySelectorAll(".articles li").length === 3`)
 			p.wait("a page no wider than the screen", `document.documentElement.scrollWidth <= innerWidth`)
+			// The list's results are elements: no stray text (a null once
+			// showed as "null" under the list).
+			p.wait("no stray text under the list", `[...document.getElementById("list-results").childNodes].every((n) => n.nodeType === Node.ELEMENT_NODE)`)
 			screenshots(p, "list")
 			p.must(p.tab.Click(ctx, `.articles a.title`))
 			// The preview frame loads lazily: below the form on a phone, it

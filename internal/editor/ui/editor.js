@@ -195,6 +195,8 @@
         }
       }
       const d = r.data;
+      // replaceChildren, unlike h, writes a null out as the text "null":
+      // the pager is there or left out.
       results.replaceChildren(
         h("p", { class: "count" }, t("found", d.total)),
         h("ul", { class: "articles" }, d.items.map((it) => h("li", {},
@@ -202,10 +204,10 @@
           h("span", { class: "badge " + it.status }, statusLabel(it.status)),
           h("span", { class: "meta" }, [formatDate(it.date), it.region, it.period].filter(Boolean).join(" · ")),
           it.problem ? h("span", { class: "problem" }, it.problem) : null))),
-        d.pages > 1 ? h("nav", { class: "pager", "aria-label": t("pagination") },
+        ...(d.pages > 1 ? [h("nav", { class: "pager", "aria-label": t("pagination") },
           h("button", { type: "button", disabled: d.page <= 1, onclick: () => { listState.page--; load(); } }, t("prev")),
           h("span", {}, t("page_of", d.page, d.pages)),
-          h("button", { type: "button", disabled: d.page >= d.pages, onclick: () => { listState.page++; load(); } }, t("next"))) : null);
+          h("button", { type: "button", disabled: d.page >= d.pages, onclick: () => { listState.page++; load(); } }, t("next")))] : []));
     };
     q.addEventListener("input", () => debounce("search", 200, () => {
       listState.q = q.value;
