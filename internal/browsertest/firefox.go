@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -47,42 +49,44 @@ func findFirefox() string {
 // its own recommended automation prefs; these add what a machine without
 // internet needs: no update, telemetry, captive-portal, safe-browsing or
 // remote-settings requests, no first-run pages.
-var firefoxPrefs = map[string]any{
-	"remote.active-protocols":                          1, // WebDriver BiDi only (ignored where it is the only one)
-	"app.update.disabledForTesting":                    true,
-	"app.update.auto":                                  false,
-	"browser.shell.checkDefaultBrowser":                false,
-	"browser.startup.homepage_override.mstone":         "ignore",
-	"browser.startup.page":                             0,
-	"browser.startup.homepage":                         "about:blank",
-	"browser.newtabpage.enabled":                       false,
-	"browser.aboutwelcome.enabled":                     false,
-	"browser.tabs.warnOnClose":                         false,
-	"browser.warnOnQuit":                               false,
-	"browser.region.network.url":                       "",
-	"browser.region.update.enabled":                    false,
-	"browser.safebrowsing.malware.enabled":             false,
-	"browser.safebrowsing.phishing.enabled":            false,
-	"browser.safebrowsing.downloads.enabled":           false,
-	"browser.safebrowsing.blockedURIs.enabled":         false,
-	"browser.safebrowsing.provider.mozilla.gethashURL": "",
-	"browser.safebrowsing.provider.mozilla.updateURL":  "",
-	"datareporting.policy.dataSubmissionEnabled":       false,
-	"datareporting.healthreport.uploadEnabled":         false,
-	"toolkit.telemetry.enabled":                        false,
-	"toolkit.telemetry.server":                         "",
-	"network.captive-portal-service.enabled":           false,
-	"network.connectivity-service.enabled":             false,
-	"network.dns.disablePrefetch":                      true,
-	"network.prefetch-next":                            false,
-	"network.http.speculative-parallel-limit":          0,
-	"extensions.update.enabled":                        false,
-	"extensions.getAddons.cache.enabled":               false,
-	"services.settings.server":                         "data:,#remote-settings-dummy/v1",
-	"geo.provider.network.url":                         "",
-	"media.gmp-manager.url":                            "",
-	"media.gmp-gmpopenh264.enabled":                    false,
-	"identity.fxaccounts.enabled":                      false,
+func firefoxPrefs() map[string]any {
+	return map[string]any{
+		"remote.active-protocols":                          1, // WebDriver BiDi only (ignored where it is the only one)
+		"app.update.disabledForTesting":                    true,
+		"app.update.auto":                                  false,
+		"browser.shell.checkDefaultBrowser":                false,
+		"browser.startup.homepage_override.mstone":         "ignore",
+		"browser.startup.page":                             0,
+		"browser.startup.homepage":                         "about:blank",
+		"browser.newtabpage.enabled":                       false,
+		"browser.aboutwelcome.enabled":                     false,
+		"browser.tabs.warnOnClose":                         false,
+		"browser.warnOnQuit":                               false,
+		"browser.region.network.url":                       "",
+		"browser.region.update.enabled":                    false,
+		"browser.safebrowsing.malware.enabled":             false,
+		"browser.safebrowsing.phishing.enabled":            false,
+		"browser.safebrowsing.downloads.enabled":           false,
+		"browser.safebrowsing.blockedURIs.enabled":         false,
+		"browser.safebrowsing.provider.mozilla.gethashURL": "",
+		"browser.safebrowsing.provider.mozilla.updateURL":  "",
+		"datareporting.policy.dataSubmissionEnabled":       false,
+		"datareporting.healthreport.uploadEnabled":         false,
+		"toolkit.telemetry.enabled":                        false,
+		"toolkit.telemetry.server":                         "",
+		"network.captive-portal-service.enabled":           false,
+		"network.connectivity-service.enabled":             false,
+		"network.dns.disablePrefetch":                      true,
+		"network.prefetch-next":                            false,
+		"network.http.speculative-parallel-limit":          0,
+		"extensions.update.enabled":                        false,
+		"extensions.getAddons.cache.enabled":               false,
+		"services.settings.server":                         "data:,#remote-settings-dummy/v1",
+		"geo.provider.network.url":                         "",
+		"media.gmp-manager.url":                            "",
+		"media.gmp-gmpopenh264.enabled":                    false,
+		"identity.fxaccounts.enabled":                      false,
+	}
 }
 
 // Firefox is a headless Firefox driven over WebDriver BiDi, for tests.
@@ -205,8 +209,9 @@ func startFirefox(bin, profile string) (*Firefox, error) {
 
 func writeUserJS(profile string) error {
 	var b strings.Builder
-	for name, value := range firefoxPrefs {
-		v, err := json.Marshal(value)
+	prefs := firefoxPrefs()
+	for _, name := range slices.Sorted(maps.Keys(prefs)) {
+		v, err := json.Marshal(prefs[name])
 		if err != nil {
 			return err
 		}
