@@ -336,3 +336,116 @@ func TestEditorSignInInBrowser(t *testing.T) {
 		t.Errorf("script errors:\n%s", strings.Join(errs, "\n"))
 	}
 }
+
+// Saving never moves what the editor types into another field, nor loses
+// it: Enter in a one-line field does not save (a half-typed title would
+// name the file for good); the answer to a save does not take the focus
+// away from the field they went on typing in; text typed while a save is
+// on its way stays in the form; and a second save asked for meanwhile
+// runs after the first, with the form as it is then.
+func TestEditorSaveKeepsTypingWhereItIs(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/2023/a.md": article("Tin cũ")})
+	base, _ := startServe(t, dir)
+	ctx := browsertest.Browser(t)
+	jsErrors := watchErrors(t, ctx)
+	defer func() {
+		if errs := jsErrors(); len(errs) > 0 {
+			t.Errorf("script errors in the editor:\n%s", strings.Join(errs, "\n"))
+		}
+	}()
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"_bantin/#/new")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the form", `!!document.getElementById("f-title")`)
+	// The page's saves go through a gate the test opens one by one, so the
+	// answers come while the editor types, as on a slow server.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		window.saves = []; window.held = []; window.holding = true;
+		const pass = window.fetch.bind(window);
+		window.fetch = (url, opts) => {
+			const method = (opts && opts.method) || "GET";
+			if (!/\/api\/articles/.test(String(url)) || method === "GET") return pass(url, opts);
+			window.saves.push(method + " " + opts.body);
+			if (!window.holding) return pass(url, opts);
+			return new Promise((resolve, reject) => window.held.push(() => pass(url, opts).then(resolve, reject)));
+		};
+		return true;
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	release := func(what string) {
+		t.Helper()
+		waitJS(t, ctx, what, `window.held.length === 1`)
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.held.shift()(), true)`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Enter in the title goes on with the title; nothing is saved.
+	clearDate(t, ctx)
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("f-title"), "Long Mỹ tuy"+kb.Enter),
+		chromedp.KeyEvent("ên dương"),
+		chromedp.SendKeys(chromedp.ID("f-date"), "2024-13-45"),
+		chromedp.SendKeys(chromedp.ID("f-region"), "Long Mỹ"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the title typed on after Enter, unsaved", `document.getElementById("f-title").value === "Long Mỹ tuyên dương" &&
+		window.saves.length === 0 && document.getElementById("status").textContent === ""`)
+
+	// Save, and go on typing in the text while the answer (a bad date) is
+	// on its way: the problem is shown, the focus stays in the text.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("save")), chromedp.SendKeys(chromedp.ID("body"), "Đoạn một.")); err != nil {
+		t.Fatal(err)
+	}
+	release("the first save")
+	waitJS(t, ctx, "the date error", `!document.getElementById("err-date").hidden`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(" Đoạn hai.")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the typing still in the text", `document.activeElement.id === "body" &&
+		document.getElementById("body").value === "Đoạn một. Đoạn hai." &&
+		document.getElementById("f-date").value === "2024-13-45" && document.getElementById("f-title").value === "Long Mỹ tuyên dương"`)
+
+	// Fix the date, save, type more and save again before the first answer:
+	// both saves happen in order, and nothing typed is lost.
+	clearDate(t, ctx)
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("f-date"), "2024-05-01 08:30"),
+		chromedp.Click(chromedp.ID("save")),
+		chromedp.SendKeys(chromedp.ID("body"), " Đoạn ba."),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the second save asked for", `window.held.length === 1`)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("save"))); err != nil {
+		t.Fatal(err)
+	}
+	release("the create")
+	waitJS(t, ctx, "the create answered, the text kept", `location.hash === "#/edit/2024/long-my-tuyen-duong.md" &&
+		document.getElementById("body").value === "Đoạn một. Đoạn hai. Đoạn ba."`)
+	release("the queued update")
+	waitJS(t, ctx, "the queued update saved", `window.held.length === 0 && window.saves.length === 3 &&
+		window.saves[2].startsWith("PUT ") && document.getElementById("status").className.includes("ok")`)
+	data, err := os.ReadFile(filepath.Join(dir, "content", "2024", "long-my-tuyen-duong.md"))
+	if err != nil {
+		t.Fatalf("%v; files: %v", err, contentFiles(dir))
+	}
+	if !strings.Contains(string(data), "title: Long Mỹ tuyên dương\n") || !strings.HasSuffix(string(data), "\nĐoạn một. Đoạn hai. Đoạn ba.\n") {
+		t.Errorf("file:\n%s", data)
+	}
+	if files := contentFiles(dir); len(files) != 2 {
+		t.Errorf("files: %v", files)
+	}
+	// Ctrl+S saves from a one-line field too.
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("f-title"), " tiên tiến"), chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
+		t.Fatal(err)
+	}
+	release("the Ctrl+S save")
+	waitJS(t, ctx, "the Ctrl+S save", `window.saves.length === 4 && document.getElementById("status").className.includes("ok")`)
+	if data, _ := os.ReadFile(filepath.Join(dir, "content", "2024", "long-my-tuyen-duong.md")); !strings.Contains(string(data), "title: Long Mỹ tuyên dương tiên tiến\n") {
+		t.Errorf("after Ctrl+S:\n%s", data)
+	}
+}

@@ -442,8 +442,9 @@
   }
 
   // showProblems puts each problem next to its field, and a summary with
-  // links to them at the top.
-  function showProblems(problems) {
+  // links to them at the top. It moves the focus to the first field in
+  // error only when told to: not while the editor types somewhere else.
+  function showProblems(problems, moveFocus) {
     clearErrors();
     const sum = document.getElementById("problems");
     const items = [];
@@ -464,7 +465,7 @@
         h("span", { class: "detail" }, p.detail)));
     }
     sum.replaceChildren(h("div", { class: "notice error", role: "alert" }, h("p", {}, t("fix_problems")), h("ul", {}, items)));
-    if (first) first.focus();
+    if (first && moveFocus) first.focus();
   }
 
   // isFuture compares the date field with the site's clock, both written
@@ -480,14 +481,27 @@
   }
 
   let saving = false;
+  // A save asked for while another is on its way runs after it, with the
+  // form as it is then, so what the page says is about what was typed
+  // last. null: none waiting; else whether it publishes.
+  let queuedSave = null;
 
   async function save(publish) {
-    if (saving) return;
+    if (saving) {
+      queuedSave = queuedSave || publish;
+      return;
+    }
     saving = true;
     try {
       await saveNow(publish);
+      while (queuedSave !== null && document.getElementById("article-form")) {
+        const next = queuedSave;
+        queuedSave = null;
+        await saveNow(next);
+      }
     } finally {
       saving = false;
+      queuedSave = null;
     }
   }
 
@@ -495,6 +509,9 @@
     const status = document.getElementById("status");
     if (publish && inputs.draft) inputs.draft.checked = false;
     const state = formState();
+    // Where the editor was when saving began: if they have gone on typing
+    // elsewhere by the time the answer comes, the focus stays with them.
+    const focusAtStart = document.activeElement;
     say(status, "info", t("saving"));
     let r;
     if (current.id) {
@@ -505,7 +522,10 @@
     if (r.status === 200 || r.status === 201) {
       const wasNew = !current.id;
       localStorage.removeItem(storeKey());
-      loadArticle(r.data);
+      // What was typed while the save was on its way stays in the form,
+      // unsaved, instead of being replaced by the saved version.
+      const typedSince = !sameState(formState(), state);
+      loadArticle(r.data, typedSince ? state : null);
       clearErrors();
       say(status, "ok", t("saved_" + r.data.status));
       if (r.data.url && r.data.status === "published") {
@@ -522,19 +542,25 @@
     }
     if (r.status === 422) {
       say(status, "error", t("not_saved"));
-      showProblems(r.data.problems || []);
+      showProblems(r.data.problems || [], document.activeElement === focusAtStart || document.activeElement === document.body);
       return;
     }
     say(status, "error", (r.data && r.data.error) || t("err_io"));
   }
 
-  // loadArticle makes a version from the server the form's base.
-  function loadArticle(a) {
+  // loadArticle makes a version from the server the form's base. With
+  // saved (the form state that became this version), the form keeps what
+  // the editor typed since, as unsaved changes.
+  function loadArticle(a, saved) {
     current.id = a.id;
     current.etag = a.etag;
     current.url = a.url;
-    fill(a.fields || {}, a.body || "");
-    current.loaded = formState();
+    if (saved) {
+      current.loaded = saved;
+    } else {
+      fill(a.fields || {}, a.body || "");
+      current.loaded = formState();
+    }
     dirty = false;
     updatePublishLabel();
     const title = document.querySelector("main h1");
@@ -543,7 +569,8 @@
     if (del) del.hidden = !current.id;
     const diskNote = document.getElementById("disk");
     if (diskNote) diskNote.replaceChildren();
-    preview();
+    if (saved) changed();
+    else preview();
   }
 
   // showConflict lays the editor's version beside the one on disk, field
@@ -694,7 +721,6 @@
       if (k === "b") { ev.preventDefault(); surround(body, "**", "**", t("bold")); }
       if (k === "i") { ev.preventDefault(); surround(body, "*", "*", t("italic")); }
       if (k === "k") { ev.preventDefault(); surround(body, "[", "](https://)", t("link")); }
-      if (k === "s") { ev.preventDefault(); save(false); }
     });
     body.addEventListener("dragover", (ev) => { ev.preventDefault(); body.classList.add("drop"); });
     body.addEventListener("dragleave", () => body.classList.remove("drop"));
@@ -709,7 +735,10 @@
 
     const main = schema.fields.filter((f) => f.key !== "slug");
     const advanced = schema.fields.filter((f) => f.key === "slug");
-    const form = h("form", { id: "article-form", novalidate: true, onsubmit: (ev) => { ev.preventDefault(); save(false); } },
+    // Enter in a one-line field does not save: a half-typed title would
+    // name the new file for good. The form has no submit button, so a
+    // browser never submits it by itself; Save, Publish and Ctrl+S do.
+    const form = h("form", { id: "article-form", novalidate: true, onsubmit: (ev) => ev.preventDefault() },
       main.map(renderField),
       h("div", { class: "field", "data-field": "body" },
         h("label", { for: "body" }, t("body_label")), toolbar(body), body,
@@ -717,10 +746,16 @@
         h("p", { class: "error", id: "err-body", hidden: true })),
       advanced.length ? h("details", {}, h("summary", {}, t("advanced")), advanced.map(renderField)) : null,
       h("div", { class: "actions" },
-        h("button", { type: "submit", id: "save" }, t("save")),
+        h("button", { type: "button", id: "save", onclick: () => save(false) }, t("save")),
         h("button", { type: "button", id: "publish", class: "primary", onclick: () => save(true) }, t("publish")),
         h("button", { type: "button", id: "delete", class: "danger", hidden: !article.id, onclick: remove }, t("delete"))),
       h("p", { id: "status", class: "status", role: "status", "aria-live": "polite" }));
+    form.addEventListener("keydown", (ev) => {
+      if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "s") {
+        ev.preventDefault();
+        save(false);
+      }
+    });
     form.addEventListener("input", (ev) => { if (ev.target !== body) changed(); });
     form.addEventListener("change", (ev) => { if (ev.target !== body) changed(); });
 
@@ -736,7 +771,7 @@
       document.getElementById("problems").replaceChildren(notice("error", t("raw_file")), h("pre", {}, article.raw));
     }
     loadArticle(article);
-    if (article.problems && article.problems.length) showProblems(article.problems);
+    if (article.problems && article.problems.length) showProblems(article.problems, false);
     restoreUnsaved();
     refreshOnRebuild = checkDisk;
   }
