@@ -410,20 +410,34 @@
 
   // excerpt picks about 30 words around the first match and marks every
   // word that matches the query.
+  // excerpt is about 30 words of text around the passage that holds the
+  // most of the query's words, then the most of them side by side in the
+  // query's order, then the first: "thi dua" shows "phong trào thi đua",
+  // not an earlier lone "đưa".
   function excerpt(text, words) {
     const toks = tokenize(text);
-    const want = new Set(words.filter((w) => !w.prefix).map((w) => w.f));
-    const prefixes = words.filter((w) => w.prefix).map((w) => w.f);
-    const isMatch = (t) => want.has(t.f) || prefixes.some((p) => t.f.startsWith(p));
-    let first = toks.findIndex(isMatch);
-    if (first < 0) first = 0;
+    // Which query words each token matches, one bit per word.
+    const masks = toks.map((t) => words.reduce((m, w, i) => (w.prefix ? t.f.startsWith(w.f) : t.f === w.f) ? m | (1 << i) : m, 0));
+    const bits = (m) => { let n = 0; for (; m; m &= m - 1) n++; return n; };
+    let first = 0, best = -1;
+    masks.forEach((m, k) => {
+      if (!m) return;
+      const from = Math.max(0, k - 8), to = Math.min(toks.length, from + 30);
+      let seen = 0, adjacent = 0;
+      for (let j = from; j < to; j++) {
+        seen |= masks[j];
+        if (j + 1 < to && (masks[j] << 1) & masks[j + 1]) adjacent++;
+      }
+      const score = bits(seen) * 64 + Math.min(adjacent, 63);
+      if (score > best) { best = score; first = k; }
+    });
     const from = Math.max(0, first - 8), to = Math.min(toks.length, from + 30);
     if (!toks.length) return [{ text: text.slice(0, 200), match: false }];
     const start = toks[from].i, end = to < toks.length ? toks[to - 1].i + toks[to - 1].n : text.length;
     const parts = [];
     let at = start;
     for (let k = from; k < to; k++) {
-      if (!isMatch(toks[k])) continue;
+      if (!masks[k]) continue;
       if (toks[k].i > at) parts.push({ text: text.slice(at, toks[k].i), match: false });
       parts.push({ text: text.slice(toks[k].i, toks[k].i + toks[k].n), match: true });
       at = toks[k].i + toks[k].n;
