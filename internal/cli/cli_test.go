@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -67,8 +68,12 @@ func TestBuildWritesPublicAndOneSummaryLine(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.Contains(out, "built 1 articles") || !strings.Contains(out, " ms ") {
+	// One article is "1 article", in the singular.
+	if !regexp.MustCompile(`^built 1 article, [0-9]+ pages, [0-9]+ terms, [0-9]+ files in [0-9]+ ms into \S+\n$`).MatchString(out) {
 		t.Errorf("summary line: %q", out)
+	}
+	if code, out, errOut := run("check", "--source", dir); code != 0 || !strings.HasPrefix(out, "ok: 1 article, ") {
+		t.Errorf("check: %d %q %s", code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public", "bai-viet", "a", "index.html")); err != nil {
 		t.Error(err)
@@ -238,6 +243,16 @@ func TestNewWritesAValidDraftAndRefusesOverwrites(t *testing.T) {
 	if code, _, _ := run("new", "--source", dir, "--region", "Huế"); code != 2 {
 		t.Errorf("no title: %d", code)
 	}
+	// A value the article would reject is named as given, not at a line of
+	// a file that was never written.
+	code, _, errOut = run("new", "Tin mới", "--source", dir, "--region", "\u200b")
+	wantErr := "bantin new: region has no visible character, only invisible ones (U+200B); write the region in words\nbantin new: nothing written; fix the values above\n"
+	if code != 2 || errOut != wantErr {
+		t.Errorf("invisible region: %d %q, want %q", code, errOut, wantErr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "content", now[:4], "tin-moi.md")); !os.IsNotExist(err) {
+		t.Errorf("a refused article was written: %v", err)
+	}
 }
 
 func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
@@ -301,7 +316,7 @@ func TestInitMakesASiteThatBuildsAndRefusesNonEmptyFolders(t *testing.T) {
 	if strings.Count(string(cfg), "#") < 10 {
 		t.Errorf("site.toml explains too little:\n%s", cfg)
 	}
-	if code, out, errOut := run("build", "--source", dir); code != 0 || !strings.Contains(out, "built 1 articles") {
+	if code, out, errOut := run("build", "--source", dir); code != 0 || !strings.Contains(out, "built 1 article,") {
 		t.Errorf("new site does not build with the embedded theme: %d %s %s", code, out, errOut)
 	}
 	if code, _, errOut := run("check", "--source", dir); code != 0 {

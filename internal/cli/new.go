@@ -14,6 +14,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
@@ -119,7 +120,17 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 	// The article must be valid as written: check it with the real parser.
 	article, err := content.Parse(filepath.ToSlash(rel), []byte(b.String()), &cfg)
 	if err != nil {
-		return report(stderr, err)
+		// The file is not written, so its lines would point nowhere: say
+		// what is wrong with the values given.
+		var list diag.List
+		if !errors.As(err, &list) {
+			return report(stderr, err)
+		}
+		for _, e := range list {
+			fmt.Fprintf(stderr, "bantin new: %v\n", e.Err)
+		}
+		fmt.Fprintf(stderr, "bantin new: nothing written; fix the values above\n")
+		return 2
 	}
 	if err := root.MkdirAll(filepath.Dir(rel), 0o755); err != nil {
 		return report(stderr, err)
