@@ -316,6 +316,14 @@ func TestInitMakesASiteThatBuildsAndRefusesNonEmptyFolders(t *testing.T) {
 	if strings.Count(string(cfg), "#") < 10 {
 		t.Errorf("site.toml explains too little:\n%s", cfg)
 	}
+	// What bantin writes inside the site stays out of git: the output, and
+	// the editor's password hashes.
+	ignore, _ := os.ReadFile(filepath.Join(dir, ".gitignore"))
+	for _, w := range []string{"\n/public/\n", "\n/.public.*\n", "\n/.bantin/\n"} {
+		if !strings.Contains(string(ignore), w) {
+			t.Errorf(".gitignore lacks %q:\n%s", w, ignore)
+		}
+	}
 	if code, out, errOut := run("build", "--source", dir); code != 0 || !strings.Contains(out, "built 1 article,") {
 		t.Errorf("new site does not build with the embedded theme: %d %s %s", code, out, errOut)
 	}
