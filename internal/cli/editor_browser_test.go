@@ -358,6 +358,10 @@ func TestEditorSaveKeepsTypingWhereItIs(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, "the form", `!!document.getElementById("f-title")`)
+	// The text is written in the form's fonts, which draw Vietnamese
+	// letters with two marks; a monospace font drew "Kế" as "Kê´".
+	waitJS(t, ctx, "the text in the form's fonts", `getComputedStyle(document.getElementById("body")).fontFamily ===
+		getComputedStyle(document.getElementById("f-title")).fontFamily`)
 	// The page's saves go through a gate the test opens one by one, so the
 	// answers come while the editor types, as on a slow server.
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
