@@ -126,7 +126,7 @@ var uiStrings = map[vi.Language]map[string]string{
 		"err_invalid":        "Bài viết còn lỗi.",
 		"err_method":         "Phương thức không được hỗ trợ.",
 		"err_not_image":      "Chỉ nhận ảnh JPEG, PNG, GIF hoặc WebP.",
-		"err_too_large":      "Tệp quá lớn.",
+		"err_too_large":      "Tệp quá lớn: ảnh tải lên tối đa {0}. Hãy thu nhỏ ảnh rồi thử lại.",
 	},
 	vi.English: {
 		"app_title":          "Editor",
@@ -249,6 +249,6 @@ var uiStrings = map[vi.Language]map[string]string{
 		"err_invalid":        "The article has problems.",
 		"err_method":         "Method not supported.",
 		"err_not_image":      "Only JPEG, PNG, GIF and WebP images are accepted.",
-		"err_too_large":      "The file is too large.",
+		"err_too_large":      "The file is too large: images up to {0}. Make the image smaller and try again.",
 	},
 }

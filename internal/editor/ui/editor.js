@@ -345,7 +345,7 @@
   async function upload(file) {
     const status = document.getElementById("status");
     if (schema && file.size > schema.maxUpload) {
-      say(status, "error", t("err_too_large"));
+      say(status, "error", t("err_too_large", sizeName(schema.maxUpload)));
       return null;
     }
     const fd = new FormData();
@@ -358,6 +358,13 @@
     }
     say(status, "ok", t("uploaded", r.data.path));
     return r.data;
+  }
+
+  // sizeName writes bytes as the server's messages do: "10 MB", "4 KB".
+  function sizeName(n) {
+    if (n >= 1048576) return (n % 1048576 ? (n / 1048576).toFixed(1) : String(n / 1048576)) + " MB";
+    if (n >= 1024) return Math.floor(n / 1024) + " KB";
+    return n + " B";
   }
 
   function say(el, kind, text) {
