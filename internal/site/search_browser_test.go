@@ -539,3 +539,20 @@ Cuối buổi lễ, các đơn vị ký giao ước phong trào thi đua yêu n�
 		}
 	}
 }
+
+// The English search page says "1 result found." for one result.
+func TestSearchPageSaysOneResultInEnglish(t *testing.T) {
+	t.Parallel()
+	ctx, base, _ := searchPage(t, strings.Replace(searchSite, "title = \"Bản tin\"\n", "title = \"Bản tin\"\nlanguage = \"en\"\n", 1))
+	for q, want := range map[string]string{"nga bay": "1 result found.", "duong": "3 results found."} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"tim-kiem/?q="+url.QueryEscape(q))); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Poll[string](
+			`(() => { const s = document.querySelector('.search-status').textContent; return /found/.test(s) ? s : null })()`,
+			chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil || got != want {
+			t.Errorf("search %q: status %q (%v), want %q", q, got, err, want)
+		}
+	}
+}

@@ -463,7 +463,8 @@
   if (!root) return;
   let strings = {};
   try { strings = JSON.parse(root.dataset.strings || '{}'); } catch (e) { /* defaults below */ }
-  const say = (k, ...args) => (strings[k] || k).replace(/%d|%s/g, () => args.shift());
+  // A count of 1 takes the key's singular, when the page's language has one.
+  const say = (k, ...args) => (args.length === 1 && args[0] === 1 && strings[k + '_one'] || strings[k] || k).replace(/%d|%s/g, () => args.shift());
   const form = root.querySelector('form');
   const input = root.querySelector('input[name=q]');
   const status = root.querySelector('[role=status]');
