@@ -453,3 +453,19 @@ func TestEditorSaveKeepsTypingWhereItIs(t *testing.T) {
 		t.Errorf("after Ctrl+S:\n%s", data)
 	}
 }
+
+// An English site's editor speaks English, with "1 article" for one.
+func TestEditorInEnglishInBrowser(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{
+		"site.toml":         "title = \"Bulletin\"\nbase_url = \"https://example.org/\"\nlanguage = \"en\"\n",
+		"content/2023/a.md": article("Tin gốc"),
+	})
+	base, _ := startServe(t, dir)
+	ctx := browsertest.Browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"_bantin/")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the English list", `document.querySelector(".count") && document.querySelector(".count").textContent === "1 article" &&
+		document.querySelector("nav a").textContent === "Articles" && document.documentElement.lang === "en"`)
+}

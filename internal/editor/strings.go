@@ -3,7 +3,9 @@ package editor
 import "github.com/bantin/bantin/internal/vi"
 
 // uiStrings are the editor's words, Vietnamese by default and English for
-// sites with language = "en". {0}, {1} are filled in by the page's script.
+// sites with language = "en". {0}, {1} are filled in by the page's script;
+// a key ending in "_one" is the key's text for a count of 1, in languages
+// whose nouns have a singular ("1 article").
 var uiStrings = map[vi.Language]map[string]string{
 	vi.Vietnamese: {
 		"app_title":          "Biên tập",
@@ -147,6 +149,7 @@ var uiStrings = map[vi.Language]map[string]string{
 		"filter_status":      "Status",
 		"filter_year":        "Year",
 		"found":              "{0} articles",
+		"found_one":          "{0} article",
 		"pagination":         "Pages",
 		"prev":               "Previous page",
 		"next":               "Next page",

@@ -21,7 +21,8 @@
   let timers = {};
 
   function t(key, ...args) {
-    let s = S[key] || key;
+    // A count of 1 takes the singular, where the language has one.
+    let s = (args.length === 1 && args[0] === 1 && S[key + "_one"]) || S[key] || key;
     args.forEach((a, i) => { s = s.replace("{" + i + "}", a); });
     return s;
   }
