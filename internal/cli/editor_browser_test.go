@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -468,4 +469,53 @@ func TestEditorInEnglishInBrowser(t *testing.T) {
 	}
 	waitJS(t, ctx, "the English list", `document.querySelector(".count") && document.querySelector(".count").textContent === "1 article" &&
 		document.querySelector("nav a").textContent === "Articles" && document.documentElement.lang === "en"`)
+}
+
+// The trash says when an article was deleted as the editor writes dates,
+// day first, in the site's time zone: never in the browser's locale, which
+// showed "12/3/2026, 2:08:04 PM" (read as 12 March) on a Vietnamese page.
+func TestEditorTrashShowsTimesInTheSiteZone(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/2023/a.md": article("Tin cũ")})
+	base, _ := startServe(t, dir)
+	call := func(method, path, csrf, etag string, out any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+"_bantin/api/"+path, nil)
+		req.Header.Set("X-Bantin-CSRF", csrf)
+		if etag != "" {
+			req.Header.Set("If-Match", etag)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s %s: %s", method, path, resp.Status)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var session struct{ CSRF string }
+	call("GET", "session", "", "", &session)
+	var a struct{ ETag string }
+	call("GET", "articles/2023/a.md", "", "", &a)
+	var del struct{ Trash string }
+	call("DELETE", "articles/2023/a.md", session.CSRF, a.ETag, &del)
+	var trash struct {
+		Items []struct{ DeletedAt time.Time }
+	}
+	call("GET", "trash", "", "", &trash)
+	zone, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	want := "2023/a.md · xóa lúc " + trash.Items[0].DeletedAt.In(zone).Format("02/01/2006 15:04")
+
+	ctx := browsertest.Browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"_bantin/#/trash")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the deletion time "+want, `[...document.querySelectorAll(".articles .meta")].some((m) => m.textContent === `+jsString(want)+`)`)
 }

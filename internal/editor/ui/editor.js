@@ -141,6 +141,24 @@
     return m ? m[3] + "/" + m[2] + "/" + m[1] + " " + m[4] + ":" + m[5] : iso;
   }
 
+  // when writes a moment as the rest of the editor writes dates,
+  // "03/12/2026 21:08", in the site's time zone (the browser's when the
+  // zone is unknown to it): not in the browser's locale, which could show
+  // "12/3/2026, 9:08 PM" to a Vietnamese reader.
+  function when(moment) {
+    const d = new Date(moment);
+    if (isNaN(d)) return "";
+    let f;
+    try {
+      f = new Intl.DateTimeFormat("en-GB", { timeZone: boot.timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    } catch (e) {
+      f = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    }
+    const p = {};
+    for (const part of f.formatToParts(d)) p[part.type] = part.value;
+    return p.day + "/" + p.month + "/" + p.year + " " + p.hour + ":" + p.minute;
+  }
+
   function unsavedDrafts() {
     const out = [];
     for (let i = 0; i < localStorage.length; i++) {
@@ -170,7 +188,7 @@
       drafts.length ? notice("warn", h("p", {}, t("unsaved_drafts")),
         h("ul", {}, drafts.map((d) => h("li", {},
           h("a", { href: d.id ? "#/edit/" + escapeID(d.id) : "#/new" }, d.title || t("untitled")),
-          " ", h("span", { class: "muted" }, new Date(d.savedAt).toLocaleString()))))) : null,
+          " ", h("span", { class: "muted" }, when(d.savedAt)))))) : null,
       form, results);
     const load = async () => {
       const p = new URLSearchParams();
@@ -224,7 +242,7 @@
     const items = r.status === 200 ? r.data.items : [];
     const list = h("ul", { class: "articles" }, items.map((it) => h("li", {},
       h("span", { class: "title" }, it.title || it.article),
-      h("span", { class: "meta" }, it.article + " · " + t("deleted_at", new Date(it.deletedAt).toLocaleString())),
+      h("span", { class: "meta" }, it.article + " · " + t("deleted_at", when(it.deletedAt))),
       h("button", { type: "button", onclick: async (ev) => {
         const res = await api("POST", "trash/restore", { id: it.id });
         if (res.status === 200) location.hash = "#/edit/" + escapeID(res.data.id);
@@ -798,7 +816,7 @@
     changed();
     const box = document.getElementById("restored");
     box.replaceChildren(notice("warn",
-      h("p", {}, t("restored", new Date(saved.savedAt).toLocaleString())),
+      h("p", {}, t("restored", when(saved.savedAt))),
       h("button", { type: "button", id: "discard", onclick: () => {
         localStorage.removeItem(storeKey());
         showEditor(current.id);
