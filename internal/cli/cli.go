@@ -313,7 +313,6 @@ func checkDest(source, dest string) error {
 // page, and twenty thousand lines would hide the first, which says why.
 const maxProblemsShown = 100
 
-// report prints an error, one problem per line, and returns exit status 1.
 // count writes n and the noun, plural unless n is 1: "1 article", "2 pages".
 func count(n int, noun string) string {
 	if n == 1 {
@@ -322,6 +321,8 @@ func count(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
+// report prints an error of the build, one problem per line, and returns
+// exit status 1.
 func report(stderr io.Writer, err error) int { return reportFailed(stderr, err, "build") }
 
 // reportFailed is report for a command that says what failed: "build

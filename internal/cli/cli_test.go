@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -470,6 +471,34 @@ func TestCheckHonoursDeclaredTaxonomies(t *testing.T) {
 	} {
 		if code != 1 || !strings.Contains(errOut, want) {
 			t.Errorf("check: exit %d, %s\nwant %s", code, errOut, want)
+		}
+	}
+}
+
+// A command that fails says which one did, not "build failed": serve on a
+// taken address, new and import on a site whose site.toml is broken.
+func TestFailedCommandsNameThemselves(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	good := writeSite(t, map[string]string{})
+	broken := writeSite(t, map[string]string{"site.toml": "title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\nlanguag = \"vi\"\n"})
+	seed := filepath.Join(t.TempDir(), "tin.txt")
+	os.WriteFile(seed, []byte("Tin\n\nNội dung.\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--source", good, "--addr", ln.Addr().String()}, "\nserve failed\n"},
+		{[]string{"new", "Tin mới", "--source", broken, "--region", "Huế"}, "\nnew failed: 1 problem\n"},
+		{[]string{"import", "--source", broken, seed}, "\nimport failed: 1 problem\n"},
+	} {
+		code, _, errOut := run(tc.args...)
+		if code != 1 || !strings.HasSuffix(errOut, tc.want) || strings.Contains(errOut, "build failed") {
+			t.Errorf("%s: exit %d, stderr %q; want it to end with %q", tc.args[0], code, errOut, tc.want)
 		}
 	}
 }

@@ -123,7 +123,7 @@ func runInit(args []string, stdout, stderr io.Writer, now time.Time) int {
 		fmt.Fprintf(stderr, "bantin init: %s is not empty; choose a new folder, so that nothing in it is overwritten\n", dir)
 		return 1
 	} else if err != nil && !os.IsNotExist(err) {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "init")
 	}
 	local := now.In(time.FixedZone("ICT", 7*3600))
 	files := map[string]string{
@@ -133,16 +133,16 @@ func runInit(args []string, stdout, stderr io.Writer, now time.Time) int {
 	}
 	for _, d := range []string{"content", "layouts", "static"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			return report(stderr, err)
+			return reportFailed(stderr, err, "init")
 		}
 	}
 	for name, text := range files {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return report(stderr, err)
+			return reportFailed(stderr, err, "init")
 		}
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			return report(stderr, err)
+			return reportFailed(stderr, err, "init")
 		}
 	}
 	fmt.Fprintf(stdout, "created a new site in %s\nnext: cd %s && bantin serve\n", dir, dir)

@@ -64,12 +64,12 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 	}
 	root, err := os.OpenRoot(*source)
 	if err != nil {
-		return report(stderr, fmt.Errorf("open site folder: %w", err))
+		return reportFailed(stderr, fmt.Errorf("open site folder: %w", err), "new")
 	}
 	defer root.Close()
 	cfg, err := config.Load(input.Dir(root))
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "new")
 	}
 	if r := cfg.Taxonomy(config.Region); r != nil && r.Required && strings.TrimSpace(*region) == "" {
 		fmt.Fprintln(stderr, `bantin new: --region is required: every article names its province, city or district, e.g. --region "Ngã Bảy"`)
@@ -124,7 +124,7 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 		// what is wrong with the values given.
 		var list diag.List
 		if !errors.As(err, &list) {
-			return report(stderr, err)
+			return reportFailed(stderr, err, "new")
 		}
 		for _, e := range list {
 			fmt.Fprintf(stderr, "bantin new: %v\n", e.Err)
@@ -133,7 +133,7 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 		return 2
 	}
 	if err := root.MkdirAll(filepath.Dir(rel), 0o755); err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "new")
 	}
 	f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
@@ -141,14 +141,14 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 		return 1
 	}
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "new")
 	}
 	if _, err := f.WriteString(b.String()); err != nil {
 		f.Close()
-		return report(stderr, err)
+		return reportFailed(stderr, err, "new")
 	}
 	if err := f.Close(); err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "new")
 	}
 	fmt.Fprintln(stdout, filepath.Join(*source, rel))
 	// The preview serves the site at the root of its own address, drafts
