@@ -267,8 +267,9 @@ func TestEditorKeepsWorkInBrowser(t *testing.T) {
 	if got, _ := os.ReadFile(file); !bytes.Equal(got, original) {
 		t.Fatal("the unsaved edit reached the file")
 	}
-	// Discarding it brings back the file's version.
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("discard"))); err != nil {
+	// Discarding it brings back the file's version, also at once, while
+	// the restored form still waits to be kept in the browser.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById("discard").click(), true)`)); err != nil {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, "the discarded draft", `document.getElementById("f-title") && document.getElementById("f-title").value === "Tin gốc" &&
@@ -363,29 +364,7 @@ func TestEditorSaveKeepsTypingWhereItIs(t *testing.T) {
 	// letters with two marks; a monospace font drew "Kế" as "Kê´".
 	waitJS(t, ctx, "the text in the form's fonts", `getComputedStyle(document.getElementById("body")).fontFamily ===
 		getComputedStyle(document.getElementById("f-title")).fontFamily`)
-	// The page's saves go through a gate the test opens one by one, so the
-	// answers come while the editor types, as on a slow server.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
-		window.saves = []; window.held = []; window.holding = true;
-		const pass = window.fetch.bind(window);
-		window.fetch = (url, opts) => {
-			const method = (opts && opts.method) || "GET";
-			if (!/\/api\/articles/.test(String(url)) || method === "GET") return pass(url, opts);
-			window.saves.push(method + " " + opts.body);
-			if (!window.holding) return pass(url, opts);
-			return new Promise((resolve, reject) => window.held.push(() => pass(url, opts).then(resolve, reject)));
-		};
-		return true;
-	})()`)); err != nil {
-		t.Fatal(err)
-	}
-	release := func(what string) {
-		t.Helper()
-		waitJS(t, ctx, what, `window.held.length === 1`)
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.held.shift()(), true)`)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	release := holdSaves(t, ctx)
 
 	// Enter in the title goes on with the title; nothing is saved.
 	clearDate(t, ctx)
@@ -518,4 +497,102 @@ func TestEditorTrashShowsTimesInTheSiteZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, "the deletion time "+want, `[...document.querySelectorAll(".articles .meta")].some((m) => m.textContent === `+jsString(want)+`)`)
+}
+
+// holdSaves makes the page's saves (POST, PUT and DELETE of articles) wait
+// at a gate, as on a slow server; release lets the one waiting through.
+// window.saves lists them as "METHOD body".
+func holdSaves(t *testing.T, ctx context.Context) (release func(what string)) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		window.saves = []; window.held = [];
+		const pass = window.fetch.bind(window);
+		window.fetch = (url, opts) => {
+			const method = (opts && opts.method) || "GET";
+			if (!/\/api\/articles/.test(String(url)) || method === "GET") return pass(url, opts);
+			window.saves.push(method + " " + opts.body);
+			return new Promise((resolve, reject) => window.held.push(() => pass(url, opts).then(resolve, reject)));
+		};
+		return true;
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	return func(what string) {
+		t.Helper()
+		waitJS(t, ctx, what, `window.held.length === 1`)
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.held.shift()(), true)`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Opening another article while a save is on its way leaves each article
+// its own: the answer does not fill the other's form, and what was typed
+// in a form left before the browser kept it is kept under its own article.
+func TestEditorLeavingDuringASaveKeepsEachArticleItsOwn(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/2023/a.md": article("Tin A"), "content/2023/b.md": article("Tin B")})
+	base, _ := startServe(t, dir)
+	ctx := browsertest.Browser(t)
+	jsErrors := watchErrors(t, ctx)
+	defer func() {
+		if errs := jsErrors(); len(errs) > 0 {
+			t.Errorf("script errors in the editor:\n%s", strings.Join(errs, "\n"))
+		}
+	}()
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"_bantin/#/edit/2023/a.md")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "article A", `!!document.getElementById("f-title") && document.getElementById("f-title").value === "Tin A"`)
+	release := holdSaves(t, ctx)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.confirm = () => true, true)`)); err != nil {
+		t.Fatal(err)
+	}
+	// Save A, and open B before the answer.
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("f-title"), " đã sửa"), chromedp.Click(chromedp.ID("save")),
+		chromedp.Evaluate[chromedp.Void](`location.hash = "#/edit/2023/b.md"`)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "article B", `document.getElementById("f-title").value === "Tin B"`)
+	release("the save of A")
+	eventually(t, "A saved", func() bool {
+		data, _ := os.ReadFile(filepath.Join(dir, "content", "2023", "a.md"))
+		return strings.Contains(string(data), "title: Tin A đã sửa\n")
+	})
+	waitJS(t, ctx, "B's form untouched by A's answer, and no draft kept for either", `window.held.length === 0 &&
+		document.getElementById("f-title").value === "Tin B" && document.querySelector("main h1").textContent === "Tin B" &&
+		location.hash === "#/edit/2023/b.md" && !Object.keys(localStorage).some((k) => /:2023\/[ab]\.md$/.test(k))`)
+	// A save of B now is B's, against B's version.
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("f-title"), " mới")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById("save").click(), true)`)); err != nil {
+		t.Fatal(err)
+	}
+	release("the save of B")
+	waitJS(t, ctx, "B saved", `document.getElementById("status").className.includes("ok")`)
+	if a, _ := os.ReadFile(filepath.Join(dir, "content", "2023", "a.md")); !strings.Contains(string(a), "title: Tin A đã sửa\n") {
+		t.Errorf("a.md:\n%s", a)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "content", "2023", "b.md")); !strings.Contains(string(b), "title: Tin B mới\n") {
+		t.Errorf("b.md:\n%s", b)
+	}
+	// Typing, then leaving at once: the browser keeps it under B, then.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const title = document.getElementById("f-title");
+		title.value += " nữa";
+		title.dispatchEvent(new Event("input", { bubbles: true }));
+		location.hash = "#/";
+		return true;
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the list", `!!document.querySelector(".articles")`)
+	kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const k = Object.keys(localStorage).find((k) => k.endsWith(":2023/b.md"));
+		return k ? JSON.parse(localStorage.getItem(k)).title : "";
+	})()`))
+	if err != nil || kept != "Tin B mới nữa" {
+		t.Errorf("kept draft of B: %q (%v)", kept, err)
+	}
 }

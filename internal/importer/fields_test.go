@@ -76,8 +76,8 @@ func TestLeadOpeningDates(t *testing.T) {
 		}
 	}
 	for _, lead := range []string{
-		"Sáng 12-1, thị xã Long Mỹ phát động phong trào thi đua.",           // no year
-		"UBND tỉnh ban hành Kế hoạch ngày 05/03/2024 về thi đua.",            // not the opening words
+		"Sáng 12-1, thị xã Long Mỹ phát động phong trào thi đua.",             // no year
+		"UBND tỉnh ban hành Kế hoạch ngày 05/03/2024 về thi đua.",             // not the opening words
 		"Thực hiện Kế hoạch số 97/KH-UBND ngày 12/1/2023 của UBND thành phố.", // a document's date
 	} {
 		if st, ok := openingDate(lead, hcm); ok {

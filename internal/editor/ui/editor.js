@@ -444,17 +444,40 @@
     const state = formState();
     dirty = !sameState(state, current.loaded);
     updatePublishLabel();
+    // The draft is kept under the article it was typed in, named now: by
+    // the time the timer fires, the editor may have opened another.
+    const key = storeKey(), id = current.id, etag = current.etag;
     if (dirty) {
-      debounce("autosave", 400, () => {
+      pendingAutosave = () => {
         try {
-          localStorage.setItem(storeKey(), JSON.stringify({ id: current.id, etag: current.etag, savedAt: Date.now(),
+          localStorage.setItem(key, JSON.stringify({ id, etag, savedAt: Date.now(),
             title: state.fields.title || "", fields: state.fields, body: state.body }));
         } catch (e) { /* storage full or off: the server copy is still there */ }
-      });
+      };
+      debounce("autosave", 400, flushAutosave);
     } else {
-      localStorage.removeItem(storeKey());
+      dropAutosave();
+      localStorage.removeItem(key);
     }
     debounce("preview", 500, preview);
+  }
+
+  // The form's latest unsaved state, waiting to be kept in the browser.
+  let pendingAutosave = null;
+
+  // flushAutosave keeps the waiting state now: when the editor leaves the
+  // form, or the timer fires.
+  function flushAutosave() {
+    clearTimeout(timers.autosave);
+    const keep = pendingAutosave;
+    pendingAutosave = null;
+    if (keep) keep();
+  }
+
+  // dropAutosave forgets the waiting state: it was saved, or undone.
+  function dropAutosave() {
+    clearTimeout(timers.autosave);
+    pendingAutosave = null;
   }
 
   function clearErrors() {
@@ -509,21 +532,22 @@
   let saving = false;
   // A save asked for while another is on its way runs after it, with the
   // form as it is then, so what the page says is about what was typed
-  // last. null: none waiting; else whether it publishes.
+  // last: {publish, of: the article (current) it was asked for}, or null.
   let queuedSave = null;
 
   async function save(publish) {
     if (saving) {
-      queuedSave = queuedSave || publish;
+      const same = queuedSave && queuedSave.of === current;
+      queuedSave = { publish: publish || !!(same && queuedSave.publish), of: current };
       return;
     }
     saving = true;
     try {
       await saveNow(publish);
-      while (queuedSave !== null && document.getElementById("article-form")) {
+      while (queuedSave && queuedSave.of === current && document.getElementById("article-form")) {
         const next = queuedSave;
         queuedSave = null;
-        await saveNow(next);
+        await saveNow(next.publish);
       }
     } finally {
       saving = false;
@@ -538,6 +562,9 @@
     // Where the editor was when saving began: if they have gone on typing
     // elsewhere by the time the answer comes, the focus stays with them.
     const focusAtStart = document.activeElement;
+    // The article saved, and where the browser keeps its draft: the editor
+    // may open another before the answer comes.
+    const mine = current, key = storeKey();
     say(status, "info", t("saving"));
     let r;
     if (current.id) {
@@ -545,12 +572,19 @@
     } else {
       r = await api("POST", "articles", state);
     }
-    if (r.status === 200 || r.status === 201) {
+    const saved = r.status === 200 || r.status === 201;
+    if (current !== mine) {
+      // The form shows another article now: the answer is not about it.
+      if (saved) localStorage.removeItem(key);
+      return;
+    }
+    if (saved) {
       const wasNew = !current.id;
-      localStorage.removeItem(storeKey());
       // What was typed while the save was on its way stays in the form,
       // unsaved, instead of being replaced by the saved version.
       const typedSince = !sameState(formState(), state);
+      if (!typedSince) dropAutosave();
+      localStorage.removeItem(key);
       loadArticle(r.data, typedSince ? state : null);
       clearErrors();
       say(status, "ok", t("saved_" + r.data.status));
@@ -659,10 +693,11 @@
   async function preview() {
     const frameEl = document.getElementById("preview");
     if (!frameEl) return;
-    const seq = ++previewSeq;
+    const seq = ++previewSeq, mine = current;
     const state = formState();
     const r = await api("POST", "preview", { id: current.id, fields: state.fields, body: state.body });
-    if (seq !== previewSeq) return; // a newer preview is on its way
+    // A newer preview is on its way, or the form is gone or shows another article.
+    if (seq !== previewSeq || current !== mine || !frameEl.isConnected) return;
     const note = document.getElementById("preview-problems");
     if (r.status === 200) {
       note.replaceChildren();
@@ -807,7 +842,11 @@
   function restoreUnsaved() {
     let saved = null;
     try { saved = JSON.parse(localStorage.getItem(storeKey())); } catch (e) { saved = null; }
-    if (!saved || sameState({ fields: saved.fields, body: saved.body }, current.loaded)) return;
+    if (!saved) return;
+    if (sameState({ fields: saved.fields, body: saved.body }, current.loaded)) {
+      localStorage.removeItem(storeKey()); // what was kept is what the file says
+      return;
+    }
     const serverCopy = current.loaded;
     // Saving will be checked against the version the draft was based on:
     // if the file changed since, the editor sees both.
@@ -818,6 +857,7 @@
     box.replaceChildren(notice("warn",
       h("p", {}, t("restored", when(saved.savedAt))),
       h("button", { type: "button", id: "discard", onclick: () => {
+        dropAutosave(); // else a pending one would keep the draft again
         localStorage.removeItem(storeKey());
         showEditor(current.id);
         box.replaceChildren();
@@ -828,7 +868,9 @@
   // checkDisk notices a file changed on disk while it is open.
   async function checkDisk() {
     if (!current || !current.id || saving) return;
+    const mine = current;
     const r = await api("GET", "articles/" + escapeID(current.id));
+    if (current !== mine) return; // another article is open now
     if (r.status !== 200 || r.data.etag === current.etag) {
       if (r.status === 404) {
         document.getElementById("disk").replaceChildren(notice("error", t("gone")));
@@ -838,7 +880,7 @@
     const theirs = r.data;
     document.getElementById("disk").replaceChildren(notice("warn",
       h("p", {}, t("changed_on_disk")),
-      h("button", { type: "button", id: "disk-load", onclick: () => { loadArticle(theirs); localStorage.removeItem(storeKey()); } }, t("load_disk")),
+      h("button", { type: "button", id: "disk-load", onclick: () => { dropAutosave(); loadArticle(theirs); localStorage.removeItem(storeKey()); } }, t("load_disk")),
       " ",
       h("button", { type: "button", id: "disk-compare", onclick: () => showConflict(theirs) }, t("compare"))));
     preview();
@@ -885,9 +927,11 @@
 
   window.addEventListener("hashchange", () => {
     if (dirty && current && !confirm(t("confirm_leave"))) return;
+    flushAutosave();
     dirty = false;
     route();
   });
+  window.addEventListener("pagehide", flushAutosave);
   window.addEventListener("beforeunload", (ev) => {
     if (dirty) {
       ev.preventDefault();
