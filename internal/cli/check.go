@@ -31,6 +31,6 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "note: %s is hidden and is not published (only .well-known/ is)\n", diag.Name(h))
 	}
 	printWarnings(stdout, stats.Warnings)
-	fmt.Fprintf(stdout, "ok: %d articles, %d pages, every internal link leads to a page or file\n", stats.Articles, stats.Pages)
+	fmt.Fprintf(stdout, "ok: %s, %s, every internal link leads to a page or file\n", count(stats.Articles, "article"), count(stats.Pages, "page"))
 	return 0
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -246,10 +247,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	printWarnings(stderr, stats.Warnings)
 	skipped := ""
 	if stats.Skipped > 0 {
-		skipped = fmt.Sprintf(" (%d drafts or future left out)", stats.Skipped)
+		skipped = fmt.Sprintf(" (%s or future left out)", count(stats.Skipped, "draft"))
 	}
-	fmt.Fprintf(stdout, "built %d articles%s, %d pages, %d terms, %d files in %d ms into %s\n",
-		stats.Articles, skipped, stats.Pages, stats.Terms, stats.Files, time.Since(start).Milliseconds(), *dest)
+	fmt.Fprintf(stdout, "built %s%s, %s, %s, %s in %d ms into %s\n", count(stats.Articles, "article"), skipped,
+		count(stats.Pages, "page"), count(stats.Terms, "term"), count(stats.Files, "file"), time.Since(start).Milliseconds(), *dest)
 	if *profile != "" {
 		if err := writeStages(*profile, stats.Stages, stdout); err != nil {
 			fmt.Fprintln(stderr, "profile:", err)
@@ -326,7 +327,16 @@ func printWarnings(w io.Writer, warnings diag.List) {
 	}
 }
 
-// report prints an error, one problem per line, and returns exit status 1.
+// count writes n and the noun, plural unless n is 1: "1 article", "2 pages".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// report prints an error of the build, one problem per line, and returns
+// exit status 1.
 func report(stderr io.Writer, err error) int { return reportFailed(stderr, err, "build") }
 
 // reportFailed is report for a command that says what failed: "build

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -69,8 +70,12 @@ func TestBuildWritesPublicAndOneSummaryLine(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.Contains(out, "built 1 articles") || !strings.Contains(out, " ms ") {
+	// One article is "1 article", in the singular.
+	if !regexp.MustCompile(`^built 1 article, [0-9]+ pages, [0-9]+ terms, [0-9]+ files in [0-9]+ ms into \S+\n$`).MatchString(out) {
 		t.Errorf("summary line: %q", out)
+	}
+	if code, out, errOut := run("check", "--source", dir); code != 0 || !strings.HasPrefix(out, "ok: 1 article, ") {
+		t.Errorf("check: %d %q %s", code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public", "bai-viet", "a", "index.html")); err != nil {
 		t.Error(err)
@@ -240,6 +245,16 @@ func TestNewWritesAValidDraftAndRefusesOverwrites(t *testing.T) {
 	if code, _, _ := run("new", "--source", dir, "--region", "Huế"); code != 2 {
 		t.Errorf("no title: %d", code)
 	}
+	// A value the article would reject is named as given, not at a line of
+	// a file that was never written.
+	code, _, errOut = run("new", "Tin mới", "--source", dir, "--region", "\u200b")
+	wantErr := "bantin new: region has no visible character, only invisible ones (U+200B); write the region in words\nbantin new: nothing written; fix the values above\n"
+	if code != 2 || errOut != wantErr {
+		t.Errorf("invisible region: %d %q, want %q", code, errOut, wantErr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "content", now[:4], "tin-moi.md")); !os.IsNotExist(err) {
+		t.Errorf("a refused article was written: %v", err)
+	}
 }
 
 func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
@@ -303,7 +318,15 @@ func TestInitMakesASiteThatBuildsAndRefusesNonEmptyFolders(t *testing.T) {
 	if strings.Count(string(cfg), "#") < 10 {
 		t.Errorf("site.toml explains too little:\n%s", cfg)
 	}
-	if code, out, errOut := run("build", "--source", dir); code != 0 || !strings.Contains(out, "built 1 articles") {
+	// What bantin writes inside the site stays out of git: the output, and
+	// the editor's password hashes.
+	ignore, _ := os.ReadFile(filepath.Join(dir, ".gitignore"))
+	for _, w := range []string{"\n/public/\n", "\n/.public.*\n", "\n/.bantin/\n"} {
+		if !strings.Contains(string(ignore), w) {
+			t.Errorf(".gitignore lacks %q:\n%s", w, ignore)
+		}
+	}
+	if code, out, errOut := run("build", "--source", dir); code != 0 || !strings.Contains(out, "built 1 article,") {
 		t.Errorf("new site does not build with the embedded theme: %d %s %s", code, out, errOut)
 	}
 	if code, _, errOut := run("check", "--source", dir); code != 0 {
@@ -477,6 +500,34 @@ func TestCheckHonoursDeclaredTaxonomies(t *testing.T) {
 	} {
 		if code != 1 || !strings.Contains(errOut, want) {
 			t.Errorf("check: exit %d, %s\nwant %s", code, errOut, want)
+		}
+	}
+}
+
+// A command that fails says which one did, not "build failed": serve on a
+// taken address, new and import on a site whose site.toml is broken.
+func TestFailedCommandsNameThemselves(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	good := writeSite(t, map[string]string{})
+	broken := writeSite(t, map[string]string{"site.toml": "title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\nlanguag = \"vi\"\n"})
+	seed := filepath.Join(t.TempDir(), "tin.txt")
+	os.WriteFile(seed, []byte("Tin\n\nNội dung.\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--source", good, "--addr", ln.Addr().String()}, "\nserve failed\n"},
+		{[]string{"new", "Tin mới", "--source", broken, "--region", "Huế"}, "\nnew failed: 1 problem\n"},
+		{[]string{"import", "--source", broken, seed}, "\nimport failed: 1 problem\n"},
+	} {
+		code, _, errOut := run(tc.args...)
+		if code != 1 || !strings.HasSuffix(errOut, tc.want) || strings.Contains(errOut, "build failed") {
+			t.Errorf("%s: exit %d, stderr %q; want it to end with %q", tc.args[0], code, errOut, tc.want)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -273,8 +274,9 @@ func TestEditorKeepsWorkInBrowser(t *testing.T) {
 	if got, _ := os.ReadFile(file); !bytes.Equal(got, original) {
 		t.Fatal("the unsaved edit reached the file")
 	}
-	// Discarding it brings back the file's version.
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("discard"))); err != nil {
+	// Discarding it brings back the file's version, also at once, while
+	// the restored form still waits to be kept in the browser.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById("discard").click(), true)`)); err != nil {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, "the discarded draft", `document.getElementById("f-title") && document.getElementById("f-title").value === "Tin gốc" &&
@@ -341,5 +343,263 @@ func TestEditorSignInInBrowser(t *testing.T) {
 	waitJS(t, ctx, "the preview page", `document.querySelector("h1") && document.querySelector("h1").textContent.includes("Tin gốc")`)
 	if errs := jsErrors(); len(errs) > 0 {
 		t.Errorf("script errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// Saving never moves what the editor types into another field, nor loses
+// it: Enter in a one-line field does not save (a half-typed title would
+// name the file for good); the answer to a save does not take the focus
+// away from the field they went on typing in; text typed while a save is
+// on its way stays in the form; and a second save asked for meanwhile
+// runs after the first, with the form as it is then.
+func TestEditorSaveKeepsTypingWhereItIs(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/2023/a.md": article("Tin cũ")})
+	base, _ := startServe(t, dir)
+	ctx := browsertest.Browser(t)
+	jsErrors := watchErrors(t, ctx)
+	defer func() {
+		if errs := jsErrors(); len(errs) > 0 {
+			t.Errorf("script errors in the editor:\n%s", strings.Join(errs, "\n"))
+		}
+	}()
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"_bantin/#/new")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the form", `!!document.getElementById("f-title")`)
+	// The text is written in the form's fonts, which draw Vietnamese
+	// letters with two marks; a monospace font drew "Kế" as "Kê´".
+	waitJS(t, ctx, "the text in the form's fonts", `getComputedStyle(document.getElementById("body")).fontFamily ===
+		getComputedStyle(document.getElementById("f-title")).fontFamily`)
+	release := holdSaves(t, ctx)
+
+	// Enter in the title goes on with the title; nothing is saved.
+	clearDate(t, ctx)
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("f-title"), "Long Mỹ tuy"+kb.Enter),
+		chromedp.KeyEvent("ên dương"),
+		chromedp.SendKeys(chromedp.ID("f-date"), "2024-13-45"),
+		chromedp.SendKeys(chromedp.ID("f-region"), "Long Mỹ"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the title typed on after Enter, unsaved", `document.getElementById("f-title").value === "Long Mỹ tuyên dương" &&
+		window.saves.length === 0 && document.getElementById("status").textContent === ""`)
+
+	// Save, and go on typing in the text while the answer (a bad date) is
+	// on its way: the problem is shown, the focus stays in the text.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("save")), chromedp.SendKeys(chromedp.ID("body"), "Đoạn một.")); err != nil {
+		t.Fatal(err)
+	}
+	release("the first save")
+	waitJS(t, ctx, "the date error", `!document.getElementById("err-date").hidden`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(" Đoạn hai.")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the typing still in the text", `document.activeElement.id === "body" &&
+		document.getElementById("body").value === "Đoạn một. Đoạn hai." &&
+		document.getElementById("f-date").value === "2024-13-45" && document.getElementById("f-title").value === "Long Mỹ tuyên dương"`)
+
+	// Fix the date, save, type more and save again before the first answer:
+	// both saves happen in order, and nothing typed is lost.
+	clearDate(t, ctx)
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("f-date"), "2024-05-01 08:30"),
+		chromedp.Click(chromedp.ID("save")),
+		chromedp.SendKeys(chromedp.ID("body"), " Đoạn ba."),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the second save asked for", `window.held.length === 1`)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("save"))); err != nil {
+		t.Fatal(err)
+	}
+	release("the create")
+	waitJS(t, ctx, "the create answered, the text kept", `location.hash === "#/edit/2024/long-my-tuyen-duong.md" &&
+		document.getElementById("body").value === "Đoạn một. Đoạn hai. Đoạn ba."`)
+	release("the queued update")
+	waitJS(t, ctx, "the queued update saved", `window.held.length === 0 && window.saves.length === 3 &&
+		window.saves[2].startsWith("PUT ") && document.getElementById("status").className.includes("ok")`)
+	data, err := os.ReadFile(filepath.Join(dir, "content", "2024", "long-my-tuyen-duong.md"))
+	if err != nil {
+		t.Fatalf("%v; files: %v", err, contentFiles(dir))
+	}
+	if !strings.Contains(string(data), "title: Long Mỹ tuyên dương\n") || !strings.HasSuffix(string(data), "\nĐoạn một. Đoạn hai. Đoạn ba.\n") {
+		t.Errorf("file:\n%s", data)
+	}
+	if files := contentFiles(dir); len(files) != 2 {
+		t.Errorf("files: %v", files)
+	}
+	// Ctrl+S saves from a one-line field too.
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("f-title"), " tiên tiến"), chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
+		t.Fatal(err)
+	}
+	release("the Ctrl+S save")
+	waitJS(t, ctx, "the Ctrl+S save", `window.saves.length === 4 && document.getElementById("status").className.includes("ok")`)
+	if data, _ := os.ReadFile(filepath.Join(dir, "content", "2024", "long-my-tuyen-duong.md")); !strings.Contains(string(data), "title: Long Mỹ tuyên dương tiên tiến\n") {
+		t.Errorf("after Ctrl+S:\n%s", data)
+	}
+}
+
+// An English site's editor speaks English, with "1 article" for one.
+func TestEditorInEnglishInBrowser(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{
+		"site.toml":         "title = \"Bulletin\"\nbase_url = \"https://example.org/\"\nlanguage = \"en\"\n",
+		"content/2023/a.md": article("Tin gốc"),
+	})
+	base, _ := startServe(t, dir)
+	ctx := browsertest.Browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"_bantin/")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the English list", `document.querySelector(".count") && document.querySelector(".count").textContent === "1 article" &&
+		document.querySelector("nav a").textContent === "Articles" && document.documentElement.lang === "en"`)
+}
+
+// The trash says when an article was deleted as the editor writes dates,
+// day first, in the site's time zone: never in the browser's locale, which
+// showed "12/3/2026, 2:08:04 PM" (read as 12 March) on a Vietnamese page.
+func TestEditorTrashShowsTimesInTheSiteZone(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/2023/a.md": article("Tin cũ")})
+	base, _ := startServe(t, dir)
+	call := func(method, path, csrf, etag string, out any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+"_bantin/api/"+path, nil)
+		req.Header.Set("X-Bantin-CSRF", csrf)
+		if etag != "" {
+			req.Header.Set("If-Match", etag)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s %s: %s", method, path, resp.Status)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var session struct{ CSRF string }
+	call("GET", "session", "", "", &session)
+	var a struct{ ETag string }
+	call("GET", "articles/2023/a.md", "", "", &a)
+	var del struct{ Trash string }
+	call("DELETE", "articles/2023/a.md", session.CSRF, a.ETag, &del)
+	var trash struct {
+		Items []struct{ DeletedAt time.Time }
+	}
+	call("GET", "trash", "", "", &trash)
+	zone, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	want := "2023/a.md · xóa lúc " + trash.Items[0].DeletedAt.In(zone).Format("02/01/2006 15:04")
+
+	ctx := browsertest.Browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"_bantin/#/trash")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the deletion time "+want, `[...document.querySelectorAll(".articles .meta")].some((m) => m.textContent === `+jsString(want)+`)`)
+}
+
+// holdSaves makes the page's saves (POST, PUT and DELETE of articles) wait
+// at a gate, as on a slow server; release lets the one waiting through.
+// window.saves lists them as "METHOD body".
+func holdSaves(t *testing.T, ctx context.Context) (release func(what string)) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		window.saves = []; window.held = [];
+		const pass = window.fetch.bind(window);
+		window.fetch = (url, opts) => {
+			const method = (opts && opts.method) || "GET";
+			if (!/\/api\/articles/.test(String(url)) || method === "GET") return pass(url, opts);
+			window.saves.push(method + " " + opts.body);
+			return new Promise((resolve, reject) => window.held.push(() => pass(url, opts).then(resolve, reject)));
+		};
+		return true;
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	return func(what string) {
+		t.Helper()
+		waitJS(t, ctx, what, `window.held.length === 1`)
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.held.shift()(), true)`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Opening another article while a save is on its way leaves each article
+// its own: the answer does not fill the other's form, and what was typed
+// in a form left before the browser kept it is kept under its own article.
+func TestEditorLeavingDuringASaveKeepsEachArticleItsOwn(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/2023/a.md": article("Tin A"), "content/2023/b.md": article("Tin B")})
+	base, _ := startServe(t, dir)
+	ctx := browsertest.Browser(t)
+	jsErrors := watchErrors(t, ctx)
+	defer func() {
+		if errs := jsErrors(); len(errs) > 0 {
+			t.Errorf("script errors in the editor:\n%s", strings.Join(errs, "\n"))
+		}
+	}()
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"_bantin/#/edit/2023/a.md")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "article A", `!!document.getElementById("f-title") && document.getElementById("f-title").value === "Tin A"`)
+	release := holdSaves(t, ctx)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.confirm = () => true, true)`)); err != nil {
+		t.Fatal(err)
+	}
+	// Save A, and open B before the answer.
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("f-title"), " đã sửa"), chromedp.Click(chromedp.ID("save")),
+		chromedp.Evaluate[chromedp.Void](`location.hash = "#/edit/2023/b.md"`)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "article B", `document.getElementById("f-title").value === "Tin B"`)
+	release("the save of A")
+	eventually(t, "A saved", func() bool {
+		data, _ := os.ReadFile(filepath.Join(dir, "content", "2023", "a.md"))
+		return strings.Contains(string(data), "title: Tin A đã sửa\n")
+	})
+	waitJS(t, ctx, "B's form untouched by A's answer, and no draft kept for either", `window.held.length === 0 &&
+		document.getElementById("f-title").value === "Tin B" && document.querySelector("main h1").textContent === "Tin B" &&
+		location.hash === "#/edit/2023/b.md" && !Object.keys(localStorage).some((k) => /:2023\/[ab]\.md$/.test(k))`)
+	// A save of B now is B's, against B's version.
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("f-title"), " mới")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById("save").click(), true)`)); err != nil {
+		t.Fatal(err)
+	}
+	release("the save of B")
+	waitJS(t, ctx, "B saved", `document.getElementById("status").className.includes("ok")`)
+	if a, _ := os.ReadFile(filepath.Join(dir, "content", "2023", "a.md")); !strings.Contains(string(a), "title: Tin A đã sửa\n") {
+		t.Errorf("a.md:\n%s", a)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "content", "2023", "b.md")); !strings.Contains(string(b), "title: Tin B mới\n") {
+		t.Errorf("b.md:\n%s", b)
+	}
+	// Typing, then leaving at once: the browser keeps it under B, then.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const title = document.getElementById("f-title");
+		title.value += " nữa";
+		title.dispatchEvent(new Event("input", { bubbles: true }));
+		location.hash = "#/";
+		return true;
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the list", `!!document.querySelector(".articles")`)
+	kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const k = Object.keys(localStorage).find((k) => k.endsWith(":2023/b.md"));
+		return k ? JSON.parse(localStorage.getItem(k)).title : "";
+	})()`))
+	if err != nil || kept != "Tin B mới nữa" {
+		t.Errorf("kept draft of B: %q (%v)", kept, err)
 	}
 }

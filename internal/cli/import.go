@@ -55,17 +55,17 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	root, err := os.OpenRoot(*source)
 	if err != nil {
-		return report(stderr, fmt.Errorf("open site folder: %w", err))
+		return reportFailed(stderr, fmt.Errorf("open site folder: %w", err), "import")
 	}
 	defer root.Close()
 	cfg, err := config.Load(root.FS())
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "import")
 	}
 	places := gazetteer.Default()
 	if src, err := fs.ReadFile(root.FS(), regionsFile); err == nil {
 		if places, err = places.WithOverrides(src, regionsFile); err != nil {
-			return report(stderr, err)
+			return reportFailed(stderr, err, "import")
 		}
 	}
 	opts := importer.Options{
@@ -86,7 +86,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 	})
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "import")
 	}
 	verb := "imported"
 	if *dryRun {

@@ -107,6 +107,16 @@ danh sách tin; hãy sửa hoặc xóa bài này rồi viết bài của bạn.
 - Chạy bantin serve để xem trước, bantin build để xuất bản vào public/.
 `
 
+// gitignoreTemplate keeps what bantin writes inside a site out of git:
+// the built site, a build's temporary folders and lock, and the editor's
+// password hashes and trash.
+const gitignoreTemplate = `# Written by bantin, not sources: the built site and its build's temporary
+# files, and the editor's passwords and trash (never commit password hashes).
+/public/
+/.public.*
+/.bantin/
+`
+
 // runInit creates a new, empty site in dir.
 func runInit(args []string, stdout, stderr io.Writer, now time.Time) int {
 	if len(args) != 1 || args[0] == "" || args[0][0] == '-' {
@@ -118,25 +128,26 @@ func runInit(args []string, stdout, stderr io.Writer, now time.Time) int {
 		fmt.Fprintf(stderr, "bantin init: %s is not empty; choose a new folder, so that nothing in it is overwritten\n", dir)
 		return 1
 	} else if err != nil && !os.IsNotExist(err) {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "init")
 	}
 	local := now.In(time.FixedZone("ICT", 7*3600))
 	files := map[string]string{
-		"site.toml": siteTemplate,
+		"site.toml":  siteTemplate,
+		".gitignore": gitignoreTemplate,
 		filepath.Join("content", strconv.Itoa(local.Year()), "bai-viet-mau.md"): fmt.Sprintf(exampleArticle, local.Year(), local.Format("2006-01-02 15:04")),
 	}
 	for _, d := range []string{"content", "layouts", "static"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			return report(stderr, err)
+			return reportFailed(stderr, err, "init")
 		}
 	}
 	for name, text := range files {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return report(stderr, err)
+			return reportFailed(stderr, err, "init")
 		}
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			return report(stderr, err)
+			return reportFailed(stderr, err, "init")
 		}
 	}
 	fmt.Fprintf(stdout, "created a new site in %s\nnext: cd %s && bantin serve\n", dir, dir)

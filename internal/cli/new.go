@@ -14,6 +14,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
@@ -63,12 +64,12 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 	}
 	root, err := os.OpenRoot(*source)
 	if err != nil {
-		return report(stderr, fmt.Errorf("open site folder: %w", err))
+		return reportFailed(stderr, fmt.Errorf("open site folder: %w", err), "new")
 	}
 	defer root.Close()
 	cfg, err := config.Load(input.Dir(root))
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "new")
 	}
 	if r := cfg.Taxonomy(config.Region); r != nil && r.Required && strings.TrimSpace(*region) == "" {
 		fmt.Fprintln(stderr, `bantin new: --region is required: every article names its province, city or district, e.g. --region "Ngã Bảy"`)
@@ -119,10 +120,20 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 	// The article must be valid as written: check it with the real parser.
 	article, err := content.Parse(filepath.ToSlash(rel), []byte(b.String()), &cfg)
 	if err != nil {
-		return report(stderr, err)
+		// The file is not written, so its lines would point nowhere: say
+		// what is wrong with the values given.
+		var list diag.List
+		if !errors.As(err, &list) {
+			return reportFailed(stderr, err, "new")
+		}
+		for _, e := range list {
+			fmt.Fprintf(stderr, "bantin new: %v\n", e.Err)
+		}
+		fmt.Fprintf(stderr, "bantin new: nothing written; fix the values above\n")
+		return 2
 	}
 	if err := root.MkdirAll(filepath.Dir(rel), 0o755); err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "new")
 	}
 	f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
@@ -130,14 +141,14 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 		return 1
 	}
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "new")
 	}
 	if _, err := f.WriteString(b.String()); err != nil {
 		f.Close()
-		return report(stderr, err)
+		return reportFailed(stderr, err, "new")
 	}
 	if err := f.Close(); err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "new")
 	}
 	fmt.Fprintln(stdout, filepath.Join(*source, rel))
 	// The preview serves the site at the root of its own address, drafts

@@ -31,11 +31,11 @@ func runPasswd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if term, ok := stdin.(*os.File); ok && isTerminal(term) {
 		first, err := readSecret(term, stderr, "Mật khẩu mới / New password: ")
 		if err != nil {
-			return report(stderr, err)
+			return reportFailed(stderr, err, "passwd")
 		}
 		again, err := readSecret(term, stderr, "Nhập lại / Again: ")
 		if err != nil {
-			return report(stderr, err)
+			return reportFailed(stderr, err, "passwd")
 		}
 		if first != again {
 			fmt.Fprintln(stderr, "bantin passwd: the two passwords differ; nothing was changed")
@@ -51,7 +51,7 @@ func runPasswd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		password = strings.TrimRight(line, "\r\n")
 	}
 	if err := editor.SetPassword(*file, *user, password); err != nil {
-		return report(stderr, fmt.Errorf("bantin passwd: %w", err))
+		return reportFailed(stderr, fmt.Errorf("bantin passwd: %w", err), "passwd")
 	}
 	fmt.Fprintf(stdout, "password of %s set in %s\n", *user, *file)
 	return 0

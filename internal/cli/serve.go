@@ -35,7 +35,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return report(stderr, fmt.Errorf("listen on %s: %w", *addr, err))
+		return reportFailed(stderr, fmt.Errorf("listen on %s: %w", *addr, err), "serve")
 	}
 	defer ln.Close()
 	base := "http://" + ln.Addr().String() + "/"
@@ -88,7 +88,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// Watch before the first build, so that no save goes unseen.
 	watcher, err := server.NewWatcher(f.source, *poll)
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "serve")
 	}
 	srv := server.New(build, logf)
 	if *withEditor {
@@ -103,7 +103,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			Passwords: *passwords, RequireLogin: !loopback, Addr: ln.Addr(), Hosts: extra, Logf: logf,
 		})
 		if err != nil {
-			return report(stderr, fmt.Errorf("editor: %w", err))
+			return reportFailed(stderr, fmt.Errorf("editor: %w", err), "serve")
 		}
 		defer ed.Close()
 		srv.Mount(editor.Prefix, ed, ed.Guard)
@@ -143,7 +143,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case <-time.After(stopWait):
 	}
 	if err != nil {
-		return report(stderr, err)
+		return reportFailed(stderr, err, "serve")
 	}
 	fmt.Fprintln(stdout, "stopped")
 	return 0

@@ -385,7 +385,10 @@ func (e *Editor) handleRestore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := e.store.write(content.Dir, id, data, true); errors.Is(err, fs.ErrExist) {
-		e.fail(w, http.StatusConflict, "exists", nil)
+		// Say which file is in the way: the trash keeps the article until
+		// that one is renamed or deleted.
+		writeJSON(w, http.StatusConflict, apiError{Code: "restore_exists",
+			Error: strings.ReplaceAll(uiString(cfg.Language, "err_restore_exists"), "{0}", content.Dir+"/"+id)})
 		return
 	} else if err != nil {
 		e.writeFailed(w, err)

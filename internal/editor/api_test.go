@@ -314,6 +314,19 @@ func TestArticleRoundTrips(t *testing.T) {
 	if list.Total != 0 {
 		t.Errorf("the deleted article is still listed: %+v", list)
 	}
+	// A file written meanwhile under the same name is not replaced: the
+	// answer names it, and the trash keeps the article.
+	path := filepath.Join(te.dir, "content", filepath.FromSlash(a.ID))
+	if err := os.WriteFile(path, []byte("tạm"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var refused struct{ Code, Error string }
+	te.json("POST", "trash/restore", map[string]string{"id": del.Trash}, nil, 409, &refused)
+	if refused.Code != "restore_exists" || refused.Error != "Chưa khôi phục được: đã có bài content/"+a.ID+". Hãy đổi tên hoặc xóa bài đó rồi khôi phục lại; bài trong thùng rác vẫn được giữ." ||
+		te.file("content/"+a.ID) != "tạm" || te.file(".bantin/trash/"+del.Trash) != want {
+		t.Fatalf("restore over another file: %+v", refused)
+	}
+	os.Remove(path)
 	te.json("POST", "trash/restore", map[string]string{"id": del.Trash}, nil, 200, nil)
 	if te.file("content/"+a.ID) != want || te.exists(".bantin/trash/"+del.Trash) {
 		t.Error("restore did not bring the file back as it was")

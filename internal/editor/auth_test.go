@@ -228,6 +228,10 @@ func TestUploadImages(t *testing.T) {
 		if status != want {
 			t.Errorf("%s: %d, want %d: %s", name, status, want, data)
 		}
+		// Too large says how large an image may be.
+		if name == "big.png" && !strings.Contains(string(data), `"error":"Tệp quá lớn: ảnh tải lên tối đa 4 KB. Hãy thu nhỏ ảnh rồi thử lại."`) {
+			t.Errorf("%s: %s", name, data)
+		}
 	}
 	if status, _ := te.upload("x.png", img, map[string]string{"X-Bantin-CSRF": "wrong"}); status != 403 {
 		t.Errorf("upload without the token: %d", status)

@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/bantin/bantin/internal/site"
@@ -82,7 +83,7 @@ func (e *Editor) handleUpload(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if int64(len(data)) > e.opts.MaxUpload {
-				e.fail(w, http.StatusRequestEntityTooLarge, "too_large", nil)
+				e.tooLarge(w)
 				return
 			}
 		case "alt":
@@ -121,10 +122,31 @@ func (e *Editor) handleUpload(w http.ResponseWriter, r *http.Request) {
 func (e *Editor) uploadReadFailed(w http.ResponseWriter, err error) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		e.fail(w, http.StatusRequestEntityTooLarge, "too_large", nil)
+		e.tooLarge(w)
 		return
 	}
 	e.fail(w, http.StatusBadRequest, "bad_request", nil)
+}
+
+// tooLarge refuses an upload over the limit, and says the limit: photos
+// from cameras are often larger.
+func (e *Editor) tooLarge(w http.ResponseWriter) {
+	cfg, _ := e.state()
+	msg := strings.ReplaceAll(uiString(cfg.Language, "err_too_large"), "{0}", sizeName(e.opts.MaxUpload))
+	writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Code: "too_large", Error: msg})
+}
+
+// sizeName writes a number of bytes as people read it: "10 MB", "4 KB".
+func sizeName(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
 }
 
 // sniffImage returns the type of an image from its bytes, whatever its

@@ -3,7 +3,9 @@ package editor
 import "github.com/bantin/bantin/internal/vi"
 
 // uiStrings are the editor's words, Vietnamese by default and English for
-// sites with language = "en". {0}, {1} are filled in by the page's script.
+// sites with language = "en". {0}, {1} are filled in by the page's script;
+// a key ending in "_one" is the key's text for a count of 1, in languages
+// whose nouns have a singular ("1 article").
 var uiStrings = map[vi.Language]map[string]string{
 	vi.Vietnamese: {
 		"app_title":          "Biên tập",
@@ -121,11 +123,12 @@ var uiStrings = map[vi.Language]map[string]string{
 		"err_bad_request":    "Yêu cầu không hợp lệ.",
 		"err_conflict":       "Tệp đã thay đổi kể từ khi bạn mở; xem hai phiên bản.",
 		"err_exists":         "Đã có tệp trùng tên.",
+		"err_restore_exists": "Chưa khôi phục được: đã có bài {0}. Hãy đổi tên hoặc xóa bài đó rồi khôi phục lại; bài trong thùng rác vẫn được giữ.",
 		"err_if_match":       "Thiếu phiên bản (If-Match) của tệp cần sửa.",
 		"err_invalid":        "Bài viết còn lỗi.",
 		"err_method":         "Phương thức không được hỗ trợ.",
 		"err_not_image":      "Chỉ nhận ảnh JPEG, PNG, GIF hoặc WebP.",
-		"err_too_large":      "Tệp quá lớn.",
+		"err_too_large":      "Tệp quá lớn: ảnh tải lên tối đa {0}. Hãy thu nhỏ ảnh rồi thử lại.",
 	},
 	vi.English: {
 		"app_title":          "Editor",
@@ -146,6 +149,7 @@ var uiStrings = map[vi.Language]map[string]string{
 		"filter_status":      "Status",
 		"filter_year":        "Year",
 		"found":              "{0} articles",
+		"found_one":          "{0} article",
 		"pagination":         "Pages",
 		"prev":               "Previous page",
 		"next":               "Next page",
@@ -243,10 +247,11 @@ var uiStrings = map[vi.Language]map[string]string{
 		"err_bad_request":    "Invalid request.",
 		"err_conflict":       "The file changed since you opened it; compare the two versions.",
 		"err_exists":         "A file of that name exists.",
+		"err_restore_exists": "Not restored: {0} exists. Rename or delete that article, then restore again; the trash keeps this one.",
 		"err_if_match":       "The request lacks the version (If-Match) of the file to change.",
 		"err_invalid":        "The article has problems.",
 		"err_method":         "Method not supported.",
 		"err_not_image":      "Only JPEG, PNG, GIF and WebP images are accepted.",
-		"err_too_large":      "The file is too large.",
+		"err_too_large":      "The file is too large: images up to {0}. Make the image smaller and try again.",
 	},
 }

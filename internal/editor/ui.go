@@ -61,6 +61,9 @@ func (e *Editor) servePage(w http.ResponseWriter, r *http.Request, cfg *config.S
 		"basePath":  cfg.BasePath,
 		"prefix":    Prefix,
 		"events":    "/__bantin/events",
+		// Times the page shows (deleted, kept in the browser) are in the
+		// site's zone, as article dates are.
+		"timeZone": cfg.TimeZone.String(),
 	}
 	// The page carries the session's CSRF token: pages of other sites
 	// cannot read it, and the Host check keeps rebinding pages out.

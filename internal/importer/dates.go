@@ -55,7 +55,7 @@ var dateLabelWords = map[string]bool{
 	"lần": true, "cuối": true, "sửa": true, "đổi": true, "viết": true, "vào": true, "tin": true, "bài": true,
 	"posted": true, "updated": true, "update": true, "published": true, "on": true, "at": true, "date": true,
 	"am": true, "pm": true, "sa": true, "ch": true, "sáng": true, "chiều": true, "tối": true, "t": true,
-	"ngay": true, "cap": true, "nhat": true, "dang": true,
+	"ngay": true, "cap": true, "nhat": true, "dang": true, "trưa": true, "đêm": true, "hôm": true,
 }
 
 // parseStamp finds the first date in s, with the clock time and zone
@@ -261,3 +261,33 @@ func dateLine(line string, loc *time.Location) (stamp, bool) {
 	}
 	return st, true
 }
+
+// openingDate reads the day a news lead opens with: "Ngày 05/03/2024, UBND
+// thành phố…", "(HG) - Sáng 12-1-2025, thị xã…", "CẦN THƠ - Chiều ngày
+// 3/4/2024, …". Leads start with the day of what they report, the
+// article's day or the one before, so it is a better guess than the file's
+// dates. Only a full date counts ("Sáng 12-1, …" names no year), and only
+// labels (the time of day, "ngày") may come before it.
+func openingDate(text string, loc *time.Location) (stamp, bool) {
+	if m := reSourceTag.FindStringIndex(text); m != nil {
+		text = text[m[1]:]
+	}
+	if len(text) > 80 {
+		text = text[:80]
+	}
+	st, start, _, ok := parseStamp(text, loc)
+	if !ok {
+		return stamp{}, false
+	}
+	prefix := text[:start]
+	if m := reDateline.FindStringIndex(prefix); m != nil {
+		prefix = prefix[m[1]:]
+	}
+	if !onlyLabels(prefix) {
+		return stamp{}, false
+	}
+	return st, true
+}
+
+// reDateline is a place in capitals before a lead's dash: "CẦN THƠ - ".
+var reDateline = regexp.MustCompile(`^\s*[\p{Lu}\p{Mn}]+(?:\s+[\p{Lu}\p{Mn}]+){0,3}\s*[-–—]\s*`)

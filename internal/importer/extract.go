@@ -78,7 +78,7 @@ func extract(doc *document, e *env) (*article, error) {
 	blocks := prepareBlocks(doc.blocks)
 	blocks = cutChrome(blocks)
 	if !hasArticleText(blocks) {
-		return nil, errNoText
+		return nil, fmt.Errorf("%w: fewer than %d words of text besides headlines and page chrome", errNoText, minArticleWords)
 	}
 
 	// Headline and date line at the head.
@@ -111,6 +111,9 @@ func extract(doc *document, e *env) (*article, error) {
 			a.date = st
 			a.review("date", st.frontMatter(), fmt.Sprintf("taken from a date line far from the headline (%q)", clip(blocks[idx].text, 40)))
 			blocks = removeBlock(blocks, idx, &titleIdx)
+		} else if st, text, ok := leadDate(blocks, titleIdx, e.loc); ok && (e.now.IsZero() || !st.t.After(e.now.Add(24*time.Hour))) {
+			a.date = st
+			a.review("date", st.frontMatter(), fmt.Sprintf("the day the first paragraph opens with (%q)", clip(text, 40)))
 		} else if doc.meta.hasDay {
 			a.date = stamp{t: doc.meta.date.In(e.loc), hasTime: doc.meta.hasTime}
 			a.review("date", a.date.frontMatter(), doc.meta.dateWeak)
@@ -239,8 +242,12 @@ func hasArticleText(blocks []block) bool {
 			words += len(strings.Fields(b.text))
 		}
 	}
-	return words >= 20
+	return words >= minArticleWords
 }
+
+// minArticleWords is the least text an input must hold to be an article,
+// so that error pages and menus are not imported.
+const minArticleWords = 20
 
 func endsSentence(s string) bool {
 	s = strings.TrimRight(s, " ”\"'»)")
@@ -351,6 +358,19 @@ func wordCount(s string) int {
 		}
 	}
 	return n
+}
+
+// leadDate is the day the lead, the first paragraph after the headline,
+// opens with (see openingDate), and the lead's text.
+func leadDate(blocks []block, titleIdx int, loc *time.Location) (stamp, string, bool) {
+	for i := titleIdx + 1; i < len(blocks); i++ {
+		b := blocks[i]
+		if b.kind == blockPara && !b.captionLike || b.kind == blockHeading && wordCount(b.text) >= 12 {
+			st, ok := openingDate(b.text, loc)
+			return st, b.text, ok
+		}
+	}
+	return stamp{}, "", false
 }
 
 // dateAnywhere finds a date line near the end of the article ("Ngày đăng:"

@@ -59,6 +59,43 @@ func TestDateLineShapes(t *testing.T) {
 	}
 }
 
+// The day a lead opens with, when no date line says the article's day.
+func TestLeadOpeningDates(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ lead, want string }{
+		{"Ngày 05/03/2024, UBND thành phố Vị Thanh tổ chức hội nghị tuyên dương.", "2024-03-05"},
+		{"Sáng 12-1-2025, thị xã Long Mỹ phát động phong trào thi đua.", "2025-01-12"},
+		{"(HG) - Chiều ngày 3/4/2024, Hội Nông dân tỉnh tổ chức sơ kết.", "2024-04-03"},
+		{"CẦN THƠ - Tối 20/11/2023, Sở Giáo dục tổ chức lễ kỷ niệm.", "2023-11-20"},
+		{"Trưa 1.6.2024, đoàn công tác đến thăm.", "2024-06-01"},
+		{"Sáng 8-3-2024 tại hội trường, hội nghị tổng kết được tổ chức.", "2024-03-08"},
+	} {
+		st, ok := openingDate(c.lead, hcm)
+		if !ok || st.frontMatter() != c.want {
+			t.Errorf("%q = %s, %v; want %s", c.lead, st.frontMatter(), ok, c.want)
+		}
+	}
+	for _, lead := range []string{
+		"Sáng 12-1, thị xã Long Mỹ phát động phong trào thi đua.",             // no year
+		"UBND tỉnh ban hành Kế hoạch ngày 05/03/2024 về thi đua.",             // not the opening words
+		"Thực hiện Kế hoạch số 97/KH-UBND ngày 12/1/2023 của UBND thành phố.", // a document's date
+	} {
+		if st, ok := openingDate(lead, hcm); ok {
+			t.Errorf("%q read as opening with %s", lead, st.frontMatter())
+		}
+	}
+	// Through the whole import: the lead's day, for review, rather than
+	// the file's time.
+	a, err := extract(&document{blocks: readText("Vị Thanh: Tuyên dương 50 điển hình tiên tiến\n\nNgày 05/03/2024, UBND thành phố Vị Thanh tổ chức hội nghị tuyên dương 50 tập thể, cá nhân tiêu biểu trong phong trào thi đua yêu nước năm 2023.\n")},
+		&env{loc: hcm, fileTime: time.Date(2026, 12, 3, 9, 0, 0, 0, hcm)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.date.frontMatter() != "2024-03-05" || len(a.reviews) == 0 || a.reviews[0].field != "date" || !strings.HasPrefix(a.reviews[0].why, "the day the first paragraph opens with") {
+		t.Errorf("date %s, reviews %+v", a.date.frontMatter(), a.reviews)
+	}
+}
+
 // Every period shape, with the front matter it becomes.
 func TestPeriodShapes(t *testing.T) {
 	t.Parallel()
@@ -263,5 +300,15 @@ func TestDeclaredUnitIsFilled(t *testing.T) {
 		if fm := frontMatter(a, unit, true); strings.Contains(fm, "unit:") != unit {
 			t.Errorf("front matter with unit declared %v:\n%s", unit, fm)
 		}
+	}
+}
+
+// An input too short to be an article says so, rather than that it holds
+// no text.
+func TestShortInputSaysItIsTooShort(t *testing.T) {
+	t.Parallel()
+	_, err := extract(&document{blocks: readText("Phụng Hiệp thi đua\n\nNgày 1/2/2023, huyện Phụng Hiệp phát động.\n")}, &env{loc: hcm})
+	if err == nil || err.Error() != "no article text found: fewer than 20 words of text besides headlines and page chrome" {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -9,6 +9,9 @@ import (
 )
 
 // strings holds the theme's UI text per language. Vietnamese is the default.
+// A key ending in "_one" is the key's text for a count of 1, in languages
+// whose nouns have a singular ("1 article", not "1 articles"); t uses it
+// when its only argument is 1.
 var uiStrings = map[vi.Language]map[string]string{
 	vi.Vietnamese: {
 		"home":               "Trang chủ",
@@ -113,6 +116,7 @@ var uiStrings = map[vi.Language]map[string]string{
 		"next":               "Next page",
 		"page_of":            "Page %d of %d",
 		"articles":           "%d articles",
+		"articles_one":       "%d article",
 		"no_articles":        "No articles yet.",
 		"not_found":          "Page not found",
 		"not_found_body":     "The page you are looking for does not exist or has moved. Try a search, or browse the indexes below.",
@@ -132,6 +136,7 @@ var uiStrings = map[vi.Language]map[string]string{
 		"more_results":       "More results",
 		"search_prompt":      "Type a few words, with or without diacritics, e.g. thi dua, Ngã Bảy.",
 		"search_found":       "%d results found.",
+		"search_found_one":   "%d result found.",
 		"search_loading":     "Searching…",
 		"search_no_words":    "There is no word to search for: type letters or digits (very long words are not searched).",
 		"search_none":        "No matching results. Try fewer words or remove a filter.",
@@ -237,6 +242,9 @@ func translator(lang vi.Language, names map[string]string) func(key string, args
 	table := uiStrings[lang]
 	return func(key string, args ...any) string {
 		s, ok := names[key]
+		if !ok && len(args) == 1 && args[0] == 1 {
+			s, ok = table[key+"_one"]
+		}
 		if !ok {
 			s, ok = table[key]
 		}

@@ -325,6 +325,11 @@ func funcs(cfg *config.Site) template.FuncMap {
 			m := map[string]string{}
 			for _, k := range searchStringKeys {
 				m[k] = t(k)
+				// The singular, in languages that have one; the script
+				// uses it for a count of 1.
+				if one, ok := uiStrings[lang][k+"_one"]; ok {
+					m[k+"_one"] = one
+				}
 			}
 			b, _ := json.Marshal(m)
 			return string(b)

@@ -109,6 +109,32 @@ func TestScriptConstantsAreCurrent(t *testing.T) {
 	t.Errorf("the constants in %s are stale; run go generate ./internal/search.\nIn the script:\n%s\nFrom Go:\n%s", scriptPath, current, want)
 }
 
+// queryVector is one query of testdata/query-vectors.json: its tokens,
+// each "exact/folded", and why it holds no word to search for (CheckQuery).
+type queryVector struct {
+	Query   string   `json:"query"`
+	Tokens  []string `json:"tokens"`
+	Problem string   `json:"problem"`
+}
+
+const queryVectorsPath = "testdata/query-vectors.json"
+
+func readQueryVectors(t *testing.T) []queryVector {
+	t.Helper()
+	data, err := os.ReadFile(queryVectorsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs []queryVector
+	if err := json.Unmarshal(data, &vs); err != nil {
+		t.Fatalf("%s: %v", queryVectorsPath, err)
+	}
+	if len(vs) < 40 {
+		t.Fatalf("%s has only %d vectors", queryVectorsPath, len(vs))
+	}
+	return vs
+}
+
 // vector is one input of testdata/tokenize-vectors.json and its tokens,
 // each [exact, folded].
 type vector struct {
@@ -256,6 +282,83 @@ func TestScriptRefusesAnotherIndexFormat(t *testing.T) {
 		out, err := exec.Command(node, "-e", formatHarness, script, tc.manifest).CombinedOutput()
 		if err != nil || !strings.HasPrefix(string(out), tc.want) {
 			t.Errorf("manifest %s: %s (%v), want %s", tc.manifest, out, err, tc.want)
+		}
+	}
+}
+
+// queryHarness loads the script into Node with a fetch that serves an
+// empty index, and prints for each query of testdata/query-vectors.json its
+// tokens, checkQuery's reason, and the reason search gives for finding
+// nothing ("-" when it searches).
+const queryHarness = `
+const fs = require('fs');
+const [script, vectors] = process.argv.slice(1);
+globalThis.window = globalThis;
+globalThis.document = { currentScript: { dataset: { index: 'manifest.json' } }, baseURI: 'http://localhost/', getElementById: () => null };
+globalThis.fetch = async () => ({ ok: true, status: 200, json: async () => ({ format: 2, docs: 0, shards: 1, base: 'x/', facets: [] }) });
+(0, eval)(fs.readFileSync(script, 'utf8'));
+(async () => {
+  const out = [];
+  for (const v of JSON.parse(fs.readFileSync(vectors, 'utf8'))) {
+    const tokens = window.bantin.tokenize(v.query).map((t) => t.e + '/' + t.f);
+    const problem = window.bantin.checkQuery(v.query);
+    // Only a query without words is searched: the empty index has no shards.
+    let searched = '-';
+    if (!tokens.length) {
+      const r = await window.bantin.search(v.query, { facets: false });
+      searched = r.noWords ? r.problem : '-';
+    }
+    out.push({ tokens, problem, searched });
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch((e) => { console.error(e); process.exit(1); });
+`
+
+// TestScriptChecksQueriesLikeGo runs the browser script under Node on the
+// queries of testdata/query-vectors.json, which TestQueryVectors checks in
+// Go: the same tokens, the same reason why a query holds no word to search
+// for, and a search that finds nothing for that reason instead of listing
+// every article (a query of spaces lists them all, to be filtered).
+func TestScriptChecksQueriesLikeGo(t *testing.T) {
+	t.Parallel()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("BANTIN_REQUIRE_NODE") == "1" {
+			t.Fatal("node is required (BANTIN_REQUIRE_NODE=1) but not found; install Node.js")
+		}
+		t.Skip("node not found: the script's query checks are not compared with Go's (install Node.js, or set BANTIN_REQUIRE_NODE=1 to make this a failure)")
+	}
+	vs := readQueryVectors(t)
+	script, _ := filepath.Abs(scriptPath)
+	vectors, _ := filepath.Abs(queryVectorsPath)
+	cmd := exec.Command(node, "-e", queryHarness, script, vectors)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, stderr.String())
+	}
+	var got []struct {
+		Tokens   []string
+		Problem  string
+		Searched string
+	}
+	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(vs) {
+		t.Fatalf("node printed %d results (%v): %.300s", len(got), err, out)
+	}
+	for i, v := range vs {
+		if !slices.Equal(got[i].Tokens, v.Tokens) {
+			t.Errorf("script tokenize(%+q) = %q; Go makes %q", v.Query, got[i].Tokens, v.Tokens)
+		}
+		if got[i].Problem != v.Problem {
+			t.Errorf("script checkQuery(%+q) = %q; Go says %q", v.Query, got[i].Problem, v.Problem)
+		}
+		want := v.Problem
+		if want == "" || want == QueryEmpty {
+			want = "-"
+		}
+		if got[i].Searched != want {
+			t.Errorf("script search(%+q) finds nothing because %q; want %q", v.Query, got[i].Searched, want)
 		}
 	}
 }

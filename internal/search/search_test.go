@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -430,19 +429,7 @@ func TestSplitWordsHashesEachWord(t *testing.T) {
 // nothing, and says why.
 func TestQueryVectors(t *testing.T) {
 	t.Parallel()
-	data, err := os.ReadFile("testdata/query-vectors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vectors []struct {
-		Query   string
-		Tokens  []string
-		Problem string
-	}
-	if err := json.Unmarshal(data, &vectors); err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range vectors {
+	for _, v := range readQueryVectors(t) {
 		var got []string
 		for _, tok := range Tokenize(v.Query) {
 			got = append(got, tok.Exact+"/"+tok.Folded)

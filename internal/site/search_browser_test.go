@@ -508,3 +508,54 @@ func TestSearchFiltersByDeclaredTaxonomyInBrowser(t *testing.T) {
 		t.Errorf("URL state %q", loc)
 	}
 }
+
+// A result's excerpt is the passage where the query's words meet, not the
+// first place one of them appears: "thi dua" shows "phong trào thi đua",
+// not the earlier "nhằm đưa" that "dua" also matches without diacritics.
+func TestSearchExcerptShowsWhereTheWordsMeet(t *testing.T) {
+	t.Parallel()
+	_, _, search := searchPage(t, `
+-- site.toml --
+title = "Bản tin"
+base_url = "http://127.0.0.1/ban-tin/"
+-- content/a.md --
+---
+title: "Ngã Bảy phát động ba phong trào"
+date: 2023-02-16
+region: Ngã Bảy
+---
+Buổi lễ ngắn gọn sáng nay khởi động ba hoạt động lớn nhằm đưa chuyên đề năm 2022-2023 về học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh vào cuộc sống của mỗi cán bộ.
+
+Chuyên đề năm nay nhấn mạnh việc phát huy nội lực, nắm bắt thời cơ và vượt qua khó khăn của địa phương.
+
+Cuối buổi lễ, các đơn vị ký giao ước phong trào thi đua yêu nước năm 2023.
+`)
+	for _, tc := range []struct{ query, want string }{
+		{"thi dua", "phong trào <mark>thi</mark> <mark>đua</mark> yêu nước"},
+		{"thi đua", "phong trào <mark>thi</mark> <mark>đua</mark> yêu nước"},
+		// One word: its first place, as before.
+		{"dua", "nhằm <mark>đưa</mark> chuyên đề"},
+	} {
+		res := search(tc.query, nil)
+		if len(res.Results) != 1 || !strings.Contains(res.Results[0].Excerpt, tc.want) {
+			t.Errorf("search(%q): %+v; want an excerpt with %q", tc.query, res.Results, tc.want)
+		}
+	}
+}
+
+// The English search page says "1 result found." for one result.
+func TestSearchPageSaysOneResultInEnglish(t *testing.T) {
+	t.Parallel()
+	ctx, base, _ := searchPage(t, strings.Replace(searchSite, "title = \"Bản tin\"\n", "title = \"Bản tin\"\nlanguage = \"en\"\n", 1))
+	for q, want := range map[string]string{"nga bay": "1 result found.", "duong": "3 results found."} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"tim-kiem/?q="+url.QueryEscape(q))); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Poll[string](
+			`(() => { const s = document.querySelector('.search-status').textContent; return /found/.test(s) ? s : null })()`,
+			chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil || got != want {
+			t.Errorf("search %q: status %q (%v), want %q", q, got, err, want)
+		}
+	}
+}

@@ -141,6 +141,48 @@ Body.
 	r.Assert("bai-viet/a/index.html", `<html lang="en">`, "Thursday, 16 February 2023 06:26 (GMT+7)", "Skip to main content", "! Trang chủ")
 }
 
+// In English a count of one is singular: "1 article", not "1 articles",
+// on index and list pages and in the search page's words; Vietnamese has
+// one form.
+func TestEnglishCountsOfOneAreSingular(t *testing.T) {
+	t.Parallel()
+	archive := `
+-- site.toml --
+title = "Bulletins"
+base_url = "https://example.org/"
+language = "en"
+-- content/a.md --
+---
+title: Hà Nội phát động thi đua
+date: 2023-02-16
+region: Hà Nội
+---
+Body.
+-- content/b.md --
+---
+title: Cần Thơ phát động thi đua
+date: 2024-02-16
+region: Cần Thơ
+---
+Body.
+-- content/c.md --
+---
+title: Cần Thơ tổng kết
+date: 2024-12-16
+region: Cần Thơ
+---
+Body.
+`
+	r := sitetest.Build(t, archive)
+	r.Assert("khu-vuc/index.html", `<span class="count">1 article</span>`, `<span class="count">2 articles</span>`, "! 1 articles")
+	r.Assert("khu-vuc/ha-noi/index.html", `<h2 class="list-heading">1 article</h2>`)
+	r.Assert("khu-vuc/can-tho/index.html", `<h2 class="list-heading">2 articles</h2>`)
+	r.Assert("tim-kiem/index.html", `search_found_one&#34;:&#34;%d result found.`, `search_found&#34;:&#34;%d results found.`)
+	vi := sitetest.Build(t, strings.Replace(archive, `language = "en"`, `language = "vi"`, 1))
+	vi.Assert("khu-vuc/index.html", `<span class="count">1 bài viết</span>`)
+	vi.Assert("tim-kiem/index.html", "! search_found_one")
+}
+
 func TestSubPathLinksAllResolve(t *testing.T) {
 	t.Parallel()
 	archive := strings.Replace(threeFormats, `base_url = "https://example.gov.vn/"`, `base_url = "https://example.gov.vn/ban-tin/"`, 1)

@@ -10,9 +10,12 @@
    excerpt is HTML-escaped text with <mark> around matches; parts is the same
    as [{text, match}] for building DOM nodes. A query with text but no word
    to search for (only punctuation, or words longer than the index keeps)
-   finds nothing: {total: 0, results: [], facets: null, noWords: true}. The
-   tokenizer mirrors internal/search/tokenize.go: both are checked against
-   internal/search/testdata/tokenize-vectors.json. */
+   finds nothing and says why: {total: 0, results: [], facets: null,
+   noWords: true, problem: 'no_words' | 'words_too_long'}
+   (window.bantin.checkQuery(q) gives the same reason, or 'empty' for a
+   query of spaces, or ''). The tokenizer and checkQuery mirror
+   internal/search/tokenize.go: both are checked against
+   internal/search/testdata/tokenize-vectors.json and query-vectors.json. */
 (() => {
   'use strict';
   const script = document.currentScript;
@@ -64,6 +67,24 @@
       memo.set(raw, w);
     }
     return w;
+  }
+
+  // Spaces as Go's unicode.IsSpace knows them, which is not what
+  // String.prototype.trim removes: U+0085 is a space to Go, U+FEFF is not.
+  const ONLY_SPACES = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+
+  // checkQuery says why a query holds no word the index can hold, as
+  // search.CheckQuery does: '' when it holds one, else 'empty' (spaces
+  // only), 'words_too_long' (every word longer than MAX_TOKEN_BYTES in
+  // UTF-8, as written in NFC) or 'no_words' (no letter or digit).
+  function checkQuery(query) {
+    const s = String(query == null ? '' : query).normalize('NFC');
+    let words = false;
+    for (const m of s.matchAll(WORD)) {
+      if (utf8.encode(m[0]).length <= MAX_TOKEN_BYTES) return '';
+      words = true;
+    }
+    return words ? 'words_too_long' : ONLY_SPACES.test(s) ? 'empty' : 'no_words';
   }
 
   // tokenize returns [{e: exact, f: folded, i: index in s, n: length}].
@@ -262,8 +283,9 @@
     const m = await manifest();
     const words = parse(query);
     // "!!!" is not an empty query: it asks for something no word matches.
-    if (!words.length && String(query == null ? '' : query).trim()) {
-      return { total: 0, results: [], facets: null, noWords: true };
+    if (!words.length) {
+      const problem = checkQuery(String(query == null ? '' : query).slice(0, MAX_QUERY));
+      if (problem !== 'empty') return { total: 0, results: [], facets: null, noWords: true, problem: problem || 'no_words' };
     }
     const limit = Math.max(1, Math.min(100, opts.limit | 0 || 10));
     const offset = Math.max(0, opts.offset | 0);
@@ -388,20 +410,34 @@
 
   // excerpt picks about 30 words around the first match and marks every
   // word that matches the query.
+  // excerpt is about 30 words of text around the passage that holds the
+  // most of the query's words, then the most of them side by side in the
+  // query's order, then the first: "thi dua" shows "phong trào thi đua",
+  // not an earlier lone "đưa".
   function excerpt(text, words) {
     const toks = tokenize(text);
-    const want = new Set(words.filter((w) => !w.prefix).map((w) => w.f));
-    const prefixes = words.filter((w) => w.prefix).map((w) => w.f);
-    const isMatch = (t) => want.has(t.f) || prefixes.some((p) => t.f.startsWith(p));
-    let first = toks.findIndex(isMatch);
-    if (first < 0) first = 0;
+    // Which query words each token matches, one bit per word.
+    const masks = toks.map((t) => words.reduce((m, w, i) => (w.prefix ? t.f.startsWith(w.f) : t.f === w.f) ? m | (1 << i) : m, 0));
+    const bits = (m) => { let n = 0; for (; m; m &= m - 1) n++; return n; };
+    let first = 0, best = -1;
+    masks.forEach((m, k) => {
+      if (!m) return;
+      const from = Math.max(0, k - 8), to = Math.min(toks.length, from + 30);
+      let seen = 0, adjacent = 0;
+      for (let j = from; j < to; j++) {
+        seen |= masks[j];
+        if (j + 1 < to && (masks[j] << 1) & masks[j + 1]) adjacent++;
+      }
+      const score = bits(seen) * 64 + Math.min(adjacent, 63);
+      if (score > best) { best = score; first = k; }
+    });
     const from = Math.max(0, first - 8), to = Math.min(toks.length, from + 30);
     if (!toks.length) return [{ text: text.slice(0, 200), match: false }];
     const start = toks[from].i, end = to < toks.length ? toks[to - 1].i + toks[to - 1].n : text.length;
     const parts = [];
     let at = start;
     for (let k = from; k < to; k++) {
-      if (!isMatch(toks[k])) continue;
+      if (!masks[k]) continue;
       if (toks[k].i > at) parts.push({ text: text.slice(at, toks[k].i), match: false });
       parts.push({ text: text.slice(toks[k].i, toks[k].i + toks[k].n), match: true });
       at = toks[k].i + toks[k].n;
@@ -419,7 +455,7 @@
   // facets lists the site's search filters: [{key, label, multiple, values}].
   const facets = async () => (await manifest()).facets.map((f) => Object.assign({}, f, { values: f.values.slice() }));
 
-  window.bantin = Object.assign(window.bantin || {}, { search, facets, tokenize, parse });
+  window.bantin = Object.assign(window.bantin || {}, { search, facets, tokenize, parse, checkQuery });
 
   // The search page: reads its state from the query string and writes it
   // back, so a search can be bookmarked and shared.
@@ -427,7 +463,8 @@
   if (!root) return;
   let strings = {};
   try { strings = JSON.parse(root.dataset.strings || '{}'); } catch (e) { /* defaults below */ }
-  const say = (k, ...args) => (strings[k] || k).replace(/%d|%s/g, () => args.shift());
+  // A count of 1 takes the key's singular, when the page's language has one.
+  const say = (k, ...args) => (args.length === 1 && args[0] === 1 && strings[k + '_one'] || strings[k] || k).replace(/%d|%s/g, () => args.shift());
   const form = root.querySelector('form');
   const input = root.querySelector('input[name=q]');
   const status = root.querySelector('[role=status]');
@@ -482,7 +519,7 @@
   async function run(push) {
     const mine = ++generation;
     writeURL(push);
-    if (!state.q.trim() && !filtering()) {
+    if (checkQuery(state.q) === 'empty' && !filtering()) {
       list.replaceChildren();
       facetBox.replaceChildren();
       more.hidden = true;

@@ -21,7 +21,8 @@
   let timers = {};
 
   function t(key, ...args) {
-    let s = S[key] || key;
+    // A count of 1 takes the singular, where the language has one.
+    let s = (args.length === 1 && args[0] === 1 && S[key + "_one"]) || S[key] || key;
     args.forEach((a, i) => { s = s.replace("{" + i + "}", a); });
     return s;
   }
@@ -140,6 +141,24 @@
     return m ? m[3] + "/" + m[2] + "/" + m[1] + " " + m[4] + ":" + m[5] : iso;
   }
 
+  // when writes a moment as the rest of the editor writes dates,
+  // "03/12/2026 21:08", in the site's time zone (the browser's when the
+  // zone is unknown to it): not in the browser's locale, which could show
+  // "12/3/2026, 9:08 PM" to a Vietnamese reader.
+  function when(moment) {
+    const d = new Date(moment);
+    if (isNaN(d)) return "";
+    let f;
+    try {
+      f = new Intl.DateTimeFormat("en-GB", { timeZone: boot.timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    } catch (e) {
+      f = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    }
+    const p = {};
+    for (const part of f.formatToParts(d)) p[part.type] = part.value;
+    return p.day + "/" + p.month + "/" + p.year + " " + p.hour + ":" + p.minute;
+  }
+
   function unsavedDrafts() {
     const out = [];
     for (let i = 0; i < localStorage.length; i++) {
@@ -169,7 +188,7 @@
       drafts.length ? notice("warn", h("p", {}, t("unsaved_drafts")),
         h("ul", {}, drafts.map((d) => h("li", {},
           h("a", { href: d.id ? "#/edit/" + escapeID(d.id) : "#/new" }, d.title || t("untitled")),
-          " ", h("span", { class: "muted" }, new Date(d.savedAt).toLocaleString()))))) : null,
+          " ", h("span", { class: "muted" }, when(d.savedAt)))))) : null,
       form, results);
     const load = async () => {
       const p = new URLSearchParams();
@@ -225,7 +244,7 @@
     const items = r.status === 200 ? r.data.items : [];
     const list = h("ul", { class: "articles" }, items.map((it) => h("li", {},
       h("span", { class: "title" }, it.title || it.article),
-      h("span", { class: "meta" }, it.article + " · " + t("deleted_at", new Date(it.deletedAt).toLocaleString())),
+      h("span", { class: "meta" }, it.article + " · " + t("deleted_at", when(it.deletedAt))),
       h("button", { type: "button", onclick: async (ev) => {
         const res = await api("POST", "trash/restore", { id: it.id });
         if (res.status === 200) location.hash = "#/edit/" + escapeID(res.data.id);
@@ -347,7 +366,7 @@
   async function upload(file) {
     const status = document.getElementById("status");
     if (schema && file.size > schema.maxUpload) {
-      say(status, "error", t("err_too_large"));
+      say(status, "error", t("err_too_large", sizeName(schema.maxUpload)));
       return null;
     }
     const fd = new FormData();
@@ -360,6 +379,13 @@
     }
     say(status, "ok", t("uploaded", r.data.path));
     return r.data;
+  }
+
+  // sizeName writes bytes as the server's messages do: "10 MB", "4 KB".
+  function sizeName(n) {
+    if (n >= 1048576) return (n % 1048576 ? (n / 1048576).toFixed(1) : String(n / 1048576)) + " MB";
+    if (n >= 1024) return Math.floor(n / 1024) + " KB";
+    return n + " B";
   }
 
   function say(el, kind, text) {
@@ -420,29 +446,40 @@
     const state = formState();
     dirty = !sameState(state, current.loaded);
     updatePublishLabel();
+    // The draft is kept under the article it was typed in, named now: by
+    // the time the timer fires, the editor may have opened another.
+    const key = storeKey(), id = current.id, etag = current.etag;
     if (dirty) {
-      // The key and version are this article's now: the form may show
-      // another one by the time the autosave runs.
-      const key = storeKey(), id = current.id, etag = current.etag;
-      debounce("autosave", 400, () => {
+      pendingAutosave = () => {
         try {
           localStorage.setItem(key, JSON.stringify({ id, etag, savedAt: Date.now(),
             title: state.fields.title || "", fields: state.fields, body: state.body }));
         } catch (e) { /* storage full or off: the server copy is still there */ }
-      });
+      };
+      debounce("autosave", 400, flushAutosave);
     } else {
-      forgetDraft();
+      dropAutosave();
+      localStorage.removeItem(key);
     }
     debounce("preview", 500, preview);
   }
 
-  // forgetDraft drops the browser's copy of the form, and an autosave still
-  // waiting to write it, which would bring a saved or discarded draft back
-  // (the Firefox test discards within the autosave's 400 ms, with the
-  // keyboard; any browser can).
-  function forgetDraft() {
+  // The form's latest unsaved state, waiting to be kept in the browser.
+  let pendingAutosave = null;
+
+  // flushAutosave keeps the waiting state now: when the editor leaves the
+  // form, or the timer fires.
+  function flushAutosave() {
     clearTimeout(timers.autosave);
-    localStorage.removeItem(storeKey());
+    const keep = pendingAutosave;
+    pendingAutosave = null;
+    if (keep) keep();
+  }
+
+  // dropAutosave forgets the waiting state: it was saved, or undone.
+  function dropAutosave() {
+    clearTimeout(timers.autosave);
+    pendingAutosave = null;
   }
 
   function clearErrors() {
@@ -456,8 +493,9 @@
   }
 
   // showProblems puts each problem next to its field, and a summary with
-  // links to them at the top.
-  function showProblems(problems) {
+  // links to them at the top. It moves the focus to the first field in
+  // error only when told to: not while the editor types somewhere else.
+  function showProblems(problems, moveFocus) {
     clearErrors();
     const sum = document.getElementById("problems");
     const items = [];
@@ -478,7 +516,7 @@
         h("span", { class: "detail" }, p.detail)));
     }
     sum.replaceChildren(h("div", { class: "notice error", role: "alert" }, h("p", {}, t("fix_problems")), h("ul", {}, items)));
-    if (first) first.focus();
+    if (first && moveFocus) first.focus();
   }
 
   // isFuture compares the date field with the site's clock, both written
@@ -494,14 +532,28 @@
   }
 
   let saving = false;
+  // A save asked for while another is on its way runs after it, with the
+  // form as it is then, so what the page says is about what was typed
+  // last: {publish, of: the article (current) it was asked for}, or null.
+  let queuedSave = null;
 
   async function save(publish) {
-    if (saving) return;
+    if (saving) {
+      const same = queuedSave && queuedSave.of === current;
+      queuedSave = { publish: publish || !!(same && queuedSave.publish), of: current };
+      return;
+    }
     saving = true;
     try {
       await saveNow(publish);
+      while (queuedSave && queuedSave.of === current && document.getElementById("article-form")) {
+        const next = queuedSave;
+        queuedSave = null;
+        await saveNow(next.publish);
+      }
     } finally {
       saving = false;
+      queuedSave = null;
     }
   }
 
@@ -509,6 +561,12 @@
     const status = document.getElementById("status");
     if (publish && inputs.draft) inputs.draft.checked = false;
     const state = formState();
+    // Where the editor was when saving began: if they have gone on typing
+    // elsewhere by the time the answer comes, the focus stays with them.
+    const focusAtStart = document.activeElement;
+    // The article saved, and where the browser keeps its draft: the editor
+    // may open another before the answer comes.
+    const mine = current, key = storeKey();
     say(status, "info", t("saving"));
     let r;
     if (current.id) {
@@ -516,10 +574,20 @@
     } else {
       r = await api("POST", "articles", state);
     }
-    if (r.status === 200 || r.status === 201) {
+    const saved = r.status === 200 || r.status === 201;
+    if (current !== mine) {
+      // The form shows another article now: the answer is not about it.
+      if (saved) localStorage.removeItem(key);
+      return;
+    }
+    if (saved) {
       const wasNew = !current.id;
-      forgetDraft();
-      loadArticle(r.data);
+      // What was typed while the save was on its way stays in the form,
+      // unsaved, instead of being replaced by the saved version.
+      const typedSince = !sameState(formState(), state);
+      if (!typedSince) dropAutosave();
+      localStorage.removeItem(key);
+      loadArticle(r.data, typedSince ? state : null);
       clearErrors();
       say(status, "ok", t("saved_" + r.data.status));
       if (r.data.url && r.data.status === "published") {
@@ -536,19 +604,25 @@
     }
     if (r.status === 422) {
       say(status, "error", t("not_saved"));
-      showProblems(r.data.problems || []);
+      showProblems(r.data.problems || [], document.activeElement === focusAtStart || document.activeElement === document.body);
       return;
     }
     say(status, "error", (r.data && r.data.error) || t("err_io"));
   }
 
-  // loadArticle makes a version from the server the form's base.
-  function loadArticle(a) {
+  // loadArticle makes a version from the server the form's base. With
+  // saved (the form state that became this version), the form keeps what
+  // the editor typed since, as unsaved changes.
+  function loadArticle(a, saved) {
     current.id = a.id;
     current.etag = a.etag;
     current.url = a.url;
-    fill(a.fields || {}, a.body || "");
-    current.loaded = formState();
+    if (saved) {
+      current.loaded = saved;
+    } else {
+      fill(a.fields || {}, a.body || "");
+      current.loaded = formState();
+    }
     dirty = false;
     updatePublishLabel();
     const title = document.querySelector("main h1");
@@ -557,7 +631,8 @@
     if (del) del.hidden = !current.id;
     const diskNote = document.getElementById("disk");
     if (diskNote) diskNote.replaceChildren();
-    preview();
+    if (saved) changed();
+    else preview();
   }
 
   // showConflict lays the editor's version beside the one on disk, field
@@ -620,10 +695,11 @@
   async function preview() {
     const frameEl = document.getElementById("preview");
     if (!frameEl) return;
-    const seq = ++previewSeq;
+    const seq = ++previewSeq, mine = current;
     const state = formState();
     const r = await api("POST", "preview", { id: current.id, fields: state.fields, body: state.body });
-    if (seq !== previewSeq) return; // a newer preview is on its way
+    // A newer preview is on its way, or the form is gone or shows another article.
+    if (seq !== previewSeq || current !== mine || !frameEl.isConnected) return;
     const note = document.getElementById("preview-problems");
     if (r.status === 200) {
       note.replaceChildren();
@@ -708,7 +784,6 @@
       if (k === "b") { ev.preventDefault(); surround(body, "**", "**", t("bold")); }
       if (k === "i") { ev.preventDefault(); surround(body, "*", "*", t("italic")); }
       if (k === "k") { ev.preventDefault(); surround(body, "[", "](https://)", t("link")); }
-      if (k === "s") { ev.preventDefault(); save(false); }
     });
     body.addEventListener("dragover", (ev) => { ev.preventDefault(); body.classList.add("drop"); });
     body.addEventListener("dragleave", () => body.classList.remove("drop"));
@@ -723,7 +798,10 @@
 
     const main = schema.fields.filter((f) => f.key !== "slug");
     const advanced = schema.fields.filter((f) => f.key === "slug");
-    const form = h("form", { id: "article-form", novalidate: true, onsubmit: (ev) => { ev.preventDefault(); save(false); } },
+    // Enter in a one-line field does not save: a half-typed title would
+    // name the new file for good. The form has no submit button, so a
+    // browser never submits it by itself; Save, Publish and Ctrl+S do.
+    const form = h("form", { id: "article-form", novalidate: true, onsubmit: (ev) => ev.preventDefault() },
       main.map(renderField),
       h("div", { class: "field", "data-field": "body" },
         h("label", { for: "body" }, t("body_label")), toolbar(body), body,
@@ -731,10 +809,16 @@
         h("p", { class: "error", id: "err-body", hidden: true })),
       advanced.length ? h("details", {}, h("summary", {}, t("advanced")), advanced.map(renderField)) : null,
       h("div", { class: "actions" },
-        h("button", { type: "submit", id: "save" }, t("save")),
+        h("button", { type: "button", id: "save", onclick: () => save(false) }, t("save")),
         h("button", { type: "button", id: "publish", class: "primary", onclick: () => save(true) }, t("publish")),
         h("button", { type: "button", id: "delete", class: "danger", hidden: !article.id, onclick: remove }, t("delete"))),
       h("p", { id: "status", class: "status", role: "status", "aria-live": "polite" }));
+    form.addEventListener("keydown", (ev) => {
+      if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "s") {
+        ev.preventDefault();
+        save(false);
+      }
+    });
     form.addEventListener("input", (ev) => { if (ev.target !== body) changed(); });
     form.addEventListener("change", (ev) => { if (ev.target !== body) changed(); });
 
@@ -750,7 +834,7 @@
       document.getElementById("problems").replaceChildren(notice("error", t("raw_file")), h("pre", {}, article.raw));
     }
     loadArticle(article);
-    if (article.problems && article.problems.length) showProblems(article.problems);
+    if (article.problems && article.problems.length) showProblems(article.problems, false);
     restoreUnsaved();
     refreshOnRebuild = checkDisk;
   }
@@ -760,7 +844,11 @@
   function restoreUnsaved() {
     let saved = null;
     try { saved = JSON.parse(localStorage.getItem(storeKey())); } catch (e) { saved = null; }
-    if (!saved || sameState({ fields: saved.fields, body: saved.body }, current.loaded)) return;
+    if (!saved) return;
+    if (sameState({ fields: saved.fields, body: saved.body }, current.loaded)) {
+      localStorage.removeItem(storeKey()); // what was kept is what the file says
+      return;
+    }
     const serverCopy = current.loaded;
     // Saving will be checked against the version the draft was based on:
     // if the file changed since, the editor sees both.
@@ -769,9 +857,10 @@
     changed();
     const box = document.getElementById("restored");
     box.replaceChildren(notice("warn",
-      h("p", {}, t("restored", new Date(saved.savedAt).toLocaleString())),
+      h("p", {}, t("restored", when(saved.savedAt))),
       h("button", { type: "button", id: "discard", onclick: () => {
-        forgetDraft();
+        dropAutosave(); // else a pending one would keep the draft again
+        localStorage.removeItem(storeKey());
         showEditor(current.id);
         box.replaceChildren();
       } }, t("discard"))));
@@ -781,7 +870,9 @@
   // checkDisk notices a file changed on disk while it is open.
   async function checkDisk() {
     if (!current || !current.id || saving) return;
+    const mine = current;
     const r = await api("GET", "articles/" + escapeID(current.id));
+    if (current !== mine) return; // another article is open now
     if (r.status !== 200 || r.data.etag === current.etag) {
       if (r.status === 404) {
         document.getElementById("disk").replaceChildren(notice("error", t("gone")));
@@ -791,7 +882,7 @@
     const theirs = r.data;
     document.getElementById("disk").replaceChildren(notice("warn",
       h("p", {}, t("changed_on_disk")),
-      h("button", { type: "button", id: "disk-load", onclick: () => { loadArticle(theirs); forgetDraft(); } }, t("load_disk")),
+      h("button", { type: "button", id: "disk-load", onclick: () => { dropAutosave(); loadArticle(theirs); localStorage.removeItem(storeKey()); } }, t("load_disk")),
       " ",
       h("button", { type: "button", id: "disk-compare", onclick: () => showConflict(theirs) }, t("compare"))));
     preview();
@@ -801,7 +892,7 @@
     if (!current.id || !confirm(t("confirm_delete"))) return;
     const r = await api("DELETE", "articles/" + escapeID(current.id), undefined, { "If-Match": current.etag });
     if (r.status === 200) {
-      forgetDraft();
+      localStorage.removeItem(storeKey());
       dirty = false;
       const item = r.data.trash;
       location.hash = "#/";
@@ -839,9 +930,11 @@
 
   window.addEventListener("hashchange", () => {
     if (dirty && current && !confirm(t("confirm_leave"))) return;
+    flushAutosave();
     dirty = false;
     route();
   });
+  window.addEventListener("pagehide", flushAutosave);
   window.addEventListener("beforeunload", (ev) => {
     if (dirty) {
       ev.preventDefault();
