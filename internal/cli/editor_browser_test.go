@@ -206,7 +206,7 @@ func TestEditorCreatesAndPublishesInBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatalf("no file %s: %v\n%s", file, err, out.String())
 			}
-			want := fmt.Sprintf("---\ntitle: %s\ndate: 2024-05-01 08:30\nregion: %s\ntopics: [Thi đua khen thưởng]\ndraft: false\n---\n\n%s\n\n![Ảnh hội nghị](/images/", screen.title, screen.region, body)
+			want := fmt.Sprintf("---\ntitle: %s\ndate: 2024-05-01 08:30\nregion: %s\ntopics: [Thi đua khen thưởng]\n---\n\n%s\n\n![Ảnh hội nghị](/images/", screen.title, screen.region, body)
 			if !strings.HasPrefix(string(data), want) {
 				t.Errorf("file:\n%s\nwant it to start with:\n%s", data, want)
 			}

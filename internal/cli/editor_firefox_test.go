@@ -149,10 +149,10 @@ func TestEditorWorksInFirefox(t *testing.T) {
 		p.must(p.tab.Click(ctx, "#save"))
 		p.wait("the saved message", `document.getElementById("status").className.includes("ok") &&
 			document.getElementById("status").textContent.includes("Đã lưu và đăng bài")`)
-		// The form's draft box is written out (the file had none); a new
+		// The unticked draft box adds no line (the file had none); a new
 		// text starts after a blank line; the typed paragraph comes after
 		// the text's last line break and Enter, so after a blank line too.
-		saved := "---\ntitle: Tin gốc đã sửa\ndate: 2024-01-01\nregion: Cần Thơ\ndraft: false\n---\n\nNội dung Tin gốc.\n\nĐoạn **mới** thêm vào.\n"
+		saved := "---\ntitle: Tin gốc đã sửa\ndate: 2024-01-01\nregion: Cần Thơ\n---\n\nNội dung Tin gốc.\n\nĐoạn **mới** thêm vào.\n"
 		if got, err := os.ReadFile(file); string(got) != saved {
 			t.Fatalf("saved file (%v):\n%s\nwant:\n%s\n%s", err, got, saved, out.String())
 		}

@@ -312,6 +312,12 @@ func (d *document) render(specs []fieldSpec, set Values, body *string) []byte {
 		if _, ok := set[f.Key]; !ok || present[f.Key] {
 			continue
 		}
+		// The form always sends its checkboxes; an absent flag already
+		// reads as false, so an unticked one adds no line the editor did
+		// not write.
+		if on, isBool := set[f.Key].(bool); isBool && !on && f.Kind == KindBool {
+			continue
+		}
 		text := emitSet(f)
 		if text == "" {
 			continue

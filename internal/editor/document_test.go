@@ -92,6 +92,21 @@ func TestDocumentChangesOnlyEditedFields(t *testing.T) {
 	}
 }
 
+// The form sends every checkbox: an unticked flag the file never had adds
+// no line, a ticked one does.
+func TestDocumentLeavesAbsentFlagsAbsent(t *testing.T) {
+	t.Parallel()
+	src := "---\ntitle: Tin\ndate: 2024-01-01\n---\n\nThân bài.\n"
+	got := string(mustDoc(t, src).render(testSpecs, Values{"title": "Tin mới", "draft": false}, nil))
+	if want := "---\ntitle: Tin mới\ndate: 2024-01-01\n---\n\nThân bài.\n"; got != want {
+		t.Errorf("unticked draft:\n%s\nwant:\n%s", got, want)
+	}
+	got = string(mustDoc(t, src).render(testSpecs, Values{"draft": true}, nil))
+	if want := "---\ntitle: Tin\ndate: 2024-01-01\ndraft: true\n---\n\nThân bài.\n"; got != want {
+		t.Errorf("ticked draft:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 // New fields are written where the form orders them; emptied optional
 // fields disappear; the body can change alone.
 func TestDocumentAddsAndRemovesFields(t *testing.T) {
