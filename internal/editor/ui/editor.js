@@ -892,6 +892,7 @@
     if (!current.id || !confirm(t("confirm_delete"))) return;
     const r = await api("DELETE", "articles/" + escapeID(current.id), undefined, { "If-Match": current.etag });
     if (r.status === 200) {
+      dropAutosave(); // a pending one would keep a draft of the deleted article
       localStorage.removeItem(storeKey());
       dirty = false;
       const item = r.data.trash;
