@@ -1,80 +1,112 @@
 package site
 
 import (
-	"bytes"
-	"crypto/sha256"
+		"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/maphash"
 	"html/template"
 	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/layout"
+	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/render"
 )
 
-// Cache carries work from one build of a site to the next, for the preview
-// server: parsed files, rendered Markdown and rendered pages. A page is
-// rendered again only when a fingerprint of everything its layout can see
-// (the page's data, the shared site data, the layouts and the settings)
-// changed, so that saving one article rebuilds a handful of pages. Tests
-// check that a build with a cache equals a build without one.
+// Cache carries work from one build of a site to the next: parsed files,
+// rendered Markdown and rendered pages. A page is rendered again only when a
+// fingerprint of everything its layout can see (the page's data, the shared
+// site data, the layouts and the settings) changed, so that saving one
+// article rebuilds a handful of pages. Tests check that a build with a cache
+// equals a build without one.
+//
+// The preview server keeps a cache in memory, with the pages' HTML. A cache
+// made by OpenCache lives on disk between builds and keeps, instead of each
+// page's HTML, the hash of the file the page was written as: the output
+// (see output.Reuser) takes that file from the site it replaces.
 type Cache struct {
 	Content *content.Cache
 
 	mu         sync.Mutex
-	seed       maphash.Seed
 	docs       map[string]cachedDoc                   // by content file
 	pages      map[string]cachedPage                  // by output file
 	typeFields atomic.Pointer[map[reflect.Type][]int] // fingerprinted fields of each type
+	// persistent caches keep hashes of output files, not their bytes, and
+	// of each rendering what pages and the search index need.
+	persistent bool
+	// used marks the entries this build looked up, so that entries of
+	// deleted pages are not saved again.
+	usedDocs, usedPages map[string]bool
 }
 
 type cachedDoc struct {
 	key uint64
-	doc *render.Doc
+	doc *render.Doc // the whole rendering; in a persistent cache only when rendered by this process
+	// summary and text are what a persistent cache keeps of a rendering:
+	// the first paragraph, for cards, and the plain text, for search.
+	summary, text string
 }
 
 type cachedPage struct {
-	key  [32]byte
+	key  uint64
+	html []byte     // in memory
+	sum  output.Sum // in a persistent cache
+	// files are the several files of one entry (the sitemap's).
+	files []cachedFile
+}
+
+type cachedFile struct {
+	name string
+	sum  output.Sum
 	html []byte
 }
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{Content: content.NewCache(), seed: maphash.MakeSeed(), docs: map[string]cachedDoc{}, pages: map[string]cachedPage{}}
+	return &Cache{Content: content.NewCache(), docs: map[string]cachedDoc{}, pages: map[string]cachedPage{}}
 }
 
 // docKey identifies a Markdown rendering: the body, the renderer's settings
 // and, for bodies that link to .md files, the URLs of every article.
-func (c *Cache) docKey(a *content.Article, settings string, articleURLs uint64) uint64 {
-	var h maphash.Hash
-	h.SetSeed(c.seed)
-	h.Write(a.Body)
-	fmt.Fprint(&h, "\x00", a.BodyLine, "\x00", settings)
-	if linksToFiles(a.Body) {
-		fmt.Fprint(&h, "\x00", articleURLs)
+func docKey(a *content.Article, settings string, articleURLs uint64) uint64 {
+	var h xxhash.Digest
+	h.Reset()
+	writeUint(&h, a.BodySum())
+	writeUint(&h, uint64(a.BodyLine))
+	h.WriteString(settings)
+	if a.MentionsMarkdown {
+		writeUint(&h, articleURLs)
 	}
 	return h.Sum64()
 }
 
-func linksToFiles(body []byte) bool { return bytes.Contains(body, []byte(".md")) }
-
-func (c *Cache) doc(file string, key uint64) (*render.Doc, bool) {
+func (c *Cache) doc(file string, key uint64) (cachedDoc, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.usedDocs != nil {
+		c.usedDocs[file] = true
+	}
 	d, ok := c.docs[file]
-	return d.doc, ok && d.key == key
+	return d, ok && d.key == key && (d.doc != nil || c.persistent)
 }
 
 func (c *Cache) storeDoc(file string, key uint64, doc *render.Doc) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.docs[file] = cachedDoc{key, doc}
+	d := cachedDoc{key: key, doc: doc, summary: doc.Summary, text: doc.Text}
+	if c.persistent {
+		d.doc = nil // pages that need more render it again
+	}
+	c.docs[file] = d
+	if c.usedDocs != nil {
+		c.usedDocs[file] = true
+	}
 }
 
 // pageKey fingerprints a page's data as its layout sees it: every exported
@@ -82,22 +114,24 @@ func (c *Cache) storeDoc(file string, key uint64, doc *render.Doc) {
 // forgotten), with shared values such as article cards hashed once per
 // build. An article's body, when bodyKey identifies its rendering, counts by
 // that key instead of its bytes.
-func (c *Cache) pageKey(common, kind string, p *layout.Page, bodyKey uint64, memo *sync.Map) [32]byte {
+func (c *Cache) pageKey(common, kind string, p *layout.Page, bodyKey uint64, memo *sync.Map) uint64 {
 	if p.Article != nil && bodyKey != 0 {
 		page, article := *p, *p.Article
 		article.Body = template.HTML(fmt.Sprintf("rendering %x", bodyKey))
+		article.Headings = nil // derived from the body
 		page.Article = &article
 		p = &page
 	}
-	var h maphash.Hash
-	h.SetSeed(c.seed)
+	var h xxhash.Digest
+	h.Reset()
 	h.WriteString(common)
 	h.WriteString(kind)
 	hashValue(&h, reflect.ValueOf(p).Elem(), c, memo)
-	var key [32]byte
-	binary.LittleEndian.PutUint64(key[:], h.Sum64())
-	return key
+	return h.Sum64()
 }
+
+// timeType is hashed as an instant and a zone.
+var timeType = reflect.TypeFor[time.Time]()
 
 // cardType is remembered by address in a build's memo: cards live for the
 // whole build and one card appears on many pages. Other pointers may be
@@ -130,22 +164,22 @@ func (c *Cache) fields(t reflect.Type) []int {
 	return idx
 }
 
-func writeUint(h *maphash.Hash, v uint64) {
+func writeUint(h *xxhash.Digest, v uint64) {
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], v)
 	h.Write(b[:])
 }
 
 // hashValue writes v into h.
-func hashValue(h *maphash.Hash, v reflect.Value, c *Cache, memo *sync.Map) {
+func hashValue(h *xxhash.Digest, v reflect.Value, c *Cache, memo *sync.Map) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
-			h.WriteByte(0)
+			h.Write([]byte{0})
 			return
 		}
 		if v.Type() != cardType {
-			h.WriteByte(1)
+			h.Write([]byte{1})
 			hashValue(h, v.Elem(), c, memo)
 			return
 		}
@@ -153,15 +187,19 @@ func hashValue(h *maphash.Hash, v reflect.Value, c *Cache, memo *sync.Map) {
 			writeUint(h, sum.(uint64))
 			return
 		}
-		var sub maphash.Hash
-		sub.SetSeed(c.seed)
+		var sub xxhash.Digest
+		sub.Reset()
 		hashValue(&sub, v.Elem(), c, memo)
 		sum := sub.Sum64()
 		memo.Store(v.Pointer(), sum)
 		writeUint(h, sum)
 	case reflect.Struct:
-		if t, ok := v.Interface().(time.Time); ok {
-			h.WriteString(t.Format(time.RFC3339Nano))
+		if v.Type() == timeType {
+			t := v.Interface().(time.Time)
+			writeUint(h, uint64(t.UnixNano()))
+			name, offset := t.Zone()
+			writeUint(h, uint64(offset))
+			h.WriteString(name)
 			return
 		}
 		for _, i := range c.fields(v.Type()) {
@@ -177,9 +215,9 @@ func hashValue(h *maphash.Hash, v reflect.Value, c *Cache, memo *sync.Map) {
 		h.WriteString(v.String())
 	case reflect.Bool:
 		if v.Bool() {
-			h.WriteByte(1)
+			h.Write([]byte{1})
 		} else {
-			h.WriteByte(2)
+			h.Write([]byte{2})
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		writeUint(h, uint64(v.Int()))
@@ -190,17 +228,45 @@ func hashValue(h *maphash.Hash, v reflect.Value, c *Cache, memo *sync.Map) {
 	}
 }
 
-func (c *Cache) page(name string, key [32]byte) ([]byte, bool) {
+func (c *Cache) page(name string, key uint64) (cachedPage, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.usedPages != nil {
+		c.usedPages[name] = true
+	}
 	p, ok := c.pages[name]
-	return p.html, ok && p.key == key
+	return p, ok && p.key == key
 }
 
-func (c *Cache) storePage(name string, key [32]byte, html []byte) {
+// storePage remembers the page written as name, by its HTML in memory or
+// by the hash of its file in a persistent cache.
+func (c *Cache) storePage(name string, key uint64, html []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.pages[name] = cachedPage{key, html}
+	p := cachedPage{key: key, html: html}
+	if c.persistent {
+		p.html, p.sum = nil, output.SumOf(html)
+	}
+	c.pages[name] = p
+	if c.usedPages != nil {
+		c.usedPages[name] = true
+	}
+}
+
+// storeFiles remembers the several files of one entry.
+func (c *Cache) storeFiles(name string, key uint64, files []cachedFile) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := cachedPage{key: key, files: files}
+	if c.persistent {
+		for i := range p.files {
+			p.files[i].sum, p.files[i].html = output.SumOf(p.files[i].html), nil
+		}
+	}
+	c.pages[name] = p
+	if c.usedPages != nil {
+		c.usedPages[name] = true
+	}
 }
 
 // commonKey fingerprints what every page shares: settings, layouts and the

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"html/template"
 	"io/fs"
 	"runtime"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
@@ -143,7 +144,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		ctx: ctx, cfg: cfg, ix: ix, layouts: layouts, src: opts.Site,
 		out:   &trackedWriter{w: out, origin: map[string]string{}},
 		today: content.DayOf(now),
-		cache: opts.Cache,
+		cache: opts.Cache, checkLinks: opts.CheckLinks,
 	}
 	b.site = layout.NewSite(cfg, ix)
 	stats := &Stats{Articles: len(set.Articles), Skipped: set.Skipped}
@@ -222,7 +223,9 @@ type builder struct {
 	out     *trackedWriter
 	today   content.Day
 	cache   *Cache
-	common  string   // fingerprint of what every page shares, with a cache
+	// checkLinks keeps every article's links, for the link check.
+	checkLinks bool
+	common     string   // fingerprint of what every page shares, with a cache
 	memo    sync.Map // fingerprints of values shared by pages, this build
 	// pages counts the pages written, and rendered those not reused from
 	// the cache, for Stats.
@@ -310,8 +313,8 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 	// through links to .md files, on every article's URL.
 	var articleURLs uint64
 	if b.cache != nil {
-		var h maphash.Hash
-		h.SetSeed(b.cache.seed)
+		var h xxhash.Digest
+		h.Reset()
 		for _, a := range articles {
 			h.WriteString(a.File + "\x00" + a.Path + "\x00")
 		}
@@ -346,13 +349,24 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 			return diag.Errorf(a.FieldPos("slug"), "%v", err)
 		}
 		var doc *render.Doc
-		var docKey uint64
-		cached := false
+		var dk uint64
+		var cached cachedDoc
+		hit := false
 		if b.cache != nil {
-			docKey = b.cache.docKey(a, renderSettings, articleURLs)
-			doc, cached = b.cache.doc(a.File, docKey)
+			dk = docKey(a, renderSettings, articleURLs)
+			if cached, hit = b.cache.doc(a.File, dk); hit {
+				doc = cached.doc
+			} else {
+				cached = cachedDoc{}
+			}
 		}
-		if !cached {
+		// renderDoc renders the Markdown, when no cache holds the whole
+		// rendering: at once, or, for a page taken from the previous
+		// build, only if something else needs it.
+		renderDoc := func() error {
+			if doc != nil {
+				return nil
+			}
 			body, err := a.LoadBody(b.src)
 			if err != nil {
 				return err
@@ -361,39 +375,67 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 				return err
 			}
 			if b.cache != nil {
-				b.cache.storeDoc(a.File, docKey, doc)
+				b.cache.storeDoc(a.File, dk, doc)
+			}
+			return nil
+		}
+		if !hit {
+			if err := renderDoc(); err != nil {
+				return err
 			}
 		}
 		if b.cache == nil {
 			a.ReleaseBody() // rendered: only the preview's cache needs it again
 		}
+		if doc == nil {
+			cached.doc = &render.Doc{Summary: cached.summary, Text: cached.text}
+		}
+		view := doc
+		if view == nil {
+			view = cached.doc
+		}
 		summary := a.Summary
 		if summary == "" {
-			summary = doc.Summary
+			summary = view.Summary
 		}
 		card := *bare[i]
 		card.Summary = summary
 		out.cards[i] = &card
-		out.links[i] = doc.Links
+		if b.checkLinks {
+			if err := renderDoc(); err != nil {
+				return err
+			}
+			out.links[i] = doc.Links
+		}
 		if searchIndex != nil {
-			if err := searchIndex.Add(i, b.searchDoc(a, doc)); err != nil {
+			if err := searchIndex.Add(i, b.searchDoc(a, view)); err != nil {
 				return fmt.Errorf("%s: index for search: %w", a.File, err)
 			}
 		}
 		if deferSearch {
-			out.searchDocs[i] = b.searchDoc(a, doc)
+			out.searchDocs[i] = b.searchDoc(a, view)
 		}
 		if inFeeds[i] {
+			if err := renderDoc(); err != nil {
+				return err
+			}
 			out.feedHTML[i] = template.HTML(doc.HTML)
 		}
 		page := &layout.Page{
 			Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: summary, Path: a.Path,
-			Article: layout.NewArticle(b.cfg, a, &card, b.ix, doc),
+			Article: layout.NewArticle(b.cfg, a, &card, b.ix, view),
 			Image:   b.absoluteImage(a),
 		}
 		// JSON-LD is derived from data the page fingerprint already covers:
-		// it is made only when the page is rendered.
+		// it is made only when the page is rendered, as is the body of a
+		// page whose Markdown came from a persistent cache.
 		derive := func(p *layout.Page) error {
+			if doc == nil || p.Article.Body == "" && len(doc.HTML) > 0 {
+				if err := renderDoc(); err != nil {
+					return err
+				}
+				p.Article.Body, p.Article.Headings = template.HTML(doc.HTML), doc.Headings
+			}
 			ld, err := b.jsonLD(a, summary, p.Image)
 			p.JSONLD = ld
 			return err
@@ -408,7 +450,7 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 			page.Related = append(page.Related, bare[b.ix.Position(r)])
 		}
 		out.sitemap[i] = sitemapURL(page)
-		return b.pageWithBody(layout.KindArticle, page, a.File, docKey, derive)
+		return b.pageWithBody(layout.KindArticle, page, a.File, dk, derive)
 	})
 	if err != nil {
 		return nil, err
@@ -430,12 +472,15 @@ func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyK
 	if kind == layout.KindNotFound {
 		name = "404.html"
 	}
-	var key [32]byte
+	var key uint64
 	if b.cache != nil {
 		key = b.cache.pageKey(b.common, kind, p, bodyKey, &b.memo)
-		if html, ok := b.cache.page(name, key); ok {
-			b.pages.Add(1)
-			return b.out.write(name, html, origin)
+		if cached, ok := b.cache.page(name, key); ok {
+			reused, err := b.reuse(name, cached, origin)
+			if reused || err != nil {
+				b.pages.Add(1)
+				return err
+			}
 		}
 	}
 	if derive != nil {
@@ -454,6 +499,16 @@ func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyK
 	b.pages.Add(1)
 	b.rendered.Add(1)
 	return b.out.write(name, html, origin)
+}
+
+// reuse writes a page the cache holds: its HTML, or the file of the
+// previous build with its hash. It reports false when the output has no
+// such file: the page is then rendered.
+func (b *builder) reuse(name string, c cachedPage, origin string) (bool, error) {
+	if c.html != nil {
+		return true, b.out.write(name, c.html, origin)
+	}
+	return b.out.reuse(name, c.sum, origin)
 }
 
 // renderLists writes the home pages, every index and term page, the
@@ -768,6 +823,32 @@ func (t *trackedWriter) write(name string, data []byte, origin string) error {
 
 // searchOrigin is the origin of the search index's files.
 const searchOrigin = "the search index"
+
+// reuse takes name from the site the output replaces, by its hash, when
+// the output can.
+func (t *trackedWriter) reuse(name string, sum output.Sum, origin string) (bool, error) {
+	r, ok := t.w.(output.Reuser)
+	if !ok {
+		return false, nil
+	}
+	if origin == "" {
+		origin = "a generated page"
+	}
+	t.mu.Lock()
+	prev, dup := t.origin[name]
+	t.mu.Unlock()
+	if dup {
+		return false, diag.Errorf(diag.Pos{File: origin}, "writes /%s, which %s also writes; rename one of them", name, prev)
+	}
+	reused, err := r.Reuse(name, sum)
+	if err != nil || !reused {
+		return false, err
+	}
+	t.mu.Lock()
+	t.origin[name] = origin
+	t.mu.Unlock()
+	return true, nil
+}
 
 func (t *trackedWriter) has(name string) bool {
 	t.mu.Lock()
