@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/bantin/bantin"
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
@@ -29,6 +31,7 @@ const usage = `bantin builds static news sites of Vietnamese campaign bulletins.
 
 Usage:
   bantin build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--future] [--now RFC3339] [--profile DIR]
+               [--cache DIR | --no-cache] [--changed FILE]
   bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts=false] [--future] [--poll DURATION]
   bantin new "Tiêu đề bài viết" --region R [--slogan S] [--period P] [--topics a,b] [--set key=value]... [--source DIR]
   bantin check [--source DIR] [--drafts] [--future]
@@ -65,6 +68,34 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "bantin: unknown command %q\n\n%s", args[0], usage)
 	return 2
+}
+
+// cacheVersion names the bantin that writes a build cache: its version,
+// or, for a build from modified or unversioned sources, a hash of its
+// executable, so that a cache never outlives the code that made it.
+func cacheVersion() string {
+	v := version()
+	info, ok := debug.ReadBuildInfo()
+	modified := !ok || info.Main.Version == "" || info.Main.Version == "(devel)"
+	if ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.modified" && s.Value == "true" {
+				modified = true
+			}
+		}
+	}
+	if !modified {
+		return v
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return v
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		return v
+	}
+	return fmt.Sprintf("%s exe-%016x", v, xxhash.Sum64(data))
 }
 
 func version() string {
@@ -182,6 +213,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs, f := newBuildCommand("build", stderr)
 	dest := fs.String("dest", "", "output folder (default: public/ in the site's folder)")
 	profile := fs.String("profile", "", "write CPU and heap profiles (cpu.pprof, heap.pprof) into `DIR`, to report a slow build")
+	cacheDir := fs.String("cache", "", "keep the build cache in `DIR` (default: .bantin/cache in the site's folder)")
+	noCache := fs.Bool("no-cache", false, "neither use nor write the build cache: render every page")
+	changed := fs.String("changed", "", "write the output paths that differ from the previous build (added, changed, removed) into `FILE`, one per line")
 	if !parseNoArgs(fs, args, stderr) {
 		return 2
 	}
@@ -218,7 +252,24 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := checkDest(f.source, *dest); err != nil {
 		return report(stderr, err)
 	}
-	disk, err := output.NewDisk(*dest)
+	if *noCache && *cacheDir != "" {
+		fmt.Fprintln(stderr, "bantin build: --cache and --no-cache exclude each other")
+		return 2
+	}
+	if !*noCache {
+		if *cacheDir == "" {
+			*cacheDir = filepath.Join(f.source, filepath.FromSlash(site.CacheDir))
+		}
+		cache, notice := site.OpenCache(*cacheDir, &p.cfg, cacheVersion())
+		if notice != "" {
+			fmt.Fprintln(stderr, notice)
+		}
+		if cache != nil {
+			defer cache.Release()
+			p.opts.Cache = cache
+		}
+	}
+	disk, err := output.OpenGenerations(*dest)
 	if err != nil {
 		return report(stderr, err)
 	}
@@ -229,6 +280,14 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if err := disk.Commit(); err != nil {
 		return report(stderr, fmt.Errorf("publish %s: %w", *dest, err))
+	}
+	if err := p.opts.Cache.Save(&p.cfg); err != nil {
+		fmt.Fprintln(stderr, "note:", err)
+	}
+	if *changed != "" {
+		if err := output.WriteList(*changed, disk.Changed()); err != nil {
+			return report(stderr, fmt.Errorf("--changed: %w", err))
+		}
 	}
 	skipped := ""
 	if stats.Skipped > 0 {

@@ -1,7 +1,7 @@
 package site
 
 import (
-		"crypto/sha256"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -43,6 +43,19 @@ type Cache struct {
 	// used marks the entries this build looked up, so that entries of
 	// deleted pages are not saved again.
 	usedDocs, usedPages map[string]bool
+	// dir, version and lock are those of a cache opened by OpenCache.
+	dir, version string
+	lock         *output.FileLock
+}
+
+// startBuild prepares the cache for a build: a persistent cache notes the
+// entries the build uses, and saves only those.
+func (c *Cache) startBuild() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.persistent {
+		c.usedDocs, c.usedPages = map[string]bool{}, map[string]bool{}
+	}
 }
 
 type cachedDoc struct {

@@ -123,6 +123,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	// Content and layouts are independent: report the problems of both.
 	var errs diag.List
 	if opts.Cache != nil {
+		opts.Cache.startBuild()
 		opts.Content.Cache = opts.Cache.Content
 	} else if opts.Content.ReleaseBodiesOver == 0 {
 		opts.Content.ReleaseBodiesOver = keepBodiesUpTo
@@ -226,7 +227,7 @@ type builder struct {
 	// checkLinks keeps every article's links, for the link check.
 	checkLinks bool
 	common     string   // fingerprint of what every page shares, with a cache
-	memo    sync.Map // fingerprints of values shared by pages, this build
+	memo       sync.Map // fingerprints of values shared by pages, this build
 	// pages counts the pages written, and rendered those not reused from
 	// the cache, for Stats.
 	pages, rendered atomic.Int64
@@ -384,7 +385,7 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 				return err
 			}
 		}
-		if b.cache == nil {
+		if b.cache == nil || b.cache.persistent {
 			a.ReleaseBody() // rendered: only the preview's cache needs it again
 		}
 		if doc == nil {

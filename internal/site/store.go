@@ -1,0 +1,243 @@
+package site
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/output"
+)
+
+// CacheDir is the default folder of the build cache, inside the site.
+const CacheDir = ".bantin/cache"
+
+// cacheFile is the cache's one data file in its folder, and cacheLock the
+// file a build holds a lock on while it uses the folder.
+const (
+	cacheFile  = "build.bin"
+	cacheLock  = "lock"
+	cacheMagic = "bantin build cache\n"
+	// storeFormat numbers the layout of cacheFile.
+	storeFormat = 1
+)
+
+// OpenCache opens the build cache in dir for a build of the site cfg
+// describes, made by bantin version. It takes the folder's lock for the
+// whole build: Save releases it.
+//
+// A cache that cannot be used never fails a build: a damaged file (cut
+// short, a wrong checksum, an unknown format), one written by another
+// version of bantin, or a folder another build holds gives an empty cache,
+// or none, and a one-line notice saying why; the build then renders
+// everything. A nil cache with an empty notice is never returned.
+func OpenCache(dir string, cfg *config.Site, version string) (c *Cache, notice string) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Sprintf("note: cannot use the build cache %s (%v); building without it", dir, errText(err))
+	}
+	lock, err := output.TryLock(filepath.Join(dir, cacheLock))
+	if err != nil {
+		return nil, fmt.Sprintf("note: the build cache %s is in use by another build (%v); building without it", dir, errText(err))
+	}
+	c = NewCache()
+	c.persistent = true
+	c.dir, c.version, c.lock = dir, version, lock
+	data, err := os.ReadFile(filepath.Join(dir, cacheFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, ""
+	}
+	if err == nil {
+		err = c.decode(data, cfg, version)
+	}
+	if err != nil {
+		fresh := NewCache()
+		fresh.persistent = true
+		fresh.dir, fresh.version, fresh.lock = dir, version, lock
+		return fresh, fmt.Sprintf("note: ignoring the build cache %s: %v; building from scratch", dir, err)
+	}
+	return c, ""
+}
+
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// decode fills an empty cache from data, which must be a whole cache file
+// of this version of bantin.
+func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
+	if !bytes.HasPrefix(data, []byte(cacheMagic)) || len(data) < len(cacheMagic)+8 {
+		return errors.New("it is not a bantin cache file, or it was cut short")
+	}
+	body, sum := data[:len(data)-8], binary.LittleEndian.Uint64(data[len(data)-8:])
+	if xxhash.Sum64(body) != sum {
+		return errors.New("its checksum is wrong (the file was cut short or damaged)")
+	}
+	r := reader{buf: body[len(cacheMagic):]}
+	if f := r.uint(); f != storeFormat {
+		return fmt.Errorf("it has format %d, not %d", f, storeFormat)
+	}
+	if v := r.str(); v != version {
+		return fmt.Errorf("it was written by bantin %s, not %s", v, version)
+	}
+	contentData := r.bytes()
+	if r.err != nil {
+		return r.err
+	}
+	cc, err := content.DecodeCache(contentData, cfg)
+	if err != nil {
+		return fmt.Errorf("its articles cannot be read: %w", err)
+	}
+	c.Content = cc
+	for n := r.uint(); n > 0 && r.err == nil; n-- {
+		file := r.str()
+		d := cachedDoc{key: r.uint64(), summary: r.str(), text: r.str()}
+		c.docs[file] = d
+	}
+	for n := r.uint(); n > 0 && r.err == nil; n-- {
+		name := r.str()
+		p := cachedPage{key: r.uint64(), sum: output.Sum(r.uint64())}
+		c.pages[name] = p
+	}
+	if r.err != nil || len(r.buf) != 0 {
+		return errors.New("its contents are damaged")
+	}
+	return nil
+}
+
+// Save writes the cache back into its folder, without the entries of
+// files and pages the last build no longer had, and releases the folder.
+// A cache not made by OpenCache has nothing to save.
+func (c *Cache) Save(cfg *config.Site) error {
+	if c == nil || c.lock == nil {
+		return nil
+	}
+	defer c.Release()
+	c.mu.Lock()
+	buf := make([]byte, 0, 1<<20)
+	buf = append(buf, cacheMagic...)
+	w := writer{buf: buf}
+	w.uint(storeFormat)
+	w.str(c.version)
+	w.bytes(c.Content.AppendTo(nil, cfg))
+	files := keys(c.docs, c.usedDocs)
+	w.uint(uint64(len(files)))
+	for _, f := range files {
+		d := c.docs[f]
+		w.str(f)
+		w.uint64(d.key)
+		w.str(d.summary)
+		w.str(d.text)
+	}
+	names := keys(c.pages, c.usedPages)
+	w.uint(uint64(len(names)))
+	for _, n := range names {
+		p := c.pages[n]
+		w.str(n)
+		w.uint64(p.key)
+		w.uint64(uint64(p.sum))
+	}
+	c.mu.Unlock()
+	w.buf = binary.LittleEndian.AppendUint64(w.buf, xxhash.Sum64(w.buf))
+	name := filepath.Join(c.dir, cacheFile)
+	tmp := name + ".tmp"
+	if err := os.WriteFile(tmp, w.buf, 0o644); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save the build cache: %v", errText(err))
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save the build cache: %v", errText(err))
+	}
+	return nil
+}
+
+// Release lets other builds use the cache's folder, without saving.
+func (c *Cache) Release() {
+	if c != nil && c.lock != nil {
+		c.lock.Release()
+		c.lock = nil
+	}
+}
+
+// keys returns the sorted keys of m that used marks, or all of them when
+// used is nil.
+func keys[V any](m map[string]V, used map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		if used == nil || used[k] {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+type writer struct{ buf []byte }
+
+func (w *writer) uint(v uint64)   { w.buf = binary.AppendUvarint(w.buf, v) }
+func (w *writer) uint64(v uint64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, v) }
+func (w *writer) str(s string) {
+	w.uint(uint64(len(s)))
+	w.buf = append(w.buf, s...)
+}
+func (w *writer) bytes(b []byte) {
+	w.uint(uint64(len(b)))
+	w.buf = append(w.buf, b...)
+}
+
+type reader struct {
+	buf []byte
+	err error
+}
+
+func (r *reader) fail() {
+	if r.err == nil {
+		r.err = errors.New("its contents are damaged")
+	}
+	r.buf = nil
+}
+
+func (r *reader) uint() uint64 {
+	v, n := binary.Uvarint(r.buf)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.buf = r.buf[n:]
+	return v
+}
+
+func (r *reader) uint64() uint64 {
+	if len(r.buf) < 8 {
+		r.fail()
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(r.buf)
+	r.buf = r.buf[8:]
+	return v
+}
+
+func (r *reader) bytes() []byte {
+	n := r.uint()
+	if n > uint64(len(r.buf)) {
+		r.fail()
+		return nil
+	}
+	b := r.buf[:n]
+	r.buf = r.buf[n:]
+	return b
+}
+
+func (r *reader) str() string { return string(r.bytes()) }
