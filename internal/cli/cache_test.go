@@ -1,0 +1,233 @@
+package cli_test
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bantin/bantin/internal/output"
+)
+
+// readTree returns every file under dir by slash path, with its bytes.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = b
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// treeDiff lists the paths that differ between two trees: added, changed
+// and removed, sorted.
+func treeDiff(before, after map[string][]byte) []string {
+	var out []string
+	for name, b := range after {
+		if old, ok := before[name]; !ok || !bytes.Equal(old, b) {
+			out = append(out, name)
+		}
+	}
+	for name := range before {
+		if _, ok := after[name]; !ok {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sameTree(t *testing.T, step string, got, want map[string][]byte) {
+	t.Helper()
+	if diff := treeDiff(want, got); len(diff) > 0 {
+		t.Fatalf("%s: the cached build differs from a clean build in %d files: %.400q", step, len(diff), diff)
+	}
+}
+
+func cacheSite() map[string]string {
+	files := map[string]string{
+		"site.toml": "title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\npage_size = 3\n",
+	}
+	for i := range 20 {
+		files[fmt.Sprintf("content/a%02d.md", i)] = fmt.Sprintf("---\ntitle: Tin số %d\ndate: 2024-0%d-%02d\nregion: Vùng %d\ntopics: [Chủ đề %d]\n---\nĐoạn văn của tin số %d, về phong trào thi đua.\n\n[Tin trước](a%02d.md)\n",
+			i, 1+i%9, 1+i, i%4, i%3, i, (i+19)%20)
+	}
+	return files
+}
+
+// TestCachedBuildsEqualCleanBuilds edits a site on disk the ways editors
+// and maintainers do and checks after each edit that a build with the
+// cache writes exactly the tree a clean build writes, that --changed lists
+// exactly the paths that differ from the previous tree, and that little is
+// rendered again.
+func TestCachedBuildsEqualCleanBuilds(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, cacheSite())
+	public := filepath.Join(dir, "public")
+	changed := filepath.Join(t.TempDir(), "changed.txt")
+	build := func(step string) {
+		t.Helper()
+		before := map[string][]byte{}
+		if _, err := os.Stat(public); err == nil {
+			before = readTree(t, public)
+		}
+		if code, _, errOut := run("build", "--source", dir, "--changed", changed, now); code != 0 {
+			t.Fatalf("%s: cached build failed: %s", step, errOut)
+		}
+		clean := filepath.Join(t.TempDir(), "clean")
+		if code, _, errOut := run("build", "--source", dir, "--dest", clean, "--no-cache", now); code != 0 {
+			t.Fatalf("%s: clean build failed: %s", step, errOut)
+		}
+		got := readTree(t, public)
+		sameTree(t, step, got, readTree(t, clean))
+		list, err := os.ReadFile(changed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := treeDiff(before, got)
+		if strings.Join(want, "\n") != strings.TrimSuffix(string(list), "\n") {
+			t.Fatalf("%s: --changed wrote\n%s\nwant\n%s", step, list, strings.Join(want, "\n"))
+		}
+	}
+	edit := func(name, old, new string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte(old)) {
+			t.Fatalf("%s has no %q", name, old)
+		}
+		if err := os.WriteFile(p, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(name, text string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build("first build")
+	build("second build, nothing changed")
+	build("third build, nothing changed") // both generations exist now
+	steps := []struct {
+		name string
+		edit func()
+	}{
+		{"article edit", func() { edit("content/a07.md", "Đoạn văn", "Một đoạn văn mới") }},
+		{"new article", func() {
+			write("content/moi.md", "---\ntitle: Tin mới nhất\ndate: 2025-06-01\nregion: Vùng 1\ntopics: [Chủ đề 2]\n---\nTin mới.\n")
+		}},
+		{"deleted article", func() {
+			os.Remove(filepath.Join(dir, "content", "a03.md"))
+			edit("content/a04.md", "(a03.md)", "(a05.md)")
+		}},
+		{"renamed region", func() {
+			for _, f := range []string{"a01.md", "a05.md", "a09.md"} {
+				edit("content/"+f, "region: Vùng 1", "region: Vùng Một")
+			}
+		}},
+		{"layout edit", func() {
+			write("layouts/partials/footer.html", "<footer>Chân trang riêng</footer>\n")
+		}},
+		{"config edit", func() { edit("site.toml", "page_size = 3", "page_size = 4") }},
+		{"title edit", func() { edit("content/a11.md", "title: Tin số 11", "title: Tin số mười một") }},
+	}
+	for _, s := range steps {
+		s.edit()
+		build(s.name)
+	}
+}
+
+// TestDamagedCachesAreIgnored damages the cache the ways a disk or a
+// killed process can and checks that each build says so in one line and
+// still writes the site a clean build writes.
+func TestDamagedCachesAreIgnored(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, cacheSite())
+	cacheFile := filepath.Join(dir, ".bantin", "cache", "build.bin")
+	clean := filepath.Join(t.TempDir(), "clean")
+	if code, _, errOut := run("build", "--source", dir, "--dest", clean, "--no-cache", now); code != 0 {
+		t.Fatal(errOut)
+	}
+	want := readTree(t, clean)
+	for _, c := range []struct {
+		name   string
+		damage func()
+		notice string
+	}{
+		{"truncated", func() {
+			b, _ := os.ReadFile(cacheFile)
+			os.WriteFile(cacheFile, b[:len(b)/2], 0o644)
+		}, "its checksum is wrong"},
+		{"flipped bytes", func() {
+			b, _ := os.ReadFile(cacheFile)
+			b[len(b)/3] ^= 0x5a
+			b[len(b)/2] ^= 0xa5
+			os.WriteFile(cacheFile, b, 0o644)
+		}, "its checksum is wrong"},
+		{"not a cache", func() { os.WriteFile(cacheFile, []byte("hello"), 0o644) }, "it is not a bantin cache file"},
+	} {
+		// A good cache first, then the damage.
+		if code, _, errOut := run("build", "--source", dir, now); code != 0 {
+			t.Fatal(errOut)
+		}
+		c.damage()
+		// The site changes too, so that a cache wrongly believed would
+		// show in the output.
+		p := filepath.Join(dir, "content", "a02.md")
+		b, _ := os.ReadFile(p)
+		os.WriteFile(p, append(b, "\nThêm.\n"...), 0o644)
+		clean := filepath.Join(t.TempDir(), "clean")
+		if code, _, errOut := run("build", "--source", dir, "--dest", clean, "--no-cache", now); code != 0 {
+			t.Fatal(errOut)
+		}
+		want = readTree(t, clean)
+		code, out, errOut := run("build", "--source", dir, now)
+		if code != 0 {
+			t.Fatalf("%s: %s", c.name, errOut)
+		}
+		lines := strings.Split(strings.TrimSpace(errOut), "\n")
+		if len(lines) != 1 || !strings.Contains(lines[0], "ignoring the build cache") || !strings.Contains(lines[0], c.notice) {
+			t.Errorf("%s: notice %q, want one line with %q", c.name, errOut, c.notice)
+		}
+		if !strings.Contains(out, "built 20 articles") {
+			t.Errorf("%s: %s", c.name, out)
+		}
+		sameTree(t, c.name, readTree(t, filepath.Join(dir, "public")), want)
+	}
+
+	// A cache folder another build holds is left alone.
+	lock, err := output.TryLock(filepath.Join(dir, ".bantin", "cache", "lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(cacheFile)
+	code, _, errOut := run("build", "--source", dir, now)
+	lock.Release()
+	if code != 0 || !strings.Contains(errOut, "is in use by another build") || strings.Count(errOut, "\n") != 1 {
+		t.Fatalf("held lock: exit %d, %q", code, errOut)
+	}
+	if after, _ := os.ReadFile(cacheFile); !bytes.Equal(before, after) {
+		t.Error("a build wrote a cache another build holds")
+	}
+	sameTree(t, "held lock", readTree(t, filepath.Join(dir, "public")), want)
+}
