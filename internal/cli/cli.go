@@ -219,6 +219,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !parseNoArgs(fs, args, stderr) {
 		return 2
 	}
+	if *noCache && *cacheDir != "" {
+		fmt.Fprintln(stderr, "bantin build: --cache and --no-cache exclude each other")
+		return 2
+	}
 	start := time.Now()
 	// A build is a batch job whose live heap is small next to its garbage:
 	// collecting at three times the live heap rather than twice spends a
@@ -252,10 +256,13 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := checkDest(f.source, *dest); err != nil {
 		return report(stderr, err)
 	}
-	if *noCache && *cacheDir != "" {
-		fmt.Fprintln(stderr, "bantin build: --cache and --no-cache exclude each other")
-		return 2
+	// The destination's lock first: a build refused because another
+	// writes the same site says only that.
+	disk, err := output.OpenGenerations(*dest)
+	if err != nil {
+		return report(stderr, err)
 	}
+
 	if !*noCache {
 		if *cacheDir == "" {
 			*cacheDir = filepath.Join(f.source, filepath.FromSlash(site.CacheDir))
@@ -268,10 +275,6 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			defer cache.Release()
 			p.opts.Cache = cache
 		}
-	}
-	disk, err := output.OpenGenerations(*dest)
-	if err != nil {
-		return report(stderr, err)
 	}
 	stats, err := site.Build(ctx, &p.cfg, p.opts, disk)
 	if err != nil {

@@ -409,7 +409,9 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 			out.links[i] = doc.Links
 		}
 		if searchIndex != nil {
-			if err := searchIndex.Add(i, b.searchDoc(a, view)); err != nil {
+			// Documents are numbered oldest first: a new article takes the
+			// next number, and the lists it is not in do not change.
+			if err := searchIndex.Add(len(articles)-1-i, b.searchDoc(a, view)); err != nil {
 				return fmt.Errorf("%s: index for search: %w", a.File, err)
 			}
 		}
@@ -685,11 +687,12 @@ func (b *builder) searchDoc(a *content.Article, doc *render.Doc) search.Doc {
 // buildSearch indexes docs, for a build that deferred its search index.
 func buildSearch(ctx context.Context, docs []search.Doc, facets []search.Facet, dir string) ([]SearchFile, error) {
 	sb := search.NewBuilder(len(docs), facets)
-	for i, d := range docs {
-		if i%64 == 0 && ctx.Err() != nil {
+	// docs are newest first; the index numbers them oldest first.
+	for id := range docs {
+		if id%64 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if err := sb.Add(i, d); err != nil {
+		if err := sb.Add(id, docs[len(docs)-1-id]); err != nil {
 			return nil, err
 		}
 	}
