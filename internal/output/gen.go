@@ -30,6 +30,9 @@ func SumOf(data []byte) Sum { return Sum(xxhash.Sum64(data)) }
 // cache call it for pages whose inputs did not change.
 type Reuser interface {
 	Reuse(name string, sum Sum) (bool, error)
+	// CanReuse reports whether Reuse would find the file, without
+	// writing it.
+	CanReuse(name string, sum Sum) bool
 }
 
 // Entry is one file of a manifest.
@@ -207,6 +210,16 @@ func (g *Generations) WriteFile(name string, data []byte) error {
 	}
 	g.written.Add(1)
 	return g.place(name, func(to string) error { return os.WriteFile(to, data, 0o644) })
+}
+
+// CanReuse reports whether the previous generation or the live site has a
+// file with sum for name.
+func (g *Generations) CanReuse(name string, sum Sum) bool {
+	if p, ok := g.prev[name]; ok && p.Sum == sum {
+		return true
+	}
+	_, ok := g.liveBySum[sum]
+	return ok
 }
 
 // Reuse takes name from the live site's file with sum, if it has one.

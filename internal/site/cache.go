@@ -46,6 +46,14 @@ type Cache struct {
 	// dir, version and lock are those of a cache opened by OpenCache.
 	dir, version string
 	lock         *output.FileLock
+	// textsRead and textsDirty say whether the renderings' texts were read
+	// from their file, and changed since.
+	textsRead, textsDirty bool
+	// searchKey identifies what the last search index was made of, and
+	// searchFiles are its files, so that a build whose articles gave the
+	// index nothing new takes it whole from the previous site.
+	searchKey   uint64
+	searchFiles []cachedFile
 }
 
 // startBuild prepares the cache for a build: a persistent cache notes the
@@ -62,8 +70,11 @@ type cachedDoc struct {
 	key uint64
 	doc *render.Doc // the whole rendering; in a persistent cache only when rendered by this process
 	// summary and text are what a persistent cache keeps of a rendering:
-	// the first paragraph, for cards, and the plain text, for search.
+	// the first paragraph, for cards, and the plain text, for search,
+	// which is read from disk only when the search index is built
+	// (hasText).
 	summary, text string
+	hasText       bool
 }
 
 type cachedPage struct {
@@ -112,7 +123,8 @@ func (c *Cache) doc(file string, key uint64) (cachedDoc, bool) {
 func (c *Cache) storeDoc(file string, key uint64, doc *render.Doc) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	d := cachedDoc{key: key, doc: doc, summary: doc.Summary, text: doc.Text}
+	d := cachedDoc{key: key, doc: doc, summary: doc.Summary, text: doc.Text, hasText: true}
+	c.textsDirty = true
 	if c.persistent {
 		d.doc = nil // pages that need more render it again
 	}

@@ -5,6 +5,7 @@ package site
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -164,6 +165,17 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 			return nil, err
 		}
 	}
+	// A build whose articles give the search index nothing new takes its
+	// files from the previous site; one that builds it needs every text.
+	var searchKey uint64
+	if searchIndex != nil && b.cache != nil && b.cache.persistent {
+		searchKey = b.searchKey(set.Articles, searchFacets(cfg, ix))
+		if b.cache.searchKey == searchKey && b.canReuseSearch() {
+			searchIndex = nil
+		} else {
+			b.cache.loadTexts()
+		}
+	}
 	if stats.Hidden, err = b.copyStatic(opts.Theme, opts.Site); err != nil {
 		return nil, err
 	}
@@ -176,7 +188,13 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	// The search index is encoded and written while the lists render: the
 	// two share nothing, and each alone leaves a core idle at times.
 	searchDone := make(chan error, 1)
-	go func() { searchDone <- b.writeSearch(searchIndex) }()
+	go func() {
+		if searchIndex == nil && searchKey != 0 {
+			searchDone <- b.reuseSearch()
+			return
+		}
+		searchDone <- b.writeSearch(searchIndex, searchKey)
+	}()
 	lists, listErr := b.renderLists(articles.cards)
 	searchErr := <-searchDone
 	if listErr != nil {
@@ -310,18 +328,7 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 			return p, ok
 		},
 	})
-	// Rendered Markdown depends on the body, the renderer's settings and,
-	// through links to .md files, on every article's URL.
-	var articleURLs uint64
-	if b.cache != nil {
-		var h xxhash.Digest
-		h.Reset()
-		for _, a := range articles {
-			h.WriteString(a.File + "\x00" + a.Path + "\x00")
-		}
-		articleURLs = h.Sum64()
-	}
-	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML)
+	renderSettings, articleURLs := b.renderInputs(articles)
 	out := &renderedArticles{
 		cards:    make([]*layout.Card, len(articles)),
 		feedHTML: make([]template.HTML, len(articles)),
@@ -380,7 +387,7 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 			}
 			return nil
 		}
-		if !hit {
+		if !hit || searchIndex != nil && doc == nil && !cached.hasText {
 			if err := renderDoc(); err != nil {
 				return err
 			}
@@ -459,6 +466,17 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 		return nil, err
 	}
 	return out, nil
+}
+
+// renderInputs are what rendered Markdown depends on besides the body: the
+// renderer's settings and, through links to .md files, every article's URL.
+func (b *builder) renderInputs(articles []*content.Article) (settings string, articleURLs uint64) {
+	var h xxhash.Digest
+	h.Reset()
+	for _, a := range articles {
+		h.WriteString(a.File + "\x00" + a.Path + "\x00")
+	}
+	return fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML), h.Sum64()
 }
 
 // page renders one page and writes it as path/index.html.
@@ -709,7 +727,7 @@ func buildSearch(ctx context.Context, docs []search.Doc, facets []search.Facet, 
 
 // writeSearch writes the search index, if any, under the search page's
 // folder.
-func (b *builder) writeSearch(searchIndex *search.Builder) error {
+func (b *builder) writeSearch(searchIndex *search.Builder, key uint64) error {
 	if searchIndex == nil {
 		return nil
 	}
@@ -718,8 +736,70 @@ func (b *builder) writeSearch(searchIndex *search.Builder) error {
 		return fmt.Errorf("search index: %w", err)
 	}
 	dir := layout.SearchIndexDir(b.cfg)
-	return b.parallel(len(files), func(i int) error {
+	err = b.parallel(len(files), func(i int) error {
 		return b.out.write(dir+files[i].Name, files[i].Data, searchOrigin)
+	})
+	if err == nil && key != 0 {
+		recorded := make([]cachedFile, len(files))
+		for i, f := range files {
+			recorded[i] = cachedFile{name: dir + f.Name, sum: output.SumOf(f.Data)}
+		}
+		b.cache.mu.Lock()
+		b.cache.searchKey, b.cache.searchFiles = key, recorded
+		b.cache.mu.Unlock()
+	}
+	return err
+}
+
+// searchKey identifies everything the search index is made of: the
+// filters, and each article's fields, terms and Markdown rendering, in
+// order.
+func (b *builder) searchKey(articles []*content.Article, facets []search.Facet) uint64 {
+	var h xxhash.Digest
+	h.Reset()
+	described, _ := json.Marshal(facets)
+	h.Write(described)
+	h.WriteString("\x00" + b.cfg.BasePath + "\x00")
+	settings, urls := b.renderInputs(articles)
+	var buf [16]string
+	for _, a := range articles {
+		writeUint(&h, docKey(a, settings, urls))
+		fmt.Fprintf(&h, "%s\x00%s\x00%s\x00%s\x00", a.Path, a.Title, b.layouts.ShortDate(a.Date), a.Region)
+		for _, t := range b.ix.Taxonomies {
+			for _, v := range a.AppendTerms(buf[:0], &t.Config) {
+				h.WriteString(v)
+				h.WriteString("\x00")
+			}
+			h.WriteString("\x01")
+		}
+	}
+	return h.Sum64()
+}
+
+// canReuseSearch reports whether the output can take every file of the
+// last search index from the previous site.
+func (b *builder) canReuseSearch() bool {
+	r, ok := b.out.w.(output.Reuser)
+	if !ok || len(b.cache.searchFiles) == 0 {
+		return false
+	}
+	for _, f := range b.cache.searchFiles {
+		if !r.CanReuse(f.name, f.sum) {
+			return false
+		}
+	}
+	return true
+}
+
+// reuseSearch takes the last search index whole from the previous site.
+func (b *builder) reuseSearch() error {
+	files := b.cache.searchFiles
+	return b.parallel(len(files), func(i int) error {
+		ok, err := b.out.reuse(files[i].name, files[i].sum, searchOrigin)
+		if err == nil && !ok {
+			err = fmt.Errorf("search index: %s is gone from the previous site; build again", files[i].name)
+		}
+		return err
 	})
 }
 

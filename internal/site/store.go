@@ -24,6 +24,7 @@ const CacheDir = ".bantin/cache"
 // file a build holds a lock on while it uses the folder.
 const (
 	cacheFile  = "build.bin"
+	textsFile  = "texts.bin" // the renderings' plain texts, for search
 	cacheLock  = "lock"
 	cacheMagic = "bantin build cache\n"
 	// storeFormat numbers the layout of cacheFile.
@@ -102,8 +103,12 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 	c.Content = cc
 	for n := r.uint(); n > 0 && r.err == nil; n-- {
 		file := r.str()
-		d := cachedDoc{key: r.uint64(), summary: r.str(), text: r.str()}
+		d := cachedDoc{key: r.uint64(), summary: r.str()}
 		c.docs[file] = d
+	}
+	c.searchKey = r.uint64()
+	for n := r.uint(); n > 0 && r.err == nil; n-- {
+		c.searchFiles = append(c.searchFiles, cachedFile{name: r.str(), sum: output.Sum(r.uint64())})
 	}
 	for n := r.uint(); n > 0 && r.err == nil; n-- {
 		name := r.str()
@@ -125,7 +130,7 @@ func (c *Cache) Save(cfg *config.Site) error {
 	}
 	defer c.Release()
 	c.mu.Lock()
-	buf := make([]byte, 0, 1<<20)
+	buf := make([]byte, 0, 4<<20)
 	buf = append(buf, cacheMagic...)
 	w := writer{buf: buf}
 	w.uint(storeFormat)
@@ -138,7 +143,12 @@ func (c *Cache) Save(cfg *config.Site) error {
 		w.str(f)
 		w.uint64(d.key)
 		w.str(d.summary)
-		w.str(d.text)
+	}
+	w.uint64(c.searchKey)
+	w.uint(uint64(len(c.searchFiles)))
+	for _, f := range c.searchFiles {
+		w.str(f.name)
+		w.uint64(uint64(f.sum))
 	}
 	names := keys(c.pages, c.usedPages)
 	w.uint(uint64(len(names)))
@@ -148,11 +158,38 @@ func (c *Cache) Save(cfg *config.Site) error {
 		w.uint64(p.key)
 		w.uint64(uint64(p.sum))
 	}
+	var texts []byte
+	if c.textsDirty {
+		// Texts the build did not read stay as they are in their file.
+		c.readTexts()
+		t := writer{buf: make([]byte, 0, 8<<20)}
+		t.buf = append(t.buf, cacheMagic...)
+		t.uint(storeFormat)
+		t.str(c.version)
+		for _, f := range files {
+			if d := c.docs[f]; d.hasText {
+				t.str(f)
+				t.uint64(d.key)
+				t.str(d.text)
+			}
+		}
+		texts = t.buf
+	}
 	c.mu.Unlock()
-	w.buf = binary.LittleEndian.AppendUint64(w.buf, xxhash.Sum64(w.buf))
-	name := filepath.Join(c.dir, cacheFile)
+	if texts != nil {
+		if err := writeChecked(filepath.Join(c.dir, textsFile), texts); err != nil {
+			return err
+		}
+	}
+	return writeChecked(filepath.Join(c.dir, cacheFile), w.buf)
+}
+
+// writeChecked writes data with its checksum after it, through a
+// temporary file.
+func writeChecked(name string, data []byte) error {
+	data = binary.LittleEndian.AppendUint64(data, xxhash.Sum64(data))
 	tmp := name + ".tmp"
-	if err := os.WriteFile(tmp, w.buf, 0o644); err != nil {
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("save the build cache: %v", errText(err))
 	}
@@ -161,6 +198,42 @@ func (c *Cache) Save(cfg *config.Site) error {
 		return fmt.Errorf("save the build cache: %v", errText(err))
 	}
 	return nil
+}
+
+// readTexts reads the renderings' texts, once, into the entries whose key
+// they match; c.mu is held. A damaged file gives no texts: the Markdown is
+// rendered again where one is needed.
+func (c *Cache) readTexts() {
+	if c.textsRead || !c.persistent {
+		return
+	}
+	c.textsRead = true
+	data, err := os.ReadFile(filepath.Join(c.dir, textsFile))
+	if err != nil || !bytes.HasPrefix(data, []byte(cacheMagic)) || len(data) < len(cacheMagic)+8 {
+		return
+	}
+	body, sum := data[:len(data)-8], binary.LittleEndian.Uint64(data[len(data)-8:])
+	if xxhash.Sum64(body) != sum {
+		return
+	}
+	r := reader{buf: body[len(cacheMagic):]}
+	if r.uint() != storeFormat || r.str() != c.version {
+		return
+	}
+	for len(r.buf) > 0 && r.err == nil {
+		file, key, text := r.str(), r.uint64(), r.str()
+		if d, ok := c.docs[file]; ok && d.key == key && !d.hasText && r.err == nil {
+			d.text, d.hasText = text, true
+			c.docs[file] = d
+		}
+	}
+}
+
+// loadTexts reads the renderings' texts, for the search index.
+func (c *Cache) loadTexts() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.readTexts()
 }
 
 // Release lets other builds use the cache's folder, without saving.
