@@ -267,6 +267,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if *cacheDir == "" {
 			*cacheDir = filepath.Join(f.source, filepath.FromSlash(site.CacheDir))
 		}
+		if inside(*cacheDir, *dest) {
+			disk.Abort()
+			return report(stderr, fmt.Errorf("--cache %s is inside the output folder %s, which every build replaces; keep the cache elsewhere (the default is %s)", *cacheDir, *dest, filepath.Join(f.source, filepath.FromSlash(site.CacheDir))))
+		}
 		cache, notice := site.OpenCache(*cacheDir, &p.cfg, cacheVersion())
 		if notice != "" {
 			fmt.Fprintln(stderr, notice)
@@ -346,6 +350,18 @@ func startProfile(dir string) (func() error, error) {
 		defer heap.Close()
 		return pprof.Lookup("allocs").WriteTo(heap, 0)
 	}, nil
+}
+
+// inside reports whether path is dir or lies inside it, by their absolute
+// names.
+func inside(path, dir string) bool {
+	p, err1 := filepath.Abs(path)
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && (rel == "." || !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && rel != "..")
 }
 
 // checkDest refuses output folders whose replacement would destroy the

@@ -312,6 +312,12 @@ func TestInitMakesASiteThatBuildsAndRefusesNonEmptyFolders(t *testing.T) {
 			t.Errorf("no %s/ folder", d)
 		}
 	}
+	ignore, _ := os.ReadFile(filepath.Join(dir, ".gitignore"))
+	for _, line := range []string{"/public/", "/.public.*", "/.bantin/"} {
+		if !strings.Contains(string(ignore), "\n"+line+"\n") {
+			t.Errorf(".gitignore does not list %s:\n%s", line, ignore)
+		}
+	}
 	cfg, _ := os.ReadFile(filepath.Join(dir, "site.toml"))
 	if strings.Count(string(cfg), "#") < 10 {
 		t.Errorf("site.toml explains too little:\n%s", cfg)

@@ -102,6 +102,14 @@ danh sách tin; hãy sửa hoặc xóa bài này rồi viết bài của bạn.
 - Chạy bantin serve để xem trước, bantin build để xuất bản vào public/.
 `
 
+// gitignore keeps what builds write out of the site's repository.
+const gitignore = `# Written by bantin build: the site, its previous version beside it, and
+# the build cache.
+/public/
+/.public.*
+/.bantin/
+`
+
 // runInit creates a new, empty site in dir.
 func runInit(args []string, stdout, stderr io.Writer, now time.Time) int {
 	if len(args) != 1 || args[0] == "" || args[0][0] == '-' {
@@ -117,7 +125,8 @@ func runInit(args []string, stdout, stderr io.Writer, now time.Time) int {
 	}
 	local := now.In(time.FixedZone("ICT", 7*3600))
 	files := map[string]string{
-		"site.toml": siteTemplate,
+		"site.toml":  siteTemplate,
+		".gitignore": gitignore,
 		filepath.Join("content", strconv.Itoa(local.Year()), "bai-viet-mau.md"): fmt.Sprintf(exampleArticle, local.Year(), local.Format("2006-01-02 15:04")),
 	}
 	for _, d := range []string{"content", "layouts", "static"} {
