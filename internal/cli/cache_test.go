@@ -81,14 +81,18 @@ func TestCachedBuildsEqualCleanBuilds(t *testing.T) {
 	dir := writeSite(t, cacheSite())
 	public := filepath.Join(dir, "public")
 	changed := filepath.Join(t.TempDir(), "changed.txt")
-	build := func(step string) {
+	build := func(step string) (rendered, pages int) {
 		t.Helper()
 		before := map[string][]byte{}
 		if _, err := os.Stat(public); err == nil {
 			before = readTree(t, public)
 		}
-		if code, _, errOut := run("build", "--source", dir, "--changed", changed, now); code != 0 {
+		code, out, errOut := run("build", "--source", dir, "--changed", changed, now)
+		if code != 0 {
 			t.Fatalf("%s: cached build failed: %s", step, errOut)
+		}
+		if _, err := fmt.Sscanf(out[strings.Index(out, ", ")+2:], "%d pages (%d rendered)", &pages, &rendered); err != nil {
+			t.Fatalf("%s: %v in %q", step, err, out)
 		}
 		clean := filepath.Join(t.TempDir(), "clean")
 		if code, _, errOut := run("build", "--source", dir, "--dest", clean, "--no-cache", now); code != 0 {
@@ -104,6 +108,7 @@ func TestCachedBuildsEqualCleanBuilds(t *testing.T) {
 		if strings.Join(want, "\n") != strings.TrimSuffix(string(list), "\n") {
 			t.Fatalf("%s: --changed wrote\n%s\nwant\n%s", step, list, strings.Join(want, "\n"))
 		}
+		return rendered, pages
 	}
 	edit := func(name, old, new string) {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -125,35 +130,58 @@ func TestCachedBuildsEqualCleanBuilds(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	build("first build")
+	if rendered, pages := build("first build"); rendered != pages {
+		t.Fatalf("first build rendered %d of %d pages", rendered, pages)
+	}
 	build("second build, nothing changed")
-	build("third build, nothing changed") // both generations exist now
+	// Both generations exist now.
+	if rendered, _ := build("third build, nothing changed"); rendered != 0 {
+		t.Fatalf("a build with nothing changed rendered %d pages", rendered)
+	}
+	// most bounds what each kind of edit may render again, as a number of
+	// pages, or, when negative, as all pages but that many.
 	steps := []struct {
 		name string
 		edit func()
+		most int
 	}{
-		{"article edit", func() { edit("content/a07.md", "Đoạn văn", "Một đoạn văn mới") }},
+		// The first paragraph is the summary its cards show.
+		{"body edit", func() { edit("content/a07.md", "thi đua.", "thi đua yêu nước.") }, 6},
+		{"body edit after the summary", func() {
+			b, _ := os.ReadFile(filepath.Join(dir, "content", "a08.md"))
+			write("content/a08.md", string(b)+"\nĐoạn cuối mới.\n")
+		}, 1},
+		{"article edit", func() { edit("content/a07.md", "Đoạn văn", "Một đoạn văn mới") }, 30},
 		{"new article", func() {
 			write("content/moi.md", "---\ntitle: Tin mới nhất\ndate: 2025-06-01\nregion: Vùng 1\ntopics: [Chủ đề 2]\n---\nTin mới.\n")
-		}},
+		}, 55}, // lists are paginated newest first: every page of its lists moves
 		{"deleted article", func() {
 			os.Remove(filepath.Join(dir, "content", "a03.md"))
 			edit("content/a04.md", "(a03.md)", "(a05.md)")
-		}},
+		}, 50},
 		{"renamed region", func() {
 			for _, f := range []string{"a01.md", "a05.md", "a09.md"} {
 				edit("content/"+f, "region: Vùng 1", "region: Vùng Một")
 			}
-		}},
+		}, 40},
 		{"layout edit", func() {
 			write("layouts/partials/footer.html", "<footer>Chân trang riêng</footer>\n")
-		}},
-		{"config edit", func() { edit("site.toml", "page_size = 3", "page_size = 4") }},
-		{"title edit", func() { edit("content/a11.md", "title: Tin số 11", "title: Tin số mười một") }},
+		}, -0},
+		// A new page size changes the lists, not the 20 article pages.
+		{"config edit", func() { edit("site.toml", "page_size = 3", "page_size = 4") }, -20},
+		{"title edit", func() { edit("content/a11.md", "title: Tin số 11", "title: Tin số mười một") }, 40},
 	}
 	for _, s := range steps {
 		s.edit()
-		build(s.name)
+		rendered, pages := build(s.name)
+		t.Logf("%s: rendered %d of %d pages", s.name, rendered, pages)
+		if most := s.most; most < 0 || most == 0 && s.name == "layout edit" {
+			if most == 0 && rendered != pages || most < 0 && rendered > pages+most {
+				t.Errorf("%s: rendered %d of %d pages, want all but %d", s.name, rendered, pages, -most)
+			}
+		} else if rendered > most {
+			t.Errorf("%s: rendered %d of %d pages, want at most %d", s.name, rendered, pages, most)
+		}
 	}
 }
 

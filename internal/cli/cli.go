@@ -300,8 +300,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if stats.Skipped > 0 {
 		skipped = fmt.Sprintf(" (%d drafts or future left out)", stats.Skipped)
 	}
-	fmt.Fprintf(stdout, "built %d articles%s, %d pages, %d terms, %d files in %d ms into %s\n",
-		stats.Articles, skipped, stats.Pages, stats.Terms, stats.Files, time.Since(start).Milliseconds(), *dest)
+	written, _ := disk.Counts()
+	fmt.Fprintf(stdout, "built %d articles%s, %d pages (%d rendered), %d terms, %d files (%d written) in %d ms into %s\n",
+		stats.Articles, skipped, stats.Pages, stats.Rendered, stats.Terms, stats.Files, written, time.Since(start).Milliseconds(), *dest)
 	if *profile != "" {
 		if err := writeStages(*profile, stats.Stages, stdout); err != nil {
 			fmt.Fprintln(stderr, "profile:", err)

@@ -294,17 +294,40 @@ func (c *Cache) storeFiles(name string, key uint64, files []cachedFile) {
 	}
 }
 
-// commonKey fingerprints what every page shares: settings, layouts and the
-// site-wide data.
+// commonKey fingerprints what every page shares: the layouts, the
+// site-wide data, and the settings the layouts' functions read (links,
+// dates, UI strings, params). Settings that reach a page only through its
+// data (page size, paths) are in that data, and those that reach no page
+// (feed sizes, the sitemap's) are left out, so changing them re-renders
+// only the pages they change.
 func commonKey(b *builder) (string, error) {
+	c := b.cfg
+	shared, err := json.Marshal(struct {
+		Site                                        *layout.Site
+		Layouts                                     string
+		Title, Description, BaseURL, BasePath, Zone string
+		Language                                    any
+		Params                                      map[string]string
+		Taxonomies                                  any
+		Paths                                       any
+		Image                                       string
+		Search                                      bool
+	}{b.site, b.layouts.Fingerprint, c.Title, c.Description, c.BaseURL, c.BasePath, c.TimeZoneName,
+		c.Language, c.Params, c.Taxonomies, c.Paths, c.Image, c.Search})
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(shared)
+	return fmt.Sprintf("%x", sum), nil
+}
+
+// settingsKey fingerprints every setting, for files made from settings
+// other than those of pages (feeds, the sitemap).
+func settingsKey(b *builder) (string, error) {
 	cfg, err := json.Marshal(b.cfg)
 	if err != nil {
 		return "", err
 	}
-	site, err := json.Marshal(b.site)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(append(append(append(cfg, 0), site...), b.layouts.Fingerprint...))
+	sum := sha256.Sum256(append(cfg, b.common...))
 	return fmt.Sprintf("%x", sum), nil
 }

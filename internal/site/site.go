@@ -164,6 +164,9 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		if b.common, err = commonKey(b); err != nil {
 			return nil, err
 		}
+		if b.settings, err = settingsKey(b); err != nil {
+			return nil, err
+		}
 	}
 	// A build whose articles give the search index nothing new takes its
 	// files from the previous site; one that builds it needs every text.
@@ -245,6 +248,7 @@ type builder struct {
 	// checkLinks keeps every article's links, for the link check.
 	checkLinks bool
 	common     string   // fingerprint of what every page shares, with a cache
+	settings   string   // fingerprint of every setting, for feeds and the sitemap
 	memo       sync.Map // fingerprints of values shared by pages, this build
 	// pages counts the pages written, and rendered those not reused from
 	// the cache, for Stats.

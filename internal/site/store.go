@@ -130,66 +130,75 @@ func (c *Cache) Save(cfg *config.Site) error {
 	}
 	defer c.Release()
 	c.mu.Lock()
-	buf := make([]byte, 0, 4<<20)
-	buf = append(buf, cacheMagic...)
-	w := writer{buf: buf}
-	w.uint(storeFormat)
-	w.str(c.version)
-	w.bytes(c.Content.AppendTo(nil, cfg))
+	defer c.mu.Unlock()
 	files := keys(c.docs, c.usedDocs)
-	w.uint(uint64(len(files)))
-	for _, f := range files {
-		d := c.docs[f]
-		w.str(f)
-		w.uint64(d.key)
-		w.str(d.summary)
-	}
-	w.uint64(c.searchKey)
-	w.uint(uint64(len(c.searchFiles)))
-	for _, f := range c.searchFiles {
-		w.str(f.name)
-		w.uint64(uint64(f.sum))
-	}
-	names := keys(c.pages, c.usedPages)
-	w.uint(uint64(len(names)))
-	for _, n := range names {
-		p := c.pages[n]
-		w.str(n)
-		w.uint64(p.key)
-		w.uint64(uint64(p.sum))
-	}
-	var texts []byte
 	if c.textsDirty {
 		// Texts the build did not read stay as they are in their file.
 		c.readTexts()
-		t := writer{buf: make([]byte, 0, 8<<20)}
-		t.buf = append(t.buf, cacheMagic...)
-		t.uint(storeFormat)
-		t.str(c.version)
-		for _, f := range files {
-			if d := c.docs[f]; d.hasText {
-				t.str(f)
-				t.uint64(d.key)
-				t.str(d.text)
+		err := writeChecked(filepath.Join(c.dir, textsFile), func(w *writer) {
+			w.uint(storeFormat)
+			w.str(c.version)
+			for _, f := range files {
+				if d := c.docs[f]; d.hasText {
+					w.str(f)
+					w.uint64(d.key)
+					w.str(d.text)
+					w.spill()
+				}
 			}
-		}
-		texts = t.buf
-	}
-	c.mu.Unlock()
-	if texts != nil {
-		if err := writeChecked(filepath.Join(c.dir, textsFile), texts); err != nil {
+		})
+		if err != nil {
 			return err
 		}
 	}
-	return writeChecked(filepath.Join(c.dir, cacheFile), w.buf)
+	return writeChecked(filepath.Join(c.dir, cacheFile), func(w *writer) {
+		w.uint(storeFormat)
+		w.str(c.version)
+		w.bytes(c.Content.AppendTo(nil, cfg))
+		w.uint(uint64(len(files)))
+		for _, f := range files {
+			d := c.docs[f]
+			w.str(f)
+			w.uint64(d.key)
+			w.str(d.summary)
+			w.spill()
+		}
+		w.uint64(c.searchKey)
+		w.uint(uint64(len(c.searchFiles)))
+		for _, f := range c.searchFiles {
+			w.str(f.name)
+			w.uint64(uint64(f.sum))
+			w.spill()
+		}
+		names := keys(c.pages, c.usedPages)
+		w.uint(uint64(len(names)))
+		for _, n := range names {
+			p := c.pages[n]
+			w.str(n)
+			w.uint64(p.key)
+			w.uint64(uint64(p.sum))
+			w.spill()
+		}
+	})
 }
 
-// writeChecked writes data with its checksum after it, through a
-// temporary file.
-func writeChecked(name string, data []byte) error {
-	data = binary.LittleEndian.AppendUint64(data, xxhash.Sum64(data))
+// writeChecked writes a cache file through a temporary file: the magic
+// line, what fill writes, and a checksum of both.
+func writeChecked(name string, fill func(w *writer)) error {
 	tmp := name + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("save the build cache: %v", errText(err))
+	}
+	w := &writer{buf: make([]byte, 0, spillBytes+64<<10), file: f}
+	w.digest.Reset()
+	w.buf = append(w.buf, cacheMagic...)
+	fill(w)
+	w.flush()
+	if w.err == nil {
+		_, w.err = f.Write(binary.LittleEndian.AppendUint64(nil, w.digest.Sum64()))
+	}
+	if err := errors.Join(w.err, f.Close()); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("save the build cache: %v", errText(err))
 	}
@@ -199,6 +208,9 @@ func writeChecked(name string, data []byte) error {
 	}
 	return nil
 }
+
+// spillBytes is how much a cache writer gathers before writing it out.
+const spillBytes = 256 << 10
 
 // readTexts reads the renderings' texts, once, into the entries whose key
 // they match; c.mu is held. A damaged file gives no texts: the Markdown is
@@ -257,7 +269,29 @@ func keys[V any](m map[string]V, used map[string]bool) []string {
 	return out
 }
 
-type writer struct{ buf []byte }
+// writer encodes a cache file, writing it out as it goes when it has a
+// file, with a running checksum of what it wrote.
+type writer struct {
+	buf    []byte
+	file   *os.File
+	digest xxhash.Digest
+	err    error
+}
+
+// spill writes out what the writer gathered once it is large.
+func (w *writer) spill() {
+	if w.file != nil && len(w.buf) >= spillBytes {
+		w.flush()
+	}
+}
+
+func (w *writer) flush() {
+	w.digest.Write(w.buf)
+	if w.err == nil {
+		_, w.err = w.file.Write(w.buf)
+	}
+	w.buf = w.buf[:0]
+}
 
 func (w *writer) uint(v uint64)   { w.buf = binary.AppendUvarint(w.buf, v) }
 func (w *writer) uint64(v uint64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, v) }

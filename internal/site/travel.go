@@ -221,7 +221,7 @@ func (b *builder) feedKey(f feed.Feed, entries []feed.Entry) uint64 {
 		return 0
 	}
 	h := xxhash.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", b.common, f.Title, f.Path)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", b.settings, f.Title, f.Path)
 	for _, e := range entries {
 		a := e.Article
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%q\x00%s\x00%d\x00", a.File, a.Path, a.Title, a.Date.Format(time.RFC3339Nano),
@@ -237,7 +237,7 @@ func (b *builder) sitemapKey(urls []feed.URL) uint64 {
 		return 0
 	}
 	h := xxhash.New()
-	fmt.Fprintf(h, "%s\x00%d\x00", b.common, b.cfg.SitemapURLs)
+	fmt.Fprintf(h, "%s\x00%d\x00", b.settings, b.cfg.SitemapURLs)
 	for _, u := range urls {
 		fmt.Fprintf(h, "%s\x00%s\x00", u.Path, u.LastMod.Format(time.RFC3339Nano))
 	}
