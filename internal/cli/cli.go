@@ -281,6 +281,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	stats, err := site.Build(ctx, &p.cfg, p.opts, disk)
+	if notice := p.opts.Cache.Notice(); notice != "" {
+		fmt.Fprintln(stderr, notice)
+	}
 	if err != nil {
 		disk.Abort()
 		return report(stderr, err)

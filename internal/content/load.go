@@ -37,7 +37,7 @@ type Options struct {
 	// ReleaseBodiesOver, when positive and the site has more content files
 	// than that, keeps no article body in memory: Article.LoadBody reads it
 	// again when it is rendered. Bounds a large build's memory by metadata,
-	// not by the size of its content. Ignored with a Cache.
+	// not by the size of its content.
 	ReleaseBodiesOver int
 }
 
@@ -236,7 +236,7 @@ func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set
 	if opts.Cache != nil {
 		opts.Cache.prepare(cfg, files)
 	}
-	release := opts.Cache == nil && opts.ReleaseBodiesOver > 0 && len(files) > opts.ReleaseBodiesOver
+	release := opts.ReleaseBodiesOver > 0 && len(files) > opts.ReleaseBodiesOver
 	articles := make([]*Article, len(files))
 	fileErrs := make([]error, len(files))
 	var wg sync.WaitGroup

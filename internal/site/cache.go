@@ -46,9 +46,11 @@ type Cache struct {
 	// dir, version and lock are those of a cache opened by OpenCache.
 	dir, version string
 	lock         *output.FileLock
-	// textsRead and textsDirty say whether the renderings' texts were read
-	// from their file, and changed since.
-	textsRead, textsDirty bool
+	// textsRead says whether the renderings' texts were read from their
+	// file; sink takes those of this build's renderings.
+	textsRead bool
+	sink      textSink
+	notice    string // what the build could not use of the cache
 	// searchKey identifies what the last search index was made of, and
 	// searchFiles are its files, so that a build whose articles gave the
 	// index nothing new takes it whole from the previous site.
@@ -75,6 +77,8 @@ type cachedDoc struct {
 	// (hasText).
 	summary, text string
 	hasText       bool
+	// streamed: this build wrote the text to the new texts file.
+	streamed bool
 }
 
 type cachedPage struct {
@@ -122,15 +126,19 @@ func (c *Cache) doc(file string, key uint64) (cachedDoc, bool) {
 
 func (c *Cache) storeDoc(file string, key uint64, doc *render.Doc) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	d := cachedDoc{key: key, doc: doc, summary: doc.Summary, text: doc.Text, hasText: true}
-	c.textsDirty = true
 	if c.persistent {
-		d.doc = nil // pages that need more render it again
+		// Pages that need more render it again; the text goes to disk at
+		// once rather than staying in memory until the cache is saved.
+		d.doc, d.text, d.hasText, d.streamed = nil, "", false, true
 	}
 	c.docs[file] = d
 	if c.usedDocs != nil {
 		c.usedDocs[file] = true
+	}
+	c.mu.Unlock()
+	if c.persistent {
+		c.sink.add(c.dir, c.version, file, key, doc.Text)
 	}
 }
 

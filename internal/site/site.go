@@ -126,7 +126,10 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	if opts.Cache != nil {
 		opts.Cache.startBuild()
 		opts.Content.Cache = opts.Cache.Content
-	} else if opts.Content.ReleaseBodiesOver == 0 {
+	}
+	// The preview's cache keeps bodies; a build, with a cache on disk or
+	// none, reads them again when it keeps too many.
+	if (opts.Cache == nil || opts.Cache.persistent) && opts.Content.ReleaseBodiesOver == 0 {
 		opts.Content.ReleaseBodiesOver = keepBodiesUpTo
 	}
 	set, err := content.Load(ctx, opts.Site, cfg, opts.Content)
@@ -353,7 +356,10 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 	if regions != nil {
 		_, regionsLabel = layout.Labels(b.cfg, &regions.Config)
 	}
-	err := b.parallel(len(articles), func(i int) error {
+	// Oldest first: the search index numbers documents so, and commits
+	// them in order, so each is committed soon after it is added.
+	err := b.parallel(len(articles), func(job int) error {
+		i := len(articles) - 1 - job
 		a := articles[i]
 		// Found here, a URL too long to write is reported at its slug, and
 		// by check as well as by build.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -132,24 +133,8 @@ func (c *Cache) Save(cfg *config.Site) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	files := keys(c.docs, c.usedDocs)
-	if c.textsDirty {
-		// Texts the build did not read stay as they are in their file.
-		c.readTexts()
-		err := writeChecked(filepath.Join(c.dir, textsFile), func(w *writer) {
-			w.uint(storeFormat)
-			w.str(c.version)
-			for _, f := range files {
-				if d := c.docs[f]; d.hasText {
-					w.str(f)
-					w.uint64(d.key)
-					w.str(d.text)
-					w.spill()
-				}
-			}
-		})
-		if err != nil {
-			return err
-		}
+	if err := c.saveTexts(files); err != nil {
+		return err
 	}
 	return writeChecked(filepath.Join(c.dir, cacheFile), func(w *writer) {
 		w.uint(storeFormat)
@@ -180,6 +165,90 @@ func (c *Cache) Save(cfg *config.Site) error {
 			w.spill()
 		}
 	})
+}
+
+// saveTexts completes the texts file this build started, if any, with
+// the texts of the files it did not render, and puts it in place; c.mu is
+// held.
+func (c *Cache) saveTexts(files []string) error {
+	if c.sink.w == nil {
+		return nil
+	}
+	for _, f := range files {
+		if d := c.docs[f]; !d.streamed && !d.hasText {
+			c.readTexts()
+			break
+		}
+	}
+	for _, f := range files {
+		if d := c.docs[f]; !d.streamed && d.hasText {
+			c.sink.add(c.dir, c.version, f, d.key, d.text)
+		}
+	}
+	return c.sink.finish(filepath.Join(c.dir, textsFile))
+}
+
+// textSink writes the texts of a build's renderings to a new texts file
+// as they come.
+type textSink struct {
+	mu  sync.Mutex
+	w   *writer
+	tmp string
+}
+
+func (s *textSink) add(dir, version, file string, key uint64, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.w == nil {
+		s.tmp = filepath.Join(dir, textsFile+".tmp")
+		f, err := os.Create(s.tmp)
+		s.w = &writer{buf: make([]byte, 0, spillBytes+64<<10), file: f, err: err}
+		s.w.digest.Reset()
+		s.w.buf = append(s.w.buf, cacheMagic...)
+		s.w.uint(storeFormat)
+		s.w.str(version)
+	}
+	s.w.str(file)
+	s.w.uint64(key)
+	s.w.str(text)
+	s.w.spill()
+}
+
+// finish writes the checksum and renames the file to name.
+func (s *textSink) finish(name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.w
+	s.w = nil
+	if w.file == nil {
+		return fmt.Errorf("save the build cache: %v", errText(w.err))
+	}
+	w.flush()
+	if w.err == nil {
+		_, w.err = w.file.Write(binary.LittleEndian.AppendUint64(nil, w.digest.Sum64()))
+	}
+	if err := errors.Join(w.err, w.file.Close()); err != nil {
+		os.Remove(s.tmp)
+		return fmt.Errorf("save the build cache: %v", errText(err))
+	}
+	if err := os.Rename(s.tmp, name); err != nil {
+		os.Remove(s.tmp)
+		return fmt.Errorf("save the build cache: %v", errText(err))
+	}
+	return nil
+}
+
+// discard removes an unfinished texts file.
+func (s *textSink) discard() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.w != nil {
+		if s.w.file != nil {
+			s.w.file.Close()
+		}
+		os.Remove(s.tmp)
+		s.w = nil
+	}
 }
 
 // writeChecked writes a cache file through a temporary file: the magic
@@ -221,15 +290,28 @@ func (c *Cache) readTexts() {
 	}
 	c.textsRead = true
 	data, err := os.ReadFile(filepath.Join(c.dir, textsFile))
-	if err != nil || !bytes.HasPrefix(data, []byte(cacheMagic)) || len(data) < len(cacheMagic)+8 {
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	damaged := func(why string) {
+		c.notice = fmt.Sprintf("note: ignoring the texts of the build cache %s: %s; rendering the Markdown again", c.dir, why)
+	}
+	if err != nil {
+		damaged(errText(err))
+		return
+	}
+	if !bytes.HasPrefix(data, []byte(cacheMagic)) || len(data) < len(cacheMagic)+8 {
+		damaged("it is not a bantin cache file, or it was cut short")
 		return
 	}
 	body, sum := data[:len(data)-8], binary.LittleEndian.Uint64(data[len(data)-8:])
 	if xxhash.Sum64(body) != sum {
+		damaged("its checksum is wrong (the file was cut short or damaged)")
 		return
 	}
 	r := reader{buf: body[len(cacheMagic):]}
 	if r.uint() != storeFormat || r.str() != c.version {
+		damaged("it was written by another version of bantin")
 		return
 	}
 	for len(r.buf) > 0 && r.err == nil {
@@ -248,9 +330,21 @@ func (c *Cache) loadTexts() {
 	c.readTexts()
 }
 
+// Notice returns a one-line note about a part of the cache the last build
+// could not use, or "".
+func (c *Cache) Notice() string {
+	if c == nil {
+		return ""
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.notice
+}
+
 // Release lets other builds use the cache's folder, without saving.
 func (c *Cache) Release() {
 	if c != nil && c.lock != nil {
+		c.sink.discard()
 		c.lock.Release()
 		c.lock = nil
 	}
@@ -287,7 +381,7 @@ func (w *writer) spill() {
 
 func (w *writer) flush() {
 	w.digest.Write(w.buf)
-	if w.err == nil {
+	if w.err == nil && w.file != nil {
 		_, w.err = w.file.Write(w.buf)
 	}
 	w.buf = w.buf[:0]
