@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bantin/bantin/internal/output"
 )
@@ -263,4 +264,59 @@ func TestDamagedCachesAreIgnored(t *testing.T) {
 		t.Error("a build wrote a cache another build holds")
 	}
 	sameTree(t, "held lock", readTree(t, filepath.Join(dir, "public")), want)
+}
+
+// TestRewriteKeepingSizeAndTimeIsNoticed rewrites an article with text of
+// the same length and puts its modification time back, as some tools do:
+// the cache, which skips reading files whose size and times are unchanged,
+// must still see it (by the change time, which programs cannot set).
+func TestRewriteKeepingSizeAndTimeIsNoticed(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, cacheSite())
+	// Files changed within two seconds of a build are always read again:
+	// let them age so that the build trusts their times.
+	time.Sleep(2100 * time.Millisecond)
+	if code, _, errOut := run("build", "--source", dir, now); code != 0 {
+		t.Fatal(errOut)
+	}
+	name := filepath.Join(dir, "content", "a05.md")
+	info, err := os.Stat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(name)
+	edited := bytes.Replace(b, []byte("Tin số 5"), []byte("Tin số 6"), 1)
+	if len(edited) != len(b) || bytes.Equal(edited, b) {
+		t.Fatal("the edit must keep the size")
+	}
+	if err := os.WriteFile(name, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(name, info.ModTime(), info.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run("build", "--source", dir, now); code != 0 {
+		t.Fatal(errOut)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "public", "bai-viet", "a05", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(page, []byte("<h1>Tin số 6</h1>")) {
+		t.Errorf("the rewritten article was not read again:\n%.600s", page)
+	}
+}
+
+// TestCacheInsideTheOutputIsRefused keeps the cache out of the folder
+// every build replaces.
+func TestCacheInsideTheOutputIsRefused(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, cacheSite())
+	code, _, errOut := run("build", "--source", dir, "--cache", filepath.Join(dir, "public", "cache"), now)
+	if code != 1 || !strings.Contains(errOut, "is inside the output folder") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := run("build", "--source", dir, "--cache", "x", "--no-cache", now); code != 2 || !strings.Contains(errOut, "exclude each other") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
 }
