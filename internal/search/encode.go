@@ -3,9 +3,7 @@ package search
 import (
 	"bytes"
 	"compress/flate"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -14,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // BM25 parameters, and the 4-bit scale impacts are stored on.
@@ -166,21 +166,15 @@ func (b *Builder) Finish() ([]File, error) {
 	files = append(files, b.completions(keys)...)
 
 	// The version names the whole index, so that browsers never mix files
-	// of two builds. Files are hashed on every core, then their hashes
-	// together.
-	sums := make([][sha256.Size]byte, len(files))
-	parallel(len(files), func(i int) {
-		h := sha256.New()
-		h.Write([]byte(files[i].Name))
-		h.Write([]byte{0})
-		h.Write(files[i].Data)
-		h.Sum(sums[i][:0])
-	})
-	h := sha256.New()
-	for _, sum := range sums {
-		h.Write(sum[:])
+	// of two builds: a hash of every file's name and content hash.
+	sums := make([]uint64, len(files))
+	parallel(len(files), func(i int) { sums[i] = xxhash.Sum64(files[i].Data) })
+	h := xxhash.New()
+	for i, f := range files {
+		h.WriteString(f.Name)
+		binary.Write(h, binary.LittleEndian, sums[i])
 	}
-	version := hex.EncodeToString(h.Sum(nil))[:12]
+	version := fmt.Sprintf("%016x", h.Sum64())
 	hot := slices.Clone(ownKeys)
 	slices.SortStableFunc(hot, func(x, y string) int { return int(b.lists[b.ids[y]].df) - int(b.lists[b.ids[x]].df) })
 	hot = hot[:min(len(hot), hotTerms)]
