@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
@@ -244,8 +245,12 @@ func (t *Taxonomy) sort() {
 }
 
 // Related returns up to n other articles that share a term with a, in any
-// taxonomy but the year, newest first. Every term list is already newest
-// first, so the first n+1 of each list are enough.
+// taxonomy but the year: those nearest to it in date (the newer of two as
+// near), newest first. Nearness, not recency, keeps each article's list
+// stable: a new article joins the lists of the few articles of its terms
+// published just before it, not of every article that shares a term.
+// Every term list is sorted newest first, so the n on each side of a in
+// each list are enough.
 func (ix *Index) Related(a *content.Article, n int) []*content.Article {
 	var buf [16]*Term
 	terms := buf[:0]
@@ -254,21 +259,31 @@ func (ix *Index) Related(a *content.Article, n int) []*content.Article {
 			terms = t.AppendTermsOf(terms, a)
 		}
 	}
-	out := make([]*content.Article, 0, len(terms)*(n+1))
+	pos := ix.order[a]
+	out := make([]*content.Article, 0, len(terms)*2*n)
 	for _, t := range terms {
-		for i, other := range t.Articles {
-			if i > n {
-				break
-			}
+		list := t.Articles
+		i, _ := slices.BinarySearchFunc(list, pos, func(x *content.Article, p int) int { return cmp.Compare(ix.order[x], p) })
+		for _, other := range list[max(0, i-n):min(len(list), i+n+1)] {
 			if other != a && !slices.Contains(out, other) {
 				out = append(out, other)
 			}
 		}
 	}
-	slices.SortFunc(out, func(x, y *content.Article) int { return cmp.Compare(ix.order[x], ix.order[y]) })
+	distance := func(x *content.Article) time.Duration {
+		d := x.Date.Sub(a.Date)
+		if d < 0 {
+			return -d
+		}
+		return d
+	}
+	slices.SortFunc(out, func(x, y *content.Article) int {
+		return cmp.Or(cmp.Compare(distance(x), distance(y)), cmp.Compare(ix.order[x], ix.order[y]))
+	})
 	if len(out) > n {
 		out = out[:n]
 	}
+	slices.SortFunc(out, func(x, y *content.Article) int { return cmp.Compare(ix.order[x], ix.order[y]) })
 	return out
 }
 
