@@ -9,7 +9,6 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
@@ -260,28 +259,34 @@ func (ix *Index) Related(a *content.Article, n int) []*content.Article {
 		}
 	}
 	pos := ix.order[a]
-	out := make([]*content.Article, 0, len(terms)*2*n)
+	type candidate struct {
+		article  *content.Article
+		distance int64 // from a, in seconds
+		pos      int
+	}
+	var cbuf [64]candidate
+	cands := cbuf[:0]
 	for _, t := range terms {
 		list := t.Articles
 		i, _ := slices.BinarySearchFunc(list, pos, func(x *content.Article, p int) int { return cmp.Compare(ix.order[x], p) })
-		for _, other := range list[max(0, i-n):min(len(list), i+n+1)] {
-			if other != a && !slices.Contains(out, other) {
-				out = append(out, other)
+		for k := max(0, i-n); k < min(len(list), i+n+1); k++ {
+			if other := list[k]; other != a {
+				d := other.Date.Unix() - a.Date.Unix()
+				cands = append(cands, candidate{other, max(d, -d), ix.order[other]})
 			}
 		}
 	}
-	distance := func(x *content.Article) time.Duration {
-		d := x.Date.Sub(a.Date)
-		if d < 0 {
-			return -d
-		}
-		return d
-	}
-	slices.SortFunc(out, func(x, y *content.Article) int {
-		return cmp.Or(cmp.Compare(distance(x), distance(y)), cmp.Compare(ix.order[x], ix.order[y]))
+	slices.SortFunc(cands, func(x, y candidate) int {
+		return cmp.Or(cmp.Compare(x.distance, y.distance), cmp.Compare(x.pos, y.pos))
 	})
-	if len(out) > n {
-		out = out[:n]
+	out := make([]*content.Article, 0, n)
+	for k, c := range cands {
+		if len(out) == n {
+			break
+		}
+		if k == 0 || c.article != cands[k-1].article {
+			out = append(out, c.article)
+		}
 	}
 	slices.SortFunc(out, func(x, y *content.Article) int { return cmp.Compare(ix.order[x], ix.order[y]) })
 	return out

@@ -228,7 +228,12 @@ func hashValue(h *xxhash.Digest, v reflect.Value, c *Cache, memo *sync.Map) {
 		writeUint(h, sum)
 	case reflect.Struct:
 		if v.Type() == timeType {
-			t := v.Interface().(time.Time)
+			var t time.Time
+			if v.CanAddr() {
+				t = *(*time.Time)(v.Addr().UnsafePointer()) // no copy to the heap
+			} else {
+				t = v.Interface().(time.Time)
+			}
 			writeUint(h, uint64(t.UnixNano()))
 			name, offset := t.Zone()
 			writeUint(h, uint64(offset))
