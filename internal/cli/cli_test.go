@@ -407,7 +407,9 @@ func TestNewSetsDeclaredTaxonomies(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	b, err := os.ReadFile(strings.TrimSpace(out))
+	// The first line is the file's path; the second, where the preview
+	// shows it.
+	b, err := os.ReadFile(strings.TrimSpace(strings.SplitN(out, "\n", 2)[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
