@@ -14,6 +14,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/layout"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/render"
@@ -56,6 +57,25 @@ type Cache struct {
 	// index nothing new takes it whole from the previous site.
 	searchKey   uint64
 	searchFiles []cachedFile
+	images      imageMemo // processed images by source file
+	// published are the last successful build's articles, for previews of
+	// one article against the rest of the site.
+	published []*content.Article
+}
+
+// remember keeps the articles a build published, newest first.
+func (c *Cache) remember(articles []*content.Article) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.published = articles
+}
+
+// lastPublished returns the articles of the last successful build, or
+// false before the first one.
+func (c *Cache) lastPublished() ([]*content.Article, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.published, c.published != nil
 }
 
 // startBuild prepares the cache for a build: a persistent cache notes the
@@ -79,6 +99,34 @@ type cachedDoc struct {
 	hasText       bool
 	// streamed: this build wrote the text to the new texts file.
 	streamed bool
+	// images are the rendering's processed images, which a rendering
+	// taken from the cache must publish again and find unchanged, and
+	// imagePos where the first is written, for the budget's warning.
+	images   []cachedImage
+	imagePos diag.Pos
+}
+
+// cachedImage is a processed image of a rendering: as written, and the
+// URL it was published at.
+type cachedImage struct{ dest, src string }
+
+// imagesOf returns what a cache keeps of doc's processed images.
+func imagesOf(doc *render.Doc) ([]cachedImage, diag.Pos) {
+	if len(doc.Images) == 0 {
+		return nil, diag.Pos{}
+	}
+	out := make([]cachedImage, len(doc.Images))
+	for i, img := range doc.Images {
+		out[i] = cachedImage{img.Dest, img.Set.Src}
+	}
+	var pos diag.Pos
+	for _, l := range doc.Links {
+		if l.Image && l.Dest == doc.Images[0].Dest {
+			pos = l.Pos
+			break
+		}
+	}
+	return out, pos
 }
 
 type cachedPage struct {
@@ -114,6 +162,25 @@ func docKey(a *content.Article, settings string, articleURLs uint64) uint64 {
 	return h.Sum64()
 }
 
+// bodyKey identifies a rendered body for an article page's fingerprint:
+// its rendering key, the URLs of its pictures (an image can change under
+// the same Markdown), and the fields JSON-LD takes from the article as
+// written (a region in the old tone placement has the term's name in the
+// page's data).
+func (c *Cache) bodyKey(docKey uint64, doc *render.Doc, a *content.Article) uint64 {
+	if c == nil {
+		return docKey
+	}
+	var h xxhash.Digest
+	h.Reset()
+	writeUint(&h, docKey)
+	for _, img := range doc.Images {
+		h.WriteString(img.Set.Src + "\x00")
+	}
+	fmt.Fprintf(&h, "\x01%s\x00%s\x00%q", a.Region, a.Slogan, a.Topics)
+	return h.Sum64()
+}
+
 func (c *Cache) doc(file string, key uint64) (cachedDoc, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -127,6 +194,7 @@ func (c *Cache) doc(file string, key uint64) (cachedDoc, bool) {
 func (c *Cache) storeDoc(file string, key uint64, doc *render.Doc) {
 	c.mu.Lock()
 	d := cachedDoc{key: key, doc: doc, summary: doc.Summary, text: doc.Text, hasText: true}
+	d.images, d.imagePos = imagesOf(doc)
 	if c.persistent {
 		// Pages that need more render it again; the text goes to disk at
 		// once rather than staying in memory until the cache is saved.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/output"
 )
 
@@ -29,7 +30,7 @@ const (
 	cacheLock  = "lock"
 	cacheMagic = "bantin build cache\n"
 	// storeFormat numbers the layout of cacheFile.
-	storeFormat = 1
+	storeFormat = 2
 )
 
 // OpenCache opens the build cache in dir for a build of the site cfg
@@ -105,6 +106,15 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 	for n := r.uint(); n > 0 && r.err == nil; n-- {
 		file := r.str()
 		d := cachedDoc{key: r.uint64(), summary: r.str()}
+		if n := r.uint(); n > 0 && n <= uint64(len(r.buf)) {
+			d.images = make([]cachedImage, n)
+			for i := range d.images {
+				d.images[i] = cachedImage{dest: r.str(), src: r.str()}
+			}
+			d.imagePos = diag.Pos{File: r.str(), Line: int(r.uint()), Col: int(r.uint())}
+		} else if n > 0 {
+			r.fail()
+		}
 		c.docs[file] = d
 	}
 	c.searchKey = r.uint64()
@@ -146,6 +156,16 @@ func (c *Cache) Save(cfg *config.Site) error {
 			w.str(f)
 			w.uint64(d.key)
 			w.str(d.summary)
+			w.uint(uint64(len(d.images)))
+			for _, img := range d.images {
+				w.str(img.dest)
+				w.str(img.src)
+			}
+			if len(d.images) > 0 {
+				w.str(d.imagePos.File)
+				w.uint(uint64(d.imagePos.Line))
+				w.uint(uint64(d.imagePos.Col))
+			}
 			w.spill()
 		}
 		w.uint64(c.searchKey)
