@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bantin/bantin/internal/images/imagestest"
 	"github.com/bantin/bantin/internal/output"
 )
 
@@ -171,6 +172,29 @@ func TestCachedBuildsEqualCleanBuilds(t *testing.T) {
 		// A new page size changes the lists, not the 20 article pages.
 		{"config edit", func() { edit("site.toml", "page_size = 3", "page_size = 4") }, -20},
 		{"title edit", func() { edit("content/a11.md", "title: Tin số 11", "title: Tin số mười một") }, 40},
+		// Regions are places of the gazetteer: the region pages, their
+		// hierarchy and redirects follow the articles and data/regions.toml.
+		{"region set to a place", func() { edit("content/a02.md", "region: Vùng 2", "region: TX Ngã Bảy") }, 40},
+		{"regions file added", func() {
+			write("data/regions.toml", "[vung-0]\nname = \"Vùng 0\"\nkind = \"xã\"\nparent = \"nga-bay\"\naliases = [\"Vùng Không\"]\n")
+		}, 30},
+		{"regions file edited", func() { edit("data/regions.toml", "parent = \"nga-bay\"", "parent = \"hau-giang\"") }, 30},
+		{"region_near set", func() { write("site.toml", readFile(t, dir, "site.toml")+"region_near = \"Hậu Giang\"\n") }, 60},
+		// Processed images: a lead image and a body image, then the same
+		// file name with other pixels.
+		{"new images", func() {
+			write("static/images/anh.jpg", string(imagestest.JPEG(t, imagestest.Photo(96, 64, 1), 80)))
+			write("static/images/hinh.jpg", string(imagestest.JPEG(t, imagestest.Photo(80, 60, 2), 80)))
+			edit("content/a06.md", "region: Vùng 2", "region: Vùng 2\nimage: /images/anh.jpg")
+			edit("content/a09.md", "về phong trào", "về phong trào\n\n![Ảnh hội nghị](/images/hinh.jpg)\n\nTiếp theo,")
+		}, 40},
+		{"lead image replaced under the same name", func() {
+			write("static/images/anh.jpg", string(imagestest.JPEG(t, imagestest.Photo(96, 64, 7), 80)))
+		}, 40},
+		{"body image replaced under the same name", func() {
+			write("static/images/hinh.jpg", string(imagestest.JPEG(t, imagestest.Photo(80, 60, 9), 80)))
+		}, 40},
+		{"body image removed", func() { edit("content/a09.md", "![Ảnh hội nghị](/images/hinh.jpg)", "Không ảnh.") }, 40},
 	}
 	for _, s := range steps {
 		s.edit()
