@@ -77,7 +77,10 @@ func newImageStage(ctx context.Context, cfg *config.Site, opts Options, out *tra
 		}, opts.ImageCache),
 		written: map[string]bool{},
 	}
-	if opts.Cache != nil {
+	// Only the preview keeps processed images in memory between builds; a
+	// build with a cache on disk has the image cache's files, and lets
+	// each image's bytes go once written.
+	if opts.Cache != nil && !opts.Cache.persistent {
 		s.memo = &opts.Cache.images
 	}
 	return s
