@@ -37,8 +37,8 @@ for round in $(seq 1 "$ROUNDS"); do
   cp -r "$WORK/pristine" "$SITE/content"
   cp "$WORK/site.toml" "$SITE/site.toml"
   measure cold "$BIN" build --source "$SITE" --dest "$OUT" "$NOW"
-  "$BIN" build --source "$SITE" --dest "$OUT" "$NOW" >/dev/null
-  "$BIN" build --source "$SITE" --dest "$OUT" "$NOW" >/dev/null
+  "$BIN" build --source "$SITE" --dest "$OUT" "$NOW" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+  "$BIN" build --source "$SITE" --dest "$OUT" "$NOW" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
   # One article's body, a different one each round.
   target=$SITE/content/$(basename "${files[$(( (round * 7919) % ${#files[@]} ))]}")
   printf '\nMột đoạn văn thêm vào ở vòng %d, về phong trào thi đua yêu nước.\n' "$round" >> "$target"
@@ -55,7 +55,7 @@ EOF
   measure new "$BIN" build --source "$SITE" --dest "$OUT" "$NOW" --changed "$WORK/changed-new.txt"
 done
 # The last tree against a clean build of the same sources.
-"$BIN" build --source "$SITE" --dest "$WORK/clean" --no-cache "$NOW" >/dev/null
+"$BIN" build --source "$SITE" --dest "$WORK/clean" --no-cache "$NOW" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
 if diff -rq "$OUT" "$WORK/clean" >/dev/null; then same="byte-identical to a clean build"; else same="DIFFERENT from a clean build"; fi
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 col() { awk -v n="$1" -v c="$2" '$1==n {print $c}' "$runs" | median; }
