@@ -48,7 +48,7 @@ measure() { # name, output dir, command...
 for round in $(seq 1 "$ROUNDS"); do
   measure hugo "$TMPFS/hugo-out-$N" env HUGO_SERVICES_RSS_LIMIT=20 HUGO_CACHEDIR=/tmp/hugo-cache-cmp \
     "$HUGO" --quiet -s /tmp/hugo-compare-$N -d "$TMPFS/hugo-out-$N"
-  measure bantin "$TMPFS/bantin-out-$N" /tmp/bantin-compare build --source "$SITE" --dest "$TMPFS/bantin-out-$N"
+  measure bantin "$TMPFS/bantin-out-$N" /tmp/bantin-compare build --no-cache --source "$SITE" --dest "$TMPFS/bantin-out-$N"
   rm -rf /tmp/hugo-compare-$N/resources /tmp/hugo-cache-cmp
 done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

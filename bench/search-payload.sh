@@ -26,7 +26,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for s in "$SITE-nosearch" "$SITE"; do
     rm -rf "$OUT/$(basename "$s")-public"
     /usr/bin/time -f "$(basename "$s") %e %U %S %M" -a -o "$runs" \
-      /tmp/bantin-bench build --source "$s" --dest "$OUT/$(basename "$s")-public" --now 2026-11-21T08:00:00+07:00 >/dev/null
+      /tmp/bantin-bench build --no-cache --source "$s" --dest "$OUT/$(basename "$s")-public" --now 2026-11-21T08:00:00+07:00 >/dev/null
   done
 done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/bantin/bantin"
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
@@ -30,6 +32,7 @@ const usage = `bantin builds static news sites of Vietnamese campaign bulletins.
 
 Usage:
   bantin build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--future] [--now RFC3339] [--profile DIR]
+               [--cache DIR | --no-cache] [--changed FILE]
   bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts=false] [--future] [--poll DURATION]
                [--editor=false] [--password-file FILE] [--host NAMES]
   bantin passwd [--source DIR] [--user NAME] [--password-file FILE]   (password on stdin)
@@ -78,6 +81,34 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "bantin: unknown command %q\n\n%s", args[0], usage)
 	return 2
+}
+
+// cacheVersion names the bantin that writes a build cache: its version,
+// or, for a build from modified or unversioned sources, a hash of its
+// executable, so that a cache never outlives the code that made it.
+func cacheVersion() string {
+	v := version()
+	info, ok := debug.ReadBuildInfo()
+	modified := !ok || info.Main.Version == "" || info.Main.Version == "(devel)"
+	if ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.modified" && s.Value == "true" {
+				modified = true
+			}
+		}
+	}
+	if !modified {
+		return v
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return v
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		return v
+	}
+	return fmt.Sprintf("%s exe-%016x", v, xxhash.Sum64(data))
 }
 
 func version() string {
@@ -196,7 +227,14 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs, f := newBuildCommand("build", stderr)
 	dest := fs.String("dest", "", "output folder (default: public/ in the site's folder)")
 	profile := fs.String("profile", "", "write CPU and heap profiles (cpu.pprof, heap.pprof) into `DIR`, to report a slow build")
+	cacheDir := fs.String("cache", "", "keep the build cache in `DIR` (default: .bantin/cache in the site's folder)")
+	noCache := fs.Bool("no-cache", false, "neither use nor write the build cache: render every page")
+	changed := fs.String("changed", "", "write the output paths that differ from the previous build (added, changed, removed) into `FILE`, one per line")
 	if !parseNoArgs(fs, args, stderr) {
+		return 2
+	}
+	if *noCache && *cacheDir != "" {
+		fmt.Fprintln(stderr, "bantin build: --cache and --no-cache exclude each other")
 		return 2
 	}
 	start := time.Now()
@@ -232,11 +270,34 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := checkDest(f.source, *dest); err != nil {
 		return report(stderr, err)
 	}
-	disk, err := output.NewDisk(*dest)
+	// The destination's lock first: a build refused because another
+	// writes the same site says only that.
+	disk, err := output.OpenGenerations(*dest)
 	if err != nil {
 		return report(stderr, err)
 	}
+
+	if !*noCache {
+		if *cacheDir == "" {
+			*cacheDir = filepath.Join(f.source, filepath.FromSlash(site.CacheDir))
+		}
+		if inside(*cacheDir, *dest) {
+			disk.Abort()
+			return report(stderr, fmt.Errorf("--cache %s is inside the output folder %s, which every build replaces; keep the cache elsewhere (the default is %s)", *cacheDir, *dest, filepath.Join(f.source, filepath.FromSlash(site.CacheDir))))
+		}
+		cache, notice := site.OpenCache(*cacheDir, &p.cfg, cacheVersion())
+		if notice != "" {
+			fmt.Fprintln(stderr, notice)
+		}
+		if cache != nil {
+			defer cache.Release()
+			p.opts.Cache = cache
+		}
+	}
 	stats, err := site.Build(ctx, &p.cfg, p.opts, disk)
+	if notice := p.opts.Cache.Notice(); notice != "" {
+		fmt.Fprintln(stderr, notice)
+	}
 	if err != nil {
 		disk.Abort()
 		return report(stderr, err)
@@ -244,13 +305,22 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := disk.Commit(); err != nil {
 		return report(stderr, fmt.Errorf("publish %s: %w", *dest, err))
 	}
+	if err := p.opts.Cache.Save(&p.cfg); err != nil {
+		fmt.Fprintln(stderr, "note:", err)
+	}
+	if *changed != "" {
+		if err := output.WriteList(*changed, disk.Changed()); err != nil {
+			return report(stderr, fmt.Errorf("--changed: %w", err))
+		}
+	}
 	printWarnings(stderr, stats.Warnings)
 	skipped := ""
 	if stats.Skipped > 0 {
 		skipped = fmt.Sprintf(" (%s or future left out)", count(stats.Skipped, "draft"))
 	}
-	fmt.Fprintf(stdout, "built %s%s, %s, %s, %s in %d ms into %s\n", count(stats.Articles, "article"), skipped,
-		count(stats.Pages, "page"), count(stats.Terms, "term"), count(stats.Files, "file"), time.Since(start).Milliseconds(), *dest)
+	written, _ := disk.Counts()
+	fmt.Fprintf(stdout, "built %s%s, %s (%d rendered), %s, %s (%d written) in %d ms into %s\n", count(stats.Articles, "article"), skipped,
+		count(stats.Pages, "page"), stats.Rendered, count(stats.Terms, "term"), count(stats.Files, "file"), written, time.Since(start).Milliseconds(), *dest)
 	if *profile != "" {
 		if err := writeStages(*profile, stats.Stages, stdout); err != nil {
 			fmt.Fprintln(stderr, "profile:", err)
@@ -299,6 +369,18 @@ func startProfile(dir string) (func() error, error) {
 		defer heap.Close()
 		return pprof.Lookup("allocs").WriteTo(heap, 0)
 	}, nil
+}
+
+// inside reports whether path is dir or lies inside it, by their absolute
+// names.
+func inside(path, dir string) bool {
+	p, err1 := filepath.Abs(path)
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && (rel == "." || !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && rel != "..")
 }
 
 // checkDest refuses output folders whose replacement would destroy the

@@ -52,7 +52,7 @@ func TestFullDiskNamesTheOutputPathAndKeepsThePreviousSite(t *testing.T) {
 			t.Errorf("%s changed", name)
 		}
 	}
-	if left, _ := filepath.Glob(filepath.Join(disk, ".public*")); len(left) > 0 {
+	if left, _ := buildLeftovers(disk); len(left) > 0 {
 		t.Errorf("left on the full disk: %v", left)
 	}
 }

@@ -108,10 +108,10 @@ danh sách tin; hãy sửa hoặc xóa bài này rồi viết bài của bạn.
 `
 
 // gitignoreTemplate keeps what bantin writes inside a site out of git:
-// the built site, a build's temporary folders and lock, and the editor's
-// password hashes and trash.
-const gitignoreTemplate = `# Written by bantin, not sources: the built site and its build's temporary
-# files, and the editor's passwords and trash (never commit password hashes).
+// the built site, its previous version beside it, and .bantin/: the
+// build cache and the editor's password hashes and trash.
+const gitignoreTemplate = `# Written by bantin, not sources: the built site, its previous version, the
+# build cache, and the editor's passwords and trash (never commit password hashes).
 /public/
 /.public.*
 /.bantin/

@@ -126,7 +126,7 @@ func TestKilledBuildsLeavePublicComplete(t *testing.T) {
 	if treeSum(t, public) != next {
 		t.Error("the build after the kills differs from the reference")
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, ".public*")); len(left) > 0 {
+	if left, _ := buildLeftovers(dir); len(left) > 0 {
 		t.Errorf("left behind after a clean build: %v", left)
 	}
 	t.Logf("%d kills (first build %v): public/ was the old site %d times, the new one %d times, never partial", kills, took.Round(time.Millisecond), sawOld, sawNew)

@@ -84,7 +84,7 @@ func TestConcurrentBuildsIntoOneDestinationPublishACompleteSite(t *testing.T) {
 		if got := treeSum(t, public); got != want {
 			t.Fatalf("trial %d: public/ is %s, a single build gives %s", trial, got, want)
 		}
-		if left, _ := filepath.Glob(filepath.Join(dir, ".public*")); len(left) > 0 {
+		if left, _ := buildLeftovers(dir); len(left) > 0 {
 			t.Fatalf("trial %d: left behind %v", trial, left)
 		}
 	}
@@ -126,7 +126,7 @@ func TestBuildKilledHoldingTheLockDoesNotBlockTheNext(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("round %d: the build after the kill: %s", round, errOut)
 		}
-		if left, _ := filepath.Glob(filepath.Join(dir, ".public*")); len(left) > 0 {
+		if left, _ := buildLeftovers(dir); len(left) > 0 {
 			t.Errorf("round %d: left behind %v", round, left)
 		}
 	}

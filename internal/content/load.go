@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io/fs"
 	"net/url"
 	"path"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/diag"
@@ -36,44 +37,70 @@ type Options struct {
 	// ReleaseBodiesOver, when positive and the site has more content files
 	// than that, keeps no article body in memory: Article.LoadBody reads it
 	// again when it is rendered. Bounds a large build's memory by metadata,
-	// not by the size of its content. Ignored with a Cache.
+	// not by the size of its content.
 	ReleaseBodiesOver int
 }
 
-// Cache remembers the parse of each content file by a hash of its bytes.
-// Cached articles are shared between builds and never modified.
+// Cache remembers the parse of each content file by a hash of its bytes,
+// between the builds of one process (the preview server) or, saved with
+// AppendTo and read with DecodeCache, between processes. Cached articles
+// are shared between builds and never modified.
 type Cache struct {
 	mu      sync.Mutex
-	seed    maphash.Seed
 	config  string // the settings parsing depends on; a change empties the cache
 	entries map[string]cacheEntry
+	// read and parsed count the files of the last Load that had to be
+	// read, and parsed, rather than taken from the cache.
+	read, parsed int
+}
+
+// statKey identifies a version of a file as the file system describes it;
+// the zero key matches nothing.
+type statKey struct {
+	size, mtime, ctime int64
+	ino, dev           uint64
 }
 
 type cacheEntry struct {
-	size    int64
-	modTime time.Time
-	sum     uint64
+	stat    statKey // zero when the file changed too recently to trust it
+	sum     uint64  // xxhash of the file's bytes
 	article *Article
 	err     error
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{seed: maphash.MakeSeed(), entries: map[string]cacheEntry{}} }
+func NewCache() *Cache { return &Cache{entries: map[string]cacheEntry{}} }
+
+// Stats returns how many files the last Load read, and parsed, rather than
+// taking them from the cache.
+func (c *Cache) Stats() (read, parsed int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.read, c.parsed
+}
 
 func (c *Cache) lookup(name string, sum uint64) (cacheEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.parsed++
 	e, ok := c.entries[name]
+	if ok && e.sum == sum {
+		c.parsed--
+	}
 	return e, ok && e.sum == sum
 }
 
-// unchanged returns the entry of a file whose size and modification time
-// are those it had when parsed: its bytes need not even be read.
-func (c *Cache) unchanged(name string, info fs.FileInfo) (cacheEntry, bool) {
+// unchanged returns the entry of a file whose size, times, inode and
+// device are those it had when parsed: its bytes need not even be read.
+func (c *Cache) unchanged(name string, key statKey) (cacheEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[name]
-	return e, ok && e.size == info.Size() && e.modTime.Equal(info.ModTime()) && !e.modTime.IsZero()
+	if ok && e.stat == key && e.stat != (statKey{}) {
+		return e, true
+	}
+	c.read++
+	return e, false
 }
 
 func (c *Cache) store(name string, e cacheEntry) {
@@ -82,12 +109,18 @@ func (c *Cache) store(name string, e cacheEntry) {
 	c.entries[name] = e
 }
 
+// configKey is what parsing depends on besides a file's bytes.
+func configKey(cfg *config.Site) string {
+	return fmt.Sprint(cfg.TimeZoneName, "|", time.Local.String(), "|", cfg.Paths.Articles, "|", cfg.MaxArticleBytes, "|", cfg.Taxonomies, "|", cfg.TurnedOff)
+}
+
 // prepare empties the cache when the settings parsing uses have changed,
 // and drops files that no longer exist.
 func (c *Cache) prepare(cfg *config.Site, files []string) {
-	key := fmt.Sprint(cfg.TimeZoneName, "|", cfg.Paths.Articles, "|", cfg.MaxArticleBytes, "|", cfg.Taxonomies, "|", cfg.TurnedOff)
+	key := configKey(cfg)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.read, c.parsed = 0, 0
 	if key != c.config {
 		c.config, c.entries = key, map[string]cacheEntry{}
 		return
@@ -101,6 +134,76 @@ func (c *Cache) prepare(cfg *config.Site, files []string) {
 			delete(c.entries, name)
 		}
 	}
+}
+
+// cacheFormat numbers the layout AppendTo writes.
+const cacheFormat = 1
+
+// AppendTo appends the cache's valid articles to dst, for DecodeCache.
+// Files that failed to parse are left out: they are read again.
+func (c *Cache) AppendTo(dst []byte, cfg *config.Site) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	names := make([]string, 0, len(c.entries))
+	for name, e := range c.entries {
+		if e.article != nil && e.err == nil {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	e := encoder{buf: dst, loc: cfg.TimeZone}
+	e.int(cacheFormat)
+	e.str(c.config)
+	e.int(int64(len(names)))
+	for _, name := range names {
+		entry := c.entries[name]
+		e.str(name)
+		k := entry.stat
+		e.int(k.size)
+		e.int(k.mtime)
+		e.int(k.ctime)
+		e.int(int64(k.ino))
+		e.int(int64(k.dev))
+		e.int(int64(entry.sum))
+		e.buf = AppendEncoded(e.buf, entry.article, cfg.TimeZone)
+	}
+	return e.buf
+}
+
+// DecodeCache reads a cache written by AppendTo. A cache of other settings
+// decodes as an empty one.
+func DecodeCache(data []byte, cfg *config.Site) (*Cache, error) {
+	d := decoder{buf: data, loc: cfg.TimeZone}
+	if d.int() != cacheFormat {
+		return nil, errCorrupt
+	}
+	c := NewCache()
+	c.config = d.str()
+	n := d.count()
+	if c.config != configKey(cfg) {
+		return NewCache(), d.err
+	}
+	c.entries = make(map[string]cacheEntry, n)
+	for range n {
+		name := d.str()
+		var k statKey
+		k.size, k.mtime, k.ctime = d.int(), d.int(), d.int()
+		k.ino, k.dev = uint64(d.int()), uint64(d.int())
+		sum := uint64(d.int())
+		if d.err != nil {
+			return nil, d.err
+		}
+		a, rest, err := DecodeArticle(d.buf, cfg.TimeZone)
+		if err != nil {
+			return nil, err
+		}
+		d.buf = rest
+		c.entries[name] = cacheEntry{stat: k, sum: sum, article: a}
+	}
+	if d.err != nil || len(d.buf) != 0 {
+		return nil, errCorrupt
+	}
+	return c, nil
 }
 
 // Set is the result of loading content.
@@ -133,7 +236,7 @@ func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set
 	if opts.Cache != nil {
 		opts.Cache.prepare(cfg, files)
 	}
-	release := opts.Cache == nil && opts.ReleaseBodiesOver > 0 && len(files) > opts.ReleaseBodiesOver
+	release := opts.ReleaseBodiesOver > 0 && len(files) > opts.ReleaseBodiesOver
 	articles := make([]*Article, len(files))
 	fileErrs := make([]error, len(files))
 	var wg sync.WaitGroup
@@ -266,8 +369,10 @@ func loadFile(site fs.FS, name string, cfg *config.Site, cache *Cache) (*Article
 	if !info.Mode().IsRegular() { // a link to a pipe or device
 		return nil, diag.Errorf(pos, "%v", &input.NotRegularError{Mode: info.Mode()})
 	}
+	var key statKey
 	if cache != nil {
-		if e, ok := cache.unchanged(name, info); ok {
+		key = statKeyOf(info)
+		if e, ok := cache.unchanged(name, key); ok {
 			return e.article, e.err
 		}
 	}
@@ -281,22 +386,26 @@ func loadFile(site fs.FS, name string, cfg *config.Site, cache *Cache) (*Article
 	if cache == nil {
 		return Parse(name, src, cfg)
 	}
-	sum := maphash.Bytes(cache.seed, src)
+	// A file changed within the clock's resolution of this read could
+	// change again unseen by its times: remember no times for it then, so
+	// that the next build reads it again (git's "racy" files).
+	if info.ModTime().IsZero() || time.Since(time.Unix(0, max(key.mtime, key.ctime))) < racyWindow || int64(len(src)) != key.size {
+		key = statKey{}
+	}
+	sum := xxhash.Sum64(src)
 	if e, ok := cache.lookup(name, sum); ok {
-		e.size, e.modTime = info.Size(), info.ModTime()
+		e.stat = key
 		cache.store(name, e)
 		return e.article, e.err
 	}
 	a, err := Parse(name, src, cfg)
-	// A file modified within the clock's resolution of its last parse could
-	// change again unseen by size and time: remember no time for it then.
-	modTime := info.ModTime()
-	if time.Since(modTime) < 2*time.Second {
-		modTime = time.Time{}
-	}
-	cache.store(name, cacheEntry{size: info.Size(), modTime: modTime, sum: sum, article: a, err: err})
+	cache.store(name, cacheEntry{stat: key, sum: sum, article: a, err: err})
 	return a, err
 }
+
+// racyWindow is how recently a file may have changed for its times to be
+// trusted: coarser than the clock of any file system bantin runs on.
+const racyWindow = 2 * time.Second
 
 // checkSlugCollisions reports articles that would be written to the same
 // URL. Slugs are ASCII and lowercase, so titles that differ only in case or

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io/fs"
 	"path"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/diag"
@@ -47,10 +47,13 @@ type Article struct {
 	// Use LoadBody: Body is nil when the loader released it.
 	Body     []byte
 	BodyLine int
+	// MentionsMarkdown is set when the body contains ".md": it may link to
+	// other articles' files, so its rendering depends on their URLs.
+	MentionsMarkdown bool
 	// Where the body lies in the normalized file, and its hash, for
-	// LoadBody once the body is released.
+	// LoadBody once the body is released, and for caches.
 	bodyOffset, bodySize int
-	bodySum              uint32
+	bodySum              uint64
 	// bodyAsWritten: the file needed no normalization, so LoadBody can take
 	// the body from the bytes read without preparing them again.
 	bodyAsWritten bool
@@ -79,18 +82,20 @@ func (a *Article) ReleaseBody() {
 	if a.Body == nil {
 		return
 	}
-	a.bodySize = len(a.Body)
-	a.bodySum = bodySum(a.Body)
 	a.Body = nil
 }
 
-func bodySum(body []byte) uint32 { return crc32.Checksum(body, crc32.MakeTable(crc32.Castagnoli)) }
+func bodySum(body []byte) uint64 { return xxhash.Sum64(body) }
+
+// BodySum is a hash of the article's Markdown body (xxhash64), the same in
+// every process: caches key renderings by it.
+func (a *Article) BodySum() uint64 { return a.bodySum }
 
 // LoadBody returns the article's Markdown body: the one in memory, or, when
 // the loader released it, the same bytes read again from site. A file that
 // changed since it was loaded is an error: the build would mix two versions.
 func (a *Article) LoadBody(site fs.FS) ([]byte, error) {
-	if a.Body != nil || a.bodySize == 0 && a.bodySum == 0 {
+	if a.Body != nil || a.bodySize == 0 {
 		return a.Body, nil
 	}
 	changed := diag.Errorf(diag.Pos{File: a.File}, "changed while the site was building; build again")
@@ -276,10 +281,13 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 		return nil, err
 	}
 	a := &Article{
-		File:       file,
-		Body:       body,
-		BodyLine:   bytes.Count(src[:len(src)-len(body)], []byte("\n")) + 1,
-		bodyOffset: len(src) - len(body),
+		File:             file,
+		Body:             body,
+		BodyLine:         bytes.Count(src[:len(src)-len(body)], []byte("\n")) + 1,
+		bodyOffset:       len(src) - len(body),
+		bodySize:         len(body),
+		bodySum:          bodySum(body),
+		MentionsMarkdown: bytes.Contains(body, []byte(".md")),
 		// Nearly every file is NFC with LF endings and no BOM already.
 		bodyAsWritten: len(src) == len(raw) && (len(src) == 0 || &src[0] == &raw[0]),
 	}

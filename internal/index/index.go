@@ -295,8 +295,12 @@ func (t *Taxonomy) sort() {
 }
 
 // Related returns up to n other articles that share a term with a, in any
-// taxonomy but the year, newest first. Every term list is already newest
-// first, so the first n+1 of each list are enough.
+// taxonomy but the year: those nearest to it in date (the newer of two as
+// near), newest first. Nearness, not recency, keeps each article's list
+// stable: a new article joins the lists of the few articles of its terms
+// published just before it, not of every article that shares a term.
+// Every term list is sorted newest first, so the n on each side of a in
+// each list are enough.
 func (ix *Index) Related(a *content.Article, n int) []*content.Article {
 	var buf [16]*Term
 	terms := buf[:0]
@@ -305,21 +309,37 @@ func (ix *Index) Related(a *content.Article, n int) []*content.Article {
 			terms = t.AppendTermsOf(terms, a)
 		}
 	}
-	out := make([]*content.Article, 0, len(terms)*(n+1))
+	pos := ix.order[a]
+	type candidate struct {
+		article  *content.Article
+		distance int64 // from a, in seconds
+		pos      int
+	}
+	var cbuf [64]candidate
+	cands := cbuf[:0]
 	for _, t := range terms {
-		for i, other := range t.Articles {
-			if i > n {
-				break
-			}
-			if other != a && !slices.Contains(out, other) {
-				out = append(out, other)
+		list := t.Articles
+		i, _ := slices.BinarySearchFunc(list, pos, func(x *content.Article, p int) int { return cmp.Compare(ix.order[x], p) })
+		for k := max(0, i-n); k < min(len(list), i+n+1); k++ {
+			if other := list[k]; other != a {
+				d := other.Date.Unix() - a.Date.Unix()
+				cands = append(cands, candidate{other, max(d, -d), ix.order[other]})
 			}
 		}
 	}
-	slices.SortFunc(out, func(x, y *content.Article) int { return cmp.Compare(ix.order[x], ix.order[y]) })
-	if len(out) > n {
-		out = out[:n]
+	slices.SortFunc(cands, func(x, y candidate) int {
+		return cmp.Or(cmp.Compare(x.distance, y.distance), cmp.Compare(x.pos, y.pos))
+	})
+	out := make([]*content.Article, 0, n)
+	for k, c := range cands {
+		if len(out) == n {
+			break
+		}
+		if k == 0 || c.article != cands[k-1].article {
+			out = append(out, c.article)
+		}
 	}
+	slices.SortFunc(out, func(x, y *content.Article) int { return cmp.Compare(ix.order[x], ix.order[y]) })
 	return out
 }
 

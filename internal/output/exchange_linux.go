@@ -6,3 +6,6 @@ import "golang.org/x/sys/unix"
 func exchange(a, b string) error {
 	return unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
 }
+
+// canExchange: a generation can be updated in place and swapped in.
+const canExchange = true

@@ -26,3 +26,20 @@ func acquire(dest string) (*lock, error) {
 	f.WriteString(holderLine())
 	return &lock{file: f, path: path}, nil
 }
+
+// FileLock is a lock on a file, held by one process at a time.
+type FileLock struct{ path string }
+
+// TryLock takes the lock of the file path by creating it, or fails when it
+// exists: a process killed while holding it leaves it behind.
+func TryLock(path string) (*FileLock, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("its lock file %s exists (remove it if no build is running)", path)
+	}
+	f.Close()
+	return &FileLock{path: path}, nil
+}
+
+// Release lets go of the lock.
+func (l *FileLock) Release() { os.Remove(l.path) }

@@ -44,3 +44,27 @@ func acquire(dest string) (*lock, error) {
 	}
 	return nil, fmt.Errorf("lock %s: its lock file %s keeps being replaced; try again", dest, path)
 }
+
+// FileLock is a lock on a file, held by one process at a time.
+type FileLock struct{ file *os.File }
+
+// TryLock takes the lock of the file path, creating it, or fails at once
+// when another process holds it. The system releases it when the process
+// ends in any way.
+func TryLock(path string) (*FileLock, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return nil, errors.New("its lock is held")
+		}
+		return nil, err
+	}
+	return &FileLock{file: f}, nil
+}
+
+// Release lets go of the lock.
+func (l *FileLock) Release() { l.file.Close() }

@@ -11,9 +11,10 @@ import (
 	"github.com/bantin/bantin/internal/vi"
 )
 
-// Doc is one article as the search index sees it. Docs are numbered by
-// their position in the site's article list, which is newest first: equal
-// scores, and queries made only of filters, list results in that order.
+// Doc is one article as the search index sees it. Docs are numbered oldest
+// first, so that a new article takes the next number: equal scores, and
+// queries made only of filters, list results newest (highest number)
+// first.
 // Text must be NFC, as content is after loading.
 type Doc struct {
 	URL    string // path as linked on the site, with the base path

@@ -3,16 +3,17 @@ package search
 import (
 	"bytes"
 	"compress/flate"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // BM25 parameters, and the 4-bit scale impacts are stored on.
@@ -33,23 +34,30 @@ type File struct {
 // rather than misread it: a site that overrides bantin-search.js with an
 // old copy gets an error, not wrong results. Format 1 (before the
 // manifest had a format) named its fields n, s, b and v, which format 2
-// renamed so that format 1 scripts fail at once too.
-const FormatVersion = 2
+// renamed so that format 1 scripts fail at once too. Format 3 keeps the
+// names of files whose content did not change from one build to the next
+// (no folder named by the whole index), numbers documents oldest first,
+// and gives bitmaps their length.
+const FormatVersion = 3
 
 // Manifest is the index's entry point, fetched first by the client.
 type Manifest struct {
-	Format    int    `json:"format"`
-	Version   string `json:"version"` // names the folder of this build's files
+	Format int `json:"format"`
+	// Version is a hash of every file of the index. The client asks for
+	// each file with ?v=Version, so that a browser's cache never mixes the
+	// files of two builds, while a file whose content did not change keeps
+	// its name on disk (and is not uploaded again).
+	Version   string `json:"version"`
 	Docs      int    `json:"docs"`
 	Shards    int    `json:"shards"`
-	Base      string `json:"base"`   // folder of the versioned files, relative to the manifest
 	AvgImpact int    `json:"impact"` // impact of a term whose list stores none
 	// Facets are the filters, in the order the search page shows them;
 	// facets.bin holds each document's values of each, in this order.
 	Facets []Facet `json:"facets"`
-	// Hot maps the most frequent terms to their own files, so that queries
-	// of common words skip the shard lookup.
-	Hot map[string]int `json:"hot"`
+	// Hot lists the most frequent terms, which have files of their own
+	// (t/ and the term's fnv32 in hex), so that queries of common words
+	// skip the shard lookup.
+	Hot []string `json:"hot"`
 }
 
 // Sizes that shape the files: a hash shard aims at targetShardBytes
@@ -91,7 +99,7 @@ func (b *Builder) Finish() ([]File, error) {
 	for _, l := range b.lengths {
 		avgLen += float64(l)
 	}
-	avgLen = math.Max(1, avgLen/math.Max(1, float64(n)))
+	avgLen = coarseAverage(math.Max(1, avgLen/math.Max(1, float64(n))))
 	norms := make([]float64, n) // BM25's length normalization per document
 	for d, l := range b.lengths {
 		norms[d] = bm25K1 * (1 - bm25B + bm25B*float64(l)/avgLen)
@@ -102,7 +110,7 @@ func (b *Builder) Finish() ([]File, error) {
 	parallel(logParts, func(p int) {
 		b.replay(p)
 		for id := p; id < len(b.lists); id += logParts {
-			blocks[id] = b.encodePostings(uint32(id), norms)
+			blocks[id] = b.encodePostings(uint32(id), norms, coarseCount(n))
 			l := b.lists[id]
 			l.docs, l.tf, l.variant = nil, nil, nil
 		}
@@ -113,15 +121,19 @@ func (b *Builder) Finish() ([]File, error) {
 		total += len(bl)
 	}
 
-	shards := max(1, total/(targetShardBytes*3)) // postings compress about 3:1
+	shards := shardCount(total)
 	shardKeys := make([][]string, shards)
-	own := map[string]int{}
+	// A list larger than ownFileBytes goes to t/<fnv32 in hex>.bin, where
+	// the client finds it from the term alone; of terms whose hashes
+	// collide, only the first in order gets the file.
+	own := map[string]bool{}
+	ownNames := map[uint32]bool{}
 	var ownKeys []string
 	for _, k := range keys {
 		s := fnv32(k) % uint32(shards)
 		shardKeys[s] = append(shardKeys[s], k)
-		if len(block(k)) > ownFileBytes {
-			own[k] = len(ownKeys)
+		if len(block(k)) > ownFileBytes && !ownNames[fnv32(k)] {
+			own[k], ownNames[fnv32(k)] = true, true
 			ownKeys = append(ownKeys, k)
 		}
 	}
@@ -129,7 +141,7 @@ func (b *Builder) Finish() ([]File, error) {
 	parallel(len(files), func(i int) {
 		if i >= shards {
 			k := ownKeys[i-shards]
-			files[i] = File{Name: fmt.Sprintf("t/%d.bin", i-shards), Data: deflate(block(k))}
+			files[i] = File{Name: ownFile(k), Data: deflate(block(k))}
 			return
 		}
 		var buf bytes.Buffer
@@ -137,9 +149,8 @@ func (b *Builder) Finish() ([]File, error) {
 		for _, k := range shardKeys[i] {
 			putUvarint(&buf, uint64(len(k)))
 			buf.WriteString(k)
-			if o, ok := own[k]; ok {
+			if own[k] {
 				putUvarint(&buf, 0)
-				putUvarint(&buf, uint64(o))
 				continue
 			}
 			putUvarint(&buf, uint64(len(block(k))))
@@ -154,38 +165,28 @@ func (b *Builder) Finish() ([]File, error) {
 	}
 	files = append(files, b.completions(keys)...)
 
-	// Version the data folder by content, so caches never mix two builds.
-	// Files are hashed on every core, then their hashes together.
-	sums := make([][sha256.Size]byte, len(files))
-	parallel(len(files), func(i int) {
-		h := sha256.New()
-		h.Write([]byte(files[i].Name))
-		h.Write([]byte{0})
-		h.Write(files[i].Data)
-		h.Sum(sums[i][:0])
-	})
-	h := sha256.New()
-	for _, sum := range sums {
-		h.Write(sum[:])
+	// The version names the whole index, so that browsers never mix files
+	// of two builds: a hash of every file's name and content hash.
+	sums := make([]uint64, len(files))
+	parallel(len(files), func(i int) { sums[i] = xxhash.Sum64(files[i].Data) })
+	h := xxhash.New()
+	for i, f := range files {
+		h.WriteString(f.Name)
+		binary.Write(h, binary.LittleEndian, sums[i])
 	}
-	version := hex.EncodeToString(h.Sum(nil))[:12]
-	for i := range files {
-		files[i].Name = version + "/" + files[i].Name
-	}
+	version := fmt.Sprintf("%016x", h.Sum64())
 	hot := slices.Clone(ownKeys)
 	slices.SortStableFunc(hot, func(x, y string) int { return int(b.lists[b.ids[y]].df) - int(b.lists[b.ids[x]].df) })
-	hotFiles := map[string]int{}
-	for _, k := range hot[:min(len(hot), hotTerms)] {
-		hotFiles[k] = own[k]
-	}
+	hot = hot[:min(len(hot), hotTerms)]
+	slices.Sort(hot)
 	facets := make([]Facet, len(b.facets))
 	for i, f := range b.facets {
 		facets[i] = f
 		facets[i].Values = nonNil(f.Values)
 	}
 	manifest, err := json.Marshal(Manifest{
-		Format: FormatVersion, Version: version, Docs: n, Shards: shards, Base: version + "/",
-		AvgImpact: maxImpact / 2, Facets: facets, Hot: hotFiles,
+		Format: FormatVersion, Version: version, Docs: n, Shards: shards,
+		AvgImpact: maxImpact / 2, Facets: facets, Hot: nonNil(hot),
 	})
 	if err != nil {
 		return nil, err
@@ -226,9 +227,8 @@ func parallel(n int, fn func(i int)) {
 // or delta varints, whichever is smaller; for syllables, each document's
 // impact, its BM25F weight there on a 1..15 scale (1..3 for terms in most
 // documents of a large site); and each document's spelling number.
-func (b *Builder) encodePostings(id uint32, norms []float64) []byte {
+func (b *Builder) encodePostings(id uint32, norms []float64, count int) []byte {
 	p := b.lists[id]
-	n := len(b.docs)
 	df := int(p.df)
 	docs := p.docs
 	var deltas []byte
@@ -239,11 +239,16 @@ func (b *Builder) encodePostings(id uint32, norms []float64) []byte {
 	}
 	var out bytes.Buffer
 	flags := byte(0)
-	bitmapLen := (n + 7) / 8
-	if bitmapLen < len(deltas) {
+	// A bitmap ends at the list's last document: a list does not change
+	// when documents it does not have are added after it.
+	bitmapLen := 0
+	if df > 0 {
+		bitmapLen = int(docs[df-1])/8 + 1
+	}
+	if bitmapLen+1 < len(deltas) {
 		flags |= flagBitmap
 	}
-	coarse := df*2 > n && df > commonDocs
+	coarse := df*2 > count && df > commonDocs
 	spellings := b.spellings[id]
 	if p.ranked {
 		if coarse {
@@ -272,6 +277,7 @@ func (b *Builder) encodePostings(id uint32, norms []float64) []byte {
 		}
 	}
 	if flags&flagBitmap != 0 {
+		putUvarint(&out, uint64(bitmapLen))
 		bitmap := make([]byte, bitmapLen)
 		for _, d := range docs {
 			bitmap[d/8] |= 1 << (d % 8)
@@ -306,6 +312,36 @@ func (b *Builder) encodePostings(id uint32, norms []float64) []byte {
 	}
 	return out.Bytes()
 }
+
+// coarseAverage rounds BM25's average document length to one of eight
+// steps per doubling, so that adding or editing a document rarely changes
+// every impact of the index.
+func coarseAverage(avg float64) float64 {
+	return math.Exp2(math.Round(8*math.Log2(avg)) / 8)
+}
+
+// coarseCount keeps the four highest bits of the document count: whether a
+// term is in "most documents" changes with the site's size only now and
+// then, not with every document added.
+func coarseCount(n int) int {
+	shift := max(0, bits.Len(uint(n))-4)
+	return n >> shift << shift
+}
+
+// shardCount is a power of two near the number of shards of
+// targetShardBytes that total bytes of postings fill (they compress about
+// 3:1): the terms of a shard stay together as the index grows, until it
+// doubles.
+func shardCount(total int) int {
+	x := float64(total) / (targetShardBytes * 3)
+	if x <= 1 {
+		return 1
+	}
+	return 1 << int(math.Round(math.Log2(x)))
+}
+
+// ownFile is the file of a term's list when it has one of its own.
+func ownFile(term string) string { return fmt.Sprintf("t/%08x.bin", fnv32(term)) }
 
 // pack stores small numbers bits at a time, lowest bits first.
 func pack(values []byte, bits int) []byte {

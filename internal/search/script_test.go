@@ -275,9 +275,9 @@ func TestScriptRefusesAnotherIndexFormat(t *testing.T) {
 	}
 	script, _ := filepath.Abs(scriptPath)
 	for _, tc := range []struct{ manifest, want string }{
-		{`{"format":3,"docs":0,"shards":1,"base":"x/","facets":[]}`, "error: the search index is in format 3, but this bantin-search.js reads format 2;"},
-		{`{"v":"abc","n":0,"s":1,"b":"x/","region":[]}`, "error: the search index is in format 1, but this bantin-search.js reads format 2;"},
-		{`{"format":2,"docs":0,"shards":1,"base":"x/","facets":[]}`, "ok 0"},
+		{`{"format":2,"docs":0,"shards":1,"base":"x/","facets":[]}`, "error: the search index is in format 2, but this bantin-search.js reads format 3;"},
+		{`{"v":"abc","n":0,"s":1,"b":"x/","region":[]}`, "error: the search index is in format 1, but this bantin-search.js reads format 3;"},
+		{`{"format":3,"version":"x","docs":0,"shards":1,"facets":[],"hot":[]}`, "ok 0"},
 	} {
 		out, err := exec.Command(node, "-e", formatHarness, script, tc.manifest).CombinedOutput()
 		if err != nil || !strings.HasPrefix(string(out), tc.want) {
@@ -295,7 +295,7 @@ const fs = require('fs');
 const [script, vectors] = process.argv.slice(1);
 globalThis.window = globalThis;
 globalThis.document = { currentScript: { dataset: { index: 'manifest.json' } }, baseURI: 'http://localhost/', getElementById: () => null };
-globalThis.fetch = async () => ({ ok: true, status: 200, json: async () => ({ format: 2, docs: 0, shards: 1, base: 'x/', facets: [] }) });
+globalThis.fetch = async () => ({ ok: true, status: 200, json: async () => ({ format: 3, version: 'x', docs: 0, shards: 1, facets: [], hot: [] }) });
 (0, eval)(fs.readFileSync(script, 'utf8'));
 (async () => {
   const out = [];

@@ -147,7 +147,7 @@ func (d *decoded) lookup(t *testing.T, term string) ([]int, []int) {
 func (d *decoded) lookupAll(t *testing.T, term string) ([]int, []int, []string, []int) {
 	t.Helper()
 	m := d.manifest
-	shard := inflate(t, d.files[fmt.Sprintf("%ss/%d.bin", m.Base, fnv32(term)%uint32(m.Shards))])
+	shard := inflate(t, d.files[fmt.Sprintf("s/%d.bin", fnv32(term)%uint32(m.Shards))])
 	r := bytes.NewReader(shard)
 	count, _ := binary.ReadUvarint(r)
 	for range count {
@@ -157,8 +157,7 @@ func (d *decoded) lookupAll(t *testing.T, term string) ([]int, []int, []string, 
 		bl, _ := binary.ReadUvarint(r)
 		var block []byte
 		if bl == 0 {
-			own, _ := binary.ReadUvarint(r)
-			block = inflate(t, d.files[fmt.Sprintf("%st/%d.bin", m.Base, own)])
+			block = inflate(t, d.files[fmt.Sprintf("t/%08x.bin", fnv32(string(key)))])
 		} else {
 			block = make([]byte, bl)
 			io.ReadFull(r, block)
@@ -197,9 +196,10 @@ func decodeBlock(block []byte, n int) ([]int, []int, []string, []int) {
 	}
 	var docs []int
 	if flags&flagBitmap != 0 {
-		bitmap := make([]byte, (n+7)/8)
+		size, _ := binary.ReadUvarint(r)
+		bitmap := make([]byte, size)
 		io.ReadFull(r, bitmap)
-		for i := range n {
+		for i := range 8 * int(size) {
 			if bitmap[i/8]&(1<<(i%8)) != 0 {
 				docs = append(docs, i)
 			}
@@ -336,7 +336,7 @@ func TestManifestDescribesFacetsAndTableFollowsThem(t *testing.T) {
 	docs[2].Facets[4] = []string{"Không có", "Sở Y tế"}
 	d := build(t, docs, facets)
 	m := d.manifest
-	if m.Format != FormatVersion || FormatVersion != 2 || m.Docs != len(docs) {
+	if m.Format != FormatVersion || FormatVersion != 3 || m.Docs != len(docs) {
 		t.Errorf("manifest format %d, docs %d", m.Format, m.Docs)
 	}
 	if len(m.Facets) != 5 || m.Facets[1].Key != "topic" || !m.Facets[1].Multiple || m.Facets[4].Label != "Đơn vị" || !slices.Equal(m.Facets[3].Values, []string{"2025", "2024", "2023"}) {
@@ -350,7 +350,7 @@ func TestManifestDescribesFacetsAndTableFollowsThem(t *testing.T) {
 			t.Errorf("manifest has the format 1 field %q", old)
 		}
 	}
-	table := bytes.NewReader(inflate(t, d.files[m.Base+"facets.bin"]))
+	table := bytes.NewReader(inflate(t, d.files["facets.bin"]))
 	read := func() int { v, _ := binary.ReadUvarint(table); return int(v) }
 	// Per document: region 1+i, topics count and ids, period 1+i or 0,
 	// year 1+i, unit 1+i or 0.
@@ -370,7 +370,7 @@ func TestManifestDescribesFacetsAndTableFollowsThem(t *testing.T) {
 		}
 	}
 	var frag map[string]string
-	if err := json.Unmarshal(d.files[m.Base+"f/1.json"], &frag); err != nil || frag["u"] != "/b/" || frag["t"] != "Ngã Bảy khởi công" || frag["r"] != "Ngã Bảy" {
+	if err := json.Unmarshal(d.files["f/1.json"], &frag); err != nil || frag["u"] != "/b/" || frag["t"] != "Ngã Bảy khởi công" || frag["r"] != "Ngã Bảy" {
 		t.Errorf("fragment 1: %v %v", frag, err)
 	}
 }

@@ -1,38 +1,63 @@
 package site
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/maphash"
 	"html/template"
 	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/layout"
+	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/render"
 )
 
-// Cache carries work from one build of a site to the next, for the preview
-// server: parsed files, rendered Markdown and rendered pages. A page is
-// rendered again only when a fingerprint of everything its layout can see
-// (the page's data, the shared site data, the layouts and the settings)
-// changed, so that saving one article rebuilds a handful of pages. Tests
-// check that a build with a cache equals a build without one.
+// Cache carries work from one build of a site to the next: parsed files,
+// rendered Markdown and rendered pages. A page is rendered again only when a
+// fingerprint of everything its layout can see (the page's data, the shared
+// site data, the layouts and the settings) changed, so that saving one
+// article rebuilds a handful of pages. Tests check that a build with a cache
+// equals a build without one.
+//
+// The preview server keeps a cache in memory, with the pages' HTML. A cache
+// made by OpenCache lives on disk between builds and keeps, instead of each
+// page's HTML, the hash of the file the page was written as: the output
+// (see output.Reuser) takes that file from the site it replaces.
 type Cache struct {
 	Content *content.Cache
 
 	mu         sync.Mutex
-	seed       maphash.Seed
 	docs       map[string]cachedDoc                   // by content file
 	pages      map[string]cachedPage                  // by output file
 	typeFields atomic.Pointer[map[reflect.Type][]int] // fingerprinted fields of each type
-	images     imageMemo                              // processed images by source file
+	// persistent caches keep hashes of output files, not their bytes, and
+	// of each rendering what pages and the search index need.
+	persistent bool
+	// used marks the entries this build looked up, so that entries of
+	// deleted pages are not saved again.
+	usedDocs, usedPages map[string]bool
+	// dir, version and lock are those of a cache opened by OpenCache.
+	dir, version string
+	lock         *output.FileLock
+	// textsRead says whether the renderings' texts were read from their
+	// file; sink takes those of this build's renderings.
+	textsRead bool
+	sink      textSink
+	notice    string // what the build could not use of the cache
+	// searchKey identifies what the last search index was made of, and
+	// searchFiles are its files, so that a build whose articles gave the
+	// index nothing new takes it whole from the previous site.
+	searchKey   uint64
+	searchFiles []cachedFile
+	images      imageMemo // processed images by source file
 	// published are the last successful build's articles, for previews of
 	// one article against the rest of the site.
 	published []*content.Article
@@ -53,63 +78,136 @@ func (c *Cache) lastPublished() ([]*content.Article, bool) {
 	return c.published, c.published != nil
 }
 
+// startBuild prepares the cache for a build: a persistent cache notes the
+// entries the build uses, and saves only those.
+func (c *Cache) startBuild() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.persistent {
+		c.usedDocs, c.usedPages = map[string]bool{}, map[string]bool{}
+	}
+}
+
 type cachedDoc struct {
 	key uint64
-	doc *render.Doc
+	doc *render.Doc // the whole rendering; in a persistent cache only when rendered by this process
+	// summary and text are what a persistent cache keeps of a rendering:
+	// the first paragraph, for cards, and the plain text, for search,
+	// which is read from disk only when the search index is built
+	// (hasText).
+	summary, text string
+	hasText       bool
+	// streamed: this build wrote the text to the new texts file.
+	streamed bool
+	// images are the rendering's processed images, which a rendering
+	// taken from the cache must publish again and find unchanged, and
+	// imagePos where the first is written, for the budget's warning.
+	images   []cachedImage
+	imagePos diag.Pos
+}
+
+// cachedImage is a processed image of a rendering: as written, and the
+// URL it was published at.
+type cachedImage struct{ dest, src string }
+
+// imagesOf returns what a cache keeps of doc's processed images.
+func imagesOf(doc *render.Doc) ([]cachedImage, diag.Pos) {
+	if len(doc.Images) == 0 {
+		return nil, diag.Pos{}
+	}
+	out := make([]cachedImage, len(doc.Images))
+	for i, img := range doc.Images {
+		out[i] = cachedImage{img.Dest, img.Set.Src}
+	}
+	var pos diag.Pos
+	for _, l := range doc.Links {
+		if l.Image && l.Dest == doc.Images[0].Dest {
+			pos = l.Pos
+			break
+		}
+	}
+	return out, pos
 }
 
 type cachedPage struct {
-	key  [32]byte
+	key  uint64
+	html []byte     // in memory
+	sum  output.Sum // in a persistent cache
+	// files are the several files of one entry (the sitemap's).
+	files []cachedFile
+}
+
+type cachedFile struct {
+	name string
+	sum  output.Sum
 	html []byte
 }
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{Content: content.NewCache(), seed: maphash.MakeSeed(), docs: map[string]cachedDoc{}, pages: map[string]cachedPage{}}
+	return &Cache{Content: content.NewCache(), docs: map[string]cachedDoc{}, pages: map[string]cachedPage{}}
 }
 
 // docKey identifies a Markdown rendering: the body, the renderer's settings
 // and, for bodies that link to .md files, the URLs of every article.
-func (c *Cache) docKey(a *content.Article, settings string, articleURLs uint64) uint64 {
-	var h maphash.Hash
-	h.SetSeed(c.seed)
-	h.Write(a.Body)
-	fmt.Fprint(&h, "\x00", a.BodyLine, "\x00", settings)
-	if linksToFiles(a.Body) {
-		fmt.Fprint(&h, "\x00", articleURLs)
+func docKey(a *content.Article, settings string, articleURLs uint64) uint64 {
+	var h xxhash.Digest
+	h.Reset()
+	writeUint(&h, a.BodySum())
+	writeUint(&h, uint64(a.BodyLine))
+	h.WriteString(settings)
+	if a.MentionsMarkdown {
+		writeUint(&h, articleURLs)
 	}
 	return h.Sum64()
 }
 
-// bodyKey identifies a rendered body for page fingerprints: its rendering
-// key and, since an image can change under the same Markdown, the URLs of
-// its pictures.
-func (c *Cache) bodyKey(docKey uint64, doc *render.Doc) uint64 {
-	if c == nil || len(doc.Images) == 0 {
+// bodyKey identifies a rendered body for an article page's fingerprint:
+// its rendering key, the URLs of its pictures (an image can change under
+// the same Markdown), and the fields JSON-LD takes from the article as
+// written (a region in the old tone placement has the term's name in the
+// page's data).
+func (c *Cache) bodyKey(docKey uint64, doc *render.Doc, a *content.Article) uint64 {
+	if c == nil {
 		return docKey
 	}
-	var h maphash.Hash
-	h.SetSeed(c.seed)
+	var h xxhash.Digest
+	h.Reset()
 	writeUint(&h, docKey)
 	for _, img := range doc.Images {
 		h.WriteString(img.Set.Src + "\x00")
 	}
+	fmt.Fprintf(&h, "\x01%s\x00%s\x00%q", a.Region, a.Slogan, a.Topics)
 	return h.Sum64()
 }
 
-func linksToFiles(body []byte) bool { return bytes.Contains(body, []byte(".md")) }
-
-func (c *Cache) doc(file string, key uint64) (*render.Doc, bool) {
+func (c *Cache) doc(file string, key uint64) (cachedDoc, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.usedDocs != nil {
+		c.usedDocs[file] = true
+	}
 	d, ok := c.docs[file]
-	return d.doc, ok && d.key == key
+	return d, ok && d.key == key && (d.doc != nil || c.persistent)
 }
 
 func (c *Cache) storeDoc(file string, key uint64, doc *render.Doc) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.docs[file] = cachedDoc{key, doc}
+	d := cachedDoc{key: key, doc: doc, summary: doc.Summary, text: doc.Text, hasText: true}
+	d.images, d.imagePos = imagesOf(doc)
+	if c.persistent {
+		// Pages that need more render it again; the text goes to disk at
+		// once rather than staying in memory until the cache is saved.
+		d.doc, d.text, d.hasText, d.streamed = nil, "", false, true
+	}
+	c.docs[file] = d
+	if c.usedDocs != nil {
+		c.usedDocs[file] = true
+	}
+	c.mu.Unlock()
+	if c.persistent {
+		c.sink.add(c.dir, c.version, file, key, doc.Text)
+	}
 }
 
 // pageKey fingerprints a page's data as its layout sees it: every exported
@@ -117,22 +215,24 @@ func (c *Cache) storeDoc(file string, key uint64, doc *render.Doc) {
 // forgotten), with shared values such as article cards hashed once per
 // build. An article's body, when bodyKey identifies its rendering, counts by
 // that key instead of its bytes.
-func (c *Cache) pageKey(common, kind string, p *layout.Page, bodyKey uint64, memo *sync.Map) [32]byte {
+func (c *Cache) pageKey(common, kind string, p *layout.Page, bodyKey uint64, memo *sync.Map) uint64 {
 	if p.Article != nil && bodyKey != 0 {
 		page, article := *p, *p.Article
 		article.Body = template.HTML(fmt.Sprintf("rendering %x", bodyKey))
+		article.Headings = nil // derived from the body
 		page.Article = &article
 		p = &page
 	}
-	var h maphash.Hash
-	h.SetSeed(c.seed)
+	var h xxhash.Digest
+	h.Reset()
 	h.WriteString(common)
 	h.WriteString(kind)
 	hashValue(&h, reflect.ValueOf(p).Elem(), c, memo)
-	var key [32]byte
-	binary.LittleEndian.PutUint64(key[:], h.Sum64())
-	return key
+	return h.Sum64()
 }
+
+// timeType is hashed as an instant and a zone.
+var timeType = reflect.TypeFor[time.Time]()
 
 // cardType is remembered by address in a build's memo: cards live for the
 // whole build and one card appears on many pages. Other pointers may be
@@ -165,22 +265,22 @@ func (c *Cache) fields(t reflect.Type) []int {
 	return idx
 }
 
-func writeUint(h *maphash.Hash, v uint64) {
+func writeUint(h *xxhash.Digest, v uint64) {
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], v)
 	h.Write(b[:])
 }
 
 // hashValue writes v into h.
-func hashValue(h *maphash.Hash, v reflect.Value, c *Cache, memo *sync.Map) {
+func hashValue(h *xxhash.Digest, v reflect.Value, c *Cache, memo *sync.Map) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
-			h.WriteByte(0)
+			h.Write([]byte{0})
 			return
 		}
 		if v.Type() != cardType {
-			h.WriteByte(1)
+			h.Write([]byte{1})
 			hashValue(h, v.Elem(), c, memo)
 			return
 		}
@@ -188,15 +288,24 @@ func hashValue(h *maphash.Hash, v reflect.Value, c *Cache, memo *sync.Map) {
 			writeUint(h, sum.(uint64))
 			return
 		}
-		var sub maphash.Hash
-		sub.SetSeed(c.seed)
+		var sub xxhash.Digest
+		sub.Reset()
 		hashValue(&sub, v.Elem(), c, memo)
 		sum := sub.Sum64()
 		memo.Store(v.Pointer(), sum)
 		writeUint(h, sum)
 	case reflect.Struct:
-		if t, ok := v.Interface().(time.Time); ok {
-			h.WriteString(t.Format(time.RFC3339Nano))
+		if v.Type() == timeType {
+			var t time.Time
+			if v.CanAddr() {
+				t = *(*time.Time)(v.Addr().UnsafePointer()) // no copy to the heap
+			} else {
+				t = v.Interface().(time.Time)
+			}
+			writeUint(h, uint64(t.UnixNano()))
+			name, offset := t.Zone()
+			writeUint(h, uint64(offset))
+			h.WriteString(name)
 			return
 		}
 		for _, i := range c.fields(v.Type()) {
@@ -212,9 +321,9 @@ func hashValue(h *maphash.Hash, v reflect.Value, c *Cache, memo *sync.Map) {
 		h.WriteString(v.String())
 	case reflect.Bool:
 		if v.Bool() {
-			h.WriteByte(1)
+			h.Write([]byte{1})
 		} else {
-			h.WriteByte(2)
+			h.Write([]byte{2})
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		writeUint(h, uint64(v.Int()))
@@ -225,30 +334,81 @@ func hashValue(h *maphash.Hash, v reflect.Value, c *Cache, memo *sync.Map) {
 	}
 }
 
-func (c *Cache) page(name string, key [32]byte) ([]byte, bool) {
+func (c *Cache) page(name string, key uint64) (cachedPage, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.usedPages != nil {
+		c.usedPages[name] = true
+	}
 	p, ok := c.pages[name]
-	return p.html, ok && p.key == key
+	return p, ok && p.key == key
 }
 
-func (c *Cache) storePage(name string, key [32]byte, html []byte) {
+// storePage remembers the page written as name, by its HTML in memory or
+// by the hash of its file in a persistent cache.
+func (c *Cache) storePage(name string, key uint64, html []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.pages[name] = cachedPage{key, html}
+	p := cachedPage{key: key, html: html}
+	if c.persistent {
+		p.html, p.sum = nil, output.SumOf(html)
+	}
+	c.pages[name] = p
+	if c.usedPages != nil {
+		c.usedPages[name] = true
+	}
 }
 
-// commonKey fingerprints what every page shares: settings, layouts and the
-// site-wide data.
+// storeFiles remembers the several files of one entry.
+func (c *Cache) storeFiles(name string, key uint64, files []cachedFile) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := cachedPage{key: key, files: files}
+	if c.persistent {
+		for i := range p.files {
+			p.files[i].sum, p.files[i].html = output.SumOf(p.files[i].html), nil
+		}
+	}
+	c.pages[name] = p
+	if c.usedPages != nil {
+		c.usedPages[name] = true
+	}
+}
+
+// commonKey fingerprints what every page shares: the layouts, the
+// site-wide data, and the settings the layouts' functions read (links,
+// dates, UI strings, params). Settings that reach a page only through its
+// data (page size, paths) are in that data, and those that reach no page
+// (feed sizes, the sitemap's) are left out, so changing them re-renders
+// only the pages they change.
 func commonKey(b *builder) (string, error) {
+	c := b.cfg
+	shared, err := json.Marshal(struct {
+		Site                                        *layout.Site
+		Layouts                                     string
+		Title, Description, BaseURL, BasePath, Zone string
+		Language                                    any
+		Params                                      map[string]string
+		Taxonomies                                  any
+		Paths                                       any
+		Image                                       string
+		Search                                      bool
+	}{b.site, b.layouts.Fingerprint, c.Title, c.Description, c.BaseURL, c.BasePath, c.TimeZoneName,
+		c.Language, c.Params, c.Taxonomies, c.Paths, c.Image, c.Search})
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(shared)
+	return fmt.Sprintf("%x", sum), nil
+}
+
+// settingsKey fingerprints every setting, for files made from settings
+// other than those of pages (feeds, the sitemap).
+func settingsKey(b *builder) (string, error) {
 	cfg, err := json.Marshal(b.cfg)
 	if err != nil {
 		return "", err
 	}
-	site, err := json.Marshal(b.site)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(append(append(append(cfg, 0), site...), b.layouts.Fingerprint...))
+	sum := sha256.Sum256(append(cfg, b.common...))
 	return fmt.Sprintf("%x", sum), nil
 }

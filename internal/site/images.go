@@ -77,7 +77,10 @@ func newImageStage(ctx context.Context, cfg *config.Site, opts Options, out *tra
 		}, opts.ImageCache),
 		written: map[string]bool{},
 	}
-	if opts.Cache != nil {
+	// Only the preview keeps processed images in memory between builds; a
+	// build with a cache on disk has the image cache's files, and lets
+	// each image's bytes go once written.
+	if opts.Cache != nil && !opts.Cache.persistent {
 		s.memo = &opts.Cache.images
 	}
 	return s
@@ -284,18 +287,22 @@ func (s *imageStage) renderCallback() func(file, dest string) (*images.Set, erro
 }
 
 // stillPublished reports whether every processed image of a cached
-// rendering is unchanged, and publishes them for this build.
-func (s *imageStage) stillPublished(file string, doc *render.Doc) bool {
-	if s == nil {
-		return true
+// rendering is unchanged, and publishes them for this build. It returns
+// them as published, for a rendering a persistent cache keeps without its
+// HTML.
+func (s *imageStage) stillPublished(file string, d *cachedDoc) ([]render.Image, bool) {
+	if s == nil || len(d.images) == 0 {
+		return nil, true
 	}
-	for _, img := range doc.Images {
-		set, err := s.publish(file, img.Dest)
-		if err != nil || set == nil || set.Src != img.Set.Src {
-			return false
+	out := make([]render.Image, len(d.images))
+	for i, img := range d.images {
+		set, err := s.publish(file, img.dest)
+		if err != nil || set == nil || set.Src != img.src {
+			return nil, false
 		}
+		out[i] = render.Image{Dest: img.dest, Set: set}
 	}
-	return true
+	return out, true
 }
 
 // budget returns a warning, at the article's first image, when its images

@@ -163,3 +163,22 @@ func TestCachedRebuildFollowsTaxonomyDeclarations(t *testing.T) {
 }
 
 var regionLine = regexp.MustCompile(`(?m)^\s*"?region"?\s*[:=].*\n`)
+
+// TestCachedPageFollowsTheArticlesOwnSpelling edits only the tone
+// placement of an article's region, which the index files under the same
+// term: the page's JSON-LD, made from the article as written, must follow.
+func TestCachedPageFollowsTheArticlesOwnSpelling(t *testing.T) {
+	t.Parallel()
+	fsys := sitetest.FS(threeFormats)
+	fsys["content/hoa-1.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Tin Hòa Bình\ndate: 2024-03-02\nregion: Hòa Bình\n---\nMột.\n")}
+	fsys["content/hoa-2.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Tin Hoà Bình\ndate: 2024-03-01\nregion: Hòa Bình\n---\nHai.\n")}
+	cache := site.NewCache()
+	buildWith(t, fsys, cache)
+	replaceIn(fsys, "content/hoa-2.md", "region: Hòa Bình", "region: Hoà Bình")
+	got, _ := buildWith(t, fsys, cache)
+	sameSite(t, "old tone placement", got, mustFull(t, fsys))
+	page, _ := got.File("bai-viet/hoa-2/index.html")
+	if !bytes.Contains(page, []byte(`"contentLocation":{"@type":"Place","name":"Hoà Bình"}`)) {
+		t.Errorf("JSON-LD does not follow the article:\n%s", page)
+	}
+}

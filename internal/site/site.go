@@ -6,9 +6,9 @@ package site
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"html/template"
 	"io/fs"
 	"runtime"
@@ -17,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
@@ -134,8 +136,12 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	// Content and layouts are independent: report the problems of both.
 	var errs diag.List
 	if opts.Cache != nil {
+		opts.Cache.startBuild()
 		opts.Content.Cache = opts.Cache.Content
-	} else if opts.Content.ReleaseBodiesOver == 0 {
+	}
+	// The preview's cache keeps bodies; a build, with a cache on disk or
+	// none, reads them again when it keeps too many.
+	if (opts.Cache == nil || opts.Cache.persistent) && opts.Content.ReleaseBodiesOver == 0 {
 		opts.Content.ReleaseBodiesOver = keepBodiesUpTo
 	}
 	set, err := content.Load(ctx, opts.Site, cfg, opts.Content)
@@ -157,7 +163,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		ctx: ctx, cfg: cfg, ix: ix, layouts: layouts, src: opts.Site,
 		out:   &trackedWriter{w: out, origin: map[string]string{}},
 		today: content.DayOf(now),
-		cache: opts.Cache,
+		cache: opts.Cache, checkLinks: opts.CheckLinks,
 	}
 	b.site = layout.NewSite(cfg, ix)
 	imgs := newImageStage(ctx, cfg, opts, b.out)
@@ -182,6 +188,20 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	if b.cache != nil {
 		if b.common, err = commonKey(b); err != nil {
 			return nil, err
+		}
+		if b.settings, err = settingsKey(b); err != nil {
+			return nil, err
+		}
+	}
+	// A build whose articles give the search index nothing new takes its
+	// files from the previous site; one that builds it needs every text.
+	var searchKey uint64
+	if searchIndex != nil && b.cache != nil && b.cache.persistent {
+		searchKey = b.searchKey(set.Articles, searchFacets(cfg, ix), imgs)
+		if b.cache.searchKey == searchKey && b.canReuseSearch() {
+			searchIndex = nil
+		} else {
+			b.cache.loadTexts()
 		}
 	}
 	// With the image pipeline, static raster images wait for the articles:
@@ -218,7 +238,13 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	// The search index is encoded and written while the lists render: the
 	// two share nothing, and each alone leaves a core idle at times.
 	searchDone := make(chan error, 1)
-	go func() { searchDone <- b.writeSearch(searchIndex) }()
+	go func() {
+		if searchIndex == nil && searchKey != 0 {
+			searchDone <- b.reuseSearch()
+			return
+		}
+		searchDone <- b.writeSearch(searchIndex, searchKey)
+	}()
 	lists, listErr := b.renderLists(articles.cards)
 	searchErr := <-searchDone
 	if listErr != nil {
@@ -269,8 +295,11 @@ type builder struct {
 	out     *trackedWriter
 	today   content.Day
 	cache   *Cache
-	common  string   // fingerprint of what every page shares, with a cache
-	memo    sync.Map // fingerprints of values shared by pages, this build
+	// checkLinks keeps every article's links, for the link check.
+	checkLinks bool
+	common     string   // fingerprint of what every page shares, with a cache
+	settings   string   // fingerprint of every setting, for feeds and the sitemap
+	memo       sync.Map // fingerprints of values shared by pages, this build
 	// pages counts the pages written, and rendered those not reused from
 	// the cache, for Stats.
 	pages, rendered atomic.Int64
@@ -368,18 +397,7 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 		byFile[a.File] = a.Path
 	}
 	md := newRenderer(b.cfg, byFile, imgs)
-	// Rendered Markdown depends on the body, the renderer's settings and,
-	// through links to .md files, on every article's URL.
-	var articleURLs uint64
-	if b.cache != nil {
-		var h maphash.Hash
-		h.SetSeed(b.cache.seed)
-		for _, a := range articles {
-			h.WriteString(a.File + "\x00" + a.Path + "\x00")
-		}
-		articleURLs = h.Sum64()
-	}
-	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML, b.cfg.MaxNesting, imgs.settings())
+	renderSettings, articleURLs := b.renderInputs(articles, imgs)
 	out := &renderedArticles{
 		cards:    make([]*layout.Card, len(articles)),
 		feedHTML: make([]template.HTML, len(articles)),
@@ -397,7 +415,10 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 		bare[i] = layout.NewCard(b.cfg, a, b.ix, "", b.today)
 		bare[i].Thumb = thumbnail(leads[i])
 	}
-	err := b.parallel(len(articles), func(i int) error {
+	// Oldest first: the search index numbers documents so, and commits
+	// them in order, so each is committed soon after it is added.
+	err := b.parallel(len(articles), func(job int) error {
+		i := len(articles) - 1 - job
 		a := articles[i]
 		// Found here, a URL too long to write is reported at its slug, and
 		// by check as well as by build.
@@ -405,18 +426,32 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 			return diag.Errorf(a.FieldPos("slug"), "%v", err)
 		}
 		var doc *render.Doc
-		var docKey uint64
-		cached := false
+		var dk uint64
+		var cached cachedDoc
+		var pictures []render.Image
+		hit := false
 		if b.cache != nil {
 			// Whether a lead image shows above the body decides which body
 			// image loads lazily.
-			docKey = b.cache.docKey(a, fmt.Sprint(renderSettings, leads[i] != nil), articleURLs)
-			doc, cached = b.cache.doc(a.File, docKey)
-			// A cached rendering names processed images: still valid only
-			// if each is still what it was (and so published again).
-			cached = cached && imgs.stillPublished(a.File, doc)
+			dk = docKey(a, fmt.Sprint(renderSettings, leads[i] != nil), articleURLs)
+			if cached, hit = b.cache.doc(a.File, dk); hit {
+				doc = cached.doc
+				// A cached rendering names processed images: still valid
+				// only if each is still what it was (and so published
+				// again).
+				pictures, hit = imgs.stillPublished(a.File, &cached)
+			}
+			if !hit {
+				doc, cached = nil, cachedDoc{}
+			}
 		}
-		if !cached {
+		// renderDoc renders the Markdown, when no cache holds the whole
+		// rendering: at once, or, for a page taken from the previous
+		// build, only if something else needs it.
+		renderDoc := func() error {
+			if doc != nil {
+				return nil
+			}
 			body, err := a.LoadBody(b.src)
 			if err != nil {
 				return err
@@ -425,38 +460,80 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 				return err
 			}
 			if b.cache != nil {
-				b.cache.storeDoc(a.File, docKey, doc)
+				b.cache.storeDoc(a.File, dk, doc)
+			}
+			return nil
+		}
+		if !hit || searchIndex != nil && doc == nil && !cached.hasText {
+			if err := renderDoc(); err != nil {
+				return err
 			}
 		}
-		if b.cache == nil {
+		if b.cache == nil || b.cache.persistent {
 			a.ReleaseBody() // rendered: only the preview's cache needs it again
+		}
+		if doc == nil {
+			cached.doc = &render.Doc{Summary: cached.summary, Text: cached.text, Images: pictures}
+			if len(pictures) > 0 {
+				cached.doc.Links = []render.Link{{Dest: pictures[0].Dest, Pos: cached.imagePos, Image: true}}
+			}
+		}
+		view := doc
+		if view == nil {
+			view = cached.doc
 		}
 		summary := a.Summary
 		if summary == "" {
-			summary = doc.Summary
+			summary = view.Summary
 		}
 		card := *bare[i]
 		card.Summary = summary
 		out.cards[i] = &card
-		out.links[i] = doc.Links
-		for _, img := range doc.Images {
+		if b.checkLinks {
+			if err := renderDoc(); err != nil {
+				return err
+			}
+			out.links[i] = doc.Links
+		}
+		for _, img := range view.Images {
 			out.images[i] = append(out.images[i], img.Set.Source)
 		}
-		out.warnings[i] = imgs.budget(a, leads[i], doc)
+		out.warnings[i] = imgs.budget(a, leads[i], view)
 		if searchIndex != nil {
-			if err := searchIndex.Add(i, b.searchDoc(a, &card, doc)); err != nil {
+			// Documents are numbered oldest first: a new article takes the
+			// next number, and the lists it is not in do not change.
+			if err := searchIndex.Add(len(articles)-1-i, b.searchDoc(a, &card, view)); err != nil {
 				return fmt.Errorf("%s: index for search: %w", a.File, err)
 			}
 		}
 		if deferSearch {
-			out.searchDocs[i] = b.searchDoc(a, &card, doc)
+			out.searchDocs[i] = b.searchDoc(a, &card, view)
 		}
 		if inFeeds[i] {
+			if err := renderDoc(); err != nil {
+				return err
+			}
 			out.feedHTML[i] = template.HTML(doc.HTML)
 		}
-		page, derive := b.articlePage(a, doc, &card, leads[i], func(r *content.Article) *layout.Card { return bare[b.ix.Position(r)] })
+		page, derive := b.articlePage(a, view, &card, leads[i], func(r *content.Article) *layout.Card { return bare[b.ix.Position(r)] })
+		// The body of a page whose Markdown came from a persistent cache is
+		// rendered only when the page is.
+		deriveJSONLD := derive
+		derive = func(p *layout.Page) error {
+			if doc == nil || p.Article.Body == "" && len(doc.HTML) > 0 {
+				if err := renderDoc(); err != nil {
+					return err
+				}
+				p.Article.Body, p.Article.Headings = template.HTML(doc.HTML), doc.Headings
+			}
+			return deriveJSONLD(p)
+		}
 		out.sitemap[i] = sitemapURL(page)
-		return b.pageWithBody(layout.KindArticle, page, a.File, b.cache.bodyKey(docKey, doc), derive)
+		// The fingerprint counts the body by its rendering's key and its
+		// pictures, and the fields JSON-LD takes from the article as
+		// written (a region in the old tone placement has the term's name
+		// in the page's data).
+		return b.pageWithBody(layout.KindArticle, page, a.File, b.cache.bodyKey(dk, view, a), derive)
 	})
 	if err != nil {
 		return nil, err
@@ -505,6 +582,17 @@ func (b *builder) articlePage(a *content.Article, doc *render.Doc, card *layout.
 	return page, derive
 }
 
+// renderInputs are what rendered Markdown depends on besides the body: the
+// renderer's settings and, through links to .md files, every article's URL.
+func (b *builder) renderInputs(articles []*content.Article, imgs *imageStage) (settings string, articleURLs uint64) {
+	var h xxhash.Digest
+	h.Reset()
+	for _, a := range articles {
+		h.WriteString(a.File + "\x00" + a.Path + "\x00")
+	}
+	return fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML, b.cfg.MaxNesting, imgs.settings()), h.Sum64()
+}
+
 // page renders one page and writes it as path/index.html.
 func (b *builder) page(kind string, p *layout.Page, origin string) error {
 	return b.pageWithBody(kind, p, origin, 0, nil)
@@ -519,12 +607,15 @@ func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyK
 	if kind == layout.KindNotFound {
 		name = "404.html"
 	}
-	var key [32]byte
+	var key uint64
 	if b.cache != nil {
 		key = b.cache.pageKey(b.common, kind, p, bodyKey, &b.memo)
-		if html, ok := b.cache.page(name, key); ok {
-			b.pages.Add(1)
-			return b.out.write(name, html, origin)
+		if cached, ok := b.cache.page(name, key); ok {
+			reused, err := b.reuse(name, cached, origin)
+			if reused || err != nil {
+				b.pages.Add(1)
+				return err
+			}
 		}
 	}
 	if derive != nil {
@@ -543,6 +634,16 @@ func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyK
 	b.pages.Add(1)
 	b.rendered.Add(1)
 	return b.out.write(name, html, origin)
+}
+
+// reuse writes a page the cache holds: its HTML, or the file of the
+// previous build with its hash. It reports false when the output has no
+// such file: the page is then rendered.
+func (b *builder) reuse(name string, c cachedPage, origin string) (bool, error) {
+	if c.html != nil {
+		return true, b.out.write(name, c.html, origin)
+	}
+	return b.out.reuse(name, c.sum, origin)
 }
 
 // renderLists writes the home pages, every index and term page, the
@@ -772,11 +873,12 @@ func (b *builder) searchDoc(a *content.Article, card *layout.Card, doc *render.D
 // buildSearch indexes docs, for a build that deferred its search index.
 func buildSearch(ctx context.Context, docs []search.Doc, facets []search.Facet, dir string) ([]SearchFile, error) {
 	sb := search.NewBuilder(len(docs), facets)
-	for i, d := range docs {
-		if i%64 == 0 && ctx.Err() != nil {
+	// docs are newest first; the index numbers them oldest first.
+	for id := range docs {
+		if id%64 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if err := sb.Add(i, d); err != nil {
+		if err := sb.Add(id, docs[len(docs)-1-id]); err != nil {
 			return nil, err
 		}
 	}
@@ -793,7 +895,7 @@ func buildSearch(ctx context.Context, docs []search.Doc, facets []search.Facet, 
 
 // writeSearch writes the search index, if any, under the search page's
 // folder.
-func (b *builder) writeSearch(searchIndex *search.Builder) error {
+func (b *builder) writeSearch(searchIndex *search.Builder, key uint64) error {
 	if searchIndex == nil {
 		return nil
 	}
@@ -802,8 +904,84 @@ func (b *builder) writeSearch(searchIndex *search.Builder) error {
 		return fmt.Errorf("search index: %w", err)
 	}
 	dir := layout.SearchIndexDir(b.cfg)
-	return b.parallel(len(files), func(i int) error {
+	err = b.parallel(len(files), func(i int) error {
 		return b.out.write(dir+files[i].Name, files[i].Data, searchOrigin)
+	})
+	if err == nil && key != 0 {
+		recorded := make([]cachedFile, len(files))
+		for i, f := range files {
+			recorded[i] = cachedFile{name: dir + f.Name, sum: output.SumOf(f.Data)}
+		}
+		b.cache.mu.Lock()
+		b.cache.searchKey, b.cache.searchFiles = key, recorded
+		b.cache.mu.Unlock()
+	}
+	return err
+}
+
+// searchKey identifies everything the search index is made of: the
+// filters, and each article's Markdown rendering and document as the index
+// sees it (its region and places as the gazetteer resolves them), in order.
+func (b *builder) searchKey(articles []*content.Article, facets []search.Facet, imgs *imageStage) uint64 {
+	var h xxhash.Digest
+	h.Reset()
+	described, _ := json.Marshal(facets)
+	h.Write(described)
+	h.WriteString("\x00" + b.cfg.BasePath + "\x00")
+	settings, urls := b.renderInputs(articles, imgs)
+	regions := b.ix.Taxonomy(index.Region)
+	var buf [16]*index.Term
+	empty := &render.Doc{}
+	for _, a := range articles {
+		writeUint(&h, docKey(a, settings, urls))
+		var card layout.Card
+		if regions != nil {
+			if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
+				card.Region.Name = terms[0].Name
+			}
+		}
+		d := b.searchDoc(a, &card, empty)
+		fmt.Fprintf(&h, "%s\x00%s\x00%s\x00%s\x00", d.URL, d.Title, d.Date, d.Region)
+		for _, v := range d.Meta {
+			h.WriteString(v)
+			h.WriteString("\x00")
+		}
+		for _, values := range d.Facets {
+			h.WriteString("\x01")
+			for _, v := range values {
+				h.WriteString(v)
+				h.WriteString("\x00")
+			}
+		}
+		h.WriteString("\x02")
+	}
+	return h.Sum64()
+}
+
+// canReuseSearch reports whether the output can take every file of the
+// last search index from the previous site.
+func (b *builder) canReuseSearch() bool {
+	r, ok := b.out.w.(output.Reuser)
+	if !ok || len(b.cache.searchFiles) == 0 {
+		return false
+	}
+	for _, f := range b.cache.searchFiles {
+		if !r.CanReuse(f.name, f.sum) {
+			return false
+		}
+	}
+	return true
+}
+
+// reuseSearch takes the last search index whole from the previous site.
+func (b *builder) reuseSearch() error {
+	files := b.cache.searchFiles
+	return b.parallel(len(files), func(i int) error {
+		ok, err := b.out.reuse(files[i].name, files[i].sum, searchOrigin)
+		if err == nil && !ok {
+			err = fmt.Errorf("search index: %s is gone from the previous site; build again", files[i].name)
+		}
+		return err
 	})
 }
 
@@ -935,6 +1113,32 @@ func (t *trackedWriter) write(name string, data []byte, origin string) error {
 
 // searchOrigin is the origin of the search index's files.
 const searchOrigin = "the search index"
+
+// reuse takes name from the site the output replaces, by its hash, when
+// the output can.
+func (t *trackedWriter) reuse(name string, sum output.Sum, origin string) (bool, error) {
+	r, ok := t.w.(output.Reuser)
+	if !ok {
+		return false, nil
+	}
+	if origin == "" {
+		origin = "a generated page"
+	}
+	t.mu.Lock()
+	prev, dup := t.origin[name]
+	t.mu.Unlock()
+	if dup {
+		return false, diag.Errorf(diag.Pos{File: origin}, "writes /%s, which %s also writes; rename one of them", name, prev)
+	}
+	reused, err := r.Reuse(name, sum)
+	if err != nil || !reused {
+		return false, err
+	}
+	t.mu.Lock()
+	t.origin[name] = origin
+	t.mu.Unlock()
+	return true, nil
+}
 
 func (t *trackedWriter) has(name string) bool {
 	t.mu.Lock()

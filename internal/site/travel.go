@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"cmp"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/feed"
@@ -70,14 +71,20 @@ func (b *builder) writeFeeds(cards []*layout.Card, feedHTML []template.HTML) err
 		}
 		name := j.f.Path + feed.FileName
 		key := b.feedKey(j.f, entries)
-		if data, ok := b.cachedFile(name, key); ok {
-			return b.out.write(name, data, "")
+		if b.cache != nil {
+			if cached, ok := b.cache.page("\x00"+name, key); ok {
+				if reused, err := b.reuse(name, cached, ""); reused || err != nil {
+					return err
+				}
+			}
 		}
 		data, err := feed.Atom(b.cfg, j.f, entries, b.cfg.FeedFullContent)
 		if err != nil {
 			return err
 		}
-		b.storeFile(name, key, data)
+		if b.cache != nil {
+			b.cache.storePage("\x00"+name, key, data)
+		}
 		return b.out.write(name, data, "")
 	})
 }
@@ -88,14 +95,18 @@ func (b *builder) writeSitemap(urls []feed.URL) error {
 	slices.SortFunc(urls, func(x, y feed.URL) int { return cmp.Compare(x.Path, y.Path) })
 	var files []feed.File
 	key := b.sitemapKey(urls)
-	if data, ok := b.cachedFile("sitemap files", key); ok {
-		files = decodeFiles(data)
+	// A persistent cache keeps no bytes: the sitemap is made again (each of
+	// its files is written only if it changed).
+	if cached, ok := b.cachedSitemap(key); ok {
+		files = cached
 	} else {
 		var err error
 		if files, err = feed.Sitemap(b.cfg, urls, b.cfg.SitemapURLs); err != nil {
 			return err
 		}
-		b.storeFile("sitemap files", key, encodeFiles(files))
+		if b.cache != nil && !b.cache.persistent {
+			b.cache.storePage("\x00sitemap files", key, encodeFiles(files))
+		}
 	}
 	for _, f := range files {
 		if err := b.out.write(f.Name, f.Data, ""); err != nil {
@@ -205,49 +216,44 @@ func (b *builder) jsonLD(a *content.Article, summary, image string) (template.JS
 }
 
 // feedKey fingerprints what a feed shows, for the preview's cache.
-func (b *builder) feedKey(f feed.Feed, entries []feed.Entry) [32]byte {
+func (b *builder) feedKey(f feed.Feed, entries []feed.Entry) uint64 {
 	if b.cache == nil {
-		return [32]byte{}
+		return 0
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", b.common, f.Title, f.Path)
+	h := xxhash.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", b.settings, f.Title, f.Path)
 	for _, e := range entries {
 		a := e.Article
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%q\x00%s\x00%d\x00", a.File, a.Path, a.Title, a.Date.Format(time.RFC3339Nano),
 			a.Author, a.Region, a.Topics, e.Summary, len(e.HTML))
 		h.Write([]byte(e.HTML))
 	}
-	var key [32]byte
-	copy(key[:], h.Sum(nil))
-	return key
+	return h.Sum64()
 }
 
 // sitemapKey fingerprints the sitemap's URLs.
-func (b *builder) sitemapKey(urls []feed.URL) [32]byte {
+func (b *builder) sitemapKey(urls []feed.URL) uint64 {
 	if b.cache == nil {
-		return [32]byte{}
+		return 0
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00", b.common, b.cfg.SitemapURLs)
+	h := xxhash.New()
+	fmt.Fprintf(h, "%s\x00%d\x00", b.settings, b.cfg.SitemapURLs)
 	for _, u := range urls {
 		fmt.Fprintf(h, "%s\x00%s\x00", u.Path, u.LastMod.Format(time.RFC3339Nano))
 	}
-	var key [32]byte
-	copy(key[:], h.Sum(nil))
-	return key
+	return h.Sum64()
 }
 
-func (b *builder) cachedFile(name string, key [32]byte) ([]byte, bool) {
-	if b.cache == nil {
+// cachedSitemap returns the sitemap's files from an in-memory cache.
+func (b *builder) cachedSitemap(key uint64) ([]feed.File, bool) {
+	if b.cache == nil || b.cache.persistent {
 		return nil, false
 	}
-	return b.cache.page("\x00"+name, key)
-}
-
-func (b *builder) storeFile(name string, key [32]byte, data []byte) {
-	if b.cache != nil {
-		b.cache.storePage("\x00"+name, key, data)
+	cached, ok := b.cache.page("\x00sitemap files", key)
+	if !ok {
+		return nil, false
 	}
+	return decodeFiles(cached.html), true
 }
 
 // encodeFiles packs files into one cache entry: name, NUL, length, NUL, data.

@@ -1,0 +1,593 @@
+package output
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Sum identifies a file's content: xxhash64 of its bytes.
+type Sum uint64
+
+// SumOf returns the Sum of data.
+func SumOf(data []byte) Sum { return Sum(xxhash.Sum64(data)) }
+
+// Reuser is a Writer that can take a file from the site it replaces:
+// Reuse writes name with the content that has sum, without its bytes, and
+// reports false when the previous site has no such file. Builds with a
+// cache call it for pages whose inputs did not change.
+type Reuser interface {
+	Reuse(name string, sum Sum) (bool, error)
+	// CanReuse reports whether Reuse would find the file, without
+	// writing it.
+	CanReuse(name string, sum Sum) bool
+}
+
+// Entry is one file of a manifest.
+type Entry struct {
+	Sum  Sum
+	Size int64
+}
+
+// Manifest lists the files of one generation of a site by path.
+type Manifest map[string]Entry
+
+// Generations writes a site as a new generation of its destination. Beside
+// the destination (the live site) it keeps the previous generation,
+// .NAME.bantin-prev, and a manifest of each (path -> content hash) in
+// .NAME.bantin-gen-DEV-INODE files. A build brings the previous generation
+// up to date in place, writing only the files whose content differs
+// (each as a new file renamed over the old one, never in place, since the
+// two generations share unchanged files as hard links), and then
+// exchanges it with the live one atomically. The generation being updated
+// has no manifest until it is complete, so a build killed meanwhile leaves
+// it marked unusable and the live site untouched; the next build starts
+// that generation again from the live one.
+//
+// Without a usable previous generation, or where the system cannot
+// exchange two folders atomically, the site is assembled in a new
+// temporary folder as Disk does, taking unchanged files from the live site
+// as hard links.
+type Generations struct {
+	dest, prevDir string
+	lock          *lock
+	inPlace       bool
+	target        string   // the folder being written: prevDir or a temporary one
+	live, prev    Manifest // nil when unknown
+	liveBySum     map[Sum]string
+	// oldFiles lists the live site's files when it has no manifest, to
+	// name what the build removed.
+	oldFiles []string
+
+	mu   sync.Mutex
+	next Manifest
+	dirs map[string]*sync.Once
+	tmp  atomic.Int64
+	// Written counts the files written or linked, and Kept those the
+	// updated generation already had.
+	written, kept atomic.Int64
+	changed       []string
+}
+
+// genPrefix begins the names of manifest files beside dest.
+func genPrefix(dest string) string { return "." + filepath.Base(dest) + ".bantin-gen-" }
+
+// PrevName is the previous generation of dest, beside it.
+func PrevName(dest string) string {
+	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".bantin-prev")
+}
+
+// OpenGenerations prepares a build into dest that reuses the previous
+// generation. Like NewDisk it takes dest's lock, recovers from killed
+// builds and refuses a destination bantin did not write.
+func OpenGenerations(dest string) (*Generations, error) {
+	dest = filepath.Clean(dest)
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return nil, fmt.Errorf("create the folder of %s: %s", dest, explain(err))
+	}
+	lk, err := acquire(dest)
+	if err != nil {
+		return nil, err
+	}
+	g, err := openGenerations(dest, lk)
+	if err != nil {
+		lk.release()
+		return nil, err
+	}
+	return g, nil
+}
+
+func openGenerations(dest string, lk *lock) (*Generations, error) {
+	if err := recoverSwap(dest); err != nil {
+		return nil, err
+	}
+	if err := checkReplaceable(dest); err != nil {
+		return nil, err
+	}
+	g := &Generations{dest: dest, prevDir: PrevName(dest), lock: lk, next: Manifest{}, dirs: map[string]*sync.Once{}}
+	liveID, liveOK := dirID(dest)
+	prevID, prevOK := dirID(g.prevDir)
+	if prevOK && !hasMarker(g.prevDir) {
+		prevOK = false // not ours: never touched
+	}
+	// Manifests of folders that are no longer either generation go.
+	files, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), genPrefix(dest)+"*"))
+	for _, f := range files {
+		base := filepath.Base(f)
+		if (!liveOK || base != filepath.Base(manifestName(dest, liveID))) && (!prevOK || base != filepath.Base(manifestName(dest, prevID))) {
+			os.Remove(f)
+		}
+	}
+	if liveOK {
+		g.live = readManifest(manifestName(dest, liveID))
+	}
+	if prevOK {
+		g.prev = readManifest(manifestName(dest, prevID))
+	}
+	if g.live == nil && liveOK && hasMarker(dest) {
+		g.oldFiles = listFiles(dest)
+	}
+	if g.live != nil {
+		g.liveBySum = make(map[Sum]string, len(g.live))
+		for name, e := range g.live {
+			if old, ok := g.liveBySum[e.Sum]; !ok || name < old {
+				g.liveBySum[e.Sum] = name
+			}
+		}
+	}
+	g.inPlace = canExchange && g.live != nil && g.prev != nil
+	if g.inPlace {
+		// Unusable from here until its new manifest is written.
+		if err := os.Remove(manifestName(dest, prevID)); err != nil {
+			return nil, fmt.Errorf("update %s: %s", g.prevDir, explain(err))
+		}
+		g.target = g.prevDir
+		g.dirs["."] = doneOnce()
+		return g, nil
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dest), tmpPrefix(dest))
+	if err != nil {
+		return nil, fmt.Errorf("create a temporary folder beside %s: %s", dest, explain(err))
+	}
+	if err := os.WriteFile(filepath.Join(tmp, Marker), []byte(markerText), 0o644); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("write %s: %s", filepath.Join(dest, Marker), explain(err))
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("create a temporary folder beside %s: %s", dest, explain(err))
+	}
+	g.target = tmp
+	g.dirs["."] = doneOnce()
+	g.prev = nil // a fresh folder holds nothing yet
+	return g, nil
+}
+
+func doneOnce() *sync.Once {
+	o := &sync.Once{}
+	o.Do(func() {})
+	return o
+}
+
+// InPlace reports whether the build updates the previous generation rather
+// than a new folder.
+func (g *Generations) InPlace() bool { return g.inPlace }
+
+// Live returns the manifest of the site being replaced, nil when unknown.
+func (g *Generations) Live() Manifest { return g.live }
+
+// Counts returns how many files the build wrote or linked, and how many the
+// updated generation already had.
+func (g *Generations) Counts() (written, kept int) {
+	return int(g.written.Load()), int(g.kept.Load())
+}
+
+// WriteFile records name with data, and writes it unless the generation
+// being updated has it already.
+func (g *Generations) WriteFile(name string, data []byte) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	e := Entry{Sum: SumOf(data), Size: int64(len(data))}
+	if !g.record(name, e) {
+		return fmt.Errorf("output file %s written twice", name)
+	}
+	if g.prev != nil && g.prev[name] == e {
+		g.kept.Add(1)
+		return nil
+	}
+	g.written.Add(1)
+	return g.place(name, func(to string) error { return os.WriteFile(to, data, 0o644) })
+}
+
+// CanReuse reports whether the previous generation or the live site has a
+// file with sum for name.
+func (g *Generations) CanReuse(name string, sum Sum) bool {
+	if p, ok := g.prev[name]; ok && p.Sum == sum {
+		return true
+	}
+	_, ok := g.liveBySum[sum]
+	return ok
+}
+
+// Reuse takes name from the live site's file with sum, if it has one.
+func (g *Generations) Reuse(name string, sum Sum) (bool, error) {
+	if err := CheckName(name); err != nil {
+		return false, err
+	}
+	if p, ok := g.prev[name]; ok && p.Sum == sum {
+		if !g.record(name, p) {
+			return false, fmt.Errorf("output file %s written twice", name)
+		}
+		g.kept.Add(1)
+		return true, nil
+	}
+	from, ok := g.liveBySum[sum]
+	if !ok {
+		return false, nil
+	}
+	if !g.record(name, g.live[from]) {
+		return false, fmt.Errorf("output file %s written twice", name)
+	}
+	g.written.Add(1)
+	src := filepath.Join(g.dest, filepath.FromSlash(from))
+	return true, g.place(name, func(to string) error {
+		if err := os.Link(src, to); err == nil {
+			return nil
+		}
+		// Another file system, or one without hard links: copy.
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		if SumOf(data) != sum {
+			return fmt.Errorf("%s changed since bantin wrote it; build with --no-cache", src)
+		}
+		return os.WriteFile(to, data, 0o644)
+	})
+}
+
+func (g *Generations) record(name string, e Entry) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, dup := g.next[name]; dup || name == Marker {
+		return false
+	}
+	g.next[name] = e
+	return true
+}
+
+// place creates name in the target folder with create, as a new file
+// renamed over any old one when the target is a generation in use.
+func (g *Generations) place(name string, create func(to string) error) error {
+	dir := path.Dir(name)
+	g.mu.Lock()
+	once, ok := g.dirs[dir]
+	if !ok {
+		once = &sync.Once{}
+		g.dirs[dir] = once
+	}
+	g.mu.Unlock()
+	full := filepath.Join(g.target, filepath.FromSlash(name))
+	var mkErr error
+	once.Do(func() { mkErr = g.mkdirs(dir) })
+	if mkErr != nil {
+		return fmt.Errorf("cannot create folder %s: %s", filepath.Join(g.dest, filepath.FromSlash(dir)), explain(mkErr))
+	}
+	to := full
+	if g.inPlace {
+		to = filepath.Join(filepath.Dir(full), fmt.Sprintf(".bantin-new-%d", g.tmp.Add(1)))
+	}
+	if err := create(to); err != nil {
+		os.Remove(to)
+		return fmt.Errorf("cannot write %s: %s", filepath.Join(g.dest, filepath.FromSlash(name)), explain(err))
+	}
+	if !g.inPlace {
+		return nil
+	}
+	err := os.Rename(to, full)
+	if err != nil {
+		// A folder of the old generation where a file goes now.
+		if info, lerr := os.Lstat(full); lerr == nil && info.IsDir() {
+			if err = os.RemoveAll(full); err == nil {
+				err = os.Rename(to, full)
+			}
+		}
+	}
+	if err != nil {
+		os.Remove(to)
+		return fmt.Errorf("cannot write %s: %s", filepath.Join(g.dest, filepath.FromSlash(name)), explain(err))
+	}
+	return nil
+}
+
+// mkdirs makes folder dir (slash-separated, relative) in the target,
+// replacing a file of the old generation that stands in its way.
+func (g *Generations) mkdirs(dir string) error {
+	full := filepath.Join(g.target, filepath.FromSlash(dir))
+	if err := mkdir(full); err == nil {
+		if info, err := os.Stat(full); err == nil && info.IsDir() {
+			return nil
+		}
+	}
+	if !g.inPlace {
+		return os.MkdirAll(full, 0o755)
+	}
+	// Walk down, removing files where folders go.
+	cur := g.target
+	for part := range strings.SplitSeq(dir, "/") {
+		cur = filepath.Join(cur, part)
+		info, err := os.Lstat(cur)
+		if err == nil && info.IsDir() {
+			continue
+		}
+		if err == nil {
+			if err := os.Remove(cur); err != nil {
+				return err
+			}
+		}
+		if err := os.Mkdir(cur, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Abort leaves the live site as it was. An updated previous generation
+// stays unusable (without a manifest) until a build starts it again; a
+// temporary folder is removed.
+func (g *Generations) Abort() error {
+	defer g.lock.release()
+	if g.inPlace {
+		return nil
+	}
+	return removeBuild(g.target)
+}
+
+// Commit completes the new generation, records its manifest, and makes it
+// the live site.
+func (g *Generations) Commit() error {
+	defer g.lock.release()
+	if err := g.commit(); err != nil {
+		return fmt.Errorf("%s; %s is as it was before this build", err, g.dest)
+	}
+	return nil
+}
+
+func (g *Generations) commit() error {
+	if g.inPlace {
+		if err := g.removeStale(); err != nil {
+			return fmt.Errorf("update %s: %s", g.prevDir, explain(err))
+		}
+	}
+	g.changed = g.diff()
+	if id, ok := dirID(g.target); ok {
+		if err := writeManifest(manifestName(g.dest, id), g.next); err != nil {
+			return fmt.Errorf("write the manifest of %s: %s", g.dest, explain(err))
+		}
+	}
+	if _, err := os.Lstat(g.dest); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(g.target, g.dest); err != nil {
+			return fmt.Errorf("move the new site into place: %s", explain(err))
+		}
+		return nil
+	}
+	if g.inPlace {
+		if err := exchange(g.target, g.dest); err != nil {
+			return fmt.Errorf("move the new site into place: %s", explain(err))
+		}
+		return nil
+	}
+	// A new folder: the previous generation, unusable, goes first, and the
+	// live site becomes the previous generation when its manifest is known.
+	if info, err := os.Lstat(g.prevDir); err == nil && info.IsDir() && hasMarker(g.prevDir) {
+		if id, ok := dirID(g.prevDir); ok {
+			os.Remove(manifestName(g.dest, id))
+		}
+		if err := removeBuild(g.prevDir); err != nil {
+			removeBuild(g.target)
+			return fmt.Errorf("remove %s: %s", g.prevDir, explain(err))
+		}
+	}
+	if err := exchange(g.target, g.dest); err == nil {
+		if g.live != nil && canExchange {
+			if err := os.Rename(g.target, g.prevDir); err == nil {
+				return nil
+			}
+		}
+		removeBuild(g.target)
+		return nil
+	}
+	d := &Disk{dest: g.dest, tmp: g.target}
+	return d.commit()
+}
+
+// removeStale deletes the files of the old generation the new one has
+// not, and the folders they leave empty.
+func (g *Generations) removeStale() error {
+	var dirs []string
+	for name := range g.prev {
+		if _, ok := g.next[name]; ok {
+			continue
+		}
+		if err := os.Remove(filepath.Join(g.target, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			// A folder now where a file was: it holds new files.
+			if info, lerr := os.Lstat(filepath.Join(g.target, filepath.FromSlash(name))); lerr != nil || !info.IsDir() {
+				return err
+			}
+		}
+		for d := path.Dir(name); d != "."; d = path.Dir(d) {
+			dirs = append(dirs, d)
+		}
+	}
+	slices.SortFunc(dirs, func(a, b string) int { return strings.Count(b, "/") - strings.Count(a, "/") })
+	dirs = slices.Compact(dirs)
+	for _, d := range dirs {
+		os.Remove(filepath.Join(g.target, filepath.FromSlash(d))) // fails while not empty
+	}
+	return nil
+}
+
+// diff lists the paths whose content differs between the live site and
+// the new one: added, changed and removed, sorted.
+func (g *Generations) diff() []string {
+	var out []string
+	if g.live == nil {
+		for name := range g.next {
+			out = append(out, name)
+		}
+		for _, name := range g.oldFiles {
+			if _, ok := g.next[name]; !ok {
+				out = append(out, name)
+			}
+		}
+	} else {
+		for name, e := range g.next {
+			if old, ok := g.live[name]; !ok || old != e {
+				out = append(out, name)
+			}
+		}
+		for name := range g.live {
+			if _, ok := g.next[name]; !ok {
+				out = append(out, name)
+			}
+		}
+	}
+	if g.live == nil {
+		out = append(out, Marker)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Changed returns, after Commit, the site paths that differ from the site
+// it replaced: added, changed and removed, sorted. Without a manifest of
+// the replaced site every path of the new site is listed.
+func (g *Generations) Changed() []string { return g.changed }
+
+// Manifest returns the new site's files, after Commit.
+func (g *Generations) Manifest() Manifest { return g.next }
+
+// manifestName is the manifest file of the generation folder with id,
+// beside dest.
+func manifestName(dest string, id [2]uint64) string {
+	return filepath.Join(filepath.Dir(dest), fmt.Sprintf("%s%x-%x", genPrefix(dest), id[0], id[1]))
+}
+
+const manifestMagic = "bantin manifest 1\n"
+
+// writeManifest writes m with a checksum, through a temporary file.
+func writeManifest(name string, m Manifest) error {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	buf := make([]byte, 0, len(names)*48+64)
+	buf = append(buf, manifestMagic...)
+	buf = binary.AppendUvarint(buf, uint64(len(names)))
+	for _, n := range names {
+		e := m[n]
+		buf = binary.AppendUvarint(buf, uint64(len(n)))
+		buf = append(buf, n...)
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(e.Sum))
+		buf = binary.AppendUvarint(buf, uint64(e.Size))
+	}
+	buf = binary.LittleEndian.AppendUint64(buf, xxhash.Sum64(buf))
+	tmp := name + ".tmp"
+	if err := os.WriteFile(tmp, buf, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
+}
+
+// readManifest reads a manifest; nil when it is missing or damaged.
+func readManifest(name string) Manifest {
+	buf, err := os.ReadFile(name)
+	if err != nil || len(buf) < len(manifestMagic)+8 || !bytes.HasPrefix(buf, []byte(manifestMagic)) {
+		return nil
+	}
+	body, sum := buf[:len(buf)-8], binary.LittleEndian.Uint64(buf[len(buf)-8:])
+	if xxhash.Sum64(body) != sum {
+		return nil
+	}
+	r := body[len(manifestMagic):]
+	n, k := binary.Uvarint(r)
+	if k <= 0 || n > uint64(len(r)) {
+		return nil
+	}
+	r = r[k:]
+	m := make(Manifest, n)
+	for range n {
+		l, k := binary.Uvarint(r)
+		if k <= 0 || l > uint64(len(r)-k) || len(r)-k-int(l) < 8 {
+			return nil
+		}
+		name := string(r[k : k+int(l)])
+		r = r[k+int(l):]
+		s := Sum(binary.LittleEndian.Uint64(r))
+		size, k2 := binary.Uvarint(r[8:])
+		if k2 <= 0 {
+			return nil
+		}
+		r = r[8+k2:]
+		m[name] = Entry{Sum: s, Size: int64(size)}
+	}
+	if len(r) != 0 {
+		return nil
+	}
+	return m
+}
+
+// listFiles returns the files under dir, slash-separated and relative.
+func listFiles(dir string) []string {
+	var out []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err == nil {
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	return out
+}
+
+// WriteList writes names one per line to file name, through a temporary
+// file beside it.
+func WriteList(name string, names []string) error {
+	tmp := name + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	for _, n := range names {
+		w.WriteString(n)
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, name)
+}

@@ -1,0 +1,464 @@
+package site
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/output"
+)
+
+// CacheDir is the default folder of the build cache, inside the site.
+const CacheDir = ".bantin/cache"
+
+// cacheFile is the cache's one data file in its folder, and cacheLock the
+// file a build holds a lock on while it uses the folder.
+const (
+	cacheFile  = "build.bin"
+	textsFile  = "texts.bin" // the renderings' plain texts, for search
+	cacheLock  = "lock"
+	cacheMagic = "bantin build cache\n"
+	// storeFormat numbers the layout of cacheFile.
+	storeFormat = 2
+)
+
+// OpenCache opens the build cache in dir for a build of the site cfg
+// describes, made by bantin version. It takes the folder's lock for the
+// whole build: Save releases it.
+//
+// A cache that cannot be used never fails a build: a damaged file (cut
+// short, a wrong checksum, an unknown format), one written by another
+// version of bantin, or a folder another build holds gives an empty cache,
+// or none, and a one-line notice saying why; the build then renders
+// everything. A nil cache with an empty notice is never returned.
+func OpenCache(dir string, cfg *config.Site, version string) (c *Cache, notice string) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Sprintf("note: cannot use the build cache %s (%v); building without it", dir, errText(err))
+	}
+	lock, err := output.TryLock(filepath.Join(dir, cacheLock))
+	if err != nil {
+		return nil, fmt.Sprintf("note: the build cache %s is in use by another build (%v); building without it", dir, errText(err))
+	}
+	c = NewCache()
+	c.persistent = true
+	c.dir, c.version, c.lock = dir, version, lock
+	data, err := os.ReadFile(filepath.Join(dir, cacheFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, ""
+	}
+	if err == nil {
+		err = c.decode(data, cfg, version)
+	}
+	if err != nil {
+		fresh := NewCache()
+		fresh.persistent = true
+		fresh.dir, fresh.version, fresh.lock = dir, version, lock
+		return fresh, fmt.Sprintf("note: ignoring the build cache %s: %v; building from scratch", dir, err)
+	}
+	return c, ""
+}
+
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// decode fills an empty cache from data, which must be a whole cache file
+// of this version of bantin.
+func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
+	if !bytes.HasPrefix(data, []byte(cacheMagic)) || len(data) < len(cacheMagic)+8 {
+		return errors.New("it is not a bantin cache file, or it was cut short")
+	}
+	body, sum := data[:len(data)-8], binary.LittleEndian.Uint64(data[len(data)-8:])
+	if xxhash.Sum64(body) != sum {
+		return errors.New("its checksum is wrong (the file was cut short or damaged)")
+	}
+	r := reader{buf: body[len(cacheMagic):]}
+	if f := r.uint(); f != storeFormat {
+		return fmt.Errorf("it has format %d, not %d", f, storeFormat)
+	}
+	if v := r.str(); v != version {
+		return fmt.Errorf("it was written by bantin %s, not %s", v, version)
+	}
+	contentData := r.bytes()
+	if r.err != nil {
+		return r.err
+	}
+	cc, err := content.DecodeCache(contentData, cfg)
+	if err != nil {
+		return fmt.Errorf("its articles cannot be read: %w", err)
+	}
+	c.Content = cc
+	for n := r.uint(); n > 0 && r.err == nil; n-- {
+		file := r.str()
+		d := cachedDoc{key: r.uint64(), summary: r.str()}
+		if n := r.uint(); n > 0 && n <= uint64(len(r.buf)) {
+			d.images = make([]cachedImage, n)
+			for i := range d.images {
+				d.images[i] = cachedImage{dest: r.str(), src: r.str()}
+			}
+			d.imagePos = diag.Pos{File: r.str(), Line: int(r.uint()), Col: int(r.uint())}
+		} else if n > 0 {
+			r.fail()
+		}
+		c.docs[file] = d
+	}
+	c.searchKey = r.uint64()
+	for n := r.uint(); n > 0 && r.err == nil; n-- {
+		c.searchFiles = append(c.searchFiles, cachedFile{name: r.str(), sum: output.Sum(r.uint64())})
+	}
+	for n := r.uint(); n > 0 && r.err == nil; n-- {
+		name := r.str()
+		p := cachedPage{key: r.uint64(), sum: output.Sum(r.uint64())}
+		c.pages[name] = p
+	}
+	if r.err != nil || len(r.buf) != 0 {
+		return errors.New("its contents are damaged")
+	}
+	return nil
+}
+
+// Save writes the cache back into its folder, without the entries of
+// files and pages the last build no longer had, and releases the folder.
+// A cache not made by OpenCache has nothing to save.
+func (c *Cache) Save(cfg *config.Site) error {
+	if c == nil || c.lock == nil {
+		return nil
+	}
+	defer c.Release()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	files := keys(c.docs, c.usedDocs)
+	if err := c.saveTexts(files); err != nil {
+		return err
+	}
+	return writeChecked(filepath.Join(c.dir, cacheFile), func(w *writer) {
+		w.uint(storeFormat)
+		w.str(c.version)
+		w.bytes(c.Content.AppendTo(nil, cfg))
+		w.uint(uint64(len(files)))
+		for _, f := range files {
+			d := c.docs[f]
+			w.str(f)
+			w.uint64(d.key)
+			w.str(d.summary)
+			w.uint(uint64(len(d.images)))
+			for _, img := range d.images {
+				w.str(img.dest)
+				w.str(img.src)
+			}
+			if len(d.images) > 0 {
+				w.str(d.imagePos.File)
+				w.uint(uint64(d.imagePos.Line))
+				w.uint(uint64(d.imagePos.Col))
+			}
+			w.spill()
+		}
+		w.uint64(c.searchKey)
+		w.uint(uint64(len(c.searchFiles)))
+		for _, f := range c.searchFiles {
+			w.str(f.name)
+			w.uint64(uint64(f.sum))
+			w.spill()
+		}
+		names := keys(c.pages, c.usedPages)
+		w.uint(uint64(len(names)))
+		for _, n := range names {
+			p := c.pages[n]
+			w.str(n)
+			w.uint64(p.key)
+			w.uint64(uint64(p.sum))
+			w.spill()
+		}
+	})
+}
+
+// saveTexts completes the texts file this build started, if any, with
+// the texts of the files it did not render, and puts it in place; c.mu is
+// held.
+func (c *Cache) saveTexts(files []string) error {
+	if c.sink.w == nil {
+		return nil
+	}
+	for _, f := range files {
+		if d := c.docs[f]; !d.streamed && !d.hasText {
+			c.readTexts()
+			break
+		}
+	}
+	for _, f := range files {
+		if d := c.docs[f]; !d.streamed && d.hasText {
+			c.sink.add(c.dir, c.version, f, d.key, d.text)
+		}
+	}
+	return c.sink.finish(filepath.Join(c.dir, textsFile))
+}
+
+// textSink writes the texts of a build's renderings to a new texts file
+// as they come.
+type textSink struct {
+	mu  sync.Mutex
+	w   *writer
+	tmp string
+}
+
+func (s *textSink) add(dir, version, file string, key uint64, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.w == nil {
+		s.tmp = filepath.Join(dir, textsFile+".tmp")
+		f, err := os.Create(s.tmp)
+		s.w = &writer{buf: make([]byte, 0, spillBytes+64<<10), file: f, err: err}
+		s.w.digest.Reset()
+		s.w.buf = append(s.w.buf, cacheMagic...)
+		s.w.uint(storeFormat)
+		s.w.str(version)
+	}
+	s.w.str(file)
+	s.w.uint64(key)
+	s.w.str(text)
+	s.w.spill()
+}
+
+// finish writes the checksum and renames the file to name.
+func (s *textSink) finish(name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.w
+	s.w = nil
+	if w.file == nil {
+		return fmt.Errorf("save the build cache: %v", errText(w.err))
+	}
+	w.flush()
+	if w.err == nil {
+		_, w.err = w.file.Write(binary.LittleEndian.AppendUint64(nil, w.digest.Sum64()))
+	}
+	if err := errors.Join(w.err, w.file.Close()); err != nil {
+		os.Remove(s.tmp)
+		return fmt.Errorf("save the build cache: %v", errText(err))
+	}
+	if err := os.Rename(s.tmp, name); err != nil {
+		os.Remove(s.tmp)
+		return fmt.Errorf("save the build cache: %v", errText(err))
+	}
+	return nil
+}
+
+// discard removes an unfinished texts file.
+func (s *textSink) discard() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.w != nil {
+		if s.w.file != nil {
+			s.w.file.Close()
+		}
+		os.Remove(s.tmp)
+		s.w = nil
+	}
+}
+
+// writeChecked writes a cache file through a temporary file: the magic
+// line, what fill writes, and a checksum of both.
+func writeChecked(name string, fill func(w *writer)) error {
+	tmp := name + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("save the build cache: %v", errText(err))
+	}
+	w := &writer{buf: make([]byte, 0, spillBytes+64<<10), file: f}
+	w.digest.Reset()
+	w.buf = append(w.buf, cacheMagic...)
+	fill(w)
+	w.flush()
+	if w.err == nil {
+		_, w.err = f.Write(binary.LittleEndian.AppendUint64(nil, w.digest.Sum64()))
+	}
+	if err := errors.Join(w.err, f.Close()); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save the build cache: %v", errText(err))
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save the build cache: %v", errText(err))
+	}
+	return nil
+}
+
+// spillBytes is how much a cache writer gathers before writing it out.
+const spillBytes = 256 << 10
+
+// readTexts reads the renderings' texts, once, into the entries whose key
+// they match; c.mu is held. A damaged file gives no texts: the Markdown is
+// rendered again where one is needed.
+func (c *Cache) readTexts() {
+	if c.textsRead || !c.persistent {
+		return
+	}
+	c.textsRead = true
+	data, err := os.ReadFile(filepath.Join(c.dir, textsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	damaged := func(why string) {
+		c.notice = fmt.Sprintf("note: ignoring the texts of the build cache %s: %s; rendering the Markdown again", c.dir, why)
+	}
+	if err != nil {
+		damaged(errText(err))
+		return
+	}
+	if !bytes.HasPrefix(data, []byte(cacheMagic)) || len(data) < len(cacheMagic)+8 {
+		damaged("it is not a bantin cache file, or it was cut short")
+		return
+	}
+	body, sum := data[:len(data)-8], binary.LittleEndian.Uint64(data[len(data)-8:])
+	if xxhash.Sum64(body) != sum {
+		damaged("its checksum is wrong (the file was cut short or damaged)")
+		return
+	}
+	r := reader{buf: body[len(cacheMagic):]}
+	if r.uint() != storeFormat || r.str() != c.version {
+		damaged("it was written by another version of bantin")
+		return
+	}
+	for len(r.buf) > 0 && r.err == nil {
+		file, key, text := r.str(), r.uint64(), r.str()
+		if d, ok := c.docs[file]; ok && d.key == key && !d.hasText && r.err == nil {
+			d.text, d.hasText = text, true
+			c.docs[file] = d
+		}
+	}
+}
+
+// loadTexts reads the renderings' texts, for the search index.
+func (c *Cache) loadTexts() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.readTexts()
+}
+
+// Notice returns a one-line note about a part of the cache the last build
+// could not use, or "".
+func (c *Cache) Notice() string {
+	if c == nil {
+		return ""
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.notice
+}
+
+// Release lets other builds use the cache's folder, without saving.
+func (c *Cache) Release() {
+	if c != nil && c.lock != nil {
+		c.sink.discard()
+		c.lock.Release()
+		c.lock = nil
+	}
+}
+
+// keys returns the sorted keys of m that used marks, or all of them when
+// used is nil.
+func keys[V any](m map[string]V, used map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		if used == nil || used[k] {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// writer encodes a cache file, writing it out as it goes when it has a
+// file, with a running checksum of what it wrote.
+type writer struct {
+	buf    []byte
+	file   *os.File
+	digest xxhash.Digest
+	err    error
+}
+
+// spill writes out what the writer gathered once it is large.
+func (w *writer) spill() {
+	if w.file != nil && len(w.buf) >= spillBytes {
+		w.flush()
+	}
+}
+
+func (w *writer) flush() {
+	w.digest.Write(w.buf)
+	if w.err == nil && w.file != nil {
+		_, w.err = w.file.Write(w.buf)
+	}
+	w.buf = w.buf[:0]
+}
+
+func (w *writer) uint(v uint64)   { w.buf = binary.AppendUvarint(w.buf, v) }
+func (w *writer) uint64(v uint64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, v) }
+func (w *writer) str(s string) {
+	w.uint(uint64(len(s)))
+	w.buf = append(w.buf, s...)
+}
+func (w *writer) bytes(b []byte) {
+	w.uint(uint64(len(b)))
+	w.buf = append(w.buf, b...)
+}
+
+type reader struct {
+	buf []byte
+	err error
+}
+
+func (r *reader) fail() {
+	if r.err == nil {
+		r.err = errors.New("its contents are damaged")
+	}
+	r.buf = nil
+}
+
+func (r *reader) uint() uint64 {
+	v, n := binary.Uvarint(r.buf)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.buf = r.buf[n:]
+	return v
+}
+
+func (r *reader) uint64() uint64 {
+	if len(r.buf) < 8 {
+		r.fail()
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(r.buf)
+	r.buf = r.buf[8:]
+	return v
+}
+
+func (r *reader) bytes() []byte {
+	n := r.uint()
+	if n > uint64(len(r.buf)) {
+		r.fail()
+		return nil
+	}
+	b := r.buf[:n]
+	r.buf = r.buf[n:]
+	return b
+}
+
+func (r *reader) str() string { return string(r.bytes()) }
