@@ -132,6 +132,12 @@ func contentType(name string) string {
 		return "text/javascript; charset=utf-8"
 	case ext == ".json":
 		return "application/json"
+	case ext[1:] == ".jpg":
+		return "image/jpeg"
+	case ext[1:] == ".png":
+		return "image/png"
+	case ext == ".webp":
+		return "image/webp"
 	}
 	return "application/octet-stream"
 }

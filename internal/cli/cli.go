@@ -30,8 +30,11 @@ const usage = `bantin builds static news sites of Vietnamese campaign bulletins.
 Usage:
   bantin build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--future] [--now RFC3339] [--profile DIR]
   bantin serve [--addr 127.0.0.1:1313] [--source DIR] [--drafts=false] [--future] [--poll DURATION]
+               [--editor=false] [--password-file FILE] [--host NAMES]
+  bantin passwd [--source DIR] [--user NAME] [--password-file FILE]   (password on stdin)
   bantin new "Tiêu đề bài viết" --region R [--slogan S] [--period P] [--topics a,b] [--set key=value]... [--source DIR]
   bantin check [--source DIR] [--drafts] [--future]
+  bantin import [--source DIR] [--publish] [--dry-run] [--format F] [--encoding E] [--select CSS] PATH...
   bantin init DIR
   bantin version
 
@@ -41,6 +44,11 @@ Run "bantin COMMAND -h" for the flags of a command.
 // Main runs bantin with args (without the program name) and returns the
 // process exit status: 0 for success, 1 for a failed build, 2 for misuse.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return Run(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// Run is Main reading from stdin, for commands that read input.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -56,6 +64,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runInit(args[1:], stdout, stderr, time.Now())
 	case "check":
 		return runCheck(ctx, args[1:], stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], stdout, stderr)
+	case "passwd":
+		return runPasswd(args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "bantin", version())
 		return 0
@@ -163,9 +175,10 @@ func (f *buildFlags) prepare() (*prepared, error) {
 		}
 	}
 	return &prepared{root: root, cfg: cfg, opts: site.Options{
-		Site:    siteFS,
-		Theme:   bantin.Theme(),
-		Content: content.Options{Drafts: f.drafts, Future: f.future, Now: now},
+		Site:       siteFS,
+		Theme:      bantin.Theme(),
+		Content:    content.Options{Drafts: f.drafts, Future: f.future, Now: now},
+		ImageCache: filepath.Join(f.source, filepath.FromSlash(cfg.Images.CacheDir)),
 	}}, nil
 }
 
@@ -230,6 +243,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := disk.Commit(); err != nil {
 		return report(stderr, fmt.Errorf("publish %s: %w", *dest, err))
 	}
+	printWarnings(stderr, stats.Warnings)
 	skipped := ""
 	if stats.Skipped > 0 {
 		skipped = fmt.Sprintf(" (%d drafts or future left out)", stats.Skipped)
@@ -299,6 +313,18 @@ func checkDest(source, dest string) error {
 // maxProblemsShown bounds the problems printed: a full disk fails every
 // page, and twenty thousand lines would hide the first, which says why.
 const maxProblemsShown = 100
+
+// printWarnings prints problems that do not fail a build or check, one
+// per line as "warning: file:line:col: message", at most maxProblemsShown.
+func printWarnings(w io.Writer, warnings diag.List) {
+	for i, e := range warnings {
+		if i == maxProblemsShown {
+			fmt.Fprintf(w, "warning: ... and %d more warnings\n", len(warnings)-i)
+			break
+		}
+		fmt.Fprintf(w, "warning: %v\n", e)
+	}
+}
 
 // report prints an error, one problem per line, and returns exit status 1.
 func report(stderr io.Writer, err error) int { return reportFailed(stderr, err, "build") }

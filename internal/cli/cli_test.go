@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/bantin/bantin/internal/cli"
+	"github.com/bantin/bantin/internal/images/imagestest"
 )
 
 const now = "--now=2026-11-21T08:00:00+07:00"
@@ -243,7 +245,7 @@ func TestNewWritesAValidDraftAndRefusesOverwrites(t *testing.T) {
 func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, map[string]string{
-		"content/a.md": "---\ntitle: Tin A\ndate: 2024-01-01\nregion: Cần Thơ\n---\nXem [khu vực](/khu-vuc/can-tho/) và [trang lạ](/khong-co/).\n\n![ảnh](/anh/khong-co.jpg)\n",
+		"content/a.md": "---\ntitle: Tin A\ndate: 2024-01-01\nregion: Cần Thơ\n---\nXem [khu vực](/khu-vuc/can-tho/) và [trang lạ](/khong-co/).\n\n![ảnh](/anh/khong-co.svg)\n",
 	})
 	code, _, errOut := run("check", "--source", dir)
 	if code != 1 {
@@ -251,7 +253,7 @@ func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
 	}
 	for _, w := range []string{
 		"content/a.md:6:37: link /khong-co/ leads to /khong-co/index.html, which the site does not have",
-		"content/a.md:8:1: image /anh/khong-co.jpg leads to /anh/khong-co.jpg, which the site does not have",
+		"content/a.md:8:1: image /anh/khong-co.svg leads to /anh/khong-co.svg, which the site does not have",
 	} {
 		if !strings.Contains(errOut, w) {
 			t.Errorf("check output lacks %q:\n%s", w, errOut)
@@ -354,6 +356,33 @@ func TestManyProblemsPrintTheFirstHundredAndACount(t *testing.T) {
 	}
 }
 
+func TestCheckWarnsAboutHeavyArticlesAndCachesImages(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{
+		"site.toml":    "title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\n[images]\nbudget_kb = 1\nformats = [\"jpeg\"]\n",
+		"content/a.md": "---\ntitle: Tin A\ndate: 2024-01-01\nregion: Cần Thơ\nimage: /anh/a.jpg\n---\nMở đầu.\n",
+	})
+	photo := imagestest.JPEG(t, imagestest.Photo(900, 600, 0), 90)
+	if err := os.MkdirAll(filepath.Join(dir, "static", "anh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "static", "anh", "a.jpg"), photo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run("check", "--source", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !regexp.MustCompile(`(?m)^warning: content/a.md:5:8: the article's images weigh \d+ KB at their largest, over the budget of 1 KB`).MatchString(out) || !strings.HasPrefix(out, "warning: ") {
+		t.Errorf("check printed:\n%s\n%s", out, errOut)
+	}
+	// Processed images are cached in the site's folder.
+	entries, _ := filepath.Glob(filepath.Join(dir, ".bantin", "cache", "images", "*", "*.bin"))
+	if len(entries) != 1 {
+		t.Errorf("image cache holds %v, want one entry", entries)
+	}
+}
+
 // TestNewWithALongTitleWritesAShortFileName: a 400-character title gives a
 // file name the file system accepts, and the article builds.
 func TestNewWithALongTitleWritesAShortFileName(t *testing.T) {
@@ -386,7 +415,8 @@ func TestNewSetsDeclaredTaxonomies(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	b, err := os.ReadFile(strings.TrimSpace(out))
+	// The first line is the new file; the second, its preview URL.
+	b, err := os.ReadFile(strings.SplitN(out, "\n", 2)[0])
 	if err != nil {
 		t.Fatal(err)
 	}

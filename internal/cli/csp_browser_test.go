@@ -23,7 +23,7 @@ func TestPreviewPolicyLetsItsOwnScriptsRun(t *testing.T) {
 	t.Parallel()
 	ctx := browsertest.Browser(t)
 	dir := writeSite(t, map[string]string{
-		"content/a.md":        "---\ntitle: Thi đua yêu nước\ndate: 2024-01-01\nregion: Cần Thơ\ntopics: [Thi đua]\n---\nPhong trào thi đua.\n\n![ảnh](/anh/logo.svg)\n",
+		"content/a.md":        "---\ntitle: Thi đua yêu nước\ndate: 2024-01-01\nregion: Cần Thơ\ntopics: [Thi đua]\nperiod: \"2024\"\n---\nPhong trào thi đua.\n\n![ảnh](/anh/logo.svg)\n",
 		"content/b.md":        article("Thi đua khen thưởng"),
 		"static/anh/logo.svg": `<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>`,
 	})
@@ -78,13 +78,20 @@ func TestPreviewPolicyLetsItsOwnScriptsRun(t *testing.T) {
 			return err == nil && ok
 		})
 	}
-	for _, p := range []string{"", "bai-viet/a/", "khu-vuc/can-tho/", "khong-co/"} {
+	for _, p := range []string{"", "bai-viet/a/", "khu-vuc/can-tho/", "dot-thi-dua/", "khong-co/"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+p)); err != nil {
 			t.Fatal(err)
 		}
 		waitJS(p+" loaded", `document.readyState === 'complete'`)
 		check("/" + p)
 	}
+	// The campaign status script of the pages that show a status loads
+	// under the policy too.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"dot-thi-dua/")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS("the status script", `document.readyState === 'complete' && performance.getEntriesByType('resource').some((e) => e.name.endsWith('/js/bantin-status.js'))`)
+	check("/dot-thi-dua/ with its status script")
 	// The search page runs the theme's script: fetch, inflate, render.
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"tim-kiem/?q=thi+dua")); err != nil {
 		t.Fatal(err)

@@ -37,6 +37,11 @@ page_size = 10
 # their own: a file of static/ or an http(s) URL.
 # image = "/images/share.png"
 
+# The places the site is about (names or ids of the map bantin ships): a
+# region name that could mean several places prefers those inside them.
+# Add places of your own, or aliases, in data/regions.toml.
+# region_near = ["Cần Thơ"]
+
 # First URL segments of articles and indexes; one lowercase segment each.
 [paths]
 articles = "bai-viet"

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/bantin/bantin"
+	"github.com/bantin/bantin/internal/editor"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/server"
 	"github.com/bantin/bantin/internal/site"
@@ -24,6 +27,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs, f := newBuildCommand("serve", stderr)
 	addr := fs.String("addr", defaultServeAddr, "address to serve on; the default only accepts connections from this machine")
 	poll := fs.Duration("poll", 0, "scan for changes every `DURATION` (e.g. 1s) instead of waiting for file events, for network drives and containers")
+	withEditor := fs.Bool("editor", true, "serve the newsroom editor at "+editor.Prefix)
+	passwords := fs.String("password-file", "", "editors' password `FILE` made by bantin passwd (default: "+editor.PasswordFile+" in the site's folder)")
+	hosts := fs.String("host", "", "comma-separated host `NAMES` clients may reach the editor by, besides the address (e.g. a reverse proxy's name)")
 	if !parseNoArgs(fs, args, stderr) {
 		return 2
 	}
@@ -33,6 +39,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer ln.Close()
 	base := "http://" + ln.Addr().String() + "/"
+	editorLine := ""
+	loopback := false
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok {
+		loopback = tcp.IP.IsLoopback()
+	}
 
 	var logMu sync.Mutex
 	logf := func(format string, args ...any) {
@@ -80,11 +91,40 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return report(stderr, err)
 	}
 	srv := server.New(build, logf)
+	if *withEditor {
+		var extra []string
+		for _, h := range strings.Split(*hosts, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				extra = append(extra, h)
+			}
+		}
+		ed, err := editor.New(editor.Options{
+			Source: f.source, BaseURL: base, Theme: bantin.Theme(), Cache: cache,
+			Passwords: *passwords, RequireLogin: !loopback, Addr: ln.Addr(), Hosts: extra, Logf: logf,
+		})
+		if err != nil {
+			return report(stderr, fmt.Errorf("editor: %w", err))
+		}
+		defer ed.Close()
+		srv.Mount(editor.Prefix, ed, ed.Guard)
+		srv.AllowHosts(extra...)
+		srv.AfterBuild(func(ctx context.Context) {
+			if err := ed.Refresh(ctx); err != nil && ctx.Err() == nil {
+				logf("editor: %v", err)
+			}
+		})
+		login := "no password: this machine only"
+		if ed.LoginRequired() {
+			login = "sign in with a password"
+		}
+		editorLine = fmt.Sprintf("Editor at %s%s (%s)\n", base, strings.TrimPrefix(editor.Prefix, "/"), login)
+	}
 	srv.Rebuild(ctx)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	fmt.Fprintf(stdout, "Serving %s at %s (Ctrl-C to stop)\n", f.source, base)
+	fmt.Fprint(stdout, editorLine)
 	errs := make(chan error, 2)
 	go func() {
 		errs <- watcher.Run(ctx, 50*time.Millisecond, func() { srv.Rebuild(ctx) })

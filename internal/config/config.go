@@ -45,6 +45,10 @@ type Site struct {
 	UnsafeHTML bool
 	// MaxArticleBytes rejects larger content files before parsing them.
 	MaxArticleBytes int64
+	// MaxNesting bounds nesting in an article's Markdown (block quotes,
+	// lists, links, emphasis); MaxTerms the topics of one article.
+	MaxNesting int
+	MaxTerms   int
 	// Search writes the search index and page; on by default.
 	Search bool
 	// FeedLimit is the number of entries per Atom feed; FeedFullContent
@@ -61,6 +65,14 @@ type Site struct {
 	// that have no image of their own; ImagePos is where site.toml sets it.
 	Image    string
 	ImagePos diag.Pos
+	// Images configures the image pipeline.
+	Images Images
+	// RegionNear are the places the site is about (region_near: names or
+	// gazetteer ids, such as "hau-giang"): a place name that could mean
+	// several places prefers those inside them. RegionNearPos is where
+	// site.toml writes each; the build resolves them.
+	RegionNear    []string
+	RegionNearPos []diag.Pos
 }
 
 // Paths are the first URL segments of articles, indexes and pages. The
@@ -92,9 +104,12 @@ func Default() Site {
 		TimeZoneName:    "Asia/Ho_Chi_Minh",
 		PageSize:        10,
 		MaxArticleBytes: 5 << 20,
+		MaxNesting:      32,
+		MaxTerms:        50,
 		Search:          true,
 		FeedLimit:       20,
 		SitemapURLs:     50000,
+		Images:          defaultImages(),
 		Paths: Paths{
 			Articles: "bai-viet",
 			Regions:  "khu-vuc",
@@ -110,11 +125,11 @@ func Default() Site {
 }
 
 var (
-	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "image", "paths", "markdown", "limits", "search", "feeds", "params", "taxonomies"},
-		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size"}}
+	topKeys = fields.Schema{Keys: []string{"title", "description", "base_url", "language", "time_zone", "page_size", "image", "paths", "markdown", "limits", "search", "feeds", "params", "taxonomies", "region_near", "images"},
+		Aliases: map[string]string{"baseurl": "base_url", "languagecode": "language", "timezone": "time_zone", "paginate": "page_size", "home_region": "region_near", "region": "region_near"}}
 	pathKeys     = fields.Schema{Keys: []string{"articles", "regions", "topics", "slogans", "periods", "years", "page", "search"}}
 	markdownKeys = fields.Schema{Keys: []string{"unsafe_html"}, Aliases: map[string]string{"unsafe": "unsafe_html"}}
-	limitKeys    = fields.Schema{Keys: []string{"max_article_bytes", "sitemap_urls"}}
+	limitKeys    = fields.Schema{Keys: []string{"max_article_bytes", "sitemap_urls", "max_nesting", "max_terms"}}
 	feedKeys     = fields.Schema{Keys: []string{"limit", "full_content"}}
 	searchKeys   = fields.Schema{Keys: []string{"enabled"}}
 )
@@ -186,6 +201,17 @@ func Parse(src []byte) (Site, error) {
 		}
 	}
 
+	if n := root.Get("region_near"); n != nil && n.Kind == fields.String {
+		cfg.RegionNear, cfg.RegionNearPos = []string{vi.NFC(strings.TrimSpace(n.Text))}, []diag.Pos{n.Pos}
+	} else {
+		names, pos := r.StringList("region_near")
+		for i, v := range names {
+			if v = vi.NFC(strings.TrimSpace(v)); v != "" {
+				cfg.RegionNear, cfg.RegionNearPos = append(cfg.RegionNear, v), append(cfg.RegionNearPos, pos[i])
+			}
+		}
+	}
+
 	// [paths] names the built-in taxonomies' paths too, by these keys.
 	fromPaths := map[string]pathSetting{}
 	p := r.Sub("paths")
@@ -235,6 +261,8 @@ func Parse(src []byte) (Site, error) {
 		limitKeys.CheckKeys(l.Map, "[limits]", &errs)
 		cfg.MaxArticleBytes = int64(l.Int("max_article_bytes", int(cfg.MaxArticleBytes), 1024, 1<<30))
 		cfg.SitemapURLs = l.Int("sitemap_urls", cfg.SitemapURLs, 1, 50000)
+		cfg.MaxNesting = l.Int("max_nesting", cfg.MaxNesting, 4, 1000)
+		cfg.MaxTerms = l.Int("max_terms", cfg.MaxTerms, 1, 100000)
 	}
 	if f := r.Sub("feeds"); f != nil {
 		feedKeys.CheckKeys(f.Map, "[feeds]", &errs)
@@ -244,6 +272,9 @@ func Parse(src []byte) (Site, error) {
 	if s := r.Sub("search"); s != nil {
 		searchKeys.CheckKeys(s.Map, "[search]", &errs)
 		cfg.Search = s.Bool("enabled", true)
+	}
+	if im := r.Sub("images"); im != nil {
+		parseImages(im, &cfg.Images, &errs)
 	}
 	if p := r.Sub("params"); p != nil {
 		cfg.Params = map[string]string{}

@@ -66,7 +66,17 @@ const (
 	PeriodValues
 	// YearValues are the year of the article's date, never written.
 	YearValues
+	// PlaceValues are place names, resolved through the gazetteer (the
+	// built-in map of Vietnam and the site's data/regions.toml) at the
+	// article's date: every spelling of a place lands on one term named
+	// and slugged by the place ("TP Cần Thơ" -> Cần Thơ, can-tho), and a
+	// place's term lists the articles of every place inside it. A name
+	// the gazetteer does not know is a text value, with a warning.
+	PlaceValues
 )
+
+// valueTypes are the value types site.toml may give a taxonomy, by name.
+var valueTypes = map[string]ValueType{"text": TextValues, "place": PlaceValues}
 
 // The keys of the built-in taxonomies.
 const (
@@ -81,7 +91,7 @@ const (
 // that declares no [[taxonomies]] has them.
 func Builtins() []Taxonomy {
 	return []Taxonomy{
-		{Key: Region, Field: "region", Path: "khu-vuc", Facet: true, Feed: true, Required: true, Builtin: true},
+		{Key: Region, Field: "region", Path: "khu-vuc", Facet: true, Feed: true, Required: true, Values: PlaceValues, Builtin: true},
 		{Key: Topic, Field: "topics", Path: "chu-de", Multiple: true, Facet: true, Feed: true, Builtin: true},
 		{Key: Slogan, Field: "slogan", Path: "khau-hieu", Feed: true, Builtin: true},
 		{Key: Period, Field: "period", Path: "dot-thi-dua", Facet: true, Feed: true, Values: PeriodValues, Builtin: true},
@@ -110,10 +120,10 @@ var searchOptions = []string{"q", "limit", "offset", "facets"}
 
 var (
 	taxonomyKeys = fields.Schema{
-		Keys: []string{"key", "name", "name_en", "plural", "plural_en", "path", "multiple", "facet", "feed", "required", "enabled"},
+		Keys: []string{"key", "name", "name_en", "plural", "plural_en", "path", "multiple", "facet", "feed", "required", "enabled", "values"},
 		Aliases: map[string]string{
 			"title": "name", "label": "name", "slug": "path", "url": "path", "list": "multiple",
-			"feeds": "feed", "rss": "feed", "filter": "facet", "search": "facet",
+			"feeds": "feed", "rss": "feed", "filter": "facet", "search": "facet", "type": "values",
 		},
 	}
 	taxonomyKey = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
@@ -243,6 +253,17 @@ func declareTaxonomy(d *fields.Reader, t *Taxonomy, lang vi.Language, fromPaths 
 		}
 	} else {
 		t.Multiple = d.Bool("multiple", t.Multiple)
+	}
+	if v, pos, ok := d.String("values", false); ok {
+		vt, known := valueTypes[strings.TrimSpace(v)]
+		switch {
+		case !known:
+			errs.Addf(pos, "values must be \"text\" or \"place\" (names of places, resolved through the gazetteer), not %q", v)
+		case t.Builtin && t.Key != Region && vt != t.Values:
+			errs.Addf(pos, "values cannot be changed for the built-in taxonomy %q", t.Key)
+		default:
+			t.Values = vt
+		}
 	}
 	t.Facet = d.Bool("facet", t.Facet)
 	t.Feed = d.Bool("feed", t.Feed)

@@ -144,6 +144,12 @@ func TestBadTaxonomyDeclarationsNameTheirLine(t *testing.T) {
 			`site.toml:7:8: taxonomy "unit" has path "trang", which paths.page also uses; give each its own path`},
 		{"derived path", "[[taxonomies]]\nkey = \"nam\"\nname = \"A\"\n",
 			`site.toml:4:1: taxonomy "nam" has path "nam", which paths.years also uses; give each its own path`},
+		{"unknown value type", "[[taxonomies]]\nkey = \"unit\"\nname = \"A\"\nvalues = \"places\"\n",
+			`site.toml:7:10: values must be "text" or "place" (names of places, resolved through the gazetteer), not "places"`},
+		{"built-in value type changed", "[[taxonomies]]\nkey = \"topic\"\nvalues = \"place\"\n",
+			`site.toml:6:10: values cannot be changed for the built-in taxonomy "topic"`},
+		{"region_near of another type", "region_near = 7\n",
+			`site.toml:4:15: region_near must be a list of strings, not a number`},
 	} {
 		_, err := Parse([]byte(head + "\n" + tc.decl))
 		if err == nil || err.Error() != tc.want {
@@ -172,5 +178,29 @@ func TestBuiltinIndexRenamedInEnglishOnly(t *testing.T) {
 	}
 	if r := cfg.Taxonomy(Region); r.Name != "" || r.Plural != "Provinces" {
 		t.Errorf("region %+v", *r)
+	}
+}
+
+// TestValueTypesAndRegionNear: the built-in region holds places; a site may
+// make it text again, declare another taxonomy of places, and name the
+// places it is about.
+func TestValueTypesAndRegionNear(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse([]byte(head + "region_near = [\"Hậu Giang\", \"soc-trang\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cfg.Taxonomy(Region); r.Values != PlaceValues {
+		t.Errorf("region values %v", r.Values)
+	}
+	if fmt.Sprint(cfg.RegionNear, cfg.RegionNearPos) != "[Hậu Giang soc-trang] [site.toml:3:16 site.toml:3:29]" {
+		t.Errorf("region_near %v at %v", cfg.RegionNear, cfg.RegionNearPos)
+	}
+	cfg, err = Parse([]byte(head + "region_near = \"Cần Thơ\"\n[[taxonomies]]\nkey = \"region\"\nvalues = \"text\"\n[[taxonomies]]\nkey = \"dia_ban\"\nname = \"Địa bàn\"\nvalues = \"place\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Taxonomy(Region).Values != TextValues || cfg.Taxonomy("dia_ban").Values != PlaceValues || fmt.Sprint(cfg.RegionNear) != "[Cần Thơ]" {
+		t.Errorf("values %v %v, region_near %v", cfg.Taxonomy(Region).Values, cfg.Taxonomy("dia_ban").Values, cfg.RegionNear)
 	}
 }

@@ -133,3 +133,19 @@ func FuzzPeriod(f *testing.F) {
 		}
 	})
 }
+
+func TestPeriodStatusOnADay(t *testing.T) {
+	t.Parallel()
+	p := Period{Day{2024, 7, 1}, Day{2025, 6, 30}}
+	for _, c := range []struct {
+		day  Day
+		want string
+	}{
+		{Day{2024, 6, 30}, "upcoming"}, {Day{2024, 7, 1}, "ongoing"}, {Day{2025, 6, 30}, "ongoing"},
+		{Day{2025, 7, 1}, "ended"}, {Day{2023, 12, 31}, "upcoming"}, {Day{2026, 1, 1}, "ended"},
+	} {
+		if got := p.Status(c.day).String(); got != c.want {
+			t.Errorf("status on %v = %s, want %s", c.day, got, c.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -167,8 +168,6 @@ func splitFormats(b *block) []*frontmatter.Format {
 			return nil
 		}
 	}
-	jsonFormat := frontmatter.NewFormat("{", "}", capture(formatJSON))
-	jsonFormat.UnmarshalDelims, jsonFormat.RequiresNewLine = true, true
 	return []*frontmatter.Format{
 		frontmatter.NewFormat("---", "---", capture(formatYAML)),
 		frontmatter.NewFormat("---yaml", "---", capture(formatYAML)),
@@ -176,11 +175,10 @@ func splitFormats(b *block) []*frontmatter.Format {
 		frontmatter.NewFormat("---toml", "---", capture(formatTOML)),
 		frontmatter.NewFormat("---json", "---", capture(formatJSON)),
 		frontmatter.NewFormat(";;;", ";;;", capture(formatJSON)),
-		jsonFormat,
 	}
 }
 
-var closingDelim = map[string]string{"---": "---", "---yaml": "---", "+++": "+++", "---toml": "---", "---json": "---", ";;;": ";;;", "{": "}"}
+var closingDelim = map[string]string{"---": "---", "---yaml": "---", "+++": "+++", "---toml": "---", "---json": "---", ";;;": ";;;"}
 
 // prepare checks the encoding of a content file and returns it as NFC text
 // with LF line endings. Line numbers are unchanged by the rewrite.
@@ -243,8 +241,15 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 		}
 	}
 	var b block
-	body, err := frontmatter.Parse(bytes.NewReader(src), nil, splitFormats(&b)...)
-	if err != nil {
+	var body []byte
+	if strings.HasPrefix(opening, "{") {
+		// A JSON object ends where JSON says it does, not at the first
+		// line holding "}" (a nested object can close on one).
+		b.format = formatJSON
+		if b.data, body, err = splitJSON(file, src, openLine, cfg); err != nil {
+			return nil, err
+		}
+	} else if body, err = frontmatter.Parse(bytes.NewReader(src), nil, splitFormats(&b)...); err != nil {
 		return nil, diag.Errorf(diag.Pos{File: file, Line: openLine, Col: 1}, "read front matter: %v", err)
 	}
 	if b.format == 0 {
@@ -254,7 +259,7 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 		}
 		return nil, diag.Errorf(pos, "no front matter; start the file with a line --- (YAML), +++ (TOML) or { (JSON), then title, date and region")
 	}
-	origin := fields.Origin{File: file, Line: openLine + 1}
+	origin := fields.Origin{File: file, Line: openLine + 1, Lang: cfg.Language}
 	var root *fields.Node
 	switch b.format {
 	case formatYAML:
@@ -262,7 +267,7 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 	case formatTOML:
 		root, err = fields.DecodeTOML(b.data, origin)
 	case formatJSON:
-		if opening == "{" {
+		if strings.HasPrefix(opening, "{") {
 			origin.Line = openLine
 		}
 		root, err = fields.DecodeJSON(b.data, origin)
@@ -284,10 +289,42 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 	return a, nil
 }
 
+// splitJSON splits a file that starts with a JSON object into the object,
+// from the start of its first line, and the body after the line it ends
+// on. Text after the closing "}" on its line is an error, and so is an
+// object that never ends.
+func splitJSON(file string, src []byte, openLine int, cfg *config.Site) (data, body []byte, err error) {
+	open := bytes.IndexByte(src, '{')
+	lineStart := bytes.LastIndexByte(src[:open], '\n') + 1
+	dec := json.NewDecoder(bytes.NewReader(src[open:]))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			// Report the syntax error where it is.
+			if _, err := fields.DecodeJSON(src[lineStart:], fields.Origin{File: file, Line: openLine, Lang: cfg.Language}); err != nil {
+				return nil, nil, err
+			}
+		}
+		return nil, nil, diag.Errorf(diag.Pos{File: file, Line: openLine, Col: 1},
+			"front matter opened with \"{\" is never closed; add a line \"}\" after the last field")
+	}
+	end := open + int(dec.InputOffset()) // just after the closing "}"
+	lineEnd := len(src)
+	if nl := bytes.IndexByte(src[end:], '\n'); nl >= 0 {
+		lineEnd = end + nl
+	}
+	if after := bytes.TrimSpace(src[end:lineEnd]); len(after) > 0 {
+		return nil, nil, diag.Errorf(diag.PosOf(file, src, end+bytes.Index(src[end:lineEnd], after)),
+			"text after the \"}\" that closes the JSON front matter; start the article on the next line")
+	}
+	return src[lineStart:end], src[min(lineEnd+1, len(src)):], nil
+}
+
 // decode validates the front matter into a.
 func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 	var errs diag.List
-	r := &fields.Reader{Map: root, Errs: &errs, Where: diag.Pos{File: a.File, Line: 1, Col: 1}}
+	r := &fields.Reader{Map: root, Errs: &errs, Where: diag.Pos{File: a.File, Line: 1, Col: 1}, Lang: cfg.Language}
 	articleSchema(cfg).CheckKeys(root, "front matter", &errs)
 	checkTurnedOff(root, cfg, &errs)
 	a.positions = make([]fieldPos, 0, len(root.Keys)+4)
@@ -295,8 +332,15 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 		a.setPos(k, root.Values[i].Pos)
 	}
 	text := func(key string, required bool) string {
-		v, _, _ := r.String(key, required)
-		return strings.TrimSpace(v)
+		v, pos, ok := r.String(key, required)
+		if !ok {
+			return strings.TrimSpace(v)
+		}
+		clean, err := cleanText(key, v)
+		if err != nil {
+			errs.Add(pos, err)
+		}
+		return clean
 	}
 	a.Title = text("title", true)
 	// A built-in taxonomy the site turns off has no field to read.
@@ -336,10 +380,20 @@ func (a *Article) decode(root *fields.Node, cfg *config.Site) error {
 		if topic.Required && len(topics) == 0 && root.Get("topics") == nil {
 			errs.Addf(diag.Pos{File: a.File, Line: 1, Col: 1}, "missing required field \"topics\"")
 		}
+		// Each topic is a page and a feed that lists the article: a bound on
+		// them bounds what one article adds to the site.
+		if cfg.MaxTerms > 0 && len(topics) > cfg.MaxTerms {
+			errs.Addf(topicPos[cfg.MaxTerms], "an article has at most %d topics, and this is topic %d of %d; keep the few that matter most (or raise [limits] max_terms in site.toml)", cfg.MaxTerms, cfg.MaxTerms+1, len(topics))
+			topics, topicPos = topics[:cfg.MaxTerms], topicPos[:cfg.MaxTerms]
+		}
 	}
 	seen := map[string]bool{}
 	for i, t := range topics {
-		t = strings.TrimSpace(t)
+		t, err := cleanText("topic", t)
+		if err != nil {
+			errs.Add(topicPos[i], err)
+			continue
+		}
 		if t == "" {
 			errs.Addf(topicPos[i], "topics must not contain an empty topic")
 			continue

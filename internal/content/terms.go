@@ -118,7 +118,7 @@ func (a *Article) decodeDeclared(root *fields.Node, cfg *config.Site, errs *diag
 		if t.Builtin {
 			continue
 		}
-		values := a.declaredValues(root.Get(t.Field), t, errs)
+		values := a.declaredValues(root.Get(t.Field), t, cfg.MaxTerms, errs)
 		if len(values) > 0 {
 			a.declared = append(a.declared, declaredTerms{field: t.Field, values: values})
 		}
@@ -126,8 +126,9 @@ func (a *Article) decodeDeclared(root *fields.Node, cfg *config.Site, errs *diag
 }
 
 // declaredValues validates the value of a declared taxonomy's field: a
-// string, or for a multiple taxonomy a string or a list of strings.
-func (a *Article) declaredValues(n *fields.Node, t *config.Taxonomy, errs *diag.List) []string {
+// string, or for a multiple taxonomy a string or a list of at most
+// maxTerms strings (0: no limit).
+func (a *Article) declaredValues(n *fields.Node, t *config.Taxonomy, maxTerms int, errs *diag.List) []string {
 	if n == nil || n.Kind == fields.Null {
 		if t.Required {
 			pos := diag.Pos{File: a.File, Line: 1, Col: 1}
@@ -148,6 +149,12 @@ func (a *Article) declaredValues(n *fields.Node, t *config.Taxonomy, errs *diag.
 		items = []*fields.Node{n}
 	case n.Kind == fields.List && t.Multiple:
 		items = n.Items
+		// Each term is a page and a feed that lists the article: a bound
+		// on them bounds what one article adds to the site.
+		if maxTerms > 0 && len(items) > maxTerms {
+			errs.Addf(items[maxTerms].Pos, "an article has at most %d values of %s, and this is value %d of %d; keep the few that matter most (or raise [limits] max_terms in site.toml)", maxTerms, t.Field, maxTerms+1, len(items))
+			items = items[:maxTerms]
+		}
 	default:
 		hint := ""
 		switch n.Kind {

@@ -86,6 +86,39 @@ func (p Period) Contains(day Day) bool {
 	return !day.Before(p.Start) && !p.End.Before(day)
 }
 
+// PeriodStatus is where a day stands against a campaign period.
+type PeriodStatus int
+
+// The statuses of a campaign period on a day.
+const (
+	Upcoming PeriodStatus = iota // the day is before its start
+	Ongoing                      // the day is within it
+	Ended                        // the day is after its end
+)
+
+// String names the status as themes, CSS and the status script do:
+// "upcoming", "ongoing" or "ended".
+func (s PeriodStatus) String() string {
+	switch s {
+	case Upcoming:
+		return "upcoming"
+	case Ongoing:
+		return "ongoing"
+	}
+	return "ended"
+}
+
+// Status returns where day stands against the period.
+func (p Period) Status(day Day) PeriodStatus {
+	switch {
+	case day.Before(p.Start):
+		return Upcoming
+	case p.End.Before(day):
+		return Ended
+	}
+	return Ongoing
+}
+
 // wholeYears reports whether the period runs from 1 January to 31 December.
 func (p Period) wholeYears() bool {
 	return p.Start.Month == 1 && p.Start.Day == 1 && p.End.Month == 12 && p.End.Day == 31

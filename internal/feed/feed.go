@@ -70,6 +70,11 @@ type atomCategory struct {
 	Label string `xml:"label,attr,omitempty"`
 }
 
+// maxTopicCategories bounds the topics an entry lists as categories: an
+// article appears in the feed of each of its topics, so listing every
+// topic in each would grow the feeds with the square of its topics.
+const maxTopicCategories = 10
+
 // Feed describes one feed: the site's or a term's.
 type Feed struct {
 	Title string
@@ -111,7 +116,7 @@ func Atom(cfg *config.Site, f Feed, entries []Entry, full bool) ([]byte, error) 
 			entry.Authors = []atomPerson{{Name: a.Author}}
 		}
 		entry.Categories = append(entry.Categories, atomCategory{Term: a.Region})
-		for _, t := range a.Topics {
+		for _, t := range a.Topics[:min(len(a.Topics), maxTopicCategories)] {
 			entry.Categories = append(entry.Categories, atomCategory{Term: t})
 		}
 		if e.Summary != "" {

@@ -18,6 +18,7 @@ import (
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/vi"
 )
 
 // Origin locates a decoded block in its file: the block's first line is line
@@ -26,6 +27,9 @@ import (
 type Origin struct {
 	File string
 	Line int
+	// Lang is the site's language, for the messages that explain common
+	// YAML mistakes ("vi" or "en"; English when empty).
+	Lang vi.Language
 }
 
 func (o Origin) pos(line, col int) diag.Pos {
@@ -38,8 +42,9 @@ func (o Origin) pos(line, col int) diag.Pos {
 	return diag.Pos{File: o.File, Line: o.Line + line - 1, Col: col}
 }
 
-// maxDepth bounds nesting, so hostile input cannot exhaust the stack.
-const maxDepth = 64
+// maxDepth bounds the nesting of maps and lists in a block: front matter
+// needs two levels, site.toml three; deeper input is hostile or a mistake.
+const maxDepth = 32
 
 // DecodeYAML decodes a YAML 1.2 mapping (so yes/no/on stay strings).
 func DecodeYAML(src []byte, o Origin) (*Node, error) {
@@ -51,9 +56,16 @@ func DecodeYAML(src []byte, o Origin) (*Node, error) {
 
 // decodeFullYAML decodes any YAML with goccy/go-yaml.
 func decodeFullYAML(src []byte, o Origin) (*Node, error) {
+	if at := yamlDepth(src); at >= 0 {
+		return nil, depthError(src, at, o)
+	}
 	file, err := yamlparser.ParseBytes(src, 0)
 	if err != nil {
-		return nil, yamlError(err, o)
+		perr := yamlError(err, o)
+		if hint := yamlHint(src, o, false); hint != nil && hint.Pos.Line <= perr.Pos.Line {
+			return nil, hint
+		}
+		return nil, perr
 	}
 	if len(file.Docs) == 0 || file.Docs[0].Body == nil {
 		return &Node{Kind: Map, Pos: o.pos(1, 1)}, nil
@@ -69,13 +81,21 @@ func decodeFullYAML(src []byte, o Origin) (*Node, error) {
 		return &Node{Kind: Map, Pos: n.Pos}, nil
 	}
 	if n.Kind != Map {
+		if hint := yamlHint(src, o, false); hint != nil {
+			return nil, hint
+		}
 		return nil, diag.Errorf(n.Pos, "front matter must be a set of key: value fields, not %s", n.Describe())
+	}
+	// A quote left open can swallow the fields after it into one string
+	// the parser accepts; the fields then seem to be missing.
+	if hint := yamlHint(src, o, true); hint != nil {
+		return nil, hint
 	}
 	return n, nil
 }
 
 // yamlError places a YAML syntax error at its token.
-func yamlError(err error, o Origin) error {
+func yamlError(err error, o Origin) *diag.Error {
 	var withToken interface {
 		GetToken() *token.Token
 		GetMessage() string
@@ -110,8 +130,8 @@ func yamlPos(n ast.Node, o Origin) diag.Pos {
 
 func fromYAML(y ast.Node, o Origin, depth int) (*Node, error) {
 	pos := yamlPos(y, o)
-	if depth > maxDepth {
-		return nil, diag.Errorf(pos, "values nested more than %d levels deep", maxDepth)
+	if _, scalar := y.(ast.ScalarNode); !scalar && depth+1 > maxDepth {
+		return nil, diag.Errorf(pos, "values nested more than %d levels deep; nest maps and lists a few levels at most", maxDepth)
 	}
 	n := &Node{Pos: pos}
 	switch t := y.(type) {
@@ -189,7 +209,7 @@ func addYAMLPair(m *Node, mv *ast.MappingValueNode, o Origin, depth int) error {
 
 // DecodeJSON decodes a JSON object.
 func DecodeJSON(src []byte, o Origin) (*Node, error) {
-	d := &jsonDecoder{src: src, dec: json.NewDecoder(bytes.NewReader(src)), o: o}
+	d := &jsonDecoder{src: src, dec: json.NewDecoder(bytes.NewReader(src)), o: o, cur: newCursor(src)}
 	d.dec.UseNumber()
 	n, err := d.value(0)
 	if err != nil {
@@ -208,6 +228,7 @@ type jsonDecoder struct {
 	src []byte
 	dec *json.Decoder
 	o   Origin
+	cur *cursor // positions are asked in increasing order
 }
 
 // posAt returns the position of the first non-space byte at or after offset.
@@ -216,8 +237,8 @@ func (d *jsonDecoder) posAt(offset int64) diag.Pos {
 	for i < len(d.src) && (d.src[i] == ' ' || d.src[i] == '\t' || d.src[i] == '\n' || d.src[i] == '\r' || d.src[i] == ',' || d.src[i] == ':') {
 		i++
 	}
-	p := diag.PosOf("", d.src, i)
-	return d.o.pos(p.Line, p.Col)
+	line, col := d.cur.at(i)
+	return d.o.pos(line, col)
 }
 
 func (d *jsonDecoder) token() (json.Token, diag.Pos, error) {
@@ -226,7 +247,14 @@ func (d *jsonDecoder) token() (json.Token, diag.Pos, error) {
 	if err != nil {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
-			pos = d.posAt(syn.Offset - 1)
+			// The offending byte is the last one read, or the first
+			// after the blanks read last.
+			i := int(syn.Offset) - 1
+			for i >= 0 && i < len(d.src)-1 && (d.src[i] == ' ' || d.src[i] == '\t' || d.src[i] == '\n' || d.src[i] == '\r') {
+				i++
+			}
+			line, col := d.cur.at(i)
+			pos = d.o.pos(line, col)
 			return nil, pos, &diag.Error{Pos: pos, Err: fmt.Errorf("invalid JSON: %s", syn.Error())}
 		}
 		if err == io.EOF {
@@ -242,8 +270,8 @@ func (d *jsonDecoder) value(depth int) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if depth > maxDepth {
-		return nil, diag.Errorf(pos, "values nested more than %d levels deep", maxDepth)
+	if _, open := tok.(json.Delim); open && depth+1 > maxDepth {
+		return nil, diag.Errorf(pos, "values nested more than %d levels deep; nest maps and lists a few levels at most", maxDepth)
 	}
 	n := &Node{Pos: pos}
 	switch t := tok.(type) {
@@ -298,8 +326,14 @@ func (d *jsonDecoder) value(depth int) (*Node, error) {
 }
 
 // DecodeTOML decodes a TOML document. The TOML decoder reports no position
-// per key, so keys are located by a scan of the source (tomlKeyPositions).
+// per key, so keys and values are located by a scan of the source
+// (scanTOML), which also bounds the document's nesting before it is
+// decoded.
 func DecodeTOML(src []byte, o Origin) (*Node, error) {
+	layout := scanTOML(src)
+	if layout.deep >= 0 {
+		return nil, depthError(src, layout.deep, o)
+	}
 	var data map[string]any
 	md, err := toml.Decode(string(src), &data)
 	if err != nil {
@@ -309,49 +343,67 @@ func DecodeTOML(src []byte, o Origin) (*Node, error) {
 			if pe.Usage != "" {
 				msg += " (" + strings.TrimSpace(strings.SplitN(pe.Usage, "\n", 2)[0]) + ")"
 			}
-			return nil, diag.Errorf(o.pos(pe.Position.Line, pe.Position.Col), "invalid TOML: %s", msg)
+			// The error's byte offset is exact; its line is not always
+			// (a line break is counted before the error at it is), and
+			// its column counts bytes, not characters.
+			line, col := pe.Position.Line, pe.Position.Col
+			if pe.Position.Start >= 0 && pe.Position.Start <= len(src) {
+				line, col = newCursor(src).at(pe.Position.Start)
+			}
+			return nil, diag.Errorf(o.pos(line, col), "invalid TOML: %s", msg)
 		}
 		return nil, diag.Errorf(o.pos(1, 1), "invalid TOML: %v", err)
 	}
-	keys := tomlKeyPositions(src)
 	order := map[string]int{}
 	for i, k := range md.Keys() {
 		order[k.String()] = i
 	}
-	return fromTOML(data, "", keys, order, o, o.pos(1, 1), 0)
+	t := &tomlTree{layout: layout, order: order, o: o}
+	return t.node(data, "", o.pos(1, 1), 0)
 }
 
-func fromTOML(v any, path string, keys map[string]keyPos, order map[string]int, o Origin, pos diag.Pos, depth int) (*Node, error) {
-	if depth > maxDepth {
-		return nil, diag.Errorf(pos, "values nested more than %d levels deep", maxDepth)
+type tomlTree struct {
+	layout tomlLayout
+	order  map[string]int
+	o      Origin
+}
+
+func (t *tomlTree) node(v any, path string, pos diag.Pos, depth int) (*Node, error) {
+	if depth > maxDepth { // scalars included: TOML nesting was bounded before
+		return nil, diag.Errorf(pos, "values nested more than %d levels deep; nest maps and lists a few levels at most", maxDepth)
 	}
 	n := &Node{Pos: pos}
-	switch t := v.(type) {
+	switch v := v.(type) {
 	case string:
-		n.Kind, n.Text = String, t
+		n.Kind, n.Text = String, v
 	case bool:
-		n.Kind, n.Text = Bool, strconv.FormatBool(t)
+		n.Kind, n.Text = Bool, strconv.FormatBool(v)
 	case int64:
-		n.Kind, n.Text = Int, strconv.FormatInt(t, 10)
+		n.Kind, n.Text = Int, strconv.FormatInt(v, 10)
 	case float64:
-		n.Kind, n.Text = Float, strconv.FormatFloat(t, 'g', -1, 64)
+		n.Kind, n.Text = Float, strconv.FormatFloat(v, 'g', -1, 64)
 	case time.Time:
 		n.Kind = Time
 		// The decoder marks zone-less values with these location names.
-		switch t.Location().String() {
+		switch v.Location().String() {
 		case "date-local":
-			n.Text = t.Format("2006-01-02")
+			n.Text = v.Format("2006-01-02")
 		case "datetime-local":
-			n.Text = t.Format("2006-01-02 15:04:05")
+			n.Text = v.Format("2006-01-02 15:04:05")
 		case "time-local":
-			n.Text = t.Format("15:04:05")
+			n.Text = v.Format("15:04:05")
 		default:
-			n.Text = t.Format(time.RFC3339Nano)
+			n.Text = v.Format(time.RFC3339Nano)
 		}
 	case []any:
 		n.Kind = List
-		for _, item := range t {
-			c, err := fromTOML(item, path, keys, order, o, pos, depth+1)
+		items := t.layout.items[path]
+		for i, item := range v {
+			itemPos := pos
+			if i < len(items) {
+				itemPos = t.o.pos(items[i].Line, items[i].Col)
+			}
+			c, err := t.node(item, path, itemPos, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -359,13 +411,14 @@ func fromTOML(v any, path string, keys map[string]keyPos, order map[string]int, 
 		}
 	case []map[string]any: // an array of tables: a list of maps, each placed at its [[header]]
 		n.Kind = List
-		for i, item := range t {
-			itemPath := fmt.Sprintf("%s[%d]", path, i)
+		heads := t.layout.items[path]
+		for i, item := range v {
 			itemPos := pos
-			if kp, ok := keys[itemPath]; ok {
-				itemPos = o.pos(kp.key.Line, kp.key.Col)
+			if i < len(heads) {
+				itemPos = t.o.pos(heads[i].Line, heads[i].Col)
 			}
-			c, err := fromTOML(item, itemPath, keys, order, o, itemPos, depth+1)
+			// Keys of the second [[taxonomies]] are "taxonomies[1].key".
+			c, err := t.node(item, fmt.Sprintf("%s[%d]", path, i), itemPos, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -373,31 +426,31 @@ func fromTOML(v any, path string, keys map[string]keyPos, order map[string]int, 
 		}
 	case map[string]any:
 		n.Kind = Map
-		names := make([]string, 0, len(t))
-		for k := range t {
+		names := make([]string, 0, len(v))
+		for k := range v {
 			names = append(names, k)
 		}
 		full := func(k string) string { return strings.TrimPrefix(path+"."+quoteTOMLKey(k), ".") }
 		// MetaData.Keys names keys of arrays of tables without their index.
 		ordered := func(k string) string { return arrayIndex.ReplaceAllString(full(k), "") }
 		sort.Slice(names, func(i, j int) bool {
-			oi, iok := order[ordered(names[i])]
-			oj, jok := order[ordered(names[j])]
+			oi, iok := t.order[ordered(names[i])]
+			oj, jok := t.order[ordered(names[j])]
 			if iok && jok && oi != oj {
 				return oi < oj
 			}
 			return names[i] < names[j]
 		})
 		for _, k := range names {
-			kp, ok := keys[full(k)]
-			if !ok {
-				kp = keyPos{key: pos, value: pos}
+			keyAt, valueAt := pos, pos
+			if kp, ok := t.layout.keys[full(k)]; ok {
+				keyAt, valueAt = t.o.pos(kp.key.Line, kp.key.Col), t.o.pos(kp.value.Line, kp.value.Col)
 			}
-			c, err := fromTOML(t[k], full(k), keys, order, o, o.pos(kp.value.Line, kp.value.Col), depth+1)
+			c, err := t.node(v[k], full(k), valueAt, depth+1)
 			if err != nil {
 				return nil, err
 			}
-			c.KeyPos = o.pos(kp.key.Line, kp.key.Col)
+			c.KeyPos = keyAt
 			n.Keys = append(n.Keys, k)
 			n.Values = append(n.Values, c)
 		}
@@ -407,10 +460,6 @@ func fromTOML(v any, path string, keys map[string]keyPos, order map[string]int, 
 	return n, nil
 }
 
-// arrayIndex matches the index of a table in an array of tables within a
-// key path ("taxonomies[1].key").
-var arrayIndex = regexp.MustCompile(`\[\d+\]`)
-
 // quoteTOMLKey spells a key the way toml.Key.String does, so that paths
 // built here match MetaData.Keys.
 func quoteTOMLKey(k string) string {
@@ -419,108 +468,6 @@ func quoteTOMLKey(k string) string {
 
 type keyPos struct{ key, value diag.Pos }
 
-// tomlKeyPositions finds where each key is written, by dotted path, with
-// positions relative to src. It understands table headers, dotted and
-// quoted keys and one-line inline tables, which covers front matter and
-// site.toml; a key it cannot place is reported at its table's position.
-func tomlKeyPositions(src []byte) map[string]keyPos {
-	out := map[string]keyPos{}
-	table := ""
-	// tables counts the tables of each array of tables met so far, by
-	// path: keys of the second [[taxonomies]] are "taxonomies[1].key".
-	tables := map[string]int{}
-	lines := strings.Split(string(src), "\n")
-	for i, line := range lines {
-		trimmed := strings.TrimSpace(line)
-		indent := len(line) - len(strings.TrimLeft(line, " \t"))
-		if trimmed == "" || trimmed[0] == '#' {
-			continue
-		}
-		if trimmed[0] == '[' {
-			header := strings.Trim(strings.SplitN(trimmed, "]", 2)[0], "[ ")
-			table = tablePath(header, strings.HasPrefix(trimmed, "[["), tables)
-			if _, ok := out[table]; !ok {
-				p := diag.Pos{Line: i + 1, Col: indent + 1}
-				out[table] = keyPos{key: p, value: p}
-			}
-			continue
-		}
-		eq := strings.IndexByte(trimmed, '=')
-		if eq <= 0 {
-			continue
-		}
-		path := strings.TrimPrefix(table+"."+normalizeTOMLPath(trimmed[:eq]), ".")
-		valueCol := indent + eq + 2 + len(trimmed[eq+1:]) - len(strings.TrimLeft(trimmed[eq+1:], " \t"))
-		kp := keyPos{
-			key:   diag.Pos{Line: i + 1, Col: runeCol(line, indent)},
-			value: diag.Pos{Line: i + 1, Col: runeCol(line, valueCol-1)},
-		}
-		if _, ok := out[path]; !ok {
-			out[path] = kp
-		}
-		// Keys of a one-line inline table point at their own text.
-		rest := strings.TrimSpace(trimmed[eq+1:])
-		if strings.HasPrefix(rest, "{") {
-			for _, part := range strings.Split(strings.Trim(rest, "{} "), ",") {
-				k, _, ok := strings.Cut(part, "=")
-				if !ok {
-					continue
-				}
-				name := strings.TrimSpace(k)
-				col := strings.Index(line, name+" ")
-				if col < 0 {
-					col = strings.Index(line, name)
-				}
-				p := diag.Pos{Line: i + 1, Col: runeCol(line, max(col, 0))}
-				out[path+"."+normalizeTOMLPath(name)] = keyPos{key: p, value: p}
-			}
-		}
-	}
-	return out
-}
-
-// tablePath is the key path of a table header as written ("a.b"), with
-// the index of the current table of every array of tables on the way
-// ("a[2].b"); an array-of-tables header starts a new table of its array.
-func tablePath(header string, isArray bool, tables map[string]int) string {
-	parts := strings.Split(normalizeTOMLPath(header), ".")
-	path := ""
-	for i := 0; i < len(parts); i++ {
-		part := parts[i]
-		// A quoted part may hold dots: join it back until its quote closes.
-		for part != "" && part[0] == '"' && (len(part) == 1 || !strings.HasSuffix(part, `"`)) && i+1 < len(parts) {
-			i++
-			part += "." + parts[i]
-		}
-		path = strings.TrimPrefix(path+"."+part, ".")
-		if isArray && i == len(parts)-1 {
-			tables[path]++
-		}
-		if n := tables[path]; n > 0 {
-			path += fmt.Sprintf("[%d]", n-1)
-		}
-	}
-	return path
-}
-
-// runeCol converts a byte offset in line to a 1-based character column.
-func runeCol(line string, offset int) int {
-	if offset > len(line) {
-		offset = len(line)
-	}
-	return len([]rune(line[:offset])) + 1
-}
-
-// normalizeTOMLPath rewrites a written key path (`a . "b"`) the way
-// toml.Key.String spells it.
-func normalizeTOMLPath(written string) string {
-	var parts toml.Key
-	for _, p := range strings.Split(written, ".") {
-		p = strings.TrimSpace(p)
-		if len(p) >= 2 && (p[0] == '"' || p[0] == '\'') {
-			p = p[1 : len(p)-1]
-		}
-		parts = append(parts, p)
-	}
-	return parts.String()
-}
+// arrayIndex matches the index of a table in an array of tables within a
+// key path ("taxonomies[1].key").
+var arrayIndex = regexp.MustCompile(`\[\d+\]`)

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/vi"
 )
 
 // Kind is the type of a node's value.
@@ -176,6 +177,9 @@ type Reader struct {
 	Errs *diag.List
 	// Where is the map's position, for errors about missing keys.
 	Where diag.Pos
+	// Lang is the site's language, for the messages that explain common
+	// YAML mistakes (English when empty).
+	Lang vi.Language
 }
 
 func (r *Reader) typeError(key string, n *Node, want string) {
@@ -252,6 +256,15 @@ func (r *Reader) StringList(key string) ([]string, []diag.Pos) {
 		return nil, nil
 	}
 	if n.Kind != List {
+		if n.Kind == String && n.Pos.Line > n.KeyPos.Line && n.KeyPos.Line > 0 {
+			// YAML items written under the key without "- " read as one
+			// string over several lines.
+			o := Origin{Lang: r.Lang}
+			r.Errs.Addf(n.Pos, "%s", o.say(
+				"các mục của danh sách %s phải bắt đầu bằng \"- \": viết mỗi mục trên một dòng riêng, sau \"- \"",
+				"each item of the list %s must start with \"- \": write each item on a line of its own, after \"- \"", key))
+			return nil, nil
+		}
 		r.typeError(key, n, "a list of strings")
 		return nil, nil
 	}
@@ -279,5 +292,5 @@ func (r *Reader) Sub(key string) *Reader {
 		r.typeError(key, n, "a table")
 		return nil
 	}
-	return &Reader{Map: n, Errs: r.Errs, Where: n.Pos}
+	return &Reader{Map: n, Errs: r.Errs, Where: n.Pos, Lang: r.Lang}
 }

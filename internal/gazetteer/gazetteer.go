@@ -681,3 +681,33 @@ func (g *Gazetteer) Provinces(at time.Time) []*Place {
 	slices.SortFunc(out, byRank)
 	return out
 }
+
+// Containers returns every place p lies in at any time: its parents, the
+// units it was merged into, and theirs, nearest first. It is the inverse
+// of Descendants: q is among p's Containers exactly when p is among q's
+// Descendants. For the city of Ngã Bảy it is Hậu Giang, then Cần Thơ.
+func (g *Gazetteer) Containers(p *Place) []*Place {
+	seen := map[*Place]bool{p: true}
+	var out []*Place
+	level := []*Place{p}
+	for len(level) > 0 {
+		var next []*Place
+		for _, cur := range level {
+			ups := make([]*Place, 0, 1+len(cur.Successors))
+			ups = append(ups, g.byID[cur.Parent])
+			for _, s := range cur.Successors {
+				ups = append(ups, g.byID[s])
+			}
+			for _, u := range ups {
+				if u != nil && !seen[u] {
+					seen[u] = true
+					next = append(next, u)
+				}
+			}
+		}
+		slices.SortFunc(next, byRank)
+		out = append(out, next...)
+		level = next
+	}
+	return out
+}

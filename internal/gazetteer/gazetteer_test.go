@@ -399,3 +399,38 @@ func TestLookupIsStrictAboutWrittenDiacritics(t *testing.T) {
 		}
 	}
 }
+
+// TestContainersAreTheInverseOfDescendants: for every place of the data, q
+// is among p's containers exactly when p is among q's descendants; the
+// city of Ngã Bảy lies in Hậu Giang, then Cần Thơ.
+func TestContainersAreTheInverseOfDescendants(t *testing.T) {
+	t.Parallel()
+	g := Default()
+	if got := ids(g.Containers(g.Place("nga-bay"))); !slices.Equal(got, []string{"hau-giang", "can-tho"}) {
+		t.Errorf("Containers(nga-bay) = %v", got)
+	}
+	if got := g.Containers(g.Place("khanh-hoa")); len(got) != 0 {
+		t.Errorf("a province that went into none lies in %v", ids(got))
+	}
+	within := map[*Place]map[*Place]bool{}
+	for _, q := range g.Places() {
+		for _, p := range g.Descendants(q) {
+			if within[p] == nil {
+				within[p] = map[*Place]bool{}
+			}
+			within[p][q] = true
+		}
+	}
+	for _, p := range g.Places() {
+		got := g.Containers(p)
+		if len(got) != len(within[p]) {
+			t.Errorf("Containers(%s) = %v, but %d places have it among their descendants", p.ID, ids(got), len(within[p]))
+			continue
+		}
+		for _, q := range got {
+			if !within[p][q] {
+				t.Errorf("Containers(%s) has %s, whose descendants lack it", p.ID, q.ID)
+			}
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/gazetteer"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -35,8 +36,16 @@ type Taxonomy struct {
 	Config config.Taxonomy
 	Path   string // site path of the index page, "khu-vuc/"
 	Terms  []*Term
-	bySlug map[string]*Term
-	byName map[string]*Term // every spelling met, so lookups need no slugging
+	// Redirects are the old URLs of a place-valued taxonomy's terms: where
+	// a spelling of a place had its own page before it resolved to the
+	// place ("TP Cần Thơ" at tp-can-tho), each leading to the place's term.
+	Redirects []Redirect
+	bySlug    map[string]*Term
+	byName    map[string]*Term // every spelling met, so lookups need no slugging
+	// places resolves the values of a place-valued taxonomy; nil for the
+	// others. resolved holds its values' terms by spelling and day.
+	places   *gazetteer.Gazetteer
+	resolved map[placeKey]*Term
 }
 
 // Term is one value of a taxonomy and the articles that carry it.
@@ -48,17 +57,26 @@ type Term struct {
 	Articles []*content.Article // newest first
 	// Period is set for period terms.
 	Period *content.Period
+	// Place is the place of a place-valued taxonomy's term, nil for a name
+	// the gazetteer does not know (and for other taxonomies). The term
+	// lists the articles of the place and of every place inside it.
+	Place *gazetteer.Place
 	// origin is the article that first named the term, and which of its
 	// values it was, for collision messages.
 	origin      *content.Article
 	originValue int
+	// within are the terms of the places Place lies in.
+	within []*Term
 }
 
 // Index is the result of indexing a site's articles.
 type Index struct {
 	Articles   []*content.Article // newest first
 	Taxonomies []*Taxonomy        // as the site's configuration lists them
-	order      map[*content.Article]int
+	// Warnings are problems that do not stop the build: place names the
+	// gazetteer does not know, or cannot tell apart, sorted.
+	Warnings diag.List
+	order    map[*content.Article]int
 }
 
 // Taxonomy returns the taxonomy of kind, or nil when the site has none.
@@ -99,6 +117,15 @@ func (t *Taxonomy) AppendTermsOf(dst []*Term, a *content.Article) []*Term {
 		return dst
 	}
 	switch t.Config.Values {
+	case config.PlaceValues:
+		var buf [8]string
+		day := content.DayOf(a.Date)
+		for _, v := range a.AppendTerms(buf[:0], &t.Config) {
+			if term := t.resolved[placeKey{v, day}]; term != nil {
+				dst = append(dst, term)
+			}
+		}
+		return dst
 	case config.PeriodValues:
 		if a.Period != nil {
 			if term := t.bySlug[a.Period.Slug()]; term != nil {
@@ -155,20 +182,33 @@ func (t *Taxonomy) slug(name string, period *content.Period) string {
 }
 
 // Build indexes articles, which must be sorted newest first, by every
-// taxonomy of the site. Two different names that would share a URL are an
-// error naming both files.
-func Build(cfg *config.Site, articles []*content.Article) (*Index, error) {
+// taxonomy of the site; places resolves the values of place-valued ones
+// (nil: the built-in gazetteer). Two different names that would share a
+// URL are an error naming both files.
+func Build(cfg *config.Site, articles []*content.Article, places *gazetteer.Gazetteer) (*Index, error) {
+	if places == nil {
+		places = gazetteer.Default()
+	}
 	ix := &Index{Articles: articles, order: make(map[*content.Article]int, len(articles))}
 	for i, a := range articles {
 		ix.order[a] = i
 	}
 	for _, c := range cfg.Taxonomies {
-		ix.Taxonomies = append(ix.Taxonomies, &Taxonomy{Kind: Kind(c.Key), Config: c, Path: c.Path + "/", bySlug: map[string]*Term{}, byName: map[string]*Term{}})
+		t := &Taxonomy{Kind: Kind(c.Key), Config: c, Path: c.Path + "/", bySlug: map[string]*Term{}, byName: map[string]*Term{}}
+		if c.Values == config.PlaceValues {
+			t.places, t.resolved = places, map[placeKey]*Term{}
+		}
+		ix.Taxonomies = append(ix.Taxonomies, t)
 	}
 	var errs diag.List
+	if err := ix.addPlaces(cfg, places, &errs); err != nil {
+		return nil, err
+	}
 	for _, a := range articles {
 		for _, t := range ix.Taxonomies {
-			t.addArticle(a, &errs)
+			if t.places == nil {
+				t.addArticle(a, &errs)
+			}
 		}
 	}
 	if err := errs.Err(); err != nil {
@@ -177,6 +217,7 @@ func Build(cfg *config.Site, articles []*content.Article) (*Index, error) {
 	for _, t := range ix.Taxonomies {
 		t.sort()
 	}
+	ix.Warnings = ix.Warnings.Sort()
 	return ix, nil
 }
 
@@ -198,47 +239,57 @@ func (t *Taxonomy) addArticle(a *content.Article, errs *diag.List) {
 	}
 }
 
-// add files article a under name, its value number value.
-func (t *Taxonomy) add(a *content.Article, name string, period *content.Period, value int, errs *diag.List) {
+// add files article a under name, its value number value, and returns the
+// term, or nil when name clashes with another.
+func (t *Taxonomy) add(a *content.Article, name string, period *content.Period, value int, errs *diag.List) *Term {
 	if term, ok := t.byName[name]; ok && (period == nil || term.Period != nil) {
-		if n := len(term.Articles); n == 0 || term.Articles[n-1] != a {
-			term.Articles = append(term.Articles, a)
-		}
-		return
+		term.addArticle(a)
+		return term
 	}
 	slug := t.slug(name, period)
 	term, ok := t.bySlug[slug]
-	if !ok {
+	switch {
+	case !ok:
 		term = &Term{Kind: t.Kind, Name: name, Slug: slug, Path: t.Path + slug + "/", Period: period, origin: a, originValue: value}
 		t.bySlug[slug] = term
 		t.Terms = append(t.Terms, term)
-	} else if term.Name != name && vi.NewTonePlacement(term.Name) != vi.NewTonePlacement(name) {
+	case term.Place != nil:
+		errs.Addf(a.TermPos(&t.Config, value), "%s %q is not a place bantin knows, and its URL /%s is that of %s; write %q if you mean that place, else a name of its own", t.Kind, name, term.Path, term.Place.FullName(), term.Place.Name)
+		return nil
+	case term.Name != name && vi.NewTonePlacement(term.Name) != vi.NewTonePlacement(name):
 		// "Hòa" and "Hoà" are one word in two tone styles; anything else
 		// that folds to the same slug is a different name and a real clash.
 		errs.Addf(a.TermPos(&t.Config, value), "%s %q has the same URL /%s as %q in %s (%s); write the name the same way in both", t.Kind, name, term.Path, term.Name, diag.Name(term.origin.File), term.origin.TermPos(&t.Config, term.originValue))
-		return
+		return nil
 	}
 	t.byName[name] = term
-	if n := len(term.Articles); n == 0 || term.Articles[n-1] != a {
-		term.Articles = append(term.Articles, a)
-	}
+	term.addArticle(a)
+	return term
 }
 
 // sort orders names alphabetically in Vietnamese, and years and periods
-// chronologically (which is also their alphabetical order).
+// newest first: the latest start first, then the latest end.
 func (t *Taxonomy) sort() {
 	switch t.Config.Values {
 	case config.YearValues:
-		slices.SortFunc(t.Terms, func(a, b *Term) int { return cmp.Compare(a.Name, b.Name) })
+		slices.SortFunc(t.Terms, func(a, b *Term) int { return cmp.Compare(b.Name, a.Name) })
 	case config.PeriodValues:
 		slices.SortFunc(t.Terms, func(a, b *Term) int {
-			return cmp.Or(cmp.Compare(a.Period.Start.String(), b.Period.Start.String()),
-				cmp.Compare(a.Period.End.String(), b.Period.End.String()))
+			return cmp.Or(cmp.Compare(b.Period.Start.String(), a.Period.Start.String()),
+				cmp.Compare(b.Period.End.String(), a.Period.End.String()))
 		})
 	default:
 		coll := vi.NewCollator()
+		// A place sorts by its own name, not the kind word that tells it
+		// from a namesake: the city and the ward of Ngã Bảy both under N.
+		key := func(t *Term) string {
+			if t.Place != nil {
+				return t.Place.Name
+			}
+			return t.Name
+		}
 		slices.SortFunc(t.Terms, func(a, b *Term) int {
-			return cmp.Or(coll.Compare(a.Name, b.Name), cmp.Compare(a.Slug, b.Slug))
+			return cmp.Or(coll.Compare(key(a), key(b)), coll.Compare(a.Name, b.Name), cmp.Compare(a.Slug, b.Slug))
 		})
 	}
 }
@@ -279,14 +330,14 @@ type Campaign struct {
 	Latest *content.Article
 }
 
-// Ongoing returns the campaigns whose period includes day, the most
-// recently reported first.
-func (ix *Index) Ongoing(day content.Day) []Campaign {
+// Campaigns returns every campaign the articles report, whatever its
+// period, the most recently reported first.
+func (ix *Index) Campaigns() []Campaign {
 	type key struct{ slogan, period string }
 	seen := map[key]bool{}
 	var out []Campaign
 	for _, a := range ix.Articles {
-		if a.Period == nil || !a.Period.Contains(day) {
+		if a.Period == nil {
 			continue
 		}
 		k := key{a.Slogan, a.Period.Slug()}

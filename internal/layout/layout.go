@@ -139,6 +139,7 @@ func load(site, theme fs.FS, cfg *config.Site, fold bool) (*Set, error) {
 		}
 		set.checkKeys(t, name, known, &errs)
 		set.pages[kind] = t
+		errs = append(errs, set.checkRecursion(t)...)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -223,6 +224,9 @@ func (s *Set) partialCached(name string, context any, variant ...any) (template.
 	}
 	if html, ok := s.fragments.Load(key); ok {
 		return html.(template.HTML), nil
+	}
+	if partialDepth() > maxPartialDepth {
+		return "", fmt.Errorf("partialCached %q nested more than %d calls deep; a partial may not call itself, directly or through others", name, maxPartialDepth)
 	}
 	var buf strings.Builder
 	if err := s.partials.ExecuteTemplate(&buf, name, context); err != nil {

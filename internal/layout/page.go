@@ -31,14 +31,25 @@ type Page struct {
 	Pager    *Pager    // home and term pages
 	Taxonomy *Taxonomy // terms pages; on term pages without its Terms
 	Term     *TermLink // term pages
-	Ongoing  []Campaign
+	// Place is the place of a region's page: its hierarchy and the places
+	// inside it; Campaign is the campaign of a period's page. Both are set
+	// on the first page of the list only.
+	Place    *Place
+	Campaign *CampaignInfo
+	// Campaigns are the campaigns the home page shows: every ongoing one,
+	// the next upcoming ones and those that ended recently, each with its
+	// status. Ongoing are the ongoing ones alone.
+	Campaigns []Campaign
+	Ongoing   []Campaign
 	// Count is how many articles the whole list has, over all its pages
 	// (the archive of all articles).
 	Count int
 	// Feed is the site path of the page's Atom feed, if it has one.
 	Feed string
-	// Image is an absolute URL for link previews, if the page has one.
-	Image string
+	// Image is an absolute URL for link previews, if the page has one;
+	// ImageWidth and ImageHeight its size, when known.
+	Image                   string
+	ImageWidth, ImageHeight int
 	// JSONLD is the page's schema.org data, ready for a script element.
 	JSONLD template.JS
 }
@@ -75,12 +86,17 @@ type Site struct {
 	// ArticlesPath is the archive of every article ("bai-viet/").
 	ArticlesPath string
 	// ShareImage is the absolute URL of the image link previews show for
-	// pages without one of their own (site.toml's image), or empty.
-	ShareImage string
+	// pages without one of their own (site.toml's image), or empty;
+	// ShareImageWidth and ShareImageHeight its size, when known.
+	ShareImage                        string
+	ShareImageWidth, ShareImageHeight int
 	// SearchPath is the search page and SearchIndex its index manifest;
 	// both are empty when site.toml turns search off.
 	SearchPath  string
 	SearchIndex string
+	// TimeZone is the site's time zone ("Asia/Ho_Chi_Minh"), in which the
+	// status script tells the reader's day.
+	TimeZone string
 }
 
 // NavItem is an entry of the main navigation.
@@ -126,6 +142,8 @@ type TermLink struct {
 	Path  string
 	URL   string // Path under the base path, ready for href
 	Count int
+	// Status is a period's status, on the periods index; nil elsewhere.
+	Status *Status
 }
 
 // Taxonomy is an index page: every term with its count.
@@ -135,6 +153,14 @@ type Taxonomy struct {
 	Plural string
 	Path   string
 	Terms  []TermLink
+	// Groups are the terms of a place-valued taxonomy (the regions) by
+	// province, as of the build.
+	Groups []PlaceGroup
+	// Timeline draws the periods on a time axis (the periods index), and
+	// Chart the number of articles per year (the years index): inline SVG,
+	// empty for other taxonomies.
+	Timeline template.HTML
+	Chart    template.HTML
 }
 
 // TermLinks are an article's terms in one taxonomy.
@@ -164,12 +190,18 @@ type Card struct {
 	Terms   []TermLinks
 	Summary string
 	Ongoing bool
+	// Status is the status of the article's campaign period as of the
+	// build, nil when it has no period.
+	Status *Status
 	// Draft marks an article marked draft: true, which only the preview
 	// and builds with --drafts show; the theme says so on it.
 	Draft bool
 	// Image is the article's image, ready for src, for a thumbnail; empty
 	// when it has none.
 	Image string
+	// Thumb is the thumbnail as a ready <picture>, when the image
+	// pipeline published the image; layouts fall back to Image.
+	Thumb template.HTML
 }
 
 // Article is the full view of an article page.
@@ -179,22 +211,53 @@ type Article struct {
 	Period *TermLink
 	Year   TermLink
 	Topics []TermLink
+	// RegionUp are the places the region lies in on the article's date,
+	// nearest first; empty for a region that is no place.
+	RegionUp []PlaceStep
 	// Terms are the article's terms in every taxonomy of the site, built-in
 	// and declared, in navigation order; a taxonomy it has no term in is
 	// left out.
-	Terms    []TermLinks
-	Author   string
-	Source   string
-	Image    string
+	Terms  []TermLinks
+	Author string
+	Source string
+	Image  string
+	// Picture is the lead image as a responsive <picture>, when the
+	// image pipeline published it; layouts fall back to Image.
+	Picture  template.HTML
 	Body     template.HTML
 	Headings []render.Heading
 }
 
-// Campaign is an ongoing campaign on the home page.
+// Campaign is a campaign on the home page.
 type Campaign struct {
 	Slogan *TermLink
 	Period TermLink
 	Latest *Card
+	Status *Status
+}
+
+// HasStatus reports whether the page shows a campaign's status, which the
+// status script then keeps current.
+func (p *Page) HasStatus() bool {
+	has := func(cards []*Card) bool {
+		for _, c := range cards {
+			if c.Status != nil {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case p.Article != nil && p.Article.Status != nil, p.Campaign != nil, len(p.Campaigns) > 0, has(p.Cards), has(p.Related):
+		return true
+	case p.Taxonomy != nil:
+		for _, t := range p.Taxonomy.Terms {
+			if t.Status != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Pager links the pages of a paginated list.
@@ -221,6 +284,7 @@ func NewSite(cfg *config.Site, ix *index.Index) *Site {
 	s := &Site{
 		Title: cfg.Title, Description: cfg.Description, Lang: string(cfg.Language), Locale: "vi_VN",
 		BaseURL: cfg.BaseURL, BasePath: cfg.BasePath, ArticlesPath: cfg.Paths.Articles + "/",
+		TimeZone: cfg.TimeZoneName,
 	}
 	if cfg.Language == vi.English {
 		s.Locale = "en_US"
@@ -246,12 +310,24 @@ func NewSite(cfg *config.Site, ix *index.Index) *Site {
 // SearchIndexDir is the site path of the search index folder.
 func SearchIndexDir(cfg *config.Site) string { return cfg.Paths.Search + "/chi-muc/" }
 
-// NewTaxonomy makes the view of an index page.
-func NewTaxonomy(cfg *config.Site, t *index.Taxonomy) *Taxonomy {
+// NewTaxonomy makes the view of an index page as of day today: the regions
+// grouped by province, the periods with their status and timeline, the
+// years with their chart.
+func NewTaxonomy(cfg *config.Site, t *index.Taxonomy, today content.Day) *Taxonomy {
 	label, plural := Labels(cfg, &t.Config)
 	v := &Taxonomy{Kind: string(t.Kind), Label: label, Plural: plural, Path: t.Path}
 	for _, term := range t.Terms {
-		v.Terms = append(v.Terms, Link(cfg, term))
+		l := Link(cfg, term)
+		l.Status = NewStatus(cfg, term.Period, today)
+		v.Terms = append(v.Terms, l)
+	}
+	switch t.Config.Values {
+	case config.PlaceValues:
+		v.Groups = placeGroups(cfg, t, today)
+	case config.PeriodValues:
+		v.Timeline = timeline(cfg, t.Terms, v.Terms, uiString(cfg.Language, "timeline"), today)
+	case config.YearValues:
+		v.Chart = yearChart(t.Terms, v.Terms, uiString(cfg.Language, "year_chart"), uiString(cfg.Language, "articles"))
 	}
 	return v
 }
@@ -279,11 +355,17 @@ func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary stri
 		Title: a.Title, Path: a.Path, URL: cfg.BasePath + a.Path,
 		Date: a.Date, DateISO: a.Date.Format(time.RFC3339), DateShort: shortDate(cfg.Language, a.Date),
 		HasTime: a.HasTime,
-		Region:  Link(cfg, ix.Term(index.Region, a.Region)),
 		Summary: summary,
 		Ongoing: a.Period != nil && a.Period.Contains(today),
+		Status:  NewStatus(cfg, a.Period, today),
 		Draft:   a.Draft,
 		Image:   imageSrc(cfg, a.Image),
+	}
+	var buf [8]*index.Term
+	if regions := ix.Taxonomy(index.Region); regions != nil {
+		if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
+			c.Region = Link(cfg, terms[0])
+		}
 	}
 	for _, t := range ix.Taxonomies {
 		if !t.Config.Builtin {
@@ -329,6 +411,12 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	}
 	if a.Slogan != "" {
 		v.Slogan = linkPtr(cfg, ix.Term(index.Slogan, a.Slogan))
+	}
+	if regions := ix.Taxonomy(index.Region); regions != nil {
+		var buf [8]*index.Term
+		if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
+			v.RegionUp = steps(cfg, regions.Up(terms[0], a.Date))
+		}
 	}
 	for _, t := range a.Topics {
 		v.Topics = append(v.Topics, Link(cfg, ix.Term(index.Topic, t)))

@@ -20,7 +20,8 @@ import (
 //   - as the image's title: ![Hội trường](/anh/a.jpg "Quang cảnh Hội nghị.")
 //
 // The image keeps its alt text; a title that became the caption is not
-// repeated as a title attribute.
+// repeated as a title attribute. A processed image (a Picture, which the
+// link transformer put in the image's place) is captioned the same way.
 
 // KindFigure and KindFigCaption are the AST kinds of a captioned image.
 var (
@@ -74,9 +75,9 @@ func (figureTransformer) Transform(doc *ast.Document, reader text.Reader, _ pars
 			next := p.NextSibling()
 			caption = italicParagraph(next, src)
 			next.Parent().RemoveChild(next.Parent(), next)
-		case len(img.Title) > 0:
-			caption = ast.NewString(img.Title)
-			img.Title = nil
+		case imageTitle(img) != "":
+			caption = ast.NewString([]byte(imageTitle(img)))
+			clearTitle(img)
 		default:
 			continue
 		}
@@ -101,12 +102,15 @@ func (figureTransformer) Transform(doc *ast.Document, reader text.Reader, _ pars
 	}
 }
 
-// leadingImage returns the image a paragraph starts with, when nothing but
-// blank text stands before the line break after it, and the first node
-// after that break (nil when the image is all the paragraph holds).
-func leadingImage(p *ast.Paragraph, src []byte) (*ast.Image, ast.Node) {
-	img, ok := p.FirstChild().(*ast.Image)
-	if !ok {
+// leadingImage returns the image (an *ast.Image or a *Picture) a
+// paragraph starts with, when nothing but blank text stands before the
+// line break after it, and the first node after that break (nil when the
+// image is all the paragraph holds).
+func leadingImage(p *ast.Paragraph, src []byte) (ast.Node, ast.Node) {
+	img := p.FirstChild()
+	switch img.(type) {
+	case *ast.Image, *Picture:
+	default:
 		return nil, nil
 	}
 	n := img.NextSibling()
@@ -125,6 +129,27 @@ func leadingImage(p *ast.Paragraph, src []byte) (*ast.Image, ast.Node) {
 		return nil, nil // text goes on after the image on its line
 	}
 	return img, n
+}
+
+// imageTitle is the title of an *ast.Image or a *Picture.
+func imageTitle(n ast.Node) string {
+	switch img := n.(type) {
+	case *ast.Image:
+		return string(img.Title)
+	case *Picture:
+		return img.Title
+	}
+	return ""
+}
+
+// clearTitle drops the title of an *ast.Image or a *Picture.
+func clearTitle(n ast.Node) {
+	switch img := n.(type) {
+	case *ast.Image:
+		img.Title = nil
+	case *Picture:
+		img.Title = ""
+	}
 }
 
 // onlyItalic returns n when it is italic text (*...* or _..._) followed by

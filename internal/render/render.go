@@ -4,10 +4,14 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -20,6 +24,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/images"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -32,10 +37,20 @@ type Options struct {
 	UnsafeHTML bool
 	// SummaryWords bounds Doc.Summary.
 	SummaryWords int
+	// MaxNesting bounds block quotes and lists inside one another, link
+	// brackets inside one another and emphasis markers open at once
+	// (0 means DefaultMaxNesting). Deeper Markdown is an error at its
+	// position: goldmark's time grows with the square of such depths.
+	MaxNesting int
 	// ResolveArticle maps a content file ("content/2023/a.md") to the
 	// site path of its article ("bai-viet/a/"), for links written to .md
 	// files. It reports false for a file that is not a published article.
 	ResolveArticle func(file string) (string, bool)
+	// Image, when set, publishes an image an article's body shows: file
+	// is the article, dest the path as written. It returns nil for an
+	// image it leaves alone (another site's, a vector drawing), and an
+	// error, reported at the image, for one missing or broken.
+	Image func(file, dest string) (*images.Set, error)
 }
 
 // Renderer converts Markdown; it is safe for concurrent use.
@@ -61,6 +76,14 @@ type Doc struct {
 	Headings []Heading
 	// Links are the link and image destinations as written, for checks.
 	Links []Link
+	// Images are the images replaced by processed pictures, in order.
+	Images []Image
+}
+
+// Image is a body image published through Options.Image.
+type Image struct {
+	Dest string // as written
+	Set  *images.Set
 }
 
 // Link is a destination written in an article.
@@ -83,6 +106,9 @@ func New(opts Options) *Renderer {
 	if opts.UnsafeHTML {
 		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(html.WithUnsafe()))
 	}
+	if opts.Image != nil {
+		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(pictureRenderer{}, 100))))
+	}
 	return &Renderer{md: goldmark.New(rendererOpts...), opts: opts}
 }
 
@@ -101,12 +127,29 @@ var (
 	bodyLine  = parser.NewContextKey()
 	errorsKey = parser.NewContextKey()
 	linksKey  = parser.NewContextKey()
+	imagesKey = parser.NewContextKey()
+	leadKey   = parser.NewContextKey()
 )
 
 // Render converts the body of file, which starts on line firstLine. Links to
 // .md files that are not published articles are errors at their position.
 func (r *Renderer) Render(file string, firstLine int, body []byte) (*Doc, error) {
+	return r.RenderArticle(file, firstLine, body, false)
+}
+
+// RenderArticle is Render for an article page: with hasLead, the article
+// shows a lead image above its body, and every body image loads lazily;
+// otherwise all but the first do.
+func (r *Renderer) RenderArticle(file string, firstLine int, body []byte, hasLead bool) (*Doc, error) {
+	if e := checkLimits(body, r.opts.MaxNesting); e != nil {
+		pos := diag.PosOf(file, body, e.offset)
+		pos.Line += firstLine - 1
+		return nil, &diag.Error{Pos: pos, Err: errors.New(e.msg)}
+	}
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	pc.Set(leadKey, hasLead)
+	pictures := &[]Image{}
+	pc.Set(imagesKey, pictures)
 	pc.Set(fileKey, file)
 	pc.Set(bodyLine, firstLine)
 	errs := &diag.List{}
@@ -123,32 +166,61 @@ func (r *Renderer) Render(file string, firstLine int, body []byte) (*Doc, error)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	d := &Doc{HTML: out.Bytes(), Links: *links}
+	d := &Doc{HTML: out.Bytes(), Links: *links, Images: *pictures}
 	d.Text, d.Lead, d.Headings = plainText(doc, body)
 	d.Summary = Excerpt(d.Lead, max(1, r.opts.SummaryWords))
 	return d, nil
 }
 
-// headingIDs gives headings ASCII ids from their Vietnamese text ("Kết quả
-// đạt được" -> "ket-qua-dat-duoc"), unique within the document.
-type headingIDs struct{ used map[string]bool }
+// HeadingIDPrefix starts every article heading id ("h-ket-qua-dat-duoc"):
+// the theme's own ids ("noi-dung", "tin-lien-quan") never do, so a heading
+// can never give the page a second element with one of them. Themes must
+// not use ids starting with it.
+const HeadingIDPrefix = "h-"
 
-func newHeadingIDs() *headingIDs { return &headingIDs{used: map[string]bool{}} }
+// headingIDs gives headings ASCII ids from their Vietnamese text ("Kết quả
+// đạt được" -> "h-ket-qua-dat-duoc"), unique within the document.
+type headingIDs struct {
+	used map[string]bool
+	// next is, per id, the first suffix not tried yet: a document of
+	// thousands of equal headings takes one step per heading, not one per
+	// heading before it.
+	next map[string]int
+}
+
+func newHeadingIDs() *headingIDs {
+	return &headingIDs{used: map[string]bool{}, next: map[string]int{}}
+}
 
 func (h *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
 	id := vi.Slug(string(value))
 	if id == "" {
 		id = "muc"
 	}
+	id = HeadingIDPrefix + id
 	unique := id
-	for i := 1; h.used[unique]; i++ {
-		unique = fmt.Sprintf("%s-%d", id, i)
+	if h.used[unique] {
+		i := max(h.next[id], 1)
+		for ; h.used[unique]; i++ {
+			unique = id + "-" + strconv.Itoa(i)
+		}
+		h.next[id] = i
 	}
 	h.used[unique] = true
 	return []byte(unique)
 }
 
 func (h *headingIDs) Put(value []byte) { h.used[string(value)] = true }
+
+// anchor returns the heading id an in-page fragment written as the
+// heading's plain slug ("#ket-qua") refers to ("h-ket-qua"), or false.
+func (h *headingIDs) anchor(fragment string) (string, bool) {
+	if h == nil || fragment == "" || strings.HasPrefix(fragment, HeadingIDPrefix) {
+		return "", false
+	}
+	id := HeadingIDPrefix + fragment
+	return id, h.used[id]
+}
 
 // linkTransformer prefixes root-relative links with the base path and
 // rewrites links to .md files into their articles' URLs.
@@ -159,7 +231,16 @@ func (t *linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 	firstLine, _ := pc.Get(bodyLine).(int)
 	errs, _ := pc.Get(errorsKey).(*diag.List)
 	links, _ := pc.Get(linksKey).(*[]Link)
+	pictures, _ := pc.Get(imagesKey).(*[]Image)
+	lazy, _ := pc.Get(leadKey).(bool)
+	ids, _ := pc.IDs().(*headingIDs)
 	src := reader.Source()
+	cursor := &posCursor{src: src, file: file, firstLine: firstLine, line: 1, col: 1}
+	type replacement struct {
+		img *ast.Image
+		pic *Picture
+	}
+	var replace []replacement
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -174,7 +255,7 @@ func (t *linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 		default:
 			return ast.WalkContinue, nil
 		}
-		pos := nodePos(n, src, file, firstLine)
+		pos := nodePos(n, cursor)
 		// Point at the opening "[" or "![" rather than the link text.
 		if pos.Col > 1 {
 			pos.Col--
@@ -183,14 +264,44 @@ func (t *linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 			}
 		}
 		written := string(*dest)
+		if img, ok := n.(*ast.Image); ok && t.opts.Image != nil {
+			set, err := t.opts.Image(file, written)
+			if err != nil {
+				errs.Add(pos, err)
+				*links = append(*links, Link{Dest: written, URL: written, Pos: pos, Image: true})
+				return ast.WalkSkipChildren, nil
+			}
+			if set != nil {
+				pic := &Picture{Set: set, Alt: altText(img, src), Title: string(img.Title), Lazy: lazy}
+				lazy = true // every image after the first
+				replace = append(replace, replacement{img, pic})
+				*pictures = append(*pictures, Image{Dest: written, Set: set})
+				*links = append(*links, Link{Dest: written, URL: set.Src, Pos: pos, Image: true})
+				return ast.WalkSkipChildren, nil
+			}
+		}
 		rewritten, err := t.rewrite(file, written)
 		if err != nil {
 			errs.Add(pos, err)
+		}
+		if id, ok := ids.anchor(strings.TrimPrefix(written, "#")); ok && strings.HasPrefix(written, "#") {
+			rewritten = "#" + id
 		}
 		*links = append(*links, Link{Dest: written, URL: rewritten, Pos: pos, Image: image})
 		*dest = []byte(rewritten)
 		return ast.WalkContinue, nil
 	})
+	for _, r := range replace {
+		// The picture keeps the image's description as children: search
+		// and summaries read its words as they do an image's, and the
+		// renderer skips them.
+		for c := r.img.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			r.pic.AppendChild(r.pic, c)
+			c = next
+		}
+		r.img.Parent().ReplaceChild(r.img.Parent(), r.img, r.pic)
+	}
 }
 
 func (t *linkTransformer) rewrite(file, dest string) (string, error) {
@@ -211,7 +322,13 @@ func (t *linkTransformer) rewrite(file, dest string) (string, error) {
 		}
 		out := t.opts.BasePath + sitePath
 		if u.Fragment != "" {
-			out += "#" + u.EscapedFragment()
+			// The fragment names a heading of that article, whose ids
+			// all carry the prefix.
+			fragment := u.EscapedFragment()
+			if !strings.HasPrefix(fragment, HeadingIDPrefix) {
+				fragment = HeadingIDPrefix + fragment
+			}
+			out += "#" + fragment
 		}
 		return out, nil
 	}
@@ -221,8 +338,9 @@ func (t *linkTransformer) rewrite(file, dest string) (string, error) {
 	return dest, nil
 }
 
-// nodePos finds the line of an inline node from its first text segment.
-func nodePos(n ast.Node, src []byte, file string, firstLine int) diag.Pos {
+// nodePos finds the position of an inline node from its first text
+// segment.
+func nodePos(n ast.Node, cursor *posCursor) diag.Pos {
 	offset := -1
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if t, ok := c.(*ast.Text); ok && entering {
@@ -240,11 +358,54 @@ func nodePos(n ast.Node, src []byte, file string, firstLine int) diag.Pos {
 		}
 	}
 	if offset < 0 {
-		return diag.Pos{File: file, Line: firstLine, Col: 1}
+		return diag.Pos{File: cursor.file, Line: cursor.firstLine, Col: 1}
 	}
-	p := diag.PosOf(file, src, offset)
-	p.Line += firstLine - 1
-	return p
+	return cursor.at(offset)
+}
+
+// posCursor turns byte offsets of a body into file positions. It moves on
+// from the offset asked last, so that the positions of every link, asked
+// in document order, cost one pass over the body rather than one pass
+// each (40,000 links took 17 s that way).
+type posCursor struct {
+	src       []byte
+	file      string
+	firstLine int
+	// off is a byte offset of src, at line and col (in characters).
+	off, line, col int
+	// lineStarts are the offsets where lines start, made on the first
+	// step backwards (footnote definitions come after the text in the
+	// document tree).
+	lineStarts []int
+}
+
+func (c *posCursor) at(offset int) diag.Pos {
+	offset = min(max(offset, 0), len(c.src))
+	if offset < c.off {
+		if c.lineStarts == nil {
+			c.lineStarts = []int{0}
+			for i, b := range c.src {
+				if b == '\n' {
+					c.lineStarts = append(c.lineStarts, i+1)
+				}
+			}
+		}
+		// The last line start at or before offset.
+		i, _ := slices.BinarySearch(c.lineStarts, offset+1)
+		c.off, c.line, c.col = c.lineStarts[i-1], i, 1
+	}
+	for c.off < offset {
+		if c.src[c.off] == '\n' {
+			c.line++
+			c.col = 1
+			c.off++
+			continue
+		}
+		_, size := utf8.DecodeRune(c.src[c.off:])
+		c.off += size
+		c.col++
+	}
+	return diag.Pos{File: c.file, Line: c.line + c.firstLine - 1, Col: c.col}
 }
 
 // plainText collects the document's text from its AST (not by stripping

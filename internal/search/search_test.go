@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -52,6 +53,9 @@ func FuzzTokenize(f *testing.F) {
 			if strings.ContainsAny(tok.Folded, " \t\n\"<>&") {
 				t.Fatalf("token %q holds a separator", tok.Folded)
 			}
+		}
+		if (CheckQuery(s) == "") != (len(Tokenize(s)) > 0) {
+			t.Fatalf("CheckQuery(%q) = %q, but %d tokens", s, CheckQuery(s), len(Tokenize(s)))
 		}
 		if utf8.ValidString(s) && !slices.Equal(Tokenize(s), Tokenize(norm.NFD.String(s))) {
 			t.Fatalf("NFC and NFD tokens differ for %q", s)
@@ -418,5 +422,39 @@ func TestSplitWordsHashesEachWord(t *testing.T) {
 	want := []string{"Thi", "đua", "Ngã", "Bảy", "hoà", "thuỷ", "2025", "x", "y", "nghiêng", "Nghiêng", "chuyểnđổisốtoàndiện", "z"}
 	if !slices.Equal(words, want) {
 		t.Errorf("words %q, want %q", words, want)
+	}
+}
+
+// TestQueryVectors holds Tokenize and CheckQuery to the cases the browser
+// client is tested on too: a query with no word the index can hold finds
+// nothing, and says why.
+func TestQueryVectors(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/query-vectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vectors []struct {
+		Query   string
+		Tokens  []string
+		Problem string
+	}
+	if err := json.Unmarshal(data, &vectors); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vectors {
+		var got []string
+		for _, tok := range Tokenize(v.Query) {
+			got = append(got, tok.Exact+"/"+tok.Folded)
+		}
+		if !slices.Equal(got, v.Tokens) && len(got)+len(v.Tokens) > 0 {
+			t.Errorf("Tokenize(%q) = %q, want %q", v.Query, got, v.Tokens)
+		}
+		if p := CheckQuery(v.Query); p != v.Problem {
+			t.Errorf("CheckQuery(%q) = %q, want %q", v.Query, p, v.Problem)
+		}
+		if (len(got) == 0) != (v.Problem != "") {
+			t.Errorf("%q: %d tokens but problem %q", v.Query, len(got), v.Problem)
+		}
 	}
 }

@@ -7,6 +7,7 @@
 package search
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/bantin/bantin/internal/vi"
@@ -166,3 +167,56 @@ var wordRune2, wordRune3 = func() (two [0x780]bool, three [wordRune3To - wordRun
 	}
 	return two, three
 }()
+
+// MaxWordBytes is the longest word the index holds, in bytes of its NFC
+// spelling as written (before lowercasing): longer runs of letters are
+// base64 blobs or long URLs, and a query word longer than this can match
+// nothing.
+const MaxWordBytes = maxTokenBytes
+
+// Why a query finds nothing before any index is read, as CheckQuery says.
+// The browser client must give the same answer for the same query
+// (testdata/query-vectors.json holds the cases both are tested on), and
+// show the reader why rather than every article.
+const (
+	// QueryEmpty: nothing but spaces. With filters chosen, the client
+	// lists what they select; without, it asks for words.
+	QueryEmpty = "empty"
+	// QueryNoWords: text, but no letter or digit ("!!!", "— …").
+	QueryNoWords = "no_words"
+	// QueryWordsTooLong: every word is longer than MaxWordBytes.
+	QueryWordsTooLong = "words_too_long"
+)
+
+// CheckQuery returns "" when query holds a word the index can hold, and
+// otherwise why it does not (QueryEmpty, QueryNoWords, QueryWordsTooLong).
+func CheckQuery(query string) string {
+	text := vi.NFC(query)
+	long := false
+	words := false
+	start := -1
+	for i, r := range text + " " {
+		if i < len(text) && vi.IsWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			words = true
+			if i-start > MaxWordBytes {
+				long = true
+			} else {
+				return ""
+			}
+			start = -1
+		}
+	}
+	switch {
+	case words && long:
+		return QueryWordsTooLong
+	case len(strings.TrimSpace(text)) == 0:
+		return QueryEmpty
+	}
+	return QueryNoWords
+}

@@ -77,9 +77,14 @@ func (s *Server) hostAllowed(hostport string) bool {
 	if strings.EqualFold(host, "localhost") || strings.EqualFold(host, "localhost.") {
 		return true
 	}
+	for _, name := range s.hosts {
+		if strings.EqualFold(strings.TrimSuffix(host, "."), strings.TrimSuffix(name, ".")) {
+			return true
+		}
+	}
 	addr, err := netip.ParseAddr(host)
 	if err != nil || addr.Zone() != "" {
-		return false // a name: only localhost is this machine for sure
+		return false // a name: only localhost and names given by --host are known
 	}
 	addr = addr.Unmap()
 	if addr.IsLoopback() {

@@ -58,6 +58,16 @@ type Server struct {
 	errs     []string // problems of the last build; empty when it succeeded
 	clients  map[chan event]bool
 	bound    netip.AddrPort // the address Serve listens on; zero before
+
+	// mounted serves the paths under mountPrefix (the editor); guard,
+	// when set, vets every other request before it is served.
+	mountPrefix string
+	mounted     http.Handler
+	guard       func(w http.ResponseWriter, r *http.Request) bool
+	afterBuild  func(ctx context.Context)
+	// hosts are more names clients may reach the server by (a reverse
+	// proxy's, or the office server's, name), besides this machine's.
+	hosts []string
 }
 
 // event is one server-sent event.
@@ -71,6 +81,22 @@ func New(build Build, logf func(format string, args ...any)) *Server {
 	return &Server{build: build, logf: logf, clients: map[chan event]bool{}, limits: defaultLimits()}
 }
 
+// Mount serves the requests whose path starts with prefix (which ends in
+// a slash) with h, every method included; the path without its slash
+// redirects there. guard, when not nil, is asked first about every other
+// request and answers those it refuses. Call it before serving.
+func (s *Server) Mount(prefix string, h http.Handler, guard func(w http.ResponseWriter, r *http.Request) bool) {
+	s.mountPrefix, s.mounted, s.guard = prefix, h, guard
+}
+
+// AllowHosts adds host names the preview answers to, besides localhost,
+// loopback addresses and the address it listens on. Call it before serving.
+func (s *Server) AllowHosts(names ...string) { s.hosts = append(s.hosts, names...) }
+
+// AfterBuild sets a function to call after every build, good or not, in
+// the goroutine that built: the editor refreshes its list from it.
+func (s *Server) AfterBuild(f func(ctx context.Context)) { s.afterBuild = f }
+
 // Rebuild builds the site and publishes the result: a good build replaces
 // the served site and reloads pages; a failed one keeps the site and shows
 // its errors.
@@ -83,6 +109,12 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	site, late, err := s.build(ctx)
+	// Deferred before the unlock, so it runs once the site is published.
+	defer func() {
+		if s.afterBuild != nil {
+			s.afterBuild(ctx)
+		}
+	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -141,10 +173,19 @@ func (s *Server) broadcast(e event) {
 // ServeHTTP serves the site, the live-reload script and its event stream,
 // to requests for this machine only (see hostAllowed).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The editor answers its own paths: it checks the Host, sessions and
+	// tokens, and sets its own headers (its preview is framed by its page).
+	if s.mounted != nil && (strings.HasPrefix(r.URL.Path, s.mountPrefix) || r.URL.Path == strings.TrimSuffix(s.mountPrefix, "/")) {
+		s.mounted.ServeHTTP(w, r)
+		return
+	}
 	setSecurityHeaders(w.Header())
 	if !s.hostAllowed(r.Host) {
 		http.Error(w, fmt.Sprintf("bantin serve answers requests for localhost, 127.0.0.1, [::1] or the address it listens on, not for host %q: "+
 			"open the preview at the address bantin serve printed", r.Host), http.StatusMisdirectedRequest)
+		return
+	}
+	if s.guard != nil && !s.guard(w, r) {
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

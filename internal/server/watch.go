@@ -15,8 +15,9 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// Sources are the parts of a site folder that a change in triggers a rebuild.
-var sourceDirs = []string{"content", "layouts", "static"}
+// Sources are the parts of a site folder that a change in triggers a
+// rebuild; data/ holds regions.toml, the site's places.
+var sourceDirs = []string{"content", "layouts", "static", "data"}
 
 const configFile = "site.toml"
 

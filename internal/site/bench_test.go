@@ -57,7 +57,7 @@ func prepareStages(b *testing.B, n int) *stages {
 		b.Fatal(err)
 	}
 	s.articles = set.Articles
-	if s.ix, err = index.Build(&s.cfg, s.articles); err != nil {
+	if s.ix, err = index.Build(&s.cfg, s.articles, nil); err != nil {
 		b.Fatal(err)
 	}
 	md := render.New(render.Options{BasePath: s.cfg.BasePath, SummaryWords: 60})
@@ -150,7 +150,7 @@ func BenchmarkStages(b *testing.B) {
 		b.Run(fmt.Sprintf("index/%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for range b.N {
-				if _, err := index.Build(&s.cfg, s.articles); err != nil {
+				if _, err := index.Build(&s.cfg, s.articles, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -23,7 +23,7 @@ func sampleSite(t *testing.T, baseURL string) fstest.MapFS {
 	t.Helper()
 	root := filepath.Join("..", "..")
 	fsys := fstest.MapFS{}
-	for _, dir := range []string{"content", "static"} {
+	for _, dir := range []string{"content", "static", "data"} {
 		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err

@@ -32,6 +32,25 @@ type Cache struct {
 	docs       map[string]cachedDoc                   // by content file
 	pages      map[string]cachedPage                  // by output file
 	typeFields atomic.Pointer[map[reflect.Type][]int] // fingerprinted fields of each type
+	images     imageMemo                              // processed images by source file
+	// published are the last successful build's articles, for previews of
+	// one article against the rest of the site.
+	published []*content.Article
+}
+
+// remember keeps the articles a build published, newest first.
+func (c *Cache) remember(articles []*content.Article) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.published = articles
+}
+
+// lastPublished returns the articles of the last successful build, or
+// false before the first one.
+func (c *Cache) lastPublished() ([]*content.Article, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.published, c.published != nil
 }
 
 type cachedDoc struct {
@@ -58,6 +77,22 @@ func (c *Cache) docKey(a *content.Article, settings string, articleURLs uint64) 
 	fmt.Fprint(&h, "\x00", a.BodyLine, "\x00", settings)
 	if linksToFiles(a.Body) {
 		fmt.Fprint(&h, "\x00", articleURLs)
+	}
+	return h.Sum64()
+}
+
+// bodyKey identifies a rendered body for page fingerprints: its rendering
+// key and, since an image can change under the same Markdown, the URLs of
+// its pictures.
+func (c *Cache) bodyKey(docKey uint64, doc *render.Doc) uint64 {
+	if c == nil || len(doc.Images) == 0 {
+		return docKey
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	writeUint(&h, docKey)
+	for _, img := range doc.Images {
+		h.WriteString(img.Set.Src + "\x00")
 	}
 	return h.Sum64()
 }

@@ -63,8 +63,9 @@ func BrokenLinks(cfg *config.Site, site *output.Memory) []BrokenLink {
 }
 
 // checkLinks reports broken links: at their line when an article wrote
-// them, else as coming from the layouts.
-func checkLinks(cfg *config.Site, site *output.Memory, articleLinks map[string][]render.Link) error {
+// them, else as coming from the layouts. shareProcessed tells that the
+// image pipeline published site.toml's share image, and so found it.
+func checkLinks(cfg *config.Site, site *output.Memory, articleLinks map[string][]render.Link, shareProcessed bool) error {
 	var errs diag.List
 	seen := map[string]bool{}
 	for _, b := range BrokenLinks(cfg, site) {
@@ -85,7 +86,7 @@ func checkLinks(cfg *config.Site, site *output.Memory, articleLinks map[string][
 		}
 	}
 	// The share image appears only in meta tags, which no link leads from.
-	if name, ok := strings.CutPrefix(cfg.Image, "/"); ok {
+	if name, ok := strings.CutPrefix(cfg.Image, "/"); ok && !shareProcessed {
 		if _, found := site.File(name); !found {
 			errs.Addf(cfg.ImagePos, "image %s is not a file of the site; put it in static%s", cfg.Image, cfg.Image)
 		}

@@ -165,16 +165,16 @@ region: Cần Thơ
 ---
 title: Tin A
 date: 2024-01-01
-region: Hậu Giang
+region: Ấp Thạnh Lợi
 ---
 -- content/b.md --
 ---
 title: Tin B
 date: 2024-01-02
-region: hau giang
+region: ap thanh loi
 ---
 `, []string{
-		`content/a.md:4:9: region "Hậu Giang" has the same URL /khu-vuc/hau-giang/ as "hau giang" in content/b.md (content/b.md:4:9); write the name the same way in both`,
+		`content/a.md:4:9: region "Ấp Thạnh Lợi" has the same URL /khu-vuc/ap-thanh-loi/ as "ap thanh loi" in content/b.md (content/b.md:4:9); write the name the same way in both`,
 	}},
 	{"unsafe URLs", `
 -- content/a.md --

@@ -41,12 +41,12 @@ func readableGolden(name string) bool {
 }
 
 // repoSite loads the repository's own site (site.toml, content/, layouts/,
-// static/), as bantin build in the repository's root sees it.
+// static/, data/), as bantin build in the repository's root sees it.
 func repoSite(t *testing.T) fstest.MapFS {
 	t.Helper()
 	root := filepath.Join("..", "..")
 	fsys := fstest.MapFS{}
-	for _, dir := range []string{"content", "layouts", "static"} {
+	for _, dir := range []string{"content", "layouts", "static", "data"} {
 		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err

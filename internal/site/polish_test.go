@@ -176,7 +176,9 @@ func TestArticlesPathIsThePaginatedArchive(t *testing.T) {
 // TestImagesFiguresThumbnailsAndShareImage: a captioned photo in an
 // article becomes a figure keeping its alt text; cards show the article's
 // image as a fixed-size lazy thumbnail; pages without an image of their own
-// share site.toml's image, under the base path.
+// share site.toml's image, under the base path. The images are published
+// as they are ([images] enabled = false; TestProcessedFiguresThumbnailsAndShareImage
+// has the pipeline's version).
 func TestImagesFiguresThumbnailsAndShareImage(t *testing.T) {
 	t.Parallel()
 	r := sitetest.Build(t, `
@@ -184,6 +186,8 @@ func TestImagesFiguresThumbnailsAndShareImage(t *testing.T) {
 title = "Bản tin"
 base_url = "https://example.gov.vn/ban-tin/"
 image = "/anh/chia-se.png"
+[images]
+enabled = false
 -- static/anh/chia-se.png --
 png
 -- static/anh/hoi-nghi.jpg --
@@ -227,13 +231,22 @@ Chữ.
 
 // TestMissingShareImageIsReportedByCheck: the share image is only named
 // in meta tags; check still finds it missing, at its line in site.toml.
+// With the image pipeline, which publishes it, the build does too.
 func TestMissingShareImageIsReportedByCheck(t *testing.T) {
 	t.Parallel()
-	fsys := sitetest.FS(`
+	for _, c := range []struct {
+		images string
+		want   string
+	}{
+		{"", "site.toml:3:9: image /anh/khong-co.png not found: put the file at static/anh/khong-co.png"},
+		{"[images]\nenabled = false\n", "site.toml:3:9: image /anh/khong-co.png is not a file of the site; put it in static/anh/khong-co.png"},
+	} {
+		fsys := sitetest.FS(`
 -- site.toml --
 title = "Bản tin"
 base_url = "https://example.gov.vn/"
 image = "/anh/khong-co.png"
+` + c.images + `
 -- content/a.md --
 ---
 title: Tin A
@@ -241,15 +254,15 @@ date: 2024-01-01
 region: Cần Thơ
 ---
 `)
-	cfg, err := config.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = site.Build(context.Background(), &cfg, site.Options{
-		Site: fsys, Theme: bantin.Theme(), Content: content.Options{Now: sitetest.Now}, CheckLinks: true,
-	}, output.NewMemory())
-	want := []string{"site.toml:3:9: image /anh/khong-co.png is not a file of the site; put it in static/anh/khong-co.png"}
-	if got := sitetest.Problems(err); !slices.Equal(got, want) {
-		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		cfg, err := config.Load(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = site.Build(context.Background(), &cfg, site.Options{
+			Site: fsys, Theme: bantin.Theme(), Content: content.Options{Now: sitetest.Now}, CheckLinks: true,
+		}, output.NewMemory())
+		if got := sitetest.Problems(err); !slices.Equal(got, []string{c.want}) {
+			t.Errorf("%q: problems:\n%s\nwant:\n%s", c.images, strings.Join(got, "\n"), c.want)
+		}
 	}
 }

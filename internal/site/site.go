@@ -4,6 +4,7 @@
 package site
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +22,8 @@ import (
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/feed"
+	"github.com/bantin/bantin/internal/gazetteer"
+	"github.com/bantin/bantin/internal/images"
 	"github.com/bantin/bantin/internal/index"
 	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/layout"
@@ -60,6 +63,9 @@ type Options struct {
 	// Stats.Search, a function that builds it: the preview server serves
 	// the edited page first and indexes in the background.
 	DeferSearch bool
+	// ImageCache is the folder of processed images kept between builds
+	// ([images] cache_dir in the site's folder); empty keeps none.
+	ImageCache string
 }
 
 // Stage is the time one stage of a build took: wall time, and the CPU
@@ -98,10 +104,16 @@ type Stats struct {
 	// Hidden are the hidden files and folders of static/ (".git/",
 	// ".env"), sorted, which are not published.
 	Hidden []string
+	// Warnings are problems that do not stop the build, sorted: place
+	// names the gazetteer does not know or cannot settle, articles over
+	// the image budget. check and build print them.
+	Warnings diag.List
 	// Search builds the search index files (site path, data) when the
 	// build deferred it; nil otherwise.
 	// It stops early, with ctx's error, when ctx ends.
 	Search func(ctx context.Context) ([]SearchFile, error)
+	// ImagesDecoded counts the images decoded: those not in the cache.
+	ImagesDecoded int64
 }
 
 // SearchFile is one file of a deferred search index.
@@ -130,11 +142,13 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	errs.Append(err)
 	layouts, err := layout.Load(opts.Site, opts.Theme, cfg)
 	errs.Append(err)
+	places, err := gazetteer.ForSite(opts.Site)
+	errs.Append(err)
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
 	clock.done("load content and layouts")
-	ix, err := index.Build(cfg, set.Articles)
+	ix, err := index.Build(cfg, set.Articles, places)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +160,15 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		cache: opts.Cache,
 	}
 	b.site = layout.NewSite(cfg, ix)
-	stats := &Stats{Articles: len(set.Articles), Skipped: set.Skipped}
+	imgs := newImageStage(ctx, cfg, opts, b.out)
+	// Every page without an image of its own shows the share image in
+	// link previews: it is published before any page renders.
+	share, shareErr := imgs.shareImage()
+	if share != nil {
+		b.site.ShareImage = b.absoluteURL(share.OG)
+		b.site.ShareImageWidth, b.site.ShareImageHeight = share.OGWidth, share.OGHeight
+	}
+	stats := &Stats{Articles: len(set.Articles), Skipped: set.Skipped, Warnings: ix.Warnings}
 	for _, t := range ix.Taxonomies {
 		stats.Terms += len(t.Terms)
 	}
@@ -162,14 +184,36 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 			return nil, err
 		}
 	}
-	if stats.Hidden, err = b.copyStatic(opts.Theme, opts.Site); err != nil {
-		return nil, err
-	}
-	clock.done("index and static files")
-	articles, err := b.renderArticles(set.Articles, searchIndex, deferSearch)
+	// With the image pipeline, static raster images wait for the articles:
+	// the originals of those they show are not published.
+	static, err := b.copyStatic(opts.Theme, opts.Site, imgs.holds)
 	if err != nil {
 		return nil, err
 	}
+	stats.Hidden = static.hidden
+	clock.done("index and static files")
+	// Lead images come first: article pages show related articles' cards,
+	// and so every card's thumbnail. A broken one is reported with the
+	// problems of the articles' bodies.
+	leads, leadErr := imgs.leadImages(b, set.Articles)
+	articles, err := b.renderArticles(set.Articles, leads, imgs, searchIndex, deferSearch)
+	if err != nil || leadErr != nil || shareErr != nil {
+		var all diag.List
+		all.Append(shareErr)
+		all.Append(leadErr)
+		all.Append(err)
+		return nil, all.Err()
+	}
+	if imgs != nil {
+		if err := b.copyFiles(imgs.unused(static.held, share, leads, articles.images)); err != nil {
+			return nil, err
+		}
+		stats.ImagesDecoded = imgs.proc.Decodes()
+	}
+	for _, w := range articles.warnings {
+		stats.Warnings.Append(w)
+	}
+	stats.Warnings = stats.Warnings.Sort()
 	clock.done("articles: render, index for search, layouts, write")
 	// The search index is encoded and written while the lists render: the
 	// two share nothing, and each alone leaves a core idle at times.
@@ -198,12 +242,15 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	stats.Pages, stats.Rendered = int(b.pages.Load()), int(b.rendered.Load())
 	stats.Files = b.out.count()
 	stats.Stages = clock.stages
+	if opts.Cache != nil {
+		opts.Cache.remember(set.Articles)
+	}
 	if opts.CheckLinks {
 		mem, ok := out.(*output.Memory)
 		if !ok {
 			return nil, errors.New("link check needs an in-memory build")
 		}
-		if err := checkLinks(cfg, mem, articles.linksByPage(set.Articles)); err != nil {
+		if err := checkLinks(cfg, mem, articles.linksByPage(set.Articles), share != nil); err != nil {
 			return nil, err
 		}
 	}
@@ -240,6 +287,10 @@ type renderedArticles struct {
 	sitemap  []feed.URL      // the article pages
 	// searchDocs are the documents of a deferred search index.
 	searchDocs []search.Doc
+	// images are the source files of the processed images each article's
+	// body shows, and warnings what its images weigh over the budget.
+	images   [][]string
+	warnings []error
 }
 
 // linksByPage returns the articles' links by the output file of their page.
@@ -288,24 +339,35 @@ feed:
 	return list.Err()
 }
 
-// renderArticles renders and writes every article page, and adds each
-// article to searchIndex, if any, or, when deferSearch is set, returns its
-// search document. It keeps only what later stages use, such as each
-// article's card: bodies are dropped once written.
-func (b *builder) renderArticles(articles []*content.Article, searchIndex *search.Builder, deferSearch bool) (*renderedArticles, error) {
-	byFile := make(map[string]string, len(articles))
-	for _, a := range articles {
-		byFile[a.File] = a.Path
-	}
-	md := render.New(render.Options{
-		BasePath:     b.cfg.BasePath,
-		UnsafeHTML:   b.cfg.UnsafeHTML,
+// newRenderer makes the site's Markdown renderer; byFile maps content
+// files to their articles' site paths, for links to .md files, and imgs,
+// when not nil, publishes the images of bodies.
+func newRenderer(cfg *config.Site, byFile map[string]string, imgs *imageStage) *render.Renderer {
+	return render.New(render.Options{
+		BasePath:     cfg.BasePath,
+		UnsafeHTML:   cfg.UnsafeHTML,
 		SummaryWords: summaryWords,
+		MaxNesting:   cfg.MaxNesting,
 		ResolveArticle: func(file string) (string, bool) {
 			p, ok := byFile[file]
 			return p, ok
 		},
+		Image: imgs.renderCallback(),
 	})
+}
+
+// renderArticles renders and writes every article page, and adds each
+// article to searchIndex, if any, or, when deferSearch is set, returns its
+// search document. It keeps only what later stages use, such as each
+// article's card: bodies are dropped once written. leads are the articles'
+// processed images (nil for one not processed), and imgs, unless nil,
+// publishes the images of their bodies.
+func (b *builder) renderArticles(articles []*content.Article, leads []*images.Set, imgs *imageStage, searchIndex *search.Builder, deferSearch bool) (*renderedArticles, error) {
+	byFile := make(map[string]string, len(articles))
+	for _, a := range articles {
+		byFile[a.File] = a.Path
+	}
+	md := newRenderer(b.cfg, byFile, imgs)
 	// Rendered Markdown depends on the body, the renderer's settings and,
 	// through links to .md files, on every article's URL.
 	var articleURLs uint64
@@ -317,12 +379,14 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 		}
 		articleURLs = h.Sum64()
 	}
-	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML)
+	renderSettings := fmt.Sprint(b.cfg.BasePath, b.cfg.UnsafeHTML, b.cfg.MaxNesting, imgs.settings())
 	out := &renderedArticles{
 		cards:    make([]*layout.Card, len(articles)),
 		feedHTML: make([]template.HTML, len(articles)),
 		links:    make([][]render.Link, len(articles)),
 		sitemap:  make([]feed.URL, len(articles)),
+		images:   make([][]string, len(articles)),
+		warnings: make([]error, len(articles)),
 	}
 	if deferSearch {
 		out.searchDocs = make([]search.Doc, len(articles))
@@ -331,12 +395,7 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 	bare := make([]*layout.Card, len(articles))
 	for i, a := range articles {
 		bare[i] = layout.NewCard(b.cfg, a, b.ix, "", b.today)
-	}
-	tr := layout.T(b.cfg)
-	regions := b.ix.Taxonomy(index.Region)
-	var regionsLabel string
-	if regions != nil {
-		_, regionsLabel = layout.Labels(b.cfg, &regions.Config)
+		bare[i].Thumb = thumbnail(leads[i])
 	}
 	err := b.parallel(len(articles), func(i int) error {
 		a := articles[i]
@@ -349,15 +408,20 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 		var docKey uint64
 		cached := false
 		if b.cache != nil {
-			docKey = b.cache.docKey(a, renderSettings, articleURLs)
+			// Whether a lead image shows above the body decides which body
+			// image loads lazily.
+			docKey = b.cache.docKey(a, fmt.Sprint(renderSettings, leads[i] != nil), articleURLs)
 			doc, cached = b.cache.doc(a.File, docKey)
+			// A cached rendering names processed images: still valid only
+			// if each is still what it was (and so published again).
+			cached = cached && imgs.stillPublished(a.File, doc)
 		}
 		if !cached {
 			body, err := a.LoadBody(b.src)
 			if err != nil {
 				return err
 			}
-			if doc, err = md.Render(a.File, a.BodyLine, body); err != nil {
+			if doc, err = md.RenderArticle(a.File, a.BodyLine, body, leads[i] != nil); err != nil {
 				return err
 			}
 			if b.cache != nil {
@@ -375,45 +439,70 @@ func (b *builder) renderArticles(articles []*content.Article, searchIndex *searc
 		card.Summary = summary
 		out.cards[i] = &card
 		out.links[i] = doc.Links
+		for _, img := range doc.Images {
+			out.images[i] = append(out.images[i], img.Set.Source)
+		}
+		out.warnings[i] = imgs.budget(a, leads[i], doc)
 		if searchIndex != nil {
-			if err := searchIndex.Add(i, b.searchDoc(a, doc)); err != nil {
+			if err := searchIndex.Add(i, b.searchDoc(a, &card, doc)); err != nil {
 				return fmt.Errorf("%s: index for search: %w", a.File, err)
 			}
 		}
 		if deferSearch {
-			out.searchDocs[i] = b.searchDoc(a, doc)
+			out.searchDocs[i] = b.searchDoc(a, &card, doc)
 		}
 		if inFeeds[i] {
 			out.feedHTML[i] = template.HTML(doc.HTML)
 		}
-		page := &layout.Page{
-			Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: summary, Path: a.Path,
-			Article: layout.NewArticle(b.cfg, a, &card, b.ix, doc),
-			Image:   b.absoluteImage(a),
-		}
-		// JSON-LD is derived from data the page fingerprint already covers:
-		// it is made only when the page is rendered.
-		derive := func(p *layout.Page) error {
-			ld, err := b.jsonLD(a, summary, p.Image)
-			p.JSONLD = ld
-			return err
-		}
-		page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
-		if region := regions.Lookup(a.Region); region != nil {
-			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: regionsLabel, Path: regions.Path},
-				layout.Crumb{Label: region.Name, Path: region.Path})
-		}
-		page.Crumbs = append(page.Crumbs, layout.Crumb{Label: a.Title})
-		for _, r := range b.ix.Related(a, relatedCount) {
-			page.Related = append(page.Related, bare[b.ix.Position(r)])
-		}
+		page, derive := b.articlePage(a, doc, &card, leads[i], func(r *content.Article) *layout.Card { return bare[b.ix.Position(r)] })
 		out.sitemap[i] = sitemapURL(page)
-		return b.pageWithBody(layout.KindArticle, page, a.File, docKey, derive)
+		return b.pageWithBody(layout.KindArticle, page, a.File, b.cache.bodyKey(docKey, doc), derive)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// articlePage makes the page of an article whose card carries its summary,
+// and the function that fills, just before rendering, the fields derived
+// from the others. lead is its processed image, if any; cardOf gives the
+// cards of related articles.
+func (b *builder) articlePage(a *content.Article, doc *render.Doc, card *layout.Card, lead *images.Set, cardOf func(*content.Article) *layout.Card) (*layout.Page, func(*layout.Page) error) {
+	tr := layout.T(b.cfg)
+	page := &layout.Page{
+		Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: card.Summary, Path: a.Path,
+		Article: layout.NewArticle(b.cfg, a, card, b.ix, doc),
+		Image:   b.absoluteImage(a),
+	}
+	if lead != nil {
+		// The page shows the lead image as a picture, and link previews
+		// its 1200-px JPEG.
+		page.Article.Picture = lead.Picture(images.Attrs{Class: "lead-image"})
+		page.Image = b.absoluteURL(lead.OG)
+		page.ImageWidth, page.ImageHeight = lead.OGWidth, lead.OGHeight
+	}
+	// JSON-LD is derived from data the page fingerprint already covers:
+	// it is made only when the page is rendered.
+	derive := func(p *layout.Page) error {
+		ld, err := b.jsonLD(a, card.Summary, p.Image)
+		p.JSONLD = ld
+		return err
+	}
+	page.Crumbs = []layout.Crumb{{Label: tr("home"), Path: ""}}
+	if regions := b.ix.Taxonomy(index.Region); regions != nil {
+		// The card's region is the place the name resolved to.
+		if region := card.Region; region.Path != "" {
+			_, regionsLabel := layout.Labels(b.cfg, &regions.Config)
+			page.Crumbs = append(page.Crumbs, layout.Crumb{Label: regionsLabel, Path: regions.Path},
+				layout.Crumb{Label: region.Name, Path: region.Path})
+		}
+	}
+	page.Crumbs = append(page.Crumbs, layout.Crumb{Label: a.Title})
+	for _, r := range b.ix.Related(a, relatedCount) {
+		page.Related = append(page.Related, cardOf(r))
+	}
+	return page, derive
 }
 
 // page renders one page and writes it as path/index.html.
@@ -496,19 +585,17 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 		}
 	}
 
+	campaigns := layout.HomeCampaigns(b.cfg, b.ix.Campaigns(), b.today, func(a *content.Article) *layout.Card { return cards[b.ix.Position(a)] })
 	var ongoing []layout.Campaign
-	for _, c := range b.ix.Ongoing(b.today) {
-		v := layout.Campaign{Period: layout.Link(b.cfg, c.Period), Latest: cards[b.ix.Position(c.Latest)]}
-		if c.Slogan != nil {
-			l := layout.Link(b.cfg, c.Slogan)
-			v.Slogan = &l
+	for _, c := range campaigns {
+		if c.Status.Key == content.Ongoing.String() {
+			ongoing = append(ongoing, c)
 		}
-		ongoing = append(ongoing, v)
 	}
 	paginate(layout.KindHome, "", b.cfg.Title, nil, b.ix.Articles, func(p *layout.Page) {
 		p.Feed = feed.FileName
 		if p.Pager.Number == 1 {
-			p.Ongoing = ongoing
+			p.Ongoing, p.Campaigns = ongoing, campaigns
 			p.Title = ""
 		} else {
 			// base.html adds the site's name after the page's own title.
@@ -526,7 +613,7 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 	})
 
 	for _, t := range b.ix.Taxonomies {
-		view := layout.NewTaxonomy(b.cfg, t)
+		view := layout.NewTaxonomy(b.cfg, t, b.today)
 		jobs = append(jobs, func() *layout.Page {
 			return &layout.Page{
 				Site: b.site, Kind: layout.KindTerms, Title: view.Plural, Path: t.Path, Taxonomy: view,
@@ -539,18 +626,30 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 		brief := &layout.Taxonomy{Kind: view.Kind, Label: view.Label, Plural: view.Plural, Path: view.Path}
 		for _, term := range t.Terms {
 			link := layout.Link(b.cfg, term)
-			crumbs := []layout.Crumb{home, {Label: view.Plural, Path: t.Path}, {Label: term.Name, Path: term.Path}}
+			// A place's trail runs through the places it lies in today.
+			crumbs := []layout.Crumb{home, {Label: view.Plural, Path: t.Path}}
+			up := t.Up(term, b.todayTime())
+			for i := len(up) - 1; i >= 0; i-- {
+				crumbs = append(crumbs, layout.Crumb{Label: up[i].Term.Name, Path: up[i].Term.Path})
+			}
+			crumbs = append(crumbs, layout.Crumb{Label: term.Name, Path: term.Path})
 			paginate(layout.KindTerm, term.Path, view.Label+": "+term.Name, crumbs, term.Articles, func(p *layout.Page) {
 				p.Taxonomy, p.Term = brief, &link
 				if t.Config.Feed {
 					p.Feed = term.Path + feed.FileName
 				}
 				if p.Pager.Number == 1 {
-					p.Crumbs = crumbs[:2:2]
+					p.Crumbs = crumbs[: len(crumbs)-1 : len(crumbs)-1]
 					p.Crumbs = append(p.Crumbs, layout.Crumb{Label: term.Name})
+					p.Place = layout.NewPlace(b.cfg, t, term, b.today)
+					p.Campaign = layout.NewCampaignInfo(b.cfg, b.ix, term, b.today)
 				}
 			})
 		}
+	}
+	redirects, err := b.redirects()
+	if err != nil {
+		return nil, err
 	}
 	if b.cfg.Search {
 		jobs = append(jobs, func() *layout.Page {
@@ -567,7 +666,11 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 		}
 	})
 	urls := make([]feed.URL, len(jobs))
-	err := b.parallel(len(jobs), func(i int) error {
+	err = b.parallel(len(jobs)+len(redirects), func(i int) error {
+		if i >= len(jobs) {
+			r := redirects[i-len(jobs)]
+			return b.out.write(r.name, r.html, "")
+		}
 		p := jobs[i]()
 		urls[i] = sitemapURL(p)
 		return b.page(p.Kind, p, "")
@@ -575,12 +678,41 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The 404 page is the last job, and no URL of the site.
+	// The 404 page is the last job, and no URL of the site; nor are the
+	// redirects.
 	return urls[:len(urls)-1], nil
 }
 
+// redirect is a page at an old URL, ready to write.
+type redirect struct {
+	name string
+	html []byte
+}
+
+// redirects makes the pages that keep old URLs of place-valued taxonomies'
+// terms working: "TP Cần Thơ" had a page at khu-vuc/tp-can-tho/, which now
+// leads to Cần Thơ's.
+func (b *builder) redirects() ([]redirect, error) {
+	var out []redirect
+	for _, t := range b.ix.Taxonomies {
+		for _, r := range t.Redirects {
+			html, err := layout.Redirect(b.cfg, layout.Link(b.cfg, r.To))
+			if err != nil {
+				return nil, fmt.Errorf("redirect %s: %w", r.Path, err)
+			}
+			out = append(out, redirect{name: r.Path + "index.html", html: html})
+		}
+	}
+	return out, nil
+}
+
+// todayTime is the build's day as a time, for what takes one.
+func (b *builder) todayTime() time.Time {
+	return time.Date(b.today.Year, b.today.Month, b.today.Day, 12, 0, 0, 0, b.cfg.TimeZone)
+}
+
 // searchFacets are the search filters: every taxonomy with Facet set, its
-// values in the order of its index page, years newest first.
+// values in the order of its index page (years and periods newest first).
 func searchFacets(cfg *config.Site, ix *index.Index) []search.Facet {
 	var facets []search.Facet
 	for _, t := range ix.Taxonomies {
@@ -588,36 +720,47 @@ func searchFacets(cfg *config.Site, ix *index.Index) []search.Facet {
 			continue
 		}
 		label, _ := layout.Labels(cfg, &t.Config)
-		f := search.Facet{Key: string(t.Kind), Label: label, Multiple: t.Config.Multiple, Values: make([]string, len(t.Terms))}
+		// A place's filter finds the articles of the places inside it too:
+		// each article has its place and every place that place lies in.
+		multiple := t.Config.Multiple || t.Config.Values == config.PlaceValues
+		f := search.Facet{Key: string(t.Kind), Label: label, Multiple: multiple, Values: make([]string, len(t.Terms))}
 		for i, term := range t.Terms {
 			f.Values[i] = term.Name
-		}
-		if t.Config.Values == config.YearValues {
-			slices.Reverse(f.Values)
 		}
 		facets = append(facets, f)
 	}
 	return facets
 }
 
-// searchDoc is an article as the search index sees it: its text taxonomy
-// values are searched as words, and its terms of each facet filter it.
-func (b *builder) searchDoc(a *content.Article, doc *render.Doc) search.Doc {
+// searchDoc is an article as the search index sees it: its text and place
+// taxonomy values are searched as words (a place also by its name), and its
+// terms of each facet filter it (a place's also by the places it lies in).
+// card is the article's card, for its region as shown.
+func (b *builder) searchDoc(a *content.Article, card *layout.Card, doc *render.Doc) search.Doc {
 	d := search.Doc{
 		URL: b.cfg.BasePath + a.Path, Title: a.Title, Date: b.layouts.ShortDate(a.Date),
-		Region: a.Region, Body: doc.Text,
+		Region: cmp.Or(card.Region.Name, a.Region), Body: doc.Text,
 	}
 	// One array holds the values of every facet, and one the words.
 	var buf [16]*index.Term
 	names := make([]string, 0, 8)
 	d.Meta = make([]string, 0, 8)
 	for _, t := range b.ix.Taxonomies {
-		if t.Config.Values == config.TextValues {
+		switch t.Config.Values {
+		case config.TextValues:
 			d.Meta = a.AppendTerms(d.Meta, &t.Config)
+		case config.PlaceValues:
+			start := len(d.Meta)
+			d.Meta = a.AppendTerms(d.Meta, &t.Config)
+			for _, term := range t.AppendTermsOf(buf[:0], a) {
+				if !slices.Contains(d.Meta[start:], term.Name) {
+					d.Meta = append(d.Meta, term.Name)
+				}
+			}
 		}
 		if t.Config.Facet {
 			start := len(names)
-			for _, term := range t.AppendTermsOf(buf[:0], a) {
+			for _, term := range t.AppendTermsWithin(buf[:0], a) {
 				names = append(names, term.Name)
 			}
 			d.Facets = append(d.Facets, names[start:len(names):len(names)])
@@ -671,11 +814,21 @@ const maxStaticBytes = 512 << 20
 // standard place of security.txt, ACME challenges and app links.
 const wellKnown = StaticDir + "/.well-known"
 
+// staticFiles is what copying the static files hands on.
+type staticFiles struct {
+	// hidden are the hidden files and folders, sorted, not published.
+	hidden []string
+	// held are the files copyStatic was told to hold back, with the
+	// folder each is read from.
+	held map[string]fs.FS
+}
+
 // copyStatic copies the theme's static files, then the site's, which
 // override theme files of the same name. Hidden files and folders (.git/,
 // .env, .htpasswd) are not published, except .well-known/; they are listed
-// in Stats.Hidden.
-func (b *builder) copyStatic(theme, site fs.FS) (hiddenFiles []string, err error) {
+// in Stats.Hidden. Files for which hold, when set, reports true are not
+// copied but returned.
+func (b *builder) copyStatic(theme, site fs.FS, hold func(name string) bool) (*staticFiles, error) {
 	files := map[string]fs.FS{}
 	var errs diag.List
 	hidden := map[string]bool{}
@@ -716,15 +869,29 @@ func (b *builder) copyStatic(theme, site fs.FS) (hiddenFiles []string, err error
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
+	out := &staticFiles{held: map[string]fs.FS{}}
 	for name := range hidden {
-		hiddenFiles = append(hiddenFiles, name)
+		out.hidden = append(out.hidden, name)
 	}
-	slices.Sort(hiddenFiles)
+	slices.Sort(out.hidden)
+	copied := map[string]fs.FS{}
+	for name, fsys := range files {
+		if hold != nil && hold(name) {
+			out.held[name] = fsys
+		} else {
+			copied[name] = fsys
+		}
+	}
+	return out, b.copyFiles(copied)
+}
+
+// copyFiles copies static files, each read from its folder.
+func (b *builder) copyFiles(files map[string]fs.FS) error {
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
 	}
-	return hiddenFiles, b.parallel(len(names), func(i int) error {
+	return b.parallel(len(names), func(i int) error {
 		name := names[i]
 		data, err := input.ReadFile(files[name], name, maxStaticBytes)
 		if err != nil {

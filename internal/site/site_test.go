@@ -78,9 +78,9 @@ func TestBuildWritesEveryPageKind(t *testing.T) {
 		`<a href="/dot-thi-dua/2022-2023/">2022–2023</a>`,
 		`<a href="/chu-de/thi-dua-khen-thuong/">Thi đua khen thưởng</a>`,
 		"Nguyễn Lê", `href="https://baohaugiang.com.vn/tin/1"`,
-		`<h2 id="ket-qua-dat-duoc">Kết quả đạt được</h2>`,
+		`<h2 id="h-ket-qua-dat-duoc">Kết quả đạt được</h2>`,
 		"<table>", "Phường Lái Hiếu",
-		`href="/bai-viet/tong-ket/#ket-qua"`,
+		`href="/bai-viet/tong-ket/#h-ket-qua"`,
 		`class="footnotes"`,
 		// related: shares slogan, period and a topic
 		"Hậu Giang tổng kết chuyên đề năm 2022-2023",
@@ -93,7 +93,7 @@ func TestBuildWritesEveryPageKind(t *testing.T) {
 	r.Assert("bai-viet/dang-dien-ra/index.html", "Thứ Năm, 05/03/2026</time>", "Đang diễn ra")
 
 	// Home: newest first, two per page, ongoing campaigns listed.
-	r.Assert("index.html", "Phong trào đang diễn ra", `href="/dot-thi-dua/2026/"`,
+	r.Assert("index.html", "Phong trào thi đua", `href="/dot-thi-dua/2026/"`,
 		"Đợt thi đua 2026 đang diễn ra", "Hậu Giang tổng kết", "! Thành phố Ngã Bảy: Phát động", `href="/trang/2/"`)
 	home := r.File("index.html")
 	if strings.Index(home, "Đợt thi đua 2026") > strings.Index(home, "Hậu Giang tổng kết chuyên đề") {
@@ -101,8 +101,11 @@ func TestBuildWritesEveryPageKind(t *testing.T) {
 	}
 	r.Assert("trang/2/index.html", "Thành phố Ngã Bảy: Phát động thi đua", `rel="prev" href="/"`)
 
-	// Indexes with counts, in Vietnamese alphabetical order.
-	r.Assert("khu-vuc/index.html", `<a href="/khu-vuc/hau-giang/">Hậu Giang</a> <span class="count">2 bài viết</span>`)
+	// Indexes with counts, in Vietnamese alphabetical order; regions by
+	// the province they are in today, with the bulletins of the places
+	// inside them.
+	r.Assert("khu-vuc/index.html", `<h2><a href="/khu-vuc/can-tho/">Cần Thơ</a> <span class="count">3 bài viết</span></h2>`,
+		`<a href="/khu-vuc/hau-giang/">Hậu Giang</a> <span class="count">3 bài viết</span> <span class="note">(sáp nhập vào Cần Thơ từ 01/07/2025)</span>`)
 	regions := r.File("khu-vuc/index.html")
 	if strings.Index(regions, "Hậu Giang") > strings.Index(regions, "Ngã Bảy") {
 		t.Errorf("regions not in alphabetical order")
@@ -144,7 +147,7 @@ func TestSubPathLinksAllResolve(t *testing.T) {
 	r := sitetest.Build(t, archive)
 	r.Assert("index.html", `href="/ban-tin/css/bantin.css"`, `href="/ban-tin/khu-vuc/"`, `<link rel="canonical" href="https://example.gov.vn/ban-tin/">`)
 	// Root-relative links written in Markdown follow the site to its sub-path.
-	r.Assert("bai-viet/nga-bay/index.html", `href="/ban-tin/khu-vuc/"`, `href="/ban-tin/bai-viet/tong-ket/#ket-qua"`)
+	r.Assert("bai-viet/nga-bay/index.html", `href="/ban-tin/khu-vuc/"`, `href="/ban-tin/bai-viet/tong-ket/#h-ket-qua"`)
 	for _, name := range r.Out.Names() {
 		if !strings.HasSuffix(name, ".html") {
 			continue

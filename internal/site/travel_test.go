@@ -66,6 +66,9 @@ base_url = "https://example.gov.vn/ban-tin/"
 description = "Tin thi đua"
 [feeds]
 limit = 2
+# The pipeline would refuse the placeholder photo below.
+[images]
+enabled = false
 -- content/a.md --
 ---
 title: "Tin A </script><script>alert(1)</script>"

@@ -41,6 +41,8 @@ type Options struct {
 	// ReleaseBodiesOver is content.Options.ReleaseBodiesOver; 0 leaves the
 	// build's default.
 	ReleaseBodiesOver int
+	// ImageCache is site.Options.ImageCache: a folder, or none.
+	ImageCache string
 }
 
 // FS turns a txtar archive into a site folder.
@@ -105,7 +107,8 @@ func BuildDir(t testing.TB, fsys fs.FS, opts ...Options) (*Result, error) {
 	out := output.NewMemory()
 	stats, err := site.Build(context.Background(), &cfg, site.Options{
 		Site: fsys, Theme: bantin.Theme(),
-		Content: content.Options{Drafts: o.Drafts, Future: o.Future, Now: o.Now, ReleaseBodiesOver: o.ReleaseBodiesOver},
+		Content:    content.Options{Drafts: o.Drafts, Future: o.Future, Now: o.Now, ReleaseBodiesOver: o.ReleaseBodiesOver},
+		ImageCache: o.ImageCache,
 	}, out)
 	if err != nil {
 		return nil, err
