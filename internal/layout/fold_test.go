@@ -38,7 +38,7 @@ func renderFolded(t *testing.T, layout string, partials map[string]string) (fold
 	for name, text := range partials {
 		site["layouts/partials/"+name] = &fstest.MapFile{Data: []byte(text)}
 	}
-	ix, err := index.Build(&cfg, nil)
+	ix, err := index.Build(&cfg, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
