@@ -126,6 +126,7 @@ const markerText = "This folder was written by bantin, a static site generator.\
 type Disk struct {
 	dest string
 	tmp  string
+	dir  *tmpDir // tmp, open
 	lock *lock
 	mu   sync.Mutex
 	dirs map[string]*sync.Once // each folder is created once, before any write into it
@@ -178,7 +179,12 @@ func newDisk(dest string, lk *lock) (*Disk, error) {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("create a temporary folder beside %s: %s", dest, explain(err))
 	}
-	return &Disk{dest: dest, tmp: tmp, lock: lk, dirs: map[string]*sync.Once{}, seen: map[string]bool{Marker: true}}, nil
+	dir, err := openTmpDir(tmp)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("create a temporary folder beside %s: %s", dest, explain(err))
+	}
+	return &Disk{dest: dest, tmp: tmp, dir: dir, lock: lk, dirs: map[string]*sync.Once{}, seen: map[string]bool{Marker: true}}, nil
 }
 
 // checkReplaceable refuses to let a build replace dest unless it is
@@ -285,33 +291,22 @@ func (d *Disk) WriteFile(name string, data []byte) error {
 		d.dirs[dir] = once
 	}
 	d.mu.Unlock()
-	full := filepath.Join(d.tmp, filepath.FromSlash(name))
 	var mkdirErr error
-	once.Do(func() { mkdirErr = mkdir(filepath.Dir(full)) })
+	once.Do(func() { mkdirErr = d.dir.mkdir(dir) })
 	if mkdirErr != nil {
 		return fmt.Errorf("cannot create folder %s: %s", filepath.Join(d.dest, filepath.FromSlash(dir)), explain(mkdirErr))
 	}
-	if err := os.WriteFile(full, data, 0o644); err != nil {
+	if err := d.dir.writeFile(name, data); err != nil {
 		return fmt.Errorf("cannot write %s: %s", filepath.Join(d.dest, filepath.FromSlash(name)), explain(err))
 	}
 	return nil
-}
-
-// mkdir makes folder dir. Its parent nearly always exists already, so one
-// Mkdir is tried before MkdirAll, which stats every folder on the way and
-// cost a fifth of the build's file system time.
-func mkdir(dir string) error {
-	err := os.Mkdir(dir, 0o755)
-	if err == nil || errors.Is(err, fs.ErrExist) {
-		return nil
-	}
-	return os.MkdirAll(dir, 0o755)
 }
 
 // Abort removes the temporary folder, leaving the destination untouched,
 // and lets other builds write it.
 func (d *Disk) Abort() error {
 	defer d.lock.release()
+	d.dir.close()
 	return removeBuild(d.tmp)
 }
 
@@ -320,6 +315,7 @@ func (d *Disk) Abort() error {
 // missing only between two renames, and NewDisk recovers from a kill there.
 func (d *Disk) Commit() error {
 	defer d.lock.release()
+	d.dir.close()
 	if err := d.commit(); err != nil {
 		return fmt.Errorf("%s; %s is as it was before this build", err, d.dest)
 	}
