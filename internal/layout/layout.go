@@ -57,6 +57,10 @@ type Set struct {
 	// for the whole build, so a card shown on many lists is rendered once.
 	partials  *template.Template
 	fragments sync.Map // fragmentKey -> template.HTML
+	// dynamicPartials is set when a layout calls partialCached with a
+	// name that is not a constant string: then each call counts how deep
+	// it is nested, which costs a walk of the goroutine's stack.
+	dynamicPartials bool
 	// fromTheme marks files that come from the embedded theme, so errors
 	// in them say so.
 	fromTheme map[string]bool
@@ -225,7 +229,7 @@ func (s *Set) partialCached(name string, context any, variant ...any) (template.
 	if html, ok := s.fragments.Load(key); ok {
 		return html.(template.HTML), nil
 	}
-	if partialDepth() > maxPartialDepth {
+	if s.dynamicPartials && partialDepth() > maxPartialDepth {
 		return "", fmt.Errorf("partialCached %q nested more than %d calls deep; a partial may not call itself, directly or through others", name, maxPartialDepth)
 	}
 	var buf strings.Builder
