@@ -12,8 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/adrg/frontmatter"
-
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/fields"
@@ -152,29 +150,75 @@ const (
 	formatJSON
 )
 
-// block is the raw front matter that adrg/frontmatter split off.
+// block is the raw front matter split off an article's file.
 type block struct {
 	format format
 	data   []byte
 }
 
-// splitFormats are adrg/frontmatter's delimiters, with unmarshal functions
-// that only capture the raw block: decoding happens in package fields, which
-// keeps positions and reports unknown keys.
-func splitFormats(b *block) []*frontmatter.Format {
-	capture := func(f format) frontmatter.UnmarshalFunc {
-		return func(data []byte, _ any) error {
-			b.format, b.data = f, data
-			return nil
-		}
+// delimiters returns the closing line and the format of a front matter
+// block that opens with line opening: the delimiters of adrg/frontmatter,
+// which bantin split files with before, so that every file splits alike.
+func delimiters(opening string) (closing string, f format, ok bool) {
+	switch opening {
+	case "---", "---yaml":
+		return "---", formatYAML, true
+	case "+++":
+		return "+++", formatTOML, true
+	case "---toml":
+		return "---", formatTOML, true
+	case "---json":
+		return "---", formatJSON, true
+	case ";;;":
+		return ";;;", formatJSON, true
 	}
-	return []*frontmatter.Format{
-		frontmatter.NewFormat("---", "---", capture(formatYAML)),
-		frontmatter.NewFormat("---yaml", "---", capture(formatYAML)),
-		frontmatter.NewFormat("+++", "+++", capture(formatTOML)),
-		frontmatter.NewFormat("---toml", "---", capture(formatTOML)),
-		frontmatter.NewFormat("---json", "---", capture(formatJSON)),
-		frontmatter.NewFormat(";;;", ";;;", capture(formatJSON)),
+	return "", 0, false
+}
+
+// splitFrontMatter splits the front matter block off src without copying
+// either, as adrg/frontmatter v0.2.0's Parse did (a test checks it does
+// alike): the first non-blank line opens a block if it is a delimiter and
+// not the file's last line; the next line that is the closing delimiter,
+// spaces trimmed, closes it, even at the end of the file; body is what
+// follows that line. Without a block, b.format is 0 and body is src.
+func splitFrontMatter(src []byte) (b block, body []byte) {
+	read := 0
+	nextLine := func() (line []byte, atEOF bool) {
+		rest := src[read:]
+		if nl := bytes.IndexByte(rest, '\n'); nl >= 0 {
+			read += nl + 1
+			return bytes.TrimSpace(rest[:nl+1]), false
+		}
+		read = len(src)
+		return bytes.TrimSpace(rest), true
+	}
+	var closing string
+	for {
+		line, atEOF := nextLine()
+		if atEOF {
+			return block{}, src
+		}
+		if len(line) == 0 {
+			continue
+		}
+		end, f, ok := delimiters(string(line))
+		if !ok {
+			return block{}, src
+		}
+		closing, b.format = end, f
+		break
+	}
+	start := read
+	for {
+		lineStart := read
+		line, atEOF := nextLine()
+		if string(line) == closing {
+			b.data = src[start:lineStart]
+			return b, src[read:]
+		}
+		if atEOF {
+			return block{}, src
+		}
 	}
 }
 
@@ -249,8 +293,8 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 		if b.data, body, err = splitJSON(file, src, openLine, cfg); err != nil {
 			return nil, err
 		}
-	} else if body, err = frontmatter.Parse(bytes.NewReader(src), nil, splitFormats(&b)...); err != nil {
-		return nil, diag.Errorf(diag.Pos{File: file, Line: openLine, Col: 1}, "read front matter: %v", err)
+	} else {
+		b, body = splitFrontMatter(src)
 	}
 	if b.format == 0 {
 		pos := diag.Pos{File: file, Line: openLine, Col: 1}
