@@ -220,8 +220,11 @@ func (f *buildFlags) prepare() (*prepared, error) {
 // about 5% faster, with a peak RSS of 1.72 to 1.76 GiB.
 const buildMemoryLimit = 1792 << 20
 
-// buildGCPercent is the GOGC of a build.
-const buildGCPercent = 200
+// buildGCPercent is the GOGC of a build: at 10,000 articles (about 120 MB
+// live at the peak) 150 rather than 200 took the peak RSS from about 390
+// to 310-330 MB for 0.1-0.2 s more of collector CPU (20 collections
+// instead of 15).
+const buildGCPercent = 150
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newBuildCommand("build", stderr)
@@ -239,9 +242,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	start := time.Now()
 	// A build is a batch job whose live heap is small next to its garbage:
-	// collecting at three times the live heap rather than twice spends a
-	// third less time in the collector, and the soft limit makes it collect
-	// sooner on very large sites. GOGC and GOMEMLIMIT, when set, win.
+	// collecting at two and a half times the live heap rather than twice
+	// spends less time in the collector, and the soft limit makes it
+	// collect sooner on very large sites. GOGC and GOMEMLIMIT, when set,
+	// win.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(buildGCPercent)
 	}

@@ -57,6 +57,10 @@ type Set struct {
 	// for the whole build, so a card shown on many lists is rendered once.
 	partials  *template.Template
 	fragments sync.Map // fragmentKey -> template.HTML
+	// dynamicPartials is set when a layout calls partialCached with a
+	// name that is not a constant string: then each call counts how deep
+	// it is nested, which costs a walk of the goroutine's stack.
+	dynamicPartials bool
 	// fromTheme marks files that come from the embedded theme, so errors
 	// in them say so.
 	fromTheme map[string]bool
@@ -72,8 +76,14 @@ type source struct {
 }
 
 // Load parses layouts: every file of the site's layouts/ folder, and the
-// embedded theme's files the site does not override.
-func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
+// embedded theme's files the site does not override. Actions that print
+// the same text on every page ({{t "skip"}}, {{url "css/bantin.css"}}) are
+// replaced by that text, escaped, so that pages run faster (fold.go).
+func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) { return load(site, theme, cfg, true) }
+
+// load is Load; fold set folds constant actions, as Load does, so that
+// tests can compare the output with that of the layouts as written.
+func load(site, theme fs.FS, cfg *config.Site, fold bool) (*Set, error) {
 	files := map[string]source{}
 	if err := collect(theme, true, files); err != nil {
 		return nil, fmt.Errorf("read embedded theme: %w", err)
@@ -95,7 +105,8 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 		return nil, errs.Err()
 	}
 
-	common := template.New("bantin").Funcs(funcs(cfg)).Funcs(template.FuncMap{"partialCached": set.partialCached, "t": set.translate(cfg)})
+	helpers, translate := funcs(cfg), set.translate(cfg)
+	common := template.New("bantin").Funcs(helpers).Funcs(template.FuncMap{"partialCached": set.partialCached, "t": translate})
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
@@ -142,7 +153,56 @@ func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) {
 		return nil, err
 	}
 	set.partials = partials
-	return set, nil
+	if !fold {
+		return set, nil
+	}
+	return set, set.foldConstants(helpers, translate)
+}
+
+// foldConstants replaces the actions that print the same text on every
+// page ({{t "skip"}}, {{url "css/bantin.css"}}) by that text (fold.go).
+func (s *Set) foldConstants(helpers template.FuncMap, translate func(string, ...any) (string, error)) error {
+	sitePath := func(name string) constFunc {
+		fn, ok := helpers[name].(func(string) string)
+		return func(args []string) (string, bool) {
+			if !ok || len(args) != 1 {
+				return "", false
+			}
+			return fn(args[0]), true
+		}
+	}
+	f := newFolder(map[string]constFunc{
+		"t": func(args []string) (string, bool) {
+			if len(args) != 1 {
+				return "", false
+			}
+			text, err := translate(args[0])
+			return text, err == nil
+		},
+		"url":    sitePath("url"),
+		"absURL": sitePath("absURL"),
+	})
+	for kind, t := range s.pages {
+		folded, err := f.fold(t, []string{"base.html"})
+		if err != nil {
+			return err
+		}
+		s.pages[kind] = folded
+	}
+	// partialCached runs any partial as an entry point.
+	var entries []string
+	for _, t := range s.partials.Templates() {
+		if strings.HasPrefix(t.Name(), "partials/") {
+			entries = append(entries, t.Name())
+		}
+	}
+	slices.Sort(entries)
+	folded, err := f.fold(s.partials, entries)
+	if err != nil {
+		return err
+	}
+	s.partials = folded
+	return nil
 }
 
 // fragmentKey identifies one output of partialCached: the partial, its
@@ -169,7 +229,7 @@ func (s *Set) partialCached(name string, context any, variant ...any) (template.
 	if html, ok := s.fragments.Load(key); ok {
 		return html.(template.HTML), nil
 	}
-	if partialDepth() > maxPartialDepth {
+	if s.dynamicPartials && partialDepth() > maxPartialDepth {
 		return "", fmt.Errorf("partialCached %q nested more than %d calls deep; a partial may not call itself, directly or through others", name, maxPartialDepth)
 	}
 	var buf strings.Builder

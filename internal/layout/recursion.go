@@ -61,11 +61,11 @@ func (s *Set) calls(t *template.Template) map[string][]call {
 					walk(c)
 				}
 			case *parse.CommandNode:
-				if len(n.Args) >= 2 {
-					if id, ok := n.Args[0].(*parse.IdentifierNode); ok && id.Ident == "partialCached" {
-						if name, ok := n.Args[1].(*parse.StringNode); ok {
-							add(name.Text, n)
-						}
+				if id, ok := n.Args[0].(*parse.IdentifierNode); ok && id.Ident == "partialCached" {
+					if name, ok := partialName(n); ok {
+						add(name, n)
+					} else {
+						s.dynamicPartials = true
 					}
 				}
 				for _, a := range n.Args {
@@ -88,6 +88,20 @@ func (s *Set) calls(t *template.Template) map[string][]call {
 		walk(tree.Root)
 	}
 	return out
+}
+
+// partialName is the name of the partial a partialCached command calls,
+// when it is a constant string; a name that comes from a value, or from
+// the pipeline (as in {{"a" | partialCached}}), is not known at load time.
+func partialName(cmd *parse.CommandNode) (string, bool) {
+	if len(cmd.Args) < 2 {
+		return "", false
+	}
+	name, ok := cmd.Args[1].(*parse.StringNode)
+	if !ok {
+		return "", false
+	}
+	return name.Text, true
 }
 
 // nodePos is where node n of tree is written, as a layout file position.
@@ -170,6 +184,9 @@ func (s *Set) cycleError(graph map[string][]call, cycle []string) *diag.Error {
 
 // maxPartialDepth bounds partialCached calls inside one another, for the
 // cycles the check at load time cannot see: a partial named by a value.
+// Layouts that name every partial by a constant string cannot nest deeper
+// than their count without a cycle, which loading rejects; only layouts
+// with a named-by-value call pay for counting (Set.dynamicPartials).
 const maxPartialDepth = 32
 
 // partialDepth counts the partialCached calls under way on this

@@ -21,6 +21,14 @@ type Writer interface {
 	WriteFile(name string, data []byte) error
 }
 
+// Transient reports whether w is done with the bytes WriteFile is given
+// once it returns, so that the caller may reuse them: a Disk is; a Memory
+// keeps them.
+func Transient(w Writer) bool {
+	_, ok := w.(*Disk)
+	return ok
+}
+
 // MaxNameBytes is the longest name of one file or folder that a build
 // writes: what ext4, XFS, btrfs, APFS and NTFS all allow (NAME_MAX).
 const MaxNameBytes = 255

@@ -70,6 +70,10 @@ type limitScan struct {
 	refPos           int // offset of the footnote reference past the limit
 	elements         int
 	fail             *limitError
+
+	// byteByByte turns off the skipping of plain text in inline, for the
+	// test that checks the skipping changes nothing.
+	byteByByte bool
 }
 
 type container struct {
@@ -133,12 +137,18 @@ func (p *pending) add(n, offset int) {
 
 // checkLimits returns the first limit src goes past, or nil.
 func checkLimits(src []byte, maxNesting int) *limitError {
+	return scanLimits(src, maxNesting, false).fail
+}
+
+// scanLimits is checkLimits, returning the whole scan.
+func scanLimits(src []byte, maxNesting int, byteByByte bool) *limitScan {
 	if maxNesting <= 0 {
 		maxNesting = DefaultMaxNesting
 	}
 	s := &limitScan{
 		src: src, maxNesting: maxNesting, refPos: -1,
 		workBudget: 16*int64(len(src)) + 1<<20,
+		byteByByte: byteByByte,
 	}
 	s.para.reset()
 	for off := 0; off < len(src) && s.fail == nil; {
@@ -157,7 +167,7 @@ func checkLimits(src []byte, maxNesting int) *limitError {
 	if s.fail == nil && s.footnotes > 0 && s.refs > maxFootnoteRefs {
 		s.failf(s.refPos, "more than %d footnote references; bantin renders at most %d in an article with footnotes", maxFootnoteRefs, maxFootnoteRefs)
 	}
-	return s.fail
+	return s
 }
 
 func (s *limitScan) failf(offset int, format string, args ...any) {
@@ -591,7 +601,21 @@ func (s *limitScan) inline(i, end int) {
 			i++
 			continue
 		}
-		if st.prev == ' ' || st.prev == '\n' || st.prev == '*' || st.prev == '_' || st.prev == '~' || st.prev == '(' {
+		afterBreak := st.prev == ' ' || st.prev == '\n' || st.prev == '*' || st.prev == '_' || st.prev == '~' || st.prev == '('
+		if plainByte(c) && st.waiting == 0 && !(afterBreak && (c == 'w' || c == 'h' || c == 'f')) && !s.byteByByte {
+			// Most of an article is words: a run of bytes none of the
+			// cases below looks at only sets prev, to its last character.
+			// Every byte they look at is ASCII, so it never lies inside a
+			// character, and the run ends where a character does.
+			j := i + 1
+			for j < end && plainByte(s.src[j]) {
+				j++
+			}
+			st.prev, _ = utf8.DecodeLastRune(s.src[i:j])
+			i = j
+			continue
+		}
+		if afterBreak {
 			if c == 'w' || c == 'h' || c == 'f' {
 				rest := s.src[i:end]
 				if bytes.HasPrefix(rest, []byte("www.")) || bytes.HasPrefix(rest, []byte("http")) || bytes.HasPrefix(rest, []byte("ftp:")) {
@@ -691,6 +715,17 @@ func (s *limitScan) inline(i, end int) {
 	}
 	// An angle destination ends with its line.
 	s.addWork(&st.angle, end, unclosedLinks)
+}
+
+// plainByte reports whether inline does nothing with byte c but remember
+// it as the character before the next: it is not a space, nor a character
+// that opens, closes or escapes anything.
+func plainByte(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '"', '\'', '(', ')', '\\', '<', '>', '@', '&', '`', '*', '_', '~', '[', ']':
+		return false
+	}
+	return true
 }
 
 // linkDestination starts the scan goldmark makes at "](", with "(" at

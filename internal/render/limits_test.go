@@ -194,3 +194,84 @@ func TestCodeBlocksCountNoElements(t *testing.T) {
 		t.Errorf("%d paragraphs accepted", maxElements+1)
 	}
 }
+
+// sameScan fails unless the limit scan of src ends the same with plain
+// text skipped as byte by byte.
+func sameScan(t *testing.T, src []byte, maxNesting int) {
+	t.Helper()
+	fast, slow := scanLimits(src, maxNesting, false), scanLimits(src, maxNesting, true)
+	type summary struct {
+		fail                           string
+		work                           int64
+		elements, refs, footnotes, pos int
+	}
+	sum := func(s *limitScan) summary {
+		out := summary{work: s.work, elements: s.elements, refs: s.refs, footnotes: s.footnotes, pos: s.refPos}
+		if s.fail != nil {
+			out.fail = fmt.Sprint(s.fail.offset, s.fail.msg)
+		}
+		return out
+	}
+	if f, s := sum(fast), sum(slow); f != s {
+		t.Errorf("skipping plain text changes the scan of %q:\nskipping:     %+v\nbyte by byte: %+v", src[:min(len(src), 120)], f, s)
+	}
+}
+
+// TestLimitScanSkipsPlainTextAlike: the scan skips runs of plain text
+// whole; it must count and reject exactly as it does byte by byte.
+func TestLimitScanSkipsPlainTextAlike(t *testing.T) {
+	t.Parallel()
+	for _, c := range adversarialMarkdown {
+		sameScan(t, []byte(c.src), 0)
+		sameScan(t, []byte(c.src), 4)
+	}
+	for _, s := range linkifySeeds {
+		sameScan(t, []byte(s), 0)
+	}
+	for _, s := range []string{
+		"Tỉnh www.example.vn và http://a.vn, hôm nay*đẹp*_trời_ ~~xóa~~ ~a~",
+		"ađ*b* é_c_ ư~d~ (httpx) [x](y \"t\") <z> a@b.vn &amp; `m` \\*",
+		"Đoàn*kết* ở (www.x.vn) và *www.y.vn*",
+	} {
+		sameScan(t, []byte(s), 0)
+	}
+	for _, data := range corpus.Site(1, 40) {
+		sameScan(t, data, 0)
+	}
+}
+
+// FuzzLimitScanSkipsPlainTextAlike is TestLimitScanSkipsPlainTextAlike on
+// any text.
+func FuzzLimitScanSkipsPlainTextAlike(f *testing.F) {
+	for _, c := range adversarialMarkdown {
+		f.Add(c.src[:min(len(c.src), 40)])
+	}
+	for _, s := range linkifySeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		sameScan(t, []byte(src), 0)
+		sameScan(t, []byte(src), 3)
+	})
+}
+
+// BenchmarkLimitScan scans 200 articles of the corpus, skipping plain text
+// and byte by byte.
+func BenchmarkLimitScan(b *testing.B) {
+	var bodies [][]byte
+	for _, data := range corpus.Site(1, 200) {
+		bodies = append(bodies, data)
+	}
+	for _, mode := range []struct {
+		name       string
+		byteByByte bool
+	}{{"skip", false}, {"byte-by-byte", true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			for range b.N {
+				for _, body := range bodies {
+					scanLimits(body, 0, mode.byteByByte)
+				}
+			}
+		})
+	}
+}
