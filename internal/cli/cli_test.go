@@ -317,6 +317,25 @@ func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
 	}
 }
 
+// A draft's links are checked only with --drafts, so the summary of a check
+// without it says how many drafts it left out, as a build's does.
+func TestCheckSaysWhichDraftsItLeftOut(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{
+		"content/a.md":     good,
+		"content/nhap.md":  "---\ntitle: Nháp\ndate: 2024-01-02\nregion: Cần Thơ\ndraft: true\n---\nXem [trang lạ](/khong-co/).\n",
+		"content/nhap2.md": "---\ntitle: Nháp 2\ndate: 2024-01-03\nregion: Cần Thơ\ndraft: true\n---\nNội dung.\n",
+	})
+	code, out, errOut := run("check", "--source", dir)
+	if code != 0 || !strings.HasPrefix(out, "ok: 1 article (2 drafts or future left out; --drafts --future checks them too), ") {
+		t.Errorf("check: %d %q %s", code, out, errOut)
+	}
+	code, _, errOut = run("check", "--source", dir, "--drafts")
+	if code != 1 || !strings.Contains(errOut, "content/nhap.md:7:5: link /khong-co/ leads to /khong-co/index.html, which the site does not have") {
+		t.Errorf("check --drafts: %d %s", code, errOut)
+	}
+}
+
 func TestInitMakesASiteThatBuildsAndRefusesNonEmptyFolders(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "ban-tin")
