@@ -272,6 +272,27 @@ func TestNewWritesAValidDraftAndRefusesOverwrites(t *testing.T) {
 	}
 }
 
+// A region the gazetteer does not know still gets its draft, with a
+// warning at the region's place in the new file, as check would give; a
+// known one gets none.
+func TestNewWarnsAboutAnUnknownRegion(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{})
+	code, out, errOut := run("new", "Tin thử", "--source", dir, "--region", "Hâu Giang")
+	files, _ := filepath.Glob(filepath.Join(dir, "content", "*", "tin-thu.md"))
+	if code != 0 || len(files) != 1 || !strings.HasPrefix(out, files[0]+"\n") {
+		t.Fatalf("exit %d, files %v\n%s\n%s", code, files, out, errOut)
+	}
+	want := "warning: " + files[0] + `:4:9: unknown region "Hâu Giang"; did you mean "Hậu Giang" or "Hà Giang"? ` +
+		"It gets a page of its own; if it is a real place, add it to data/regions.toml, else correct the region in the file\n"
+	if errOut != want {
+		t.Errorf("stderr %q, want %q", errOut, want)
+	}
+	if code, _, errOut := run("new", "Tin thử hai", "--source", dir, "--region", "tp can tho"); code != 0 || errOut != "" {
+		t.Errorf("known region: %d %q", code, errOut)
+	}
+}
+
 func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, map[string]string{
