@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -145,6 +146,56 @@ func TestSuccessfulBuildRemovesStaleFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public", "bai-viet", "b")); !os.IsNotExist(err) {
 		t.Errorf("stale page of a deleted article survived: %v", err)
+	}
+}
+
+// The summary's "written" counts the files a build wrote anew, not those
+// it linked from the live site: the second build of an unchanged site
+// assembles a new folder, linking what it can from the first, and the
+// builds after it update the previous generation in place, writing none.
+func TestRebuildsCountOnlyTheFilesTheyWrite(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": good, "content/b.md": strings.Replace(good, "Tin A", "Tin B", 1)})
+	summary := regexp.MustCompile(`, ([0-9]+) files \(([0-9]+) written\)`)
+	build := func() (files, written int) {
+		t.Helper()
+		code, out, errOut := run("build", "--source", dir, now)
+		m := summary.FindStringSubmatch(out)
+		if code != 0 || m == nil {
+			t.Fatalf("exit %d: %q %s", code, out, errOut)
+		}
+		files, _ = strconv.Atoi(m[1])
+		written, _ = strconv.Atoi(m[2])
+		return files, written
+	}
+	if files, written := build(); written != files {
+		t.Errorf("first build: %d of %d files written, want all", written, files)
+	}
+	// The files of the new public/ that are not hard links to the
+	// previous site's are the ones written.
+	_, written := build()
+	public, prev := filepath.Join(dir, "public"), filepath.Join(dir, ".public.bantin-prev")
+	fresh := 0
+	err := filepath.WalkDir(public, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == ".bantin-output" {
+			return err
+		}
+		rel, _ := filepath.Rel(public, p)
+		cur, err1 := os.Stat(p)
+		old, err2 := os.Stat(filepath.Join(prev, rel))
+		if err1 != nil || err2 != nil || !os.SameFile(cur, old) {
+			fresh++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if written != fresh {
+		t.Errorf("second build: %d files written, but %d are not links to the first build's", written, fresh)
+	}
+	if files, written := build(); written != 0 {
+		t.Errorf("third build of an unchanged site: %d of %d files written, want 0", written, files)
 	}
 }
 
