@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -148,6 +149,56 @@ func TestSuccessfulBuildRemovesStaleFiles(t *testing.T) {
 	}
 }
 
+// The summary's "written" counts the files a build wrote anew, not those
+// it linked from the live site: the second build of an unchanged site
+// assembles a new folder, linking what it can from the first, and the
+// builds after it update the previous generation in place, writing none.
+func TestRebuildsCountOnlyTheFilesTheyWrite(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": good, "content/b.md": strings.Replace(good, "Tin A", "Tin B", 1)})
+	summary := regexp.MustCompile(`, ([0-9]+) files \(([0-9]+) written\)`)
+	build := func() (files, written int) {
+		t.Helper()
+		code, out, errOut := run("build", "--source", dir, now)
+		m := summary.FindStringSubmatch(out)
+		if code != 0 || m == nil {
+			t.Fatalf("exit %d: %q %s", code, out, errOut)
+		}
+		files, _ = strconv.Atoi(m[1])
+		written, _ = strconv.Atoi(m[2])
+		return files, written
+	}
+	if files, written := build(); written != files {
+		t.Errorf("first build: %d of %d files written, want all", written, files)
+	}
+	// The files of the new public/ that are not hard links to the
+	// previous site's are the ones written.
+	_, written := build()
+	public, prev := filepath.Join(dir, "public"), filepath.Join(dir, ".public.bantin-prev")
+	fresh := 0
+	err := filepath.WalkDir(public, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == ".bantin-output" {
+			return err
+		}
+		rel, _ := filepath.Rel(public, p)
+		cur, err1 := os.Stat(p)
+		old, err2 := os.Stat(filepath.Join(prev, rel))
+		if err1 != nil || err2 != nil || !os.SameFile(cur, old) {
+			fresh++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if written != fresh {
+		t.Errorf("second build: %d files written, but %d are not links to the first build's", written, fresh)
+	}
+	if files, written := build(); written != 0 {
+		t.Errorf("third build of an unchanged site: %d of %d files written, want 0", written, files)
+	}
+}
+
 func TestSameInputAndNowGiveByteIdenticalOutput(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, map[string]string{"content/a.md": good, "content/x/b.md": strings.Replace(good, "Tin A", "Tin B", 1)})
@@ -272,6 +323,27 @@ func TestNewWritesAValidDraftAndRefusesOverwrites(t *testing.T) {
 	}
 }
 
+// A region the gazetteer does not know still gets its draft, with a
+// warning at the region's place in the new file, as check would give; a
+// known one gets none.
+func TestNewWarnsAboutAnUnknownRegion(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{})
+	code, out, errOut := run("new", "Tin thử", "--source", dir, "--region", "Hâu Giang")
+	files, _ := filepath.Glob(filepath.Join(dir, "content", "*", "tin-thu.md"))
+	if code != 0 || len(files) != 1 || !strings.HasPrefix(out, files[0]+"\n") {
+		t.Fatalf("exit %d, files %v\n%s\n%s", code, files, out, errOut)
+	}
+	want := "warning: " + files[0] + `:4:9: unknown region "Hâu Giang"; did you mean "Hậu Giang" or "Hà Giang"? ` +
+		"It gets a page of its own; if it is a real place, add it to data/regions.toml, else correct the region in the file\n"
+	if errOut != want {
+		t.Errorf("stderr %q, want %q", errOut, want)
+	}
+	if code, _, errOut := run("new", "Tin thử hai", "--source", dir, "--region", "tp can tho"); code != 0 || errOut != "" {
+		t.Errorf("known region: %d %q", code, errOut)
+	}
+}
+
 func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, map[string]string{
@@ -314,6 +386,25 @@ func TestCheckReportsBrokenLinksAndWritesNothing(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "content", "b.md"), []byte("---\ntitle: B\n---\n"), 0o644)
 	if code, _, errOut := run("check", "--source", dir); code != 1 || !strings.Contains(errOut, `content/b.md:1:1: missing required field "date"`) {
 		t.Errorf("front matter: %d %s", code, errOut)
+	}
+}
+
+// A draft's links are checked only with --drafts, so the summary of a check
+// without it says how many drafts it left out, as a build's does.
+func TestCheckSaysWhichDraftsItLeftOut(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{
+		"content/a.md":     good,
+		"content/nhap.md":  "---\ntitle: Nháp\ndate: 2024-01-02\nregion: Cần Thơ\ndraft: true\n---\nXem [trang lạ](/khong-co/).\n",
+		"content/nhap2.md": "---\ntitle: Nháp 2\ndate: 2024-01-03\nregion: Cần Thơ\ndraft: true\n---\nNội dung.\n",
+	})
+	code, out, errOut := run("check", "--source", dir)
+	if code != 0 || !strings.HasPrefix(out, "ok: 1 article (2 drafts or future left out; --drafts --future checks them too), ") {
+		t.Errorf("check: %d %q %s", code, out, errOut)
+	}
+	code, _, errOut = run("check", "--source", dir, "--drafts")
+	if code != 1 || !strings.Contains(errOut, "content/nhap.md:7:5: link /khong-co/ leads to /khong-co/index.html, which the site does not have") {
+		t.Errorf("check --drafts: %d %s", code, errOut)
 	}
 }
 

@@ -92,7 +92,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *dryRun {
 		verb = "would import"
 	}
-	fmt.Fprintf(stdout, "%s %d, skipped %d, failed %d; %d fields to review", verb, sum.Imported, sum.Skipped, sum.Failed, sum.Reviews)
+	fmt.Fprintf(stdout, "%s %d, skipped %d, failed %d; %s to review", verb, sum.Imported, sum.Skipped, sum.Failed, count(sum.Reviews, "field"))
 	if *dryRun {
 		fmt.Fprint(stdout, " (dry run: nothing written)")
 	}

@@ -194,6 +194,24 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 	}
 }
 
+// The summary counts the fields to review in the singular when there is
+// one ("1 field to review", not "1 fields").
+func TestImportSummaryCountsOneFieldInTheSingular(t *testing.T) {
+	t.Parallel()
+	site := writeSite(t, map[string]string{})
+	in := t.TempDir()
+	// The date is only the lead's day: exactly one field to review.
+	writeFiles(t, in, map[string][]byte{"a.txt": []byte("Vị Thanh tuyên dương điển hình tiên tiến\n\n" +
+		"Ngày 12-3-2024, UBND thành phố Vị Thanh tổ chức hội nghị tuyên dương 30 tập thể và cá nhân tiêu biểu " +
+		"trong phong trào thi đua yêu nước năm 2023, với nhiều cách làm hay, sáng tạo.\n\n" +
+		"Hội nghị cũng phát động thi đua năm 2024 tại thành phố Vị Thanh.\n")})
+	code, out, errOut := run("import", "--dry-run", "--source", site, in)
+	if code != 0 || strings.Count(out, "  review: ") != 1 ||
+		!strings.HasSuffix(out, "would import 1, skipped 0, failed 0; 1 field to review (dry run: nothing written)\n") {
+		t.Errorf("%d\n%s\n%s", code, out, errOut)
+	}
+}
+
 // Bad inputs get a message each and exit status 1; good ones beside them
 // are imported all the same, and flags may follow the paths.
 func TestImportReportsBadInputsAndGoesOn(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/gazetteer"
 	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
@@ -154,7 +155,37 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 	// The preview serves the site at the root of its own address, drafts
 	// included.
 	fmt.Fprintf(stdout, "preview: http://%s/%s (while bantin serve runs)\n", defaultServeAddr, article.Path)
+	// Where the region's value starts in the file just written.
+	text := b.String()
+	regionPos := diag.Pos{File: filepath.Join(*source, rel), Line: strings.Count(text[:strings.Index(text, "\nregion: ")+1], "\n") + 1, Col: len("region: ") + 1}
+	warnUnknownRegion(input.Dir(root), &cfg, *region, regionPos, local, stderr)
 	return 0
+}
+
+// warnUnknownRegion warns, as check would, when region names no place the
+// site's gazetteer knows: it still builds, as a page of its own, but is
+// most often a typo ("Hâu Giang") that is best fixed now. A broken
+// data/regions.toml is left to the build to report.
+func warnUnknownRegion(site fs.FS, cfg *config.Site, region string, pos diag.Pos, at time.Time, stderr io.Writer) {
+	region = vi.NFC(strings.TrimSpace(region))
+	if t := cfg.Taxonomy(config.Region); t == nil || t.Values != config.PlaceValues || region == "" {
+		return
+	}
+	places, err := gazetteer.ForSite(site)
+	if err != nil {
+		return
+	}
+	var unknown *gazetteer.UnknownError
+	if _, err := places.Resolve(region, at); !errors.As(err, &unknown) {
+		return
+	}
+	// After a question, a new sentence; else one more clause.
+	next := "; it"
+	if len(unknown.Suggestions) > 0 {
+		next = " It"
+	}
+	fmt.Fprintf(stderr, "warning: %v\n", diag.Errorf(pos, "%v%s gets a page of its own; if it is a real place, add it to %s, else correct the region in the file",
+		unknown, next, gazetteer.SiteFile))
 }
 
 // quoteList quotes the items of a comma-separated list, leaving out empty

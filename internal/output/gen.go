@@ -75,8 +75,9 @@ type Generations struct {
 	next Manifest
 	dirs map[string]*sync.Once
 	tmp  atomic.Int64
-	// Written counts the files written or linked, and Kept those the
-	// updated generation already had.
+	// Written counts the files written anew, and Kept those taken
+	// unchanged: left in the updated generation, or linked (or copied)
+	// from the live site into a new folder.
 	written, kept atomic.Int64
 	changed       []string
 }
@@ -188,8 +189,8 @@ func (g *Generations) InPlace() bool { return g.inPlace }
 // Live returns the manifest of the site being replaced, nil when unknown.
 func (g *Generations) Live() Manifest { return g.live }
 
-// Counts returns how many files the build wrote or linked, and how many the
-// updated generation already had.
+// Counts returns how many files the build wrote anew, and how many it took
+// unchanged from the previous generation or the live site.
 func (g *Generations) Counts() (written, kept int) {
 	return int(g.written.Load()), int(g.kept.Load())
 }
@@ -241,7 +242,8 @@ func (g *Generations) Reuse(name string, sum Sum) (bool, error) {
 	if !g.record(name, g.live[from]) {
 		return false, fmt.Errorf("output file %s written twice", name)
 	}
-	g.written.Add(1)
+	// Taken, not written: a build that links every file wrote nothing.
+	g.kept.Add(1)
 	src := filepath.Join(g.dest, filepath.FromSlash(from))
 	return true, g.place(name, func(to string) error {
 		if err := os.Link(src, to); err == nil {
