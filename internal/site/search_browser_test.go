@@ -529,8 +529,15 @@ Buổi lễ ngắn gọn sáng nay khởi động ba hoạt động lớn nhằm
 Chuyên đề năm nay nhấn mạnh việc phát huy nội lực, nắm bắt thời cơ và vượt qua khó khăn của địa phương.
 
 Cuối buổi lễ, các đơn vị ký giao ước phong trào thi đua yêu nước năm 2023.
+
+## Kết quả ở các phường
+
+Khen thưởng mười tập thể.
 `)
 	for _, tc := range []struct{ query, want string }{
+		// A heading and its paragraph stay apart; sentences run on.
+		{"ket qua", "<mark>Kết</mark> <mark>quả</mark> ở các phường · Khen thưởng"},
+		{"chuyen de nam nay", "cán bộ. <mark>Chuyên</mark> <mark>đề</mark>"},
 		{"thi dua", "phong trào <mark>thi</mark> <mark>đua</mark> yêu nước"},
 		{"thi đua", "phong trào <mark>thi</mark> <mark>đua</mark> yêu nước"},
 		// One word: its first place, as before.

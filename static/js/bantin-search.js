@@ -448,6 +448,14 @@
       at = toks[k].i + toks[k].n;
     }
     if (end > at) parts.push({ text: text.slice(at, end), match: false });
+    // Blocks (a heading, a paragraph) end with a newline in the text, which
+    // HTML would run together: after a heading's last word it reads as a
+    // middle dot, after a sentence as a space.
+    let before = '';
+    for (const p of parts) {
+      p.text = p.text.replace(/\s*\n\s*/g, (m, off, s) => (/[.!?:;…]/.test(off ? s[off - 1] : before) ? ' ' : ' · '));
+      before = p.text.slice(-1) || before;
+    }
     if (from > 0) parts.unshift({ text: '… ', match: false });
     if (end < text.length) parts.push({ text: ' …', match: false });
     return parts;
