@@ -94,20 +94,7 @@ func PrevName(dest string) string {
 // generation. Like NewDisk it takes dest's lock, recovers from killed
 // builds and refuses a destination bantin did not write.
 func OpenGenerations(dest string) (*Generations, error) {
-	dest = filepath.Clean(dest)
-	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-		return nil, fmt.Errorf("create the folder of %s: %s", dest, explain(err))
-	}
-	lk, err := acquire(dest)
-	if err != nil {
-		return nil, err
-	}
-	g, err := openGenerations(dest, lk)
-	if err != nil {
-		lk.release()
-		return nil, err
-	}
-	return g, nil
+	return openLocked(dest, openGenerations)
 }
 
 func openGenerations(dest string, lk *lock) (*Generations, error) {

@@ -146,21 +146,27 @@ type Disk struct {
 // destination left half-swapped by a build killed during a previous swap,
 // and removes the temporary folders of killed builds.
 func NewDisk(dest string) (*Disk, error) {
+	return openLocked(dest, newDisk)
+}
+
+// openLocked creates dest's parent folder, takes dest's build lock and
+// opens a writer with it; the lock is released when opening fails.
+func openLocked[W any](dest string, open func(dest string, lk *lock) (W, error)) (W, error) {
+	var none W
 	dest = filepath.Clean(dest)
-	parent := filepath.Dir(dest)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("create the folder of %s: %s", dest, explain(err))
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return none, fmt.Errorf("create the folder of %s: %s", dest, explain(err))
 	}
 	lk, err := acquire(dest)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
-	d, err := newDisk(dest, lk)
+	w, err := open(dest, lk)
 	if err != nil {
 		lk.release()
-		return nil, err
+		return none, err
 	}
-	return d, nil
+	return w, nil
 }
 
 // newDisk is NewDisk once the lock is held: no other build writes dest.
