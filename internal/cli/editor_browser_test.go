@@ -231,6 +231,8 @@ func TestEditorCreatesAndPublishesInBrowser(t *testing.T) {
 			}
 			waitJS(t, ctx, "the article in the list", `[...document.querySelectorAll(".articles li")].some((li) =>
 				li.textContent.includes(`+jsString(screen.title)+`) && li.querySelector(".badge.published"))`)
+			// The bar tells screen readers which of its pages this is.
+			waitJS(t, ctx, "the list marked current", `[...document.querySelectorAll(".bar nav [aria-current=page]")].map((a) => a.getAttribute("href")).join() === "#/"`)
 		})
 	}
 }
@@ -504,6 +506,7 @@ func TestEditorTrashShowsTimesInTheSiteZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, "the deletion time "+want, `[...document.querySelectorAll(".articles .meta")].some((m) => m.textContent === `+jsString(want)+`)`)
+	waitJS(t, ctx, "the trash marked current", `[...document.querySelectorAll(".bar nav [aria-current=page]")].map((a) => a.getAttribute("href")).join() === "#/trash"`)
 }
 
 // holdSaves makes the page's saves (POST, PUT and DELETE of articles) wait

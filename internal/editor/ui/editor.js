@@ -84,13 +84,20 @@
       h("header", { class: "bar" },
         h("a", { class: "brand", href: "#/" }, boot.siteTitle),
         h("nav", { "aria-label": t("nav") },
-          h("a", { href: "#/" }, t("nav_articles")),
-          h("a", { href: "#/new", class: "primary" }, t("nav_new")),
-          h("a", { href: "#/trash" }, t("nav_trash")),
+          navLink("#/", null, t("nav_articles")),
+          navLink("#/new", "primary", t("nav_new")),
+          navLink("#/trash", null, t("nav_trash")),
           h("a", { href: boot.basePath, target: "_blank", rel: "noopener" }, t("nav_site")),
           boot.login ? h("button", { type: "button", class: "link", onclick: logout }, t("nav_logout")) : null)),
       h("main", { id: "main", tabindex: "-1" }, h("h1", {}, title), ...content));
     document.title = title + " – " + boot.siteTitle;
+  }
+
+  // navLink is a link of the bar, marked as the current page for screen
+  // readers when the editor shows it.
+  function navLink(href, cls, label) {
+    const here = "#" + (location.hash.replace(/^#/, "") || "/");
+    return h("a", { href, class: cls, "aria-current": here === href ? "page" : null }, label);
   }
 
   function notice(kind, ...content) {
