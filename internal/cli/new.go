@@ -16,6 +16,7 @@ import (
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/gazetteer"
+	"github.com/bantin/bantin/internal/index"
 	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/vi"
 )
@@ -163,8 +164,9 @@ func runNew(args []string, stdout, stderr io.Writer, now time.Time) int {
 }
 
 // warnUnknownRegion warns, as check would, when region names no place the
-// site's gazetteer knows: it still builds, as a page of its own, but is
-// most often a typo ("Hâu Giang") that is best fixed now. A broken
+// site's gazetteer knows, or several that the build cannot choose between:
+// it still builds, as a page of its own, but is most often a typo ("Hâu
+// Giang") or a name two places share ("Long Mỹ"), best fixed now. A broken
 // data/regions.toml is left to the build to report.
 func warnUnknownRegion(site fs.FS, cfg *config.Site, region string, pos diag.Pos, at time.Time, stderr io.Writer) {
 	region = vi.NFC(strings.TrimSpace(region))
@@ -175,17 +177,45 @@ func warnUnknownRegion(site fs.FS, cfg *config.Site, region string, pos diag.Pos
 	if err != nil {
 		return
 	}
+	// The build prefers places inside region_near's; a broken one is the
+	// build's to report.
+	var near []string
+	for _, name := range cfg.RegionNear {
+		if p, err := places.Resolve(name, time.Time{}); err == nil {
+			near = append(near, p.ID)
+		}
+	}
 	var unknown *gazetteer.UnknownError
-	if _, err := places.Resolve(region, at); !errors.As(err, &unknown) {
-		return
+	var amb *gazetteer.AmbiguousError
+	_, err = places.ResolveNear(region, at, near...)
+	switch {
+	case errors.As(err, &unknown):
+		// After a question, a new sentence; else one more clause.
+		next := "; it"
+		if len(unknown.Suggestions) > 0 {
+			next = " It"
+		}
+		fmt.Fprintf(stderr, "warning: %v\n", diag.Errorf(pos, "%v%s gets a page of its own; if it is a real place, add it to %s, else correct the region in the file",
+			unknown, next, gazetteer.SiteFile))
+	case errors.As(err, &amb) && (len(near) > 0 || !settledByProvince(places, region, at, amb)):
+		fmt.Fprintf(stderr, "warning: %v\n", diag.Errorf(pos, "%s", index.PlaceProblem(places, string(config.Region), region, err, true)))
 	}
-	// After a question, a new sentence; else one more clause.
-	next := "; it"
-	if len(unknown.Suggestions) > 0 {
-		next = " It"
+}
+
+// settledByProvince reports whether a site without region_near may still
+// settle an ambiguous region: the build prefers the places inside the
+// province its articles name most, which only new's one article cannot
+// tell. When every candidate lies in the same province, no province
+// settles it.
+func settledByProvince(places *gazetteer.Gazetteer, region string, at time.Time, amb *gazetteer.AmbiguousError) bool {
+	for _, c := range amb.Candidates {
+		if p := places.Province(c, time.Time{}); p != nil {
+			if _, err := places.ResolveNear(region, at, p.ID); err == nil {
+				return true
+			}
+		}
 	}
-	fmt.Fprintf(stderr, "warning: %v\n", diag.Errorf(pos, "%v%s gets a page of its own; if it is a real place, add it to %s, else correct the region in the file",
-		unknown, next, gazetteer.SiteFile))
+	return false
 }
 
 // quoteList quotes the items of a comma-separated list, leaving out empty

@@ -70,3 +70,44 @@ func TestServeFollowsTheRegionsFile(t *testing.T) {
 	os.WriteFile(regions, []byte("[xa-dai-thanh]\nname = \"Đại Thành\"\nkind = \"xóm\"\n"), 0o644)
 	eventually(t, "the regions file's problem", func() bool { return ev.has(`problems ["data/regions.toml:3:8: unknown kind \"xóm\"`) })
 }
+
+// TestNewWarnsAboutARegionNoProvinceSettles: bantin new warns about a name
+// two places of one province share, with the text and position check
+// gives the same file, and about one region_near does not settle; it
+// stays quiet about a name the site's own province would settle.
+func TestNewWarnsAboutARegionNoProvinceSettles(t *testing.T) {
+	t.Parallel()
+	regions := "[xa-tan-hoa-ct]\nname = \"Tân Hòa\"\nkind = \"xã\"\nparent = \"can-tho\"\n" +
+		"[phuong-tan-hoa-ct]\nname = \"Tân Hòa\"\nkind = \"phường\"\nparent = \"can-tho\"\n" +
+		"[xa-tan-loc-ct]\nname = \"Tân Lộc\"\nkind = \"xã\"\nparent = \"can-tho\"\n" +
+		"[xa-tan-loc-cm]\nname = \"Tân Lộc\"\nkind = \"xã\"\nparent = \"ca-mau\"\n"
+	dir := writeSite(t, map[string]string{"data/regions.toml": regions})
+	code, out, errOut := run("new", "Tin Tân Hòa", "--source", dir, "--region", "Tân Hòa")
+	file := strings.SplitN(out, "\n", 2)[0]
+	if code != 0 || !strings.HasSuffix(file, "tin-tan-hoa.md") {
+		t.Fatalf("new: exit %d\n%s%s", code, out, errOut)
+	}
+	want := `:4:9: region "Tân Hòa" may be phường Tân Hòa (Cần Thơ; id phuong-tan-hoa-ct) or xã Tân Hòa (Cần Thơ; id xa-tan-hoa-ct); write the kind, as in "phường Tân Hòa", or the id, or settle it for the whole site in data/regions.toml: [phuong-tan-hoa-ct] aliases = ["Tân Hòa"]. Until then it gets a page of its own`
+	if errOut != "warning: "+file+want+"\n" {
+		t.Errorf("new's warning:\n%q\nwant\n%q", errOut, "warning: "+file+want+"\n")
+	}
+	rel, _ := filepath.Rel(dir, file)
+	if code, out, _ := run("check", "--source", dir, "--drafts"); code != 0 || !strings.HasPrefix(out, "warning: "+filepath.ToSlash(rel)+want+"\n") {
+		t.Errorf("check says otherwise: exit %d\n%s", code, out)
+	}
+
+	// Two provinces' Tân Lộc: the site's own area settles it, so new,
+	// which sees one article, says nothing; region_near elsewhere does not.
+	if code, out, errOut := run("new", "Tin Tân Lộc", "--source", dir, "--region", "Tân Lộc"); code != 0 || errOut != "" {
+		t.Errorf("new with a name a province settles: exit %d\n%s%s", code, out, errOut)
+	}
+	os.WriteFile(filepath.Join(dir, "site.toml"), []byte("title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\nregion_near = [\"Hà Nội\"]\n"), 0o644)
+	code, _, errOut = run("new", "Tin Tân Lộc hai", "--source", dir, "--region", "Tân Lộc")
+	if code != 0 || !strings.Contains(errOut, `tin-tan-loc-hai.md:4:9: region "Tân Lộc" may be xã Tân Lộc (Cà Mau; id xa-tan-loc-cm) or xã Tân Lộc (Cần Thơ; id xa-tan-loc-ct); write the id`) {
+		t.Errorf("new with region_near elsewhere: exit %d\n%s", code, errOut)
+	}
+	os.WriteFile(filepath.Join(dir, "site.toml"), []byte("title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\nregion_near = [\"Cà Mau\"]\n"), 0o644)
+	if code, _, errOut := run("new", "Tin Tân Lộc ba", "--source", dir, "--region", "Tân Lộc"); code != 0 || errOut != "" {
+		t.Errorf("new with region_near settling it: exit %d\n%s", code, errOut)
+	}
+}

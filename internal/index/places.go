@@ -204,7 +204,7 @@ func (ix *Index) addPlaces(cfg *config.Site, g *gazetteer.Gazetteer, errs *diag.
 	for i, name := range cfg.RegionNear {
 		p, err := g.Resolve(name, time.Time{})
 		if err != nil {
-			nearErrs.Addf(cfg.RegionNearPos[i], "region_near: %s", placeProblem(g, "place", name, err, false))
+			nearErrs.Addf(cfg.RegionNearPos[i], "region_near: %s", PlaceProblem(g, "place", name, err, false))
 			continue
 		}
 		r.near = append(r.near, p.ID)
@@ -314,7 +314,7 @@ func (t *Taxonomy) addPlaceValues(values []placeValue, warnings, errs *diag.List
 		}
 		problem, ok := problems[v.err]
 		if !ok {
-			problem = errors.New(placeProblem(t.places, string(t.Kind), v.name, v.err, true))
+			problem = errors.New(PlaceProblem(t.places, string(t.Kind), v.name, v.err, true))
 			problems[v.err] = problem
 		}
 		warnings.Add(v.a.TermPos(&t.Config, v.i), problem)
@@ -393,9 +393,10 @@ func (t *Taxonomy) namePlaces() {
 	}
 }
 
-// placeProblem says why name is no place, and what to do about it. With
-// builds set, it says the value builds anyway, as a page of its own.
-func placeProblem(g *gazetteer.Gazetteer, what, name string, err error, builds bool) string {
+// PlaceProblem says why name, a value of the taxonomy what, is no place,
+// and what to do about it. With builds set, it says the value builds
+// anyway, as a page of its own. bantin new says it as the build would.
+func PlaceProblem(g *gazetteer.Gazetteer, what, name string, err error, builds bool) string {
 	var unknown *gazetteer.UnknownError
 	var amb *gazetteer.AmbiguousError
 	var b strings.Builder
