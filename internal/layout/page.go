@@ -42,7 +42,7 @@ type Page struct {
 	Campaigns []Campaign
 	Ongoing   []Campaign
 	// Count is how many articles the whole list has, over all its pages
-	// (the archive of all articles).
+	// (the archive of all articles), on the list's first page only.
 	Count int
 	// Feed is the site path of the page's Atom feed, if it has one.
 	Feed string
@@ -136,7 +136,8 @@ func (p *Page) Trail() []CrumbLink {
 	return out
 }
 
-// TermLink is a term with its page and article count.
+// TermLink is a term with its page and article count (0 on a term's
+// older pages, which show no count).
 type TermLink struct {
 	Name  string
 	Path  string
@@ -260,22 +261,28 @@ func (p *Page) HasStatus() bool {
 	return false
 }
 
-// Pager links the pages of a paginated list.
+// Pager links the pages of a paginated list (see index.Paginate). Nothing
+// in it depends on the list's length beyond the pages near the first, so
+// an older page stays as it was when newer articles arrive.
 type Pager struct {
-	Number, Total    int
-	HasPrev, HasNext bool
+	// Number is the page's number, counted from the oldest page; 0 on the
+	// list's first page, which shows its newest articles.
+	Number           int
+	HasPrev, HasNext bool   // a newer page (Prev) and an older one (Next)
 	Prev, Next       string // site paths, when HasPrev and HasNext
 	PrevURL, NextURL string // the same under the base path, ready for href
-	Pages            []PageLink
+	// FirstURL is the list's first page and LastURL its oldest page, ready
+	// for href; each is empty when it is this page or the one next to it.
+	FirstURL, LastURL string
+	Pages             []PageLink // the numbered pages around this one
 }
 
-// PageLink is one numbered page of a list, or a gap between numbers.
+// PageLink is one numbered page of a list.
 type PageLink struct {
 	Number  int
 	Path    string
 	URL     string // Path under the base path, ready for href
 	Current bool
-	Gap     bool // pages left out, shown as an ellipsis
 }
 
 // NewSite makes the data shared by every page.
@@ -461,26 +468,38 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	return v
 }
 
-// NewPager links page number of total pages of the list at base.
-func NewPager(cfg *config.Site, base string, number, total int) *Pager {
-	p := &Pager{Number: number, Total: total}
-	p.HasPrev, p.HasNext = number > 1, number < total
-	if p.HasPrev {
-		p.Prev = index.PagePath(base, cfg.Paths.Page, number-1)
+// NewPager links page number of the list at base whose newest page of
+// its own is newest (0 when the list is one page).
+func NewPager(cfg *config.Site, base string, number, newest int) *Pager {
+	path := func(n int) string { return index.PagePath(base, cfg.Paths.Page, n) }
+	p := &Pager{Number: number}
+	// The first page sits where page newest+1 would.
+	at := number
+	if number == 0 {
+		at = newest + 1
+	}
+	if number > 0 {
+		p.HasPrev = true
+		p.Prev = path(number + 1)
+		if number == newest {
+			p.Prev = path(0)
+		} else {
+			p.FirstURL = cfg.BasePath + path(0)
+		}
 		p.PrevURL = cfg.BasePath + p.Prev
 	}
-	if p.HasNext {
-		p.Next = index.PagePath(base, cfg.Paths.Page, number+1)
+	if at > 1 {
+		p.HasNext = true
+		p.Next = path(at - 1)
 		p.NextURL = cfg.BasePath + p.Next
-	}
-	// Show the first, last and two pages either side of the current one.
-	for i := 1; i <= total; i++ {
-		if i == 1 || i == total || (i >= number-2 && i <= number+2) {
-			path := index.PagePath(base, cfg.Paths.Page, i)
-			p.Pages = append(p.Pages, PageLink{Number: i, Path: path, URL: cfg.BasePath + path, Current: i == number})
-		} else if len(p.Pages) > 0 && !p.Pages[len(p.Pages)-1].Gap {
-			p.Pages = append(p.Pages, PageLink{Gap: true})
+		if at > 2 {
+			p.LastURL = cfg.BasePath + path(1)
 		}
+	}
+	// Two pages either side: far from the first page, the same links
+	// whatever the list's length.
+	for i := max(1, at-2); i <= min(newest, at+2); i++ {
+		p.Pages = append(p.Pages, PageLink{Number: i, Path: path(i), URL: cfg.BasePath + path(i), Current: i == number})
 	}
 	return p
 }
