@@ -136,8 +136,8 @@ func (p *Page) Trail() []CrumbLink {
 	return out
 }
 
-// TermLink is a term with its page and article count (0 on a term's
-// older pages, which show no count).
+// TermLink is a term with its page and article count (0 on cards and on a
+// term's older pages, which show no count).
 type TermLink struct {
 	Name  string
 	Path  string
@@ -356,7 +356,9 @@ func linkPtr(cfg *config.Site, t *index.Term) *TermLink {
 }
 
 // NewCard makes the list view of an article. summary is the front-matter
-// summary or the body's first paragraph.
+// summary or the body's first paragraph. Its term links carry no count:
+// then a card, and the older list pages that show it, stay as they were
+// when its terms get new articles.
 func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary string, today content.Day) *Card {
 	c := &Card{
 		Title: a.Title, Path: a.Path, URL: cfg.BasePath + a.Path,
@@ -372,18 +374,20 @@ func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary stri
 	if regions := ix.Taxonomy(index.Region); regions != nil {
 		if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
 			c.Region = Link(cfg, terms[0])
+			c.Region.Count = 0
 		}
 	}
 	for _, t := range ix.Taxonomies {
 		if !t.Config.Builtin {
-			c.Terms = appendTermLinks(c.Terms, cfg, t, a)
+			c.Terms = appendTermLinks(c.Terms, cfg, t, a, false)
 		}
 	}
 	return c
 }
 
-// appendTermLinks appends the article's terms in taxonomy t, if it has any.
-func appendTermLinks(dst []TermLinks, cfg *config.Site, t *index.Taxonomy, a *content.Article) []TermLinks {
+// appendTermLinks appends the article's terms in taxonomy t, if it has any,
+// with their counts if counted.
+func appendTermLinks(dst []TermLinks, cfg *config.Site, t *index.Taxonomy, a *content.Article, counted bool) []TermLinks {
 	var buf [8]*index.Term
 	terms := t.AppendTermsOf(buf[:0], a)
 	if len(terms) == 0 {
@@ -393,6 +397,9 @@ func appendTermLinks(dst []TermLinks, cfg *config.Site, t *index.Taxonomy, a *co
 	g := TermLinks{Key: string(t.Kind), Label: label, Plural: plural, Builtin: t.Config.Builtin, Links: make([]TermLink, len(terms))}
 	for i, term := range terms {
 		g.Links[i] = Link(cfg, term)
+		if !counted {
+			g.Links[i].Count = 0
+		}
 	}
 	return append(dst, g)
 }
@@ -422,14 +429,15 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	if regions := ix.Taxonomy(index.Region); regions != nil {
 		var buf [8]*index.Term
 		if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
+			v.Region = Link(cfg, terms[0]) // with its count, unlike the card's
 			v.RegionUp = steps(cfg, regions.Up(terms[0], a.Date))
 		}
 	}
 	for _, t := range a.Topics {
 		v.Topics = append(v.Topics, Link(cfg, ix.Term(index.Topic, t)))
 	}
-	// The built-in taxonomies' links are the fields above, the declared
-	// ones' the card's: Terms only lists them again, in navigation order.
+	// The built-in taxonomies' links are the fields above: Terms only lists
+	// them again, in navigation order, with the declared ones' links.
 	v.Terms = make([]TermLinks, 0, len(ix.Taxonomies))
 	singles := make([]TermLink, 0, 4)
 	one := func(l *TermLink) []TermLink {
@@ -439,12 +447,9 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 		singles = append(singles, *l)
 		return singles[len(singles)-1 : len(singles) : len(singles)]
 	}
-	declared := card.Terms
 	for _, t := range ix.Taxonomies {
 		if !t.Config.Builtin {
-			if len(declared) > 0 && declared[0].Key == string(t.Kind) {
-				v.Terms, declared = append(v.Terms, declared[0]), declared[1:]
-			}
+			v.Terms = appendTermLinks(v.Terms, cfg, t, a, true)
 			continue
 		}
 		var links []TermLink
