@@ -274,7 +274,11 @@ type Pager struct {
 	// FirstURL is the list's first page and LastURL its oldest page, ready
 	// for href; each is empty when it is this page or the one next to it.
 	FirstURL, LastURL string
-	Pages             []PageLink // the numbered pages around this one
+	// Pages are the numbered pages around this one, newest first.
+	Pages []PageLink
+	// Span is the dates of an older page's articles, oldest to newest:
+	// "02/03/2025 – 05/03/2025"; empty on the first page.
+	Span string
 }
 
 // PageLink is one numbered page of a list.
@@ -474,8 +478,9 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 }
 
 // NewPager links page number of the list at base whose newest page of
-// its own is newest (0 when the list is one page).
-func NewPager(cfg *config.Site, base string, number, newest int) *Pager {
+// its own is newest (0 when the list is one page); cards are the page's
+// articles, newest first.
+func NewPager(cfg *config.Site, base string, number, newest int, cards []*Card) *Pager {
 	path := func(n int) string { return index.PagePath(base, cfg.Paths.Page, n) }
 	p := &Pager{Number: number}
 	// The first page sits where page newest+1 would.
@@ -503,8 +508,14 @@ func NewPager(cfg *config.Site, base string, number, newest int) *Pager {
 	}
 	// Two pages either side: far from the first page, the same links
 	// whatever the list's length.
-	for i := max(1, at-2); i <= min(newest, at+2); i++ {
+	for i := min(newest, at+2); i >= max(1, at-2); i-- {
 		p.Pages = append(p.Pages, PageLink{Number: i, Path: path(i), URL: cfg.BasePath + path(i), Current: i == number})
+	}
+	if number > 0 && len(cards) > 0 {
+		p.Span = cards[len(cards)-1].DateShort
+		if last := cards[0].DateShort; last != p.Span {
+			p.Span += " – " + last
+		}
 	}
 	return p
 }

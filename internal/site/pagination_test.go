@@ -143,12 +143,18 @@ func TestListPagesCountFromTheOldest(t *testing.T) {
 	// count, in their title, crumbs and heading too.
 	r.Assert("bai-viet/index.html", "7 bài viết", `rel="next" href="/bai-viet/trang/2/"`, `href="/bai-viet/trang/1/"`)
 	r.Assert("bai-viet/trang/2/index.html", "<title>Tất cả bài viết – Trang 2 – Bản tin thử</title>",
-		`<h2 class="list-heading">Trang 2</h2>`, `<span aria-current="page">2</span>`, `<p class="pager-status">Trang 2</p>`,
+		`<h2 class="list-heading">Trang 2 · 03/01/2025 – 04/01/2025</h2>`, `<span aria-current="page">2</span>`,
+		`<p class="pager-status">Trang 2 · 03/01/2025 – 04/01/2025</p>`,
 		`<a rel="prev" href="/bai-viet/">← Mới hơn</a>`, `<a rel="next" href="/bai-viet/trang/1/">Cũ hơn →</a>`,
 		`<link rel="canonical" href="https://example.gov.vn/bai-viet/trang/2/">`, "! 7 bài viết", "! Trang 2 /")
 	r.Assert("khu-vuc/can-tho/trang/1/index.html", "<title>Khu vực: Cần Thơ – Trang 1 – Bản tin thử</title>",
-		`<h2 class="list-heading">Trang 1</h2>`, `<a href="/khu-vuc/can-tho/">Cần Thơ</a>`, "! 7 bài viết")
-	r.Assert("trang/1/index.html", "<title>Trang 1 – Bản tin thử</title>", `<h2 id="tin-moi">Trang 1</h2>`)
+		`<h2 class="list-heading">Trang 1 · 01/01/2025 – 02/01/2025</h2>`, `<a href="/khu-vuc/can-tho/">Cần Thơ</a>`, "! 7 bài viết")
+	r.Assert("trang/1/index.html", "<title>Trang 1 – Bản tin thử</title>", `<h2 id="tin-moi">Trang 1 · 01/01/2025 – 02/01/2025</h2>`)
+	// The pager reads newest first, as the list does.
+	front := r.File("bai-viet/index.html")
+	if strings.Index(front, `href="/bai-viet/trang/2/">2</a>`) > strings.Index(front, `href="/bai-viet/trang/1/">1</a>`) {
+		t.Errorf("the pager numbers pages oldest first:\n%s", front)
+	}
 	r.Assert("sitemap.xml", "<loc>https://example.gov.vn/trang/1/</loc>", "<loc>https://example.gov.vn/trang/2/</loc>",
 		"<loc>https://example.gov.vn/khu-vuc/can-tho/trang/2/</loc>", "! trang/3/")
 	if broken := r.BrokenLinks(); len(broken) > 0 {
@@ -161,7 +167,7 @@ func TestListPagesCountFromTheOldest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Assert("bai-viet/trang/2/index.html", `<p class="pager-status">Page 2</p>`, "← Newer</a>", "Older →</a>")
+	e.Assert("bai-viet/trang/2/index.html", `<p class="pager-status">Page 2 · 3 Jan 2025 – 4 Jan 2025</p>`, "← Newer</a>", "Older →</a>")
 }
 
 // TestListPagesAtTheEdges: lists of no article, fewer than a page, a page,
@@ -228,6 +234,7 @@ func TestListPagesAtTheEdges(t *testing.T) {
 	if paths, pages := listChain(t, r.Out, ""); !slices.Equal(paths, []string{"", "trang/1/"}) || fmt.Sprint(pages) != "[[2] [1]]" {
 		t.Errorf("page size 1: pages %q hold %v", paths, pages)
 	}
+	r.Assert("trang/1/index.html", `<p class="pager-status">Trang 1 · 01/01/2025</p>`)
 }
 
 // listFile matches the pages of the lists of pagedSite.

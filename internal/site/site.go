@@ -686,16 +686,17 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 	// on the list's length.
 	paginate := func(kind, base, title string, crumbs []layout.Crumb, articles []*content.Article, extra func(*layout.Page)) {
 		pages := index.Paginate(len(articles), b.cfg.PageSize)
-		newest := pages[0].Number
+		newest := 0 // the newest page of its own, after the first page
 		if len(pages) > 1 {
 			newest = pages[1].Number
 		}
 		for _, lp := range pages {
 			n := lp.Number
 			jobs = append(jobs, func() *layout.Page {
+				cards := cardsOf(articles[lp.Lo:lp.Hi])
 				p := &layout.Page{
 					Site: b.site, Kind: kind, Title: title, Path: index.PagePath(base, b.cfg.Paths.Page, n),
-					Cards: cardsOf(articles[lp.Lo:lp.Hi]), Pager: layout.NewPager(b.cfg, base, n, newest),
+					Cards: cards, Pager: layout.NewPager(b.cfg, base, n, newest, cards),
 					Description: b.cfg.Description,
 				}
 				p.Crumbs = crumbs
