@@ -374,16 +374,38 @@ func (ix *Index) Campaigns() []Campaign {
 	return out
 }
 
-// PageCount is the number of list pages for n items, at least one so that
-// an empty list still has its page.
-func PageCount(n, size int) int {
-	return max(1, (n+size-1)/size)
+// ListPage is one page of a list sorted newest first: its Number and the
+// items it holds, [Lo, Hi) of the list.
+type ListPage struct{ Number, Lo, Hi int }
+
+// Paginate splits a list of n items, sorted newest first, into pages that
+// stay as they are when newer items arrive. Pages are counted from the
+// oldest: page k ≥ 1 holds the list's oldest items k·size−size+1 to k·size.
+// The newest full page, with the fewer than size items newer than it, is
+// the list's first page, Number 0, at the list's own path; every older full
+// page has a page of its own. A new item then changes the first page only,
+// until size new items have arrived and the first page's full page moves
+// to a page of its own. The first page comes first, then the others from
+// the newest; a list of fewer than 2·size items (or none) is one page.
+func Paginate(n, size int) []ListPage {
+	full := n / size
+	if full <= 1 {
+		return []ListPage{{Number: 0, Lo: 0, Hi: n}}
+	}
+	pages := make([]ListPage, 0, full)
+	pages = append(pages, ListPage{Number: 0, Lo: 0, Hi: n - (full-1)*size})
+	for k := full - 1; k >= 1; k-- {
+		hi := n - (k-1)*size
+		pages = append(pages, ListPage{Number: k, Lo: hi - size, Hi: hi})
+	}
+	return pages
 }
 
 // PagePath is the site path of page number of a list at base ("khu-vuc/x/"):
-// page 1 is the list itself, the others live under pageSegment.
+// page 0, the list's first page, is the list itself; the others live under
+// pageSegment.
 func PagePath(base, pageSegment string, number int) string {
-	if number <= 1 {
+	if number <= 0 {
 		return base
 	}
 	return base + pageSegment + "/" + strconv.Itoa(number) + "/"

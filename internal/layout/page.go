@@ -42,7 +42,7 @@ type Page struct {
 	Campaigns []Campaign
 	Ongoing   []Campaign
 	// Count is how many articles the whole list has, over all its pages
-	// (the archive of all articles).
+	// (the archive of all articles), on the list's first page only.
 	Count int
 	// Feed is the site path of the page's Atom feed, if it has one.
 	Feed string
@@ -136,7 +136,8 @@ func (p *Page) Trail() []CrumbLink {
 	return out
 }
 
-// TermLink is a term with its page and article count.
+// TermLink is a term with its page and article count (0 on cards and on a
+// term's older pages, which show no count).
 type TermLink struct {
 	Name  string
 	Path  string
@@ -260,22 +261,32 @@ func (p *Page) HasStatus() bool {
 	return false
 }
 
-// Pager links the pages of a paginated list.
+// Pager links the pages of a paginated list (see index.Paginate). Nothing
+// in it depends on the list's length beyond the pages near the first, so
+// an older page stays as it was when newer articles arrive.
 type Pager struct {
-	Number, Total    int
-	HasPrev, HasNext bool
+	// Number is the page's number, counted from the oldest page; 0 on the
+	// list's first page, which shows its newest articles.
+	Number           int
+	HasPrev, HasNext bool   // a newer page (Prev) and an older one (Next)
 	Prev, Next       string // site paths, when HasPrev and HasNext
 	PrevURL, NextURL string // the same under the base path, ready for href
-	Pages            []PageLink
+	// FirstURL is the list's first page and LastURL its oldest page, ready
+	// for href; each is empty when it is this page or the one next to it.
+	FirstURL, LastURL string
+	// Pages are the numbered pages around this one, newest first.
+	Pages []PageLink
+	// Span is the dates of an older page's articles, oldest to newest:
+	// "02/03/2025 – 05/03/2025"; empty on the first page.
+	Span string
 }
 
-// PageLink is one numbered page of a list, or a gap between numbers.
+// PageLink is one numbered page of a list.
 type PageLink struct {
 	Number  int
 	Path    string
 	URL     string // Path under the base path, ready for href
 	Current bool
-	Gap     bool // pages left out, shown as an ellipsis
 }
 
 // NewSite makes the data shared by every page.
@@ -349,7 +360,9 @@ func linkPtr(cfg *config.Site, t *index.Term) *TermLink {
 }
 
 // NewCard makes the list view of an article. summary is the front-matter
-// summary or the body's first paragraph.
+// summary or the body's first paragraph. Its term links carry no count:
+// then a card, and the older list pages that show it, stay as they were
+// when its terms get new articles.
 func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary string, today content.Day) *Card {
 	c := &Card{
 		Title: a.Title, Path: a.Path, URL: cfg.BasePath + a.Path,
@@ -365,18 +378,20 @@ func NewCard(cfg *config.Site, a *content.Article, ix *index.Index, summary stri
 	if regions := ix.Taxonomy(index.Region); regions != nil {
 		if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
 			c.Region = Link(cfg, terms[0])
+			c.Region.Count = 0
 		}
 	}
 	for _, t := range ix.Taxonomies {
 		if !t.Config.Builtin {
-			c.Terms = appendTermLinks(c.Terms, cfg, t, a)
+			c.Terms = appendTermLinks(c.Terms, cfg, t, a, false)
 		}
 	}
 	return c
 }
 
-// appendTermLinks appends the article's terms in taxonomy t, if it has any.
-func appendTermLinks(dst []TermLinks, cfg *config.Site, t *index.Taxonomy, a *content.Article) []TermLinks {
+// appendTermLinks appends the article's terms in taxonomy t, if it has any,
+// with their counts if counted.
+func appendTermLinks(dst []TermLinks, cfg *config.Site, t *index.Taxonomy, a *content.Article, counted bool) []TermLinks {
 	var buf [8]*index.Term
 	terms := t.AppendTermsOf(buf[:0], a)
 	if len(terms) == 0 {
@@ -386,6 +401,9 @@ func appendTermLinks(dst []TermLinks, cfg *config.Site, t *index.Taxonomy, a *co
 	g := TermLinks{Key: string(t.Kind), Label: label, Plural: plural, Builtin: t.Config.Builtin, Links: make([]TermLink, len(terms))}
 	for i, term := range terms {
 		g.Links[i] = Link(cfg, term)
+		if !counted {
+			g.Links[i].Count = 0
+		}
 	}
 	return append(dst, g)
 }
@@ -415,14 +433,15 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	if regions := ix.Taxonomy(index.Region); regions != nil {
 		var buf [8]*index.Term
 		if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
+			v.Region = Link(cfg, terms[0]) // with its count, unlike the card's
 			v.RegionUp = steps(cfg, regions.Up(terms[0], a.Date))
 		}
 	}
 	for _, t := range a.Topics {
 		v.Topics = append(v.Topics, Link(cfg, ix.Term(index.Topic, t)))
 	}
-	// The built-in taxonomies' links are the fields above, the declared
-	// ones' the card's: Terms only lists them again, in navigation order.
+	// The built-in taxonomies' links are the fields above: Terms only lists
+	// them again, in navigation order, with the declared ones' links.
 	v.Terms = make([]TermLinks, 0, len(ix.Taxonomies))
 	singles := make([]TermLink, 0, 4)
 	one := func(l *TermLink) []TermLink {
@@ -432,12 +451,9 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 		singles = append(singles, *l)
 		return singles[len(singles)-1 : len(singles) : len(singles)]
 	}
-	declared := card.Terms
 	for _, t := range ix.Taxonomies {
 		if !t.Config.Builtin {
-			if len(declared) > 0 && declared[0].Key == string(t.Kind) {
-				v.Terms, declared = append(v.Terms, declared[0]), declared[1:]
-			}
+			v.Terms = appendTermLinks(v.Terms, cfg, t, a, true)
 			continue
 		}
 		var links []TermLink
@@ -461,25 +477,44 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	return v
 }
 
-// NewPager links page number of total pages of the list at base.
-func NewPager(cfg *config.Site, base string, number, total int) *Pager {
-	p := &Pager{Number: number, Total: total}
-	p.HasPrev, p.HasNext = number > 1, number < total
-	if p.HasPrev {
-		p.Prev = index.PagePath(base, cfg.Paths.Page, number-1)
+// NewPager links page number of the list at base whose newest page of
+// its own is newest (0 when the list is one page); cards are the page's
+// articles, newest first.
+func NewPager(cfg *config.Site, base string, number, newest int, cards []*Card) *Pager {
+	path := func(n int) string { return index.PagePath(base, cfg.Paths.Page, n) }
+	p := &Pager{Number: number}
+	// The first page sits where page newest+1 would.
+	at := number
+	if number == 0 {
+		at = newest + 1
+	}
+	if number > 0 {
+		p.HasPrev = true
+		p.Prev = path(number + 1)
+		if number == newest {
+			p.Prev = path(0)
+		} else {
+			p.FirstURL = cfg.BasePath + path(0)
+		}
 		p.PrevURL = cfg.BasePath + p.Prev
 	}
-	if p.HasNext {
-		p.Next = index.PagePath(base, cfg.Paths.Page, number+1)
+	if at > 1 {
+		p.HasNext = true
+		p.Next = path(at - 1)
 		p.NextURL = cfg.BasePath + p.Next
+		if at > 2 {
+			p.LastURL = cfg.BasePath + path(1)
+		}
 	}
-	// Show the first, last and two pages either side of the current one.
-	for i := 1; i <= total; i++ {
-		if i == 1 || i == total || (i >= number-2 && i <= number+2) {
-			path := index.PagePath(base, cfg.Paths.Page, i)
-			p.Pages = append(p.Pages, PageLink{Number: i, Path: path, URL: cfg.BasePath + path, Current: i == number})
-		} else if len(p.Pages) > 0 && !p.Pages[len(p.Pages)-1].Gap {
-			p.Pages = append(p.Pages, PageLink{Gap: true})
+	// Two pages either side: far from the first page, the same links
+	// whatever the list's length.
+	for i := min(newest, at+2); i >= max(1, at-2); i-- {
+		p.Pages = append(p.Pages, PageLink{Number: i, Path: path(i), URL: cfg.BasePath + path(i), Current: i == number})
+	}
+	if number > 0 && len(cards) > 0 {
+		p.Span = cards[len(cards)-1].DateShort
+		if last := cards[0].DateShort; last != p.Span {
+			p.Span += " – " + last
 		}
 	}
 	return p

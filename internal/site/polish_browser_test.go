@@ -385,13 +385,18 @@ func TestEveryPageKindPassesAxe(t *testing.T) {
 	ctx := browsertest.Browser(t)
 	axe := axeScript(t)
 	fsys := sampleSite(t, "http://127.0.0.1/")
+	// Three a page, so that the lists have older pages with their pager.
+	replaceIn(fsys, "site.toml", "page_size = 10", "page_size = 3")
 	r, err := sitetest.BuildFS(t, fsys, sitetest.Options{Drafts: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !r.Has("bai-viet/trang/2/index.html") {
+		t.Fatal("the sample site at three a page has no page 2")
+	}
 	srv := browsertest.Serve(t, r.Out, "/")
 	pages := []string{
-		"", "trang/2/", "bai-viet/", "bai-viet/trang/2/",
+		"", "trang/1/", "trang/2/", "bai-viet/", "bai-viet/trang/1/", "bai-viet/trang/2/",
 		"bai-viet/can-tho-phat-dong-thi-dua-chinh-quyen-hai-cap/", // a figure
 		"bai-viet/da-nang-cong-chuc-thi-dua-cai-cach-hanh-chinh/", // a lead photo
 		"bai-viet/vi-thanh-so-ket-dot-thi-dua-chao-mung-dai-hoi/", // a draft

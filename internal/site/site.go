@@ -681,21 +681,28 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 		}
 		return out
 	}
+	// Pages are counted from the oldest (index.Paginate): a new article
+	// changes a list's first page, and nothing on an older page depends
+	// on the list's length.
 	paginate := func(kind, base, title string, crumbs []layout.Crumb, articles []*content.Article, extra func(*layout.Page)) {
-		size := b.cfg.PageSize
-		total := index.PageCount(len(articles), size)
-		for n := 1; n <= total; n++ {
-			lo, hi := (n-1)*size, min(n*size, len(articles))
+		pages := index.Paginate(len(articles), b.cfg.PageSize)
+		newest := 0 // the newest page of its own, after the first page
+		if len(pages) > 1 {
+			newest = pages[1].Number
+		}
+		for _, lp := range pages {
+			n := lp.Number
 			jobs = append(jobs, func() *layout.Page {
+				cards := cardsOf(articles[lp.Lo:lp.Hi])
 				p := &layout.Page{
 					Site: b.site, Kind: kind, Title: title, Path: index.PagePath(base, b.cfg.Paths.Page, n),
-					Cards: cardsOf(articles[lo:hi]), Pager: layout.NewPager(b.cfg, base, n, total),
+					Cards: cards, Pager: layout.NewPager(b.cfg, base, n, newest, cards),
 					Description: b.cfg.Description,
 				}
 				p.Crumbs = crumbs
-				if n > 1 {
-					p.Crumbs = append(append([]layout.Crumb(nil), crumbs...), layout.Crumb{Label: tr("page_of", n, total)})
-					p.Title = title + " – " + tr("page_of", n, total)
+				if n > 0 {
+					p.Crumbs = append(append([]layout.Crumb(nil), crumbs...), layout.Crumb{Label: tr("page_n", n)})
+					p.Title = title + " – " + tr("page_n", n)
 				}
 				if extra != nil {
 					extra(p)
@@ -714,21 +721,23 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 	}
 	paginate(layout.KindHome, "", b.cfg.Title, nil, b.ix.Articles, func(p *layout.Page) {
 		p.Feed = feed.FileName
-		if p.Pager.Number == 1 {
+		if p.Pager.Number == 0 {
 			p.Ongoing, p.Campaigns = ongoing, campaigns
 			p.Title = ""
 		} else {
 			// base.html adds the site's name after the page's own title.
-			p.Title = tr("page_of", p.Pager.Number, p.Pager.Total)
+			p.Title = tr("page_n", p.Pager.Number)
 			p.Crumbs = []layout.Crumb{home, {Label: p.Title}}
 		}
 	})
 	// The articles' own path lists them all, so that /bai-viet/ is a page.
 	all := tr("all_articles")
 	paginate(layout.KindList, b.cfg.Paths.Articles+"/", all, []layout.Crumb{home, {Label: all}}, b.ix.Articles, func(p *layout.Page) {
-		p.Feed, p.Count = feed.FileName, len(b.ix.Articles)
-		if p.Pager.Number > 1 {
-			p.Crumbs = []layout.Crumb{home, {Label: all, Path: b.cfg.Paths.Articles + "/"}, {Label: tr("page_of", p.Pager.Number, p.Pager.Total)}}
+		p.Feed = feed.FileName
+		if p.Pager.Number == 0 {
+			p.Count = len(b.ix.Articles)
+		} else {
+			p.Crumbs = []layout.Crumb{home, {Label: all, Path: b.cfg.Paths.Articles + "/"}, {Label: tr("page_n", p.Pager.Number)}}
 		}
 	})
 
@@ -746,6 +755,8 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 		brief := &layout.Taxonomy{Kind: view.Kind, Label: view.Label, Plural: view.Plural, Path: view.Path}
 		for _, term := range t.Terms {
 			link := layout.Link(b.cfg, term)
+			uncounted := link
+			uncounted.Count = 0
 			// A place's trail runs through the places it lies in today.
 			crumbs := []layout.Crumb{home, {Label: view.Plural, Path: t.Path}}
 			up := t.Up(term, b.todayTime())
@@ -758,7 +769,10 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 				if t.Config.Feed {
 					p.Feed = term.Path + feed.FileName
 				}
-				if p.Pager.Number == 1 {
+				if p.Pager.Number > 0 {
+					// An older page does not show the term's count.
+					p.Term = &uncounted
+				} else {
 					p.Crumbs = crumbs[: len(crumbs)-1 : len(crumbs)-1]
 					p.Crumbs = append(p.Crumbs, layout.Crumb{Label: term.Name})
 					p.Place = layout.NewPlace(b.cfg, t, term, b.today)
