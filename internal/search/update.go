@@ -83,11 +83,11 @@ func (s *State) Plan(facets []Facet, keys []uint64) *Update {
 // Needs reports whether document id must be added: it is new or changed.
 func (u *Update) Needs(id int) bool { return id >= 0 && id < len(u.changed) && u.changed[id] }
 
-// Add gives the content of document id, which Needs must report; it is
-// safe for concurrent use.
+// Add gives the content of document id: every one Needs reports must be
+// added; others may be, for Doc to return. It is safe for concurrent use.
 func (u *Update) Add(id int, doc Doc) error {
-	if !u.Needs(id) {
-		return fmt.Errorf("document %d did not change", id)
+	if id < 0 || id >= len(u.changed) {
+		return fmt.Errorf("document %d out of range", id)
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()

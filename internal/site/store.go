@@ -26,11 +26,12 @@ const CacheDir = ".bantin/cache"
 // file a build holds a lock on while it uses the folder.
 const (
 	cacheFile  = "build.bin"
-	textsFile  = "texts.bin" // the renderings' plain texts, for search
+	textsFile  = "texts.bin"  // the renderings' plain texts, for search
+	searchFile = "search.bin" // the search index's State, for updating it
 	cacheLock  = "lock"
 	cacheMagic = "bantin build cache\n"
 	// storeFormat numbers the layout of cacheFile.
-	storeFormat = 2
+	storeFormat = 3
 )
 
 // OpenCache opens the build cache in dir for a build of the site cfg
@@ -118,6 +119,7 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 		c.docs[file] = d
 	}
 	c.searchKey = r.uint64()
+	c.searchStateSum = r.uint64()
 	for n := r.uint(); n > 0 && r.err == nil; n-- {
 		c.searchFiles = append(c.searchFiles, cachedFile{name: r.str(), sum: output.Sum(r.uint64())})
 	}
@@ -146,7 +148,10 @@ func (c *Cache) Save(cfg *config.Site) error {
 	if err := c.saveTexts(files); err != nil {
 		return err
 	}
-	return writeChecked(filepath.Join(c.dir, cacheFile), func(w *writer) {
+	if err := c.saveSearchState(); err != nil {
+		return err
+	}
+	_, err := writeChecked(filepath.Join(c.dir, cacheFile), func(w *writer) {
 		w.uint(storeFormat)
 		w.str(c.version)
 		w.bytes(c.Content.AppendTo(nil, cfg))
@@ -169,6 +174,7 @@ func (c *Cache) Save(cfg *config.Site) error {
 			w.spill()
 		}
 		w.uint64(c.searchKey)
+		w.uint64(c.searchStateSum)
 		w.uint(uint64(len(c.searchFiles)))
 		for _, f := range c.searchFiles {
 			w.str(f.name)
@@ -185,6 +191,7 @@ func (c *Cache) Save(cfg *config.Site) error {
 			w.spill()
 		}
 	})
+	return err
 }
 
 // saveTexts completes the texts file this build started, if any, with
@@ -272,30 +279,31 @@ func (s *textSink) discard() {
 }
 
 // writeChecked writes a cache file through a temporary file: the magic
-// line, what fill writes, and a checksum of both.
-func writeChecked(name string, fill func(w *writer)) error {
+// line, what fill writes, and a checksum of both, which it returns.
+func writeChecked(name string, fill func(w *writer)) (uint64, error) {
 	tmp := name + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
-		return fmt.Errorf("save the build cache: %v", errText(err))
+		return 0, fmt.Errorf("save the build cache: %v", errText(err))
 	}
 	w := &writer{buf: make([]byte, 0, spillBytes+64<<10), file: f}
 	w.digest.Reset()
 	w.buf = append(w.buf, cacheMagic...)
 	fill(w)
 	w.flush()
+	sum := w.digest.Sum64()
 	if w.err == nil {
-		_, w.err = f.Write(binary.LittleEndian.AppendUint64(nil, w.digest.Sum64()))
+		_, w.err = f.Write(binary.LittleEndian.AppendUint64(nil, sum))
 	}
 	if err := errors.Join(w.err, f.Close()); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("save the build cache: %v", errText(err))
+		return 0, fmt.Errorf("save the build cache: %v", errText(err))
 	}
 	if err := os.Rename(tmp, name); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("save the build cache: %v", errText(err))
+		return 0, fmt.Errorf("save the build cache: %v", errText(err))
 	}
-	return nil
+	return sum, nil
 }
 
 // spillBytes is how much a cache writer gathers before writing it out.
