@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,12 +34,14 @@ const maxChangedShare = 16
 // numbers; a change that renumbers them (a document inserted or removed
 // before others) changes so many documents that Plan declines it.
 type Update struct {
-	state   *State
-	facets  []Facet
-	keys    []uint64
-	changed []bool // by new id: the document's content changed, or it is new
-	removed []int  // old ids whose postings go: changed or deleted
-	nAdded  int
+	state  *State
+	facets []Facet
+	// oldFacets are the index's facets when their values changed.
+	oldFacets []Facet
+	keys      []uint64
+	changed   []bool // by new id: the document's content changed, or it is new
+	removed   []int  // old ids whose postings go: changed or deleted
+	nAdded    int
 
 	mu        sync.Mutex
 	docs      map[int]Doc    // new documents, by id
@@ -53,14 +56,24 @@ type Update struct {
 // document count whose coarse statistics differ, or more changed
 // documents than an update is worth.
 func (s *State) Plan(facets []Facet, keys []uint64) *Update {
+	// Facets may gain or lose values (a new year, a new topic): the rows
+	// of the facet table are then numbered anew, nothing else changes.
+	var oldFacets []Facet
 	if !bytes.Equal(facetsJSON(facets), s.facets) {
-		return nil
+		if json.Unmarshal(s.facets, &oldFacets) != nil || len(oldFacets) != len(facets) {
+			return nil
+		}
+		for i, f := range facets {
+			if o := oldFacets[i]; o.Key != f.Key || o.Label != f.Label || o.Multiple != f.Multiple {
+				return nil
+			}
+		}
 	}
 	n, old := len(keys), len(s.docs)
 	if n == 0 || coarseCount(n) != coarseCount(old) {
 		return nil
 	}
-	u := &Update{state: s, facets: facets, keys: keys, changed: make([]bool, n), docs: map[int]Doc{}, oldBodies: map[int]string{}}
+	u := &Update{state: s, facets: facets, oldFacets: oldFacets, keys: keys, changed: make([]bool, n), docs: map[int]Doc{}, oldBodies: map[int]string{}}
 	for id := range max(n, old) {
 		switch {
 		case id >= n:
@@ -481,6 +494,18 @@ func (u *Update) Finish() (write []File, keep []Kept, next *State, err error) {
 
 	// The documents' rows, fragments and lengths.
 	facetIDs := facetIndex(u.facets)
+	if u.oldFacets != nil {
+		for id := range min(n, len(s.docs)) {
+			if !u.changed[id] {
+				values, err := facetValues(u.oldFacets, s.docs[id].facets)
+				if err != nil {
+					return nil, nil, nil, err
+				}
+				s.docs[id].facets = facetRow(u.facets, facetIDs, Doc{Facets: values})
+			}
+		}
+		s.facets = facetsJSON(u.facets)
+	}
 	if n < len(s.docs) {
 		s.docs = s.docs[:n]
 	}
@@ -660,6 +685,34 @@ func (u *Update) apply(c *termChange, old []byte, gone []bool, count int, norm f
 func insertDoc(docs []uint32, d uint32) []uint32 {
 	i, _ := slices.BinarySearch(docs, d)
 	return slices.Insert(docs, i, d)
+}
+
+// facetValues reads a row of the facet table facetRow wrote.
+func facetValues(facets []Facet, row []byte) ([][]string, error) {
+	r := stateReader{buf: row}
+	values := make([][]string, len(facets))
+	value := func(f Facet, pos uint64) string {
+		if pos >= uint64(len(f.Values)) {
+			r.fail()
+			return ""
+		}
+		return f.Values[pos]
+	}
+	for i, f := range facets {
+		if !f.Multiple {
+			if id := r.uint(); id > 0 {
+				values[i] = []string{value(f, id-1)}
+			}
+			continue
+		}
+		for n := r.count(); n > 0; n-- {
+			values[i] = append(values[i], value(f, r.uint()))
+		}
+	}
+	if r.err != nil || len(r.buf) != 0 {
+		return nil, errors.New("search state: damaged facet row")
+	}
+	return values, nil
 }
 
 // decodeList reads a list encodeBlock wrote.

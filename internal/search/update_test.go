@@ -58,9 +58,9 @@ func docKeys(docs []Doc) []uint64 {
 }
 
 // fullIndex builds the index of docs from scratch, with its state.
-func fullIndex(t *testing.T, docs []Doc) (map[string][]byte, *State) {
+func fullIndex(t *testing.T, docs []Doc, facets []Facet) (map[string][]byte, *State) {
 	t.Helper()
-	b := NewBuilder(len(docs), updateFacets)
+	b := NewBuilder(len(docs), facets)
 	b.KeepState()
 	for i, d := range docs {
 		if err := b.Add(i, d); err != nil {
@@ -84,9 +84,9 @@ func fullIndex(t *testing.T, docs []Doc) (map[string][]byte, *State) {
 }
 
 // updated applies the Update from the index prev of old to docs.
-func updated(t *testing.T, prev map[string][]byte, st *State, old, docs []Doc) (map[string][]byte, *State, *Update, error) {
+func updated(t *testing.T, prev map[string][]byte, st *State, old, docs []Doc, facets []Facet) (map[string][]byte, *State, *Update, error) {
 	t.Helper()
-	u := st.Plan(updateFacets, docKeys(docs))
+	u := st.Plan(facets, docKeys(docs))
 	if u == nil {
 		return nil, nil, nil, errors.New("no plan")
 	}
@@ -153,7 +153,8 @@ func sameIndex(t *testing.T, step string, got, want map[string][]byte) {
 func TestUpdateEqualsFullBuild(t *testing.T) {
 	t.Parallel()
 	docs := updateCorpus(1500, 1)
-	files, st := fullIndex(t, docs)
+	facets := updateFacets
+	files, st := fullIndex(t, docs, facets)
 	own := 0
 	for n := range files {
 		if strings.HasPrefix(n, "t/") {
@@ -181,6 +182,14 @@ func TestUpdateEqualsFullBuild(t *testing.T) {
 			return d
 		}, 2, true},
 		{"new article", func(d []Doc) []Doc { return append(d, randomDoc(r, len(d))) }, 1, false},
+		// A new region is listed first: every row of the facet table moves.
+		{"new facet value", func(d []Doc) []Doc {
+			facets = slices.Clone(facets)
+			facets[0].Values = append([]string{"Vùng Mới"}, facets[0].Values...)
+			doc := randomDoc(r, len(d))
+			doc.Facets, doc.Region = [][]string{{"Vùng Mới"}}, "Vùng Mới"
+			return append(d, doc)
+		}, 1, false},
 		{"two new articles", func(d []Doc) []Doc { return append(d, randomDoc(r, len(d)), randomDoc(r, len(d)+1)) }, 2, false},
 		{"last article deleted", func(d []Doc) []Doc { return d[:len(d)-1] }, 1, false},
 		{"several edits", func(d []Doc) []Doc {
@@ -194,11 +203,11 @@ func TestUpdateEqualsFullBuild(t *testing.T) {
 	for _, s := range steps {
 		old := docs
 		docs = s.edit(slices.Clone(docs))
-		got, next, u, err := updated(t, files, st, old, docs)
+		got, next, u, err := updated(t, files, st, old, docs, facets)
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		want, _ := fullIndex(t, docs)
+		want, _ := fullIndex(t, docs, facets)
 		sameIndex(t, s.name, got, want)
 		tokenized, encoded := u.Counts()
 		if tokenized != s.tokenized {
@@ -217,15 +226,15 @@ func TestUpdateEqualsFullBuild(t *testing.T) {
 func TestUpdateDeclinesWhatRenumbers(t *testing.T) {
 	t.Parallel()
 	docs := updateCorpus(400, 2)
-	_, st := fullIndex(t, docs)
+	_, st := fullIndex(t, docs, updateFacets)
 	inserted := slices.Insert(slices.Clone(docs), 10, randomDoc(rand.New(rand.NewPCG(1, 2)), 10))
 	if u := st.Plan(updateFacets, docKeys(inserted)); u != nil {
 		t.Error("planned an update for a document inserted before 390 others")
 	}
 	other := slices.Clone(updateFacets)
-	other[0].Values = append(slices.Clone(other[0].Values), "Vùng 5")
+	other[0].Key = "place"
 	if u := st.Plan(other, docKeys(docs)); u != nil {
-		t.Error("planned an update with other facets")
+		t.Error("planned an update with another facet")
 	}
 }
 
@@ -235,10 +244,10 @@ func TestUpdateDeclinesWhatRenumbers(t *testing.T) {
 func TestUpdateFallsBackWhenAverageMoves(t *testing.T) {
 	t.Parallel()
 	docs := updateCorpus(20, 3)
-	files, st := fullIndex(t, docs)
+	files, st := fullIndex(t, docs, updateFacets)
 	edited := slices.Clone(docs)
 	edited[5].Body = strings.Repeat("thi đua yêu nước ", 400)
-	if _, _, _, err := updated(t, files, st, docs, edited); !errors.Is(err, ErrNeedsRebuild) {
+	if _, _, _, err := updated(t, files, st, docs, edited, updateFacets); !errors.Is(err, ErrNeedsRebuild) {
 		t.Fatalf("got %v, want ErrNeedsRebuild", err)
 	}
 }
@@ -246,7 +255,7 @@ func TestUpdateFallsBackWhenAverageMoves(t *testing.T) {
 // TestDamagedStateIsRefused: a state cut short does not decode.
 func TestDamagedStateIsRefused(t *testing.T) {
 	t.Parallel()
-	_, st := fullIndex(t, updateCorpus(50, 4))
+	_, st := fullIndex(t, updateCorpus(50, 4), updateFacets)
 	data := st.AppendTo(nil)
 	for _, cut := range []int{1, len(data) / 2, len(data) - 1} {
 		if _, err := DecodeState(data[:cut]); err == nil {
