@@ -216,27 +216,37 @@ func TestSearchUpdateCrossingAStepRebuilds(t *testing.T) {
 func TestDamagedSearchStateIsIgnored(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		name   string
-		damage func(name string)
+		name string
+		// damage damages the state file name; first is the state of the
+		// first build, before the one damaged.
+		damage func(name string, first []byte)
 		notice string
 	}{
-		{"flipped byte", func(name string) {
+		{"flipped byte", func(name string, _ []byte) {
 			b, _ := os.ReadFile(name)
 			b[len(b)/2] ^= 0x40
 			os.WriteFile(name, b, 0o644)
 		}, "its checksum is wrong"},
-		{"cut short", func(name string) {
+		{"cut short", func(name string, _ []byte) {
 			b, _ := os.ReadFile(name)
 			os.WriteFile(name, b[:len(b)-50], 0o644)
 		}, "its checksum is wrong"},
-		{"removed", func(name string) { os.Remove(name) }, "no such file"},
+		{"removed", func(name string, _ []byte) { os.Remove(name) }, "no such file"},
+		// A state file that is whole but not the last build's.
+		{"stale", func(name string, first []byte) { os.WriteFile(name, first, 0o644) }, "it is not the one of the last build"},
 	} {
 		fsys := wordySite(30)
 		dir := t.TempDir()
 		dest, cacheDir := filepath.Join(dir, "public"), filepath.Join(dir, "cache")
 		diskBuild(t, fsys, dest, cacheDir)
+		state := filepath.Join(cacheDir, "search.bin")
+		first, err := os.ReadFile(state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		appendTo(fsys, "content/tin-004.md", "\nMột câu.\n")
 		diskBuild(t, fsys, dest, cacheDir)
-		c.damage(filepath.Join(cacheDir, "search.bin"))
+		c.damage(state, first)
 		appendTo(fsys, "content/tin-005.md", "\nMột câu mới.\n")
 		stats, notice := diskBuild(t, fsys, dest, cacheDir)
 		if !strings.Contains(notice, "ignoring the search index of the build cache") || !strings.Contains(notice, c.notice) || strings.Contains(notice, "\n") {
