@@ -146,7 +146,9 @@ func TestSearchIndexUpdatesEqualCleanBuilds(t *testing.T) {
 		indexed int
 	}{
 		{"body edit", func() { appendTo(fsys, "content/tin-050.md", "\nThêm một câu về khen thưởng.\n") }, 2},
-		{"title edit", func() { replaceIn(fsys, "content/tin-051.md", "title: Tin số 51", "title: Bản tin năm mươi mốt") }, 2},
+		{"title edit", func() {
+			replaceIn(fsys, "content/tin-051.md", "title: Tin số 51", "title: Bản tin năm mươi mốt")
+		}, 2},
 		{"new newest article", func() {
 			fsys["content/moi.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Tin mới nhất\ndate: 2020-12-30\nregion: Vùng 1\ntopics: [Chủ đề 1]\n---\nTin mới về thi đua.\n")}
 		}, 1},
@@ -265,4 +267,3 @@ func TestDamagedSearchStateIsIgnored(t *testing.T) {
 		}
 	}
 }
-
