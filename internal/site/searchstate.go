@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -126,87 +127,131 @@ func (c *Cache) findTexts(have []textSource, want map[string]uint64) (map[string
 		c.notice = fmt.Sprintf("note: ignoring the texts of the build cache %s: %s; rendering the Markdown again", c.dir, why)
 		return nil, false
 	}
-	f, err := os.Open(filepath.Join(c.dir, textsFile))
+	tr, err := openTexts(c.dir, c.version)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false
+	}
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, false
-		}
-		return damaged(errText(err))
+		return damaged(err.Error())
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return damaged(errText(err))
-	}
-	size := info.Size()
-	if size < int64(len(cacheMagic))+8 {
-		return damaged("it is not a bantin cache file, or it was cut short")
-	}
-	var digest xxhash.Digest
-	digest.Reset()
-	br := bufio.NewReaderSize(io.TeeReader(io.LimitReader(f, size-8), &digest), 64<<10)
-	magic := make([]byte, len(cacheMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != cacheMagic {
-		return damaged("it is not a bantin cache file, or it was cut short")
-	}
-	readStr := func(keep bool) (string, error) {
-		n, err := binary.ReadUvarint(br)
-		if err != nil {
-			return "", err
-		}
-		if n > uint64(size) {
-			return "", errors.New("damaged")
-		}
-		if !keep {
-			_, err = br.Discard(int(n))
-			return "", err
-		}
-		b := make([]byte, n)
-		_, err = io.ReadFull(br, b)
-		return string(b), err
-	}
-	format, err := binary.ReadUvarint(br)
-	if err != nil {
-		return damaged("it was cut short")
-	}
-	version, err := readStr(true)
-	if err != nil || format != storeFormat || version != c.version {
-		return damaged("it was written by another version of bantin")
-	}
+	defer tr.close()
 	needed := make(map[textSource]bool, len(have))
 	for _, s := range have {
 		needed[s] = true
 	}
 	found := map[string]string{}
-	var key [8]byte
 	for {
-		if _, err := br.Peek(1); err == io.EOF {
+		src, text, err := tr.next()
+		if err == io.EOF {
 			break
 		}
-		file, err := readStr(true)
-		if err == nil {
-			_, err = io.ReadFull(br, key[:])
-		}
 		if err != nil {
-			return damaged("its contents are damaged")
+			return damaged(err.Error())
 		}
-		src := textSource{file: file, key: binary.LittleEndian.Uint64(key[:])}
-		k, wanted := want[file]
-		text, err := readStr(wanted && k == src.key)
-		if err != nil {
-			return damaged("its contents are damaged")
-		}
-		if wanted && k == src.key {
-			found[file] = text
+		if k, ok := want[src.file]; ok && k == src.key {
+			found[src.file] = string(text)
 		}
 		delete(needed, src)
 	}
-	var sum [8]byte
-	if _, err := io.ReadFull(f, sum[:]); err != nil || binary.LittleEndian.Uint64(sum[:]) != digest.Sum64() {
-		return damaged("its checksum is wrong (the file was cut short or damaged)")
+	if err := tr.verify(); err != nil {
+		return damaged(err.Error())
 	}
 	return found, len(needed) == 0
 }
+
+// textsReader reads the texts file entry by entry, checking its checksum
+// at the end, so that a build reads it without holding it in memory.
+type textsReader struct {
+	f      *os.File
+	br     *bufio.Reader
+	digest *xxhash.Digest
+	size   int64  // of the file
+	text   []byte // the last entry's text, reused
+}
+
+// openTexts opens the texts file of the cache in dir, of bantin version.
+func openTexts(dir, version string) (*textsReader, error) {
+	f, err := os.Open(filepath.Join(dir, textsFile))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, errors.New(errText(err))
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, errors.New(errText(err))
+	}
+	cut := errors.New("it is not a bantin cache file, or it was cut short")
+	if info.Size() < int64(len(cacheMagic))+8 {
+		f.Close()
+		return nil, cut
+	}
+	t := &textsReader{f: f, digest: xxhash.New(), size: info.Size()}
+	t.br = bufio.NewReaderSize(io.TeeReader(io.LimitReader(f, info.Size()-8), t.digest), 64<<10)
+	magic := make([]byte, len(cacheMagic))
+	if _, err := io.ReadFull(t.br, magic); err != nil || string(magic) != cacheMagic {
+		f.Close()
+		return nil, cut
+	}
+	format, err := binary.ReadUvarint(t.br)
+	v, verr := t.bytes()
+	if err != nil || verr != nil || format != storeFormat || string(v) != version {
+		f.Close()
+		return nil, errors.New("it was written by another version of bantin")
+	}
+	return t, nil
+}
+
+// bytes reads a length and as many bytes, into t.text.
+func (t *textsReader) bytes() ([]byte, error) {
+	n, err := binary.ReadUvarint(t.br)
+	if err != nil {
+		return nil, err
+	}
+	if n > uint64(t.size) {
+		return nil, errors.New("too long")
+	}
+	t.text = slices.Grow(t.text[:0], int(n))[:n]
+	_, err = io.ReadFull(t.br, t.text)
+	return t.text, err
+}
+
+// next returns the next entry, whose text is valid until the next call,
+// or io.EOF after the last.
+func (t *textsReader) next() (textSource, []byte, error) {
+	if _, err := t.br.Peek(1); err == io.EOF {
+		return textSource{}, nil, io.EOF
+	}
+	damaged := errors.New("its contents are damaged")
+	file, err := t.bytes()
+	if err != nil {
+		return textSource{}, nil, damaged
+	}
+	src := textSource{file: string(file)}
+	var key [8]byte
+	if _, err := io.ReadFull(t.br, key[:]); err != nil {
+		return textSource{}, nil, damaged
+	}
+	src.key = binary.LittleEndian.Uint64(key[:])
+	text, err := t.bytes()
+	if err != nil {
+		return textSource{}, nil, damaged
+	}
+	return src, text, nil
+}
+
+// verify checks the checksum, once every entry is read.
+func (t *textsReader) verify() error {
+	var sum [8]byte
+	if _, err := io.ReadFull(t.f, sum[:]); err != nil || binary.LittleEndian.Uint64(sum[:]) != t.digest.Sum64() {
+		return errors.New("its checksum is wrong (the file was cut short or damaged)")
+	}
+	return nil
+}
+
+func (t *textsReader) close() { t.f.Close() }
 
 // searchAdder takes the articles' documents for the search index as they
 // render: a search.Builder every one, a search.Update those it Needs.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -203,7 +204,7 @@ func (c *Cache) saveTexts(files []string) error {
 	}
 	for _, f := range files {
 		if d := c.docs[f]; !d.streamed && !d.hasText {
-			c.readTexts()
+			c.copyTexts(files)
 			break
 		}
 	}
@@ -213,6 +214,43 @@ func (c *Cache) saveTexts(files []string) error {
 		}
 	}
 	return c.sink.finish(filepath.Join(c.dir, textsFile))
+}
+
+// copyTexts copies from the old texts file to the new one the texts of
+// files the build neither rendered nor read, as they are, without holding
+// them in memory; c.mu is held. When the old file proves damaged, the new
+// one is not made: the next build renders the Markdown where it needs a
+// text.
+func (c *Cache) copyTexts(files []string) {
+	if !c.persistent || c.textsRead {
+		return
+	}
+	tr, err := openTexts(c.dir, c.version)
+	if err != nil {
+		return
+	}
+	defer tr.close()
+	used := make(map[string]bool, len(files))
+	for _, f := range files {
+		used[f] = true
+	}
+	for {
+		src, text, err := tr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			c.sink.discard()
+			return
+		}
+		if d, ok := c.docs[src.file]; ok && used[src.file] && d.key == src.key && !d.streamed && !d.hasText {
+			c.sink.addBytes(c.dir, c.version, src.file, src.key, text)
+			used[src.file] = false // once
+		}
+	}
+	if tr.verify() != nil {
+		c.sink.discard()
+	}
 }
 
 // textSink writes the texts of a build's renderings to a new texts file
@@ -226,6 +264,26 @@ type textSink struct {
 func (s *textSink) add(dir, version, file string, key uint64, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.start(dir, version)
+	s.w.str(file)
+	s.w.uint64(key)
+	s.w.str(text)
+	s.w.spill()
+}
+
+// addBytes is add of a text as bytes.
+func (s *textSink) addBytes(dir, version, file string, key uint64, text []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.start(dir, version)
+	s.w.str(file)
+	s.w.uint64(key)
+	s.w.bytes(text)
+	s.w.spill()
+}
+
+// start creates the new texts file, if not yet; s.mu is held.
+func (s *textSink) start(dir, version string) {
 	if s.w == nil {
 		s.tmp = filepath.Join(dir, textsFile+".tmp")
 		f, err := os.Create(s.tmp)
@@ -235,10 +293,6 @@ func (s *textSink) add(dir, version, file string, key uint64, text string) {
 		s.w.uint(storeFormat)
 		s.w.str(version)
 	}
-	s.w.str(file)
-	s.w.uint64(key)
-	s.w.str(text)
-	s.w.spill()
 }
 
 // finish writes the checksum and renames the file to name.
@@ -247,6 +301,9 @@ func (s *textSink) finish(name string) error {
 	defer s.mu.Unlock()
 	w := s.w
 	s.w = nil
+	if w == nil {
+		return nil // discarded
+	}
 	if w.file == nil {
 		return fmt.Errorf("save the build cache: %v", errText(w.err))
 	}
