@@ -192,6 +192,7 @@ func TestUpdateEqualsFullBuild(t *testing.T) {
 		}, 1, false},
 		{"two new articles", func(d []Doc) []Doc { return append(d, randomDoc(r, len(d)), randomDoc(r, len(d)+1)) }, 2, false},
 		{"last article deleted", func(d []Doc) []Doc { return d[:len(d)-1] }, 1, false},
+		{"article before the last", func(d []Doc) []Doc { return slices.Insert(d, len(d)-1, randomDoc(r, len(d))) }, 3, false},
 		{"several edits", func(d []Doc) []Doc {
 			for _, i := range []int{3, 800, 1299, len(d) - 1} {
 				d[i] = randomDoc(r, i)
