@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 )
@@ -72,6 +73,22 @@ func (s *State) Docs() int { return len(s.docs) }
 // AppendTo appends the state's encoding to dst.
 func (s *State) AppendTo(dst []byte) []byte {
 	w := stateWriter{buf: dst}
+	s.encode(&w)
+	return w.buf
+}
+
+// WriteTo writes the state's encoding to out, a part at a time.
+func (s *State) WriteTo(out io.Writer) (int64, error) {
+	w := stateWriter{buf: make([]byte, 0, stateChunk+64<<10), out: out}
+	s.encode(&w)
+	w.flush()
+	return w.written, w.err
+}
+
+// stateChunk is how much WriteTo gathers before writing it out.
+const stateChunk = 256 << 10
+
+func (s *State) encode(w *stateWriter) {
 	w.uint(stateFormat)
 	w.uint(FormatVersion)
 	w.bytes(s.facets)
@@ -87,11 +104,13 @@ func (s *State) AppendTo(dst []byte) []byte {
 		}
 		w.uint64(d.fragment)
 		w.bytes(d.facets)
+		w.spill()
 	}
 	w.uint(uint64(len(s.shards)))
 	for _, sh := range s.shards {
 		w.bytes(sh.data)
 		w.uint64(sh.sum)
+		w.spill()
 	}
 	own := make([]string, 0, len(s.own))
 	for k := range s.own {
@@ -105,6 +124,7 @@ func (s *State) AppendTo(dst []byte) []byte {
 		w.uint(uint64(o.df))
 		w.bytes(o.data)
 		w.uint64(o.sum)
+		w.spill()
 	}
 	w.uint(uint64(len(s.blocked)))
 	for _, k := range s.blocked {
@@ -125,8 +145,8 @@ func (s *State) AppendTo(dst []byte) []byte {
 			w.str(sp.word)
 			w.uint(uint64(sp.docs))
 		}
+		w.spill()
 	}
-	return w.buf
 }
 
 // DecodeState reads a state AppendTo wrote. The compressed files it holds
@@ -182,7 +202,29 @@ func DecodeState(data []byte) (*State, error) {
 	return s, nil
 }
 
-type stateWriter struct{ buf []byte }
+// stateWriter encodes a state into buf, written out to out, when set, a
+// chunk at a time.
+type stateWriter struct {
+	buf     []byte
+	out     io.Writer
+	written int64
+	err     error
+}
+
+func (w *stateWriter) spill() {
+	if w.out != nil && len(w.buf) >= stateChunk {
+		w.flush()
+	}
+}
+
+func (w *stateWriter) flush() {
+	if w.err == nil {
+		var n int
+		n, w.err = w.out.Write(w.buf)
+		w.written += int64(n)
+	}
+	w.buf = w.buf[:0]
+}
 
 func (w *stateWriter) uint(v uint64)   { w.buf = binary.AppendUvarint(w.buf, v) }
 func (w *stateWriter) uint64(v uint64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, v) }
@@ -250,8 +292,7 @@ func (r *stateReader) bytes() []byte {
 
 func (r *stateReader) str() string { return string(r.bytes()) }
 
-// spellingsOf lists the spellings of syl written by some document, in
-// order.
+// words lists the spellings of syl some document writes, in order.
 func (syl *syllable) words() []string {
 	var out []string
 	for _, sp := range syl.spellings {

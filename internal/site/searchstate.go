@@ -54,7 +54,7 @@ func (c *Cache) saveSearchState() error {
 				w.uint64(s.key)
 				w.spill()
 			}
-			w.bytes(snap.state.AppendTo(nil))
+			snap.state.WriteTo(w) // the rest of the file
 		})
 		if err != nil {
 			return err
@@ -103,8 +103,8 @@ func (c *Cache) loadSearchState() *searchSnapshot {
 	for n := r.uint(); n > 0 && r.err == nil; n-- {
 		snap.sources = append(snap.sources, textSource{file: r.str(), key: r.uint64()})
 	}
-	state := r.bytes()
-	if r.err != nil || len(r.buf) != 0 {
+	state := r.buf
+	if r.err != nil {
 		return damaged("its contents are damaged")
 	}
 	if snap.state, err = search.DecodeState(state); err != nil {

@@ -472,6 +472,13 @@ func (w *writer) flush() {
 	w.buf = w.buf[:0]
 }
 
+// Write appends p, for encoders that write to an io.Writer.
+func (w *writer) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	w.spill()
+	return len(p), nil
+}
+
 func (w *writer) uint(v uint64)   { w.buf = binary.AppendUvarint(w.buf, v) }
 func (w *writer) uint64(v uint64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, v) }
 func (w *writer) str(s string) {
