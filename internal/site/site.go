@@ -206,6 +206,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	var searchKey uint64
 	var searchPlan *searchPlan
 	var searchAdd searchAdder
+	updating := false // the search index is updated from the cache
 	if searchIndex != nil {
 		searchAdd = searchIndex
 	}
@@ -216,7 +217,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		case b.cache.searchKey == searchKey && b.canReuseSearch():
 			searchIndex, searchAdd = nil, nil
 		case searchPlan.update != nil:
-			searchIndex, searchAdd = nil, searchPlan.update
+			searchIndex, searchAdd, updating = nil, searchPlan.update, true
 		default:
 			b.cache.loadTexts()
 			searchIndex.KeepState()
@@ -258,7 +259,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	searchDone := make(chan error, 1)
 	go func() {
 		switch {
-		case searchPlan != nil && searchPlan.update != nil && searchIndex == nil && searchAdd != nil:
+		case updating:
 			searchDone <- b.updateSearch(searchPlan, set.Articles, articles, stats)
 		case searchIndex == nil && searchKey != 0:
 			searchDone <- b.reuseSearch()
