@@ -255,6 +255,11 @@ func TestDamagedCachesAreIgnored(t *testing.T) {
 			b, _ := os.ReadFile(name)
 			os.WriteFile(name, b[:len(b)-100], 0o644)
 		}, "its checksum is wrong"},
+		{"search state cut short", func() {
+			name := filepath.Join(filepath.Dir(cacheFile), "search.bin")
+			b, _ := os.ReadFile(name)
+			os.WriteFile(name, b[:len(b)-100], 0o644)
+		}, "its checksum is wrong"},
 	} {
 		// A good cache first, then the damage.
 		if code, _, errOut := run("build", "--source", dir, now); code != 0 {

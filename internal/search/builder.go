@@ -147,6 +147,9 @@ type wordInfo struct {
 	id       uint32 // the folded syllable's term id
 	syllable uint32 // its number among syllables, which are counted densely
 	variant  uint8  // this spelling's number among the syllable's spellings
+	// spelling numbers the spelling among every syllable's, for the
+	// count of documents that write it (see State).
+	spelling uint32
 }
 
 // Builder accumulates documents; Add is safe for concurrent use.
@@ -158,6 +161,8 @@ type Builder struct {
 	words         map[string]wordInfo // by word as written
 	pairs         map[uint64]uint32   // syllable ids of a pair -> its term id
 	spellings     map[uint32][]string // syllable id -> spellings, in the order met
+	spellingIDs   map[uint32][]uint32 // syllable id -> the spellings' numbers, in that order
+	spellingCount uint32
 	syllableCount uint32
 
 	lengths []uint32
@@ -177,6 +182,11 @@ type Builder struct {
 	logs       [logParts]postingLog
 	byPart     []int32  // the committer's scratch: a document's terms by part
 	df         []uint32 // documents per term id, counted by the committer
+	// spellingDocs counts the documents of each spelling, by its number;
+	// the committer counts them.
+	spellingDocs []uint32
+	// keepState keeps what a State needs of each document.
+	keepState bool
 
 	// Added documents wait in queue until addBatch of them have come, and
 	// are then indexed one after the other by the goroutine that added the
@@ -216,35 +226,36 @@ const commitBatch = 32
 // docRecord is what a document adds to the lists, kept from indexing it
 // until its turn to be committed.
 type docRecord struct {
-	terms  []uint32   // syllables, then pairs
-	stats  []termStat // of the syllables, in the order of terms
-	length int
-	meta   docMeta
+	terms []uint32   // syllables, then pairs
+	stats []termStat // of the syllables, in the order of terms
+	// spellings are the numbers of the distinct spellings the document
+	// writes.
+	spellings []uint32
+	length    int
+	meta      docMeta
 }
 
 type docMeta struct {
 	fragment []byte
 	facets   []byte // the document's row of the facet table (encodeFacets)
+	// title and meta are kept for a State (see KeepState).
+	title string
+	meta  []string
 }
 
 // NewBuilder starts an index of n documents with the given facets.
 func NewBuilder(n int, facets []Facet) *Builder {
 	b := &Builder{
-		ids:       make(map[string]uint32, 1<<16),
-		words:     make(map[string]wordInfo, 1<<12),
-		pairs:     make(map[uint64]uint32, 1<<16),
-		spellings: map[uint32][]string{},
-		lengths:   make([]uint32, n),
-		docs:      make([]docMeta, n),
-		facets:    facets,
-		pending:   map[int]*docRecord{},
-	}
-	for _, f := range facets {
-		ids := make(map[string]int, len(f.Values))
-		for i, v := range f.Values {
-			ids[v] = i
-		}
-		b.facetID = append(b.facetID, ids)
+		ids:         make(map[string]uint32, 1<<16),
+		words:       make(map[string]wordInfo, 1<<12),
+		pairs:       make(map[uint64]uint32, 1<<16),
+		spellings:   map[uint32][]string{},
+		spellingIDs: map[uint32][]uint32{},
+		lengths:     make([]uint32, n),
+		docs:        make([]docMeta, n),
+		facets:      facets,
+		pending:     map[int]*docRecord{},
+		facetID:     facetIndex(facets),
 	}
 	for p := range b.logs {
 		b.logs[p].last = -1
@@ -275,6 +286,10 @@ type docTerms struct {
 	// syllables holds the numbers of the syllables in touched, in order.
 	syllables []uint32
 	pairs     pairTable
+	// spellingGen[n] is cur when the document's spellings list
+	// spelling n.
+	spellingGen []uint32
+	spellings   []uint32
 	// Scratch space of derive.
 	missing  []int32
 	newPairs []uint64
@@ -289,6 +304,7 @@ func (d *docTerms) reset() {
 	d.cur++
 	d.touched = d.touched[:0]
 	d.syllables = d.syllables[:0]
+	d.spellings = d.spellings[:0]
 	d.seq = d.seq[:0]
 	d.length = 0
 }
@@ -378,8 +394,22 @@ func (b *Builder) index(id int, doc Doc) {
 	for _, syl := range d.syllables {
 		rec.stats = append(rec.stats, d.stats[syl])
 	}
+	rec.spellings = append(rec.spellings[:0], d.spellings...)
 	b.scratch.Put(d)
 
+	rec.meta = docMeta{fragment: fragmentOf(doc), facets: facetRow(b.facets, b.facetID, doc)}
+	if b.keepState {
+		rec.meta.title, rec.meta.meta = doc.Title, doc.Meta
+	}
+
+	b.order.Lock()
+	b.pending[id] = rec
+	b.commitReady(commitBatch)
+}
+
+// fragmentOf is what a result shows of doc: its fields and the start of
+// its text.
+func fragmentOf(doc Doc) []byte {
 	body := doc.Body
 	if len(body) > excerptChars {
 		cut := excerptChars
@@ -388,21 +418,29 @@ func (b *Builder) index(id int, doc Doc) {
 		}
 		body = body[:cut]
 	}
-	frag := appendFragment(make([]byte, 0, len(body)+len(doc.Title)+len(doc.URL)+64), doc, body)
-	rec.meta = docMeta{fragment: frag, facets: b.facetRow(doc)}
+	return appendFragment(make([]byte, 0, len(body)+len(doc.Title)+len(doc.URL)+64), doc, body)
+}
 
-	b.order.Lock()
-	b.pending[id] = rec
-	b.commitReady(commitBatch)
+// facetIndex maps each facet's values to their positions.
+func facetIndex(facets []Facet) []map[string]int {
+	var out []map[string]int
+	for _, f := range facets {
+		ids := make(map[string]int, len(f.Values))
+		for i, v := range f.Values {
+			ids[v] = i
+		}
+		out = append(out, ids)
+	}
+	return out
 }
 
 // facetRow encodes a document's values of each facet, as a row of the
 // facet table: for a facet of one value, 0 for none or 1 + the value's
 // position; for a multiple one, the count of values, then their
-// positions; all as uvarints.
-func (b *Builder) facetRow(doc Doc) []byte {
-	row := make([]byte, 0, 2*len(b.facets)+4)
-	for i, f := range b.facets {
+// positions; all as uvarints. facetID is facetIndex(facets).
+func facetRow(facets []Facet, facetID []map[string]int, doc Doc) []byte {
+	row := make([]byte, 0, 2*len(facets)+4)
+	for i, f := range facets {
 		var values []string
 		if i < len(doc.Facets) {
 			values = doc.Facets[i]
@@ -410,7 +448,7 @@ func (b *Builder) facetRow(doc Doc) []byte {
 		if !f.Multiple {
 			id := 0
 			for _, v := range values {
-				if pos, ok := b.facetID[i][v]; ok {
+				if pos, ok := facetID[i][v]; ok {
 					id = 1 + pos
 					break
 				}
@@ -421,7 +459,7 @@ func (b *Builder) facetRow(doc Doc) []byte {
 		var buf [16]uint64
 		ids := buf[:0]
 		for _, v := range values {
-			if pos, ok := b.facetID[i][v]; ok {
+			if pos, ok := facetID[i][v]; ok {
 				ids = append(ids, uint64(pos))
 			}
 		}
@@ -503,6 +541,16 @@ func (b *Builder) derive(d *docTerms) {
 	for _, i := range words.inDoc {
 		e := &words.entries[i]
 		d.count(e.info, e.tf)
+		// Words as written that differ only in case are one spelling.
+		sp := e.info.spelling
+		if int(sp) >= len(d.spellingGen) {
+			grow := max(int(sp)+1, 2*len(d.spellingGen), 1024)
+			d.spellingGen = append(d.spellingGen, make([]uint32, grow-len(d.spellingGen))...)
+		}
+		if d.spellingGen[sp] != d.cur {
+			d.spellingGen[sp] = d.cur
+			d.spellings = append(d.spellings, sp)
+		}
 	}
 
 	// Adjacent pairs, within a field, by their syllables' ids. A document
@@ -638,8 +686,10 @@ func (b *Builder) learnWord(written string) wordInfo {
 	if v < 0 {
 		v = len(variants)
 		b.spellings[id] = append(variants, word)
+		b.spellingIDs[id] = append(b.spellingIDs[id], b.spellingCount)
+		b.spellingCount++
 	}
-	info := wordInfo{id: id, syllable: b.lists[id].syllable, variant: uint8(min(v, maxVariants-1))}
+	info := wordInfo{id: id, syllable: b.lists[id].syllable, variant: uint8(min(v, maxVariants-1)), spelling: b.spellingIDs[id][v]}
 	b.words[written] = info
 	return info
 }
@@ -713,6 +763,12 @@ func (b *Builder) commit(id int, rec *docRecord) {
 	b.lengths[id] = uint32(rec.length)
 	b.docs[id] = rec.meta
 	rec.meta = docMeta{}
+	for _, sp := range rec.spellings {
+		if int(sp) >= len(b.spellingDocs) {
+			b.spellingDocs = append(b.spellingDocs, make([]uint32, int(sp)+1-len(b.spellingDocs)+len(b.spellingDocs)/2)...)
+		}
+		b.spellingDocs[sp]++
+	}
 	// Order the document's terms by part, by counting.
 	var start [logParts + 1]int32
 	for _, term := range rec.terms {

@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -86,24 +87,31 @@ const commonDocs = 64
 // named by the content's hash, the shards, large posting lists, the facet
 // table, completion lists and one fragment per document.
 func (b *Builder) Finish() ([]File, error) {
+	files, _, err := b.finish(nil)
+	return files, err
+}
+
+// FinishState is Finish for a builder told to KeepState: it returns, with
+// the files, the State an Update changes them from. keys identify each
+// document's content, by id, for the Update to tell which changed.
+func (b *Builder) FinishState(keys []uint64) ([]File, *State, error) {
+	if !b.keepState || len(keys) != len(b.docs) {
+		return nil, nil, errors.New("search index: no state kept, or keys do not match the documents")
+	}
+	return b.finish(keys)
+}
+
+func (b *Builder) finish(docKeys []uint64) ([]File, *State, error) {
 	n := len(b.docs)
 	b.drain()
 	b.flush()
 	if b.next != n {
-		return nil, fmt.Errorf("search index: document %d was never added", b.next)
+		return nil, nil, fmt.Errorf("search index: document %d was never added", b.next)
 	}
 	keys := slices.Clone(b.keys)
 	slices.Sort(keys)
 
-	var avgLen float64
-	for _, l := range b.lengths {
-		avgLen += float64(l)
-	}
-	avgLen = coarseAverage(math.Max(1, avgLen/math.Max(1, float64(n))))
-	norms := make([]float64, n) // BM25's length normalization per document
-	for d, l := range b.lengths {
-		norms[d] = bm25K1 * (1 - bm25B + bm25B*float64(l)/avgLen)
-	}
+	norms := normsOf(b.lengths)
 	// Each part of the posting log fills its lists, which are encoded and
 	// released before the next part.
 	blocks := make([][]byte, len(b.lists))
@@ -128,13 +136,17 @@ func (b *Builder) Finish() ([]File, error) {
 	// collide, only the first in order gets the file.
 	own := map[string]bool{}
 	ownNames := map[uint32]bool{}
-	var ownKeys []string
+	var ownKeys, blocked []string
 	for _, k := range keys {
 		s := fnv32(k) % uint32(shards)
 		shardKeys[s] = append(shardKeys[s], k)
-		if len(block(k)) > ownFileBytes && !ownNames[fnv32(k)] {
-			own[k], ownNames[fnv32(k)] = true, true
-			ownKeys = append(ownKeys, k)
+		if len(block(k)) > ownFileBytes {
+			if !ownNames[fnv32(k)] {
+				own[k], ownNames[fnv32(k)] = true, true
+				ownKeys = append(ownKeys, k)
+			} else {
+				blocked = append(blocked, k)
+			}
 		}
 	}
 	files := make([]File, shards+len(ownKeys))
@@ -156,42 +168,122 @@ func (b *Builder) Finish() ([]File, error) {
 			putUvarint(&buf, uint64(len(block(k))))
 			buf.Write(block(k))
 		}
-		files[i] = File{Name: fmt.Sprintf("s/%d.bin", i), Data: deflate(buf.Bytes())}
+		files[i] = File{Name: shardFile(i), Data: deflate(buf.Bytes())}
 	})
 
 	files = append(files, File{Name: "facets.bin", Data: deflate(b.encodeFacets())})
 	for id, d := range b.docs {
-		files = append(files, File{Name: fmt.Sprintf("f/%d.json", id), Data: d.fragment})
+		files = append(files, File{Name: fragmentFile(id), Data: d.fragment})
 	}
-	files = append(files, b.completions(keys)...)
-
-	// The version names the whole index, so that browsers never mix files
-	// of two builds: a hash of every file's name and content hash.
+	df := func(k string) int { return int(b.lists[b.ids[k]].df) }
+	files = append(files, completions(keys, df)...)
 	sums := make([]uint64, len(files))
 	parallel(len(files), func(i int) { sums[i] = xxhash.Sum64(files[i].Data) })
+	manifest, err := manifestFile(files, sums, n, shards, b.facets, hotOf(ownKeys, df))
+	if err != nil {
+		return nil, nil, err
+	}
+	files = append(files, manifest)
+	if docKeys == nil {
+		return files, nil, nil
+	}
+	st := &State{
+		facets: facetsJSON(b.facets), total: total, blocked: blocked,
+		docs:      make([]stateDoc, n),
+		shards:    make([]stored, shards),
+		own:       make(map[string]*ownList, len(ownKeys)),
+		syllables: make(map[string]*syllable, b.syllableCount),
+	}
+	for i := range shards {
+		st.shards[i] = stored{data: files[i].Data, sum: sums[i]}
+	}
+	for i, k := range ownKeys {
+		st.own[k] = &ownList{stored: stored{data: files[shards+i].Data, sum: sums[shards+i]}, df: uint32(df(k))}
+	}
+	fragments := shards + len(ownKeys) + 1
+	for id, d := range b.docs {
+		st.docs[id] = stateDoc{
+			key: docKeys[id], length: b.lengths[id], title: d.title, meta: d.meta,
+			fragment: sums[fragments+id], facets: d.facets,
+		}
+	}
+	for id, l := range b.lists {
+		if !l.ranked {
+			continue
+		}
+		words, ids := b.spellings[uint32(id)], b.spellingIDs[uint32(id)]
+		syl := &syllable{df: l.df, spellings: make([]spelling, len(words))}
+		for i, w := range words {
+			syl.spellings[i] = spelling{word: w, docs: b.spellingDocs[ids[i]]}
+		}
+		slices.SortFunc(syl.spellings, func(x, y spelling) int { return strings.Compare(x.word, y.word) })
+		st.syllables[b.keys[id]] = syl
+	}
+	return files, st, nil
+}
+
+// normsOf returns BM25's length normalization of each document, from the
+// documents' lengths, against their average rounded by coarseAverage.
+func normsOf(lengths []uint32) []float64 {
+	avgLen := coarseAverage(averageLength(lengths))
+	norms := make([]float64, len(lengths))
+	for d, l := range lengths {
+		norms[d] = bm25K1 * (1 - bm25B + bm25B*float64(l)/avgLen)
+	}
+	return norms
+}
+
+func averageLength(lengths []uint32) float64 {
+	var sum float64
+	for _, l := range lengths {
+		sum += float64(l)
+	}
+	return math.Max(1, sum/math.Max(1, float64(len(lengths))))
+}
+
+func shardFile(i int) string     { return fmt.Sprintf("s/%d.bin", i) }
+func fragmentFile(id int) string { return fmt.Sprintf("f/%d.json", id) }
+
+// hotOf lists the most frequent of the terms that have files of their own.
+func hotOf(ownKeys []string, df func(string) int) []string {
+	hot := slices.Clone(ownKeys)
+	slices.SortStableFunc(hot, func(x, y string) int { return df(y) - df(x) })
+	hot = hot[:min(len(hot), hotTerms)]
+	slices.Sort(hot)
+	return hot
+}
+
+// facetsJSON is the facets as the manifest lists them.
+func facetsJSON(facets []Facet) []byte {
+	data, _ := json.Marshal(manifestFacets(facets)) // strings and bools only
+	return data
+}
+
+func manifestFacets(facets []Facet) []Facet {
+	out := make([]Facet, len(facets))
+	for i, f := range facets {
+		out[i] = f
+		out[i].Values = nonNil(f.Values)
+	}
+	return out
+}
+
+// manifestFile makes manifest.json for the index's other files, whose
+// content hashes are sums.
+func manifestFile(files []File, sums []uint64, n, shards int, facets []Facet, hot []string) (File, error) {
+	// The version names the whole index, so that browsers never mix files
+	// of two builds: a hash of every file's name and content hash.
 	h := xxhash.New()
 	for i, f := range files {
 		h.WriteString(f.Name)
 		binary.Write(h, binary.LittleEndian, sums[i])
 	}
 	version := fmt.Sprintf("%016x", h.Sum64())
-	hot := slices.Clone(ownKeys)
-	slices.SortStableFunc(hot, func(x, y string) int { return int(b.lists[b.ids[y]].df) - int(b.lists[b.ids[x]].df) })
-	hot = hot[:min(len(hot), hotTerms)]
-	slices.Sort(hot)
-	facets := make([]Facet, len(b.facets))
-	for i, f := range b.facets {
-		facets[i] = f
-		facets[i].Values = nonNil(f.Values)
-	}
 	manifest, err := json.Marshal(Manifest{
 		Format: FormatVersion, Version: version, Docs: n, Shards: shards,
-		AvgImpact: maxImpact / 2, Facets: facets, Hot: nonNil(hot),
+		AvgImpact: maxImpact / 2, Facets: manifestFacets(facets), Hot: nonNil(hot),
 	})
-	if err != nil {
-		return nil, err
-	}
-	return append(files, File{Name: "manifest.json", Data: manifest}), nil
+	return File{Name: "manifest.json", Data: manifest}, err
 }
 
 func nonNil(s []string) []string {
@@ -221,15 +313,90 @@ func parallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-// encodePostings writes term id's list: flags and document count; for
-// syllables with several spellings, the spellings (sorted, so output does not
-// depend on the order documents were tokenized in); the documents as a bitmap
-// or delta varints, whichever is smaller; for syllables, each document's
-// impact, its BM25F weight there on a 1..15 scale (1..3 for terms in most
-// documents of a large site); and each document's spelling number.
+// encodePostings writes term id's list (see encodeBlock), its impacts
+// computed from each document's weighted frequency and length.
 func (b *Builder) encodePostings(id uint32, norms []float64, count int) []byte {
 	p := b.lists[id]
 	df := int(p.df)
+	ps := postings{ranked: p.ranked, docs: p.docs, coarse: isCoarse(df, count)}
+	if !p.ranked {
+		return encodeBlock(&ps)
+	}
+	spellings := b.spellings[id]
+	ps.nSpellings = len(spellings)
+	bits := impactBits(ps.coarse)
+	ps.impacts = make([]byte, df)
+	for i, d := range p.docs {
+		ps.impacts[i] = impactOf(p.tf[i], norms[d], bits)
+	}
+	if hasVariants(ps.nSpellings) {
+		sorted := slices.Clone(spellings)
+		slices.Sort(sorted)
+		renumber := make([]uint8, len(spellings))
+		for old, s := range spellings {
+			renumber[old] = uint8(slices.Index(sorted, s))
+		}
+		ps.spellings = sorted
+		ps.variants = make([]byte, df)
+		for i, v := range p.variant {
+			if v != variantMixed {
+				v = renumber[v]
+			}
+			ps.variants[i] = v
+		}
+	}
+	return encodeBlock(&ps)
+}
+
+// postings is one term's list as encodeBlock writes it: its documents, in
+// order, and for syllables each document's impact and spelling.
+type postings struct {
+	ranked bool
+	docs   []uint32
+	// coarse lists store 2-bit impacts (see isCoarse).
+	coarse  bool
+	impacts []byte
+	// nSpellings counts the syllable's spellings in the whole index;
+	// spellings lists them, sorted, when hasVariants, and variants is
+	// then each document's spelling number (or variantMixed).
+	nSpellings int
+	spellings  []string
+	variants   []byte
+}
+
+// isCoarse reports whether a list of df documents, of an index of about
+// count, stores coarse 2-bit impacts: its weight barely moves ranks.
+func isCoarse(df, count int) bool { return df*2 > count && df > commonDocs }
+
+// hasVariants reports whether a syllable with n spellings stores them.
+func hasVariants(n int) bool { return n > 1 && n <= maxVariants }
+
+func impactBits(coarse bool) int {
+	if coarse {
+		return 2
+	}
+	return 4
+}
+
+// impactOf is a document's BM25F weight for a term, on a 1..2^bits-1
+// scale, from the term's weighted frequency there and the document's
+// length normalization.
+func impactOf(tf uint16, norm float64, bits int) byte {
+	levels := float64(int(1)<<bits - 1)
+	f := float64(tf)
+	w := f * (bm25K1 + 1) / (f + norm) / (bm25K1 + 1) // 0..1
+	return byte(max(1, min(levels, math.Round(w*levels))))
+}
+
+// encodeBlock writes a term's list: flags and document count; for
+// syllables with several spellings, the spellings (sorted, so output does
+// not depend on the order documents were tokenized in); the documents as a
+// bitmap or delta varints, whichever is smaller; for syllables, each
+// document's impact, its BM25F weight there on a 1..15 scale (1..3 for
+// terms in most documents of a large site); and each document's spelling
+// number.
+func encodeBlock(p *postings) []byte {
+	df := len(p.docs)
 	docs := p.docs
 	var deltas []byte
 	prev := int64(-1)
@@ -248,30 +415,22 @@ func (b *Builder) encodePostings(id uint32, norms []float64, count int) []byte {
 	if bitmapLen+1 < len(deltas) {
 		flags |= flagBitmap
 	}
-	coarse := df*2 > count && df > commonDocs
-	spellings := b.spellings[id]
+	variants := p.ranked && hasVariants(p.nSpellings)
 	if p.ranked {
-		if coarse {
+		if p.coarse {
 			flags |= flagImpacts2
 		} else {
 			flags |= flagImpacts
 		}
-		if len(spellings) > 1 && len(spellings) <= maxVariants {
+		if variants {
 			flags |= flagVariants
 		}
 	}
 	out.WriteByte(flags)
 	putUvarint(&out, uint64(df))
-	var renumber []uint8
-	if flags&flagVariants != 0 {
-		sorted := slices.Clone(spellings)
-		slices.Sort(sorted)
-		renumber = make([]uint8, len(spellings))
-		for old, s := range spellings {
-			renumber[old] = uint8(slices.Index(sorted, s))
-		}
-		putUvarint(&out, uint64(len(sorted)))
-		for _, s := range sorted {
+	if variants {
+		putUvarint(&out, uint64(len(p.spellings)))
+		for _, s := range p.spellings {
 			putUvarint(&out, uint64(len(s)))
 			out.WriteString(s)
 		}
@@ -287,28 +446,10 @@ func (b *Builder) encodePostings(id uint32, norms []float64, count int) []byte {
 		out.Write(deltas)
 	}
 	if p.ranked {
-		bits := 4
-		if coarse {
-			bits = 2
-		}
-		levels := float64(int(1)<<bits - 1)
-		impacts := make([]byte, 0, df)
-		for i, d := range docs {
-			tf := float64(p.tf[i])
-			w := tf * (bm25K1 + 1) / (tf + norms[d]) / (bm25K1 + 1) // 0..1
-			impacts = append(impacts, byte(max(1, min(levels, math.Round(w*levels)))))
-		}
-		out.Write(pack(impacts, bits))
+		out.Write(pack(p.impacts, impactBits(p.coarse)))
 	}
-	if renumber != nil {
-		variants := make([]byte, df)
-		for i, v := range p.variant {
-			if v != variantMixed {
-				v = renumber[v]
-			}
-			variants[i] = v
-		}
-		out.Write(pack(variants, 4))
+	if variants {
+		out.Write(pack(p.variants, 4))
 	}
 	return out.Bytes()
 }
@@ -369,8 +510,8 @@ const completionsPerLetter = 200
 
 // completions lists the most frequent syllables per first letter, so that
 // typing "đ" can expand to a few likely words without downloading every
-// word that starts with d.
-func (b *Builder) completions(keys []string) []File {
+// word that starts with d. keys are sorted; df gives a term's documents.
+func completions(keys []string, df func(string) int) []File {
 	byLetter := map[string][]string{}
 	for _, k := range keys {
 		if strings.HasPrefix(k, bigramPrefix) || !isASCII(k) {
@@ -380,7 +521,7 @@ func (b *Builder) completions(keys []string) []File {
 	}
 	var files []File
 	for letter, words := range byLetter {
-		slices.SortStableFunc(words, func(x, y string) int { return int(b.lists[b.ids[y]].df) - int(b.lists[b.ids[x]].df) })
+		slices.SortStableFunc(words, func(x, y string) int { return df(y) - df(x) })
 		if len(words) > completionsPerLetter {
 			words = words[:completionsPerLetter]
 		}

@@ -57,7 +57,13 @@ type Cache struct {
 	// index nothing new takes it whole from the previous site.
 	searchKey   uint64
 	searchFiles []cachedFile
-	images      imageMemo // processed images by source file
+	// searchStateSum is the checksum of the search state file that goes
+	// with that index (0: none); a build that made a new state leaves it
+	// in searchSave, for Save, or sets searchDrop when it made none.
+	searchStateSum uint64
+	searchSave     *searchSnapshot
+	searchDrop     bool
+	images         imageMemo // processed images by source file
 	// published are the last successful build's articles, for previews of
 	// one article against the rest of the site.
 	published []*content.Article

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -117,6 +116,10 @@ type Stats struct {
 	Search func(ctx context.Context) ([]SearchFile, error)
 	// ImagesDecoded counts the images decoded: those not in the cache.
 	ImagesDecoded int64
+	// SearchIndexed counts the documents the search index tokenized, and
+	// SearchEncoded its shards and lists encoded: all of them, or, when
+	// the build updated the index of the last one, the changed ones.
+	SearchIndexed, SearchEncoded int
 }
 
 // SearchFile is one file of a deferred search index.
@@ -198,14 +201,26 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 		}
 	}
 	// A build whose articles give the search index nothing new takes its
-	// files from the previous site; one that builds it needs every text.
+	// files from the previous site; one whose articles changed a little
+	// updates it (see planSearch); one that builds it needs every text.
 	var searchKey uint64
+	var searchPlan *searchPlan
+	var searchAdd searchAdder
+	updating := false // the search index is updated from the cache
+	if searchIndex != nil {
+		searchAdd = searchIndex
+	}
 	if searchIndex != nil && b.cache != nil && b.cache.persistent {
-		searchKey = b.searchKey(set.Articles, searchFacets(cfg, ix), imgs)
-		if b.cache.searchKey == searchKey && b.canReuseSearch() {
-			searchIndex = nil
-		} else {
+		searchPlan = b.planSearch(set.Articles, searchFacets(cfg, ix), imgs)
+		searchKey = searchPlan.key
+		switch {
+		case b.cache.searchKey == searchKey && b.canReuseSearch():
+			searchIndex, searchAdd = nil, nil
+		case searchPlan.update != nil:
+			searchIndex, searchAdd, updating = nil, searchPlan.update, true
+		default:
 			b.cache.loadTexts()
+			searchIndex.KeepState()
 		}
 	}
 	// With the image pipeline, static raster images wait for the articles:
@@ -220,7 +235,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	// and so every card's thumbnail. A broken one is reported with the
 	// problems of the articles' bodies.
 	leads, leadErr := imgs.leadImages(b, set.Articles)
-	articles, err := b.renderArticles(set.Articles, leads, imgs, searchIndex, deferSearch)
+	articles, err := b.renderArticles(set.Articles, leads, imgs, searchAdd, deferSearch)
 	if err != nil || leadErr != nil || shareErr != nil {
 		var all diag.List
 		all.Append(shareErr)
@@ -243,11 +258,14 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 	// two share nothing, and each alone leaves a core idle at times.
 	searchDone := make(chan error, 1)
 	go func() {
-		if searchIndex == nil && searchKey != 0 {
+		switch {
+		case updating:
+			searchDone <- b.updateSearch(searchPlan, set.Articles, articles, stats)
+		case searchIndex == nil && searchKey != 0:
 			searchDone <- b.reuseSearch()
-			return
+		default:
+			searchDone <- b.writeSearch(searchIndex, searchPlan, articles, stats)
 		}
-		searchDone <- b.writeSearch(searchIndex, searchKey)
 	}()
 	lists, listErr := b.renderLists(articles.cards)
 	searchErr := <-searchDone
@@ -324,6 +342,8 @@ type renderedArticles struct {
 	sitemap  []feed.URL      // the article pages
 	// searchDocs are the documents of a deferred search index.
 	searchDocs []search.Doc
+	// textKeys are the keys the cache keeps each article's text under.
+	textKeys []uint64
 	// images are the source files of the processed images each article's
 	// body shows, and warnings what its images weigh over the budget.
 	images   [][]string
@@ -399,7 +419,7 @@ func newRenderer(cfg *config.Site, byFile map[string]string, imgs *imageStage) *
 // article's card: bodies are dropped once written. leads are the articles'
 // processed images (nil for one not processed), and imgs, unless nil,
 // publishes the images of their bodies.
-func (b *builder) renderArticles(articles []*content.Article, leads []*images.Set, imgs *imageStage, searchIndex *search.Builder, deferSearch bool) (*renderedArticles, error) {
+func (b *builder) renderArticles(articles []*content.Article, leads []*images.Set, imgs *imageStage, searchIndex searchAdder, deferSearch bool) (*renderedArticles, error) {
 	byFile := make(map[string]string, len(articles))
 	for _, a := range articles {
 		byFile[a.File] = a.Path
@@ -413,6 +433,7 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 		sitemap:  make([]feed.URL, len(articles)),
 		images:   make([][]string, len(articles)),
 		warnings: make([]error, len(articles)),
+		textKeys: make([]uint64, len(articles)),
 	}
 	if deferSearch {
 		out.searchDocs = make([]search.Doc, len(articles))
@@ -442,6 +463,7 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 			// Whether a lead image shows above the body decides which body
 			// image loads lazily.
 			dk = docKey(a, fmt.Sprint(renderSettings, leads[i] != nil), articleURLs)
+			out.textKeys[i] = dk
 			if cached, hit = b.cache.doc(a.File, dk); hit {
 				doc = cached.doc
 				// A cached rendering names processed images: still valid
@@ -472,7 +494,8 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 			}
 			return nil
 		}
-		if !hit || searchIndex != nil && doc == nil && !cached.hasText {
+		searchID := len(articles) - 1 - i // see searchIndex.Add below
+		if !hit || searchIndex != nil && searchIndex.Needs(searchID) && doc == nil && !cached.hasText {
 			if err := renderDoc(); err != nil {
 				return err
 			}
@@ -507,10 +530,12 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 			out.images[i] = append(out.images[i], img.Set.Source)
 		}
 		out.warnings[i] = imgs.budget(a, leads[i], view)
-		if searchIndex != nil {
+		// An update of the index takes the articles rendered anew too,
+		// should it have to index every article after all.
+		if searchIndex != nil && (searchIndex.Needs(searchID) || doc != nil) {
 			// Documents are numbered oldest first: a new article takes the
 			// next number, and the lists it is not in do not change.
-			if err := searchIndex.Add(len(articles)-1-i, b.searchDoc(a, &card, view)); err != nil {
+			if err := searchIndex.Add(searchID, b.searchDoc(a, &card, view)); err != nil {
 				return fmt.Errorf("%s: index for search: %w", a.File, err)
 			}
 		}
@@ -927,68 +952,41 @@ func buildSearch(ctx context.Context, docs []search.Doc, facets []search.Facet, 
 }
 
 // writeSearch writes the search index, if any, under the search page's
-// folder.
-func (b *builder) writeSearch(searchIndex *search.Builder, key uint64) error {
+// folder. With a plan (a build with a cache on disk), the cache keeps its
+// files and its State for the next build.
+func (b *builder) writeSearch(searchIndex *search.Builder, plan *searchPlan, articles *renderedArticles, stats *Stats) error {
 	if searchIndex == nil {
 		return nil
 	}
-	files, err := searchIndex.Finish()
+	var files []search.File
+	var state *search.State
+	var err error
+	if plan != nil {
+		files, state, err = searchIndex.FinishState(plan.keys)
+	} else {
+		files, err = searchIndex.Finish()
+	}
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
+	}
+	stats.SearchIndexed = len(articles.cards)
+	for _, f := range files {
+		if strings.HasPrefix(f.Name, "s/") || strings.HasPrefix(f.Name, "t/") {
+			stats.SearchEncoded++
+		}
 	}
 	dir := layout.SearchIndexDir(b.cfg)
 	err = b.parallel(len(files), func(i int) error {
 		return b.out.write(dir+files[i].Name, files[i].Data, searchOrigin)
 	})
-	if err == nil && key != 0 {
+	if err == nil && plan != nil {
 		recorded := make([]cachedFile, len(files))
 		for i, f := range files {
 			recorded[i] = cachedFile{name: dir + f.Name, sum: output.SumOf(f.Data)}
 		}
-		b.cache.mu.Lock()
-		b.cache.searchKey, b.cache.searchFiles = key, recorded
-		b.cache.mu.Unlock()
+		b.recordSearch(plan, recorded, state, articles)
 	}
 	return err
-}
-
-// searchKey identifies everything the search index is made of: the
-// filters, and each article's Markdown rendering and document as the index
-// sees it (its region and places as the gazetteer resolves them), in order.
-func (b *builder) searchKey(articles []*content.Article, facets []search.Facet, imgs *imageStage) uint64 {
-	var h xxhash.Digest
-	h.Reset()
-	described, _ := json.Marshal(facets)
-	h.Write(described)
-	h.WriteString("\x00" + b.cfg.BasePath + "\x00")
-	settings, urls := b.renderInputs(articles, imgs)
-	regions := b.ix.Taxonomy(index.Region)
-	var buf [16]*index.Term
-	empty := &render.Doc{}
-	for _, a := range articles {
-		writeUint(&h, docKey(a, settings, urls))
-		var card layout.Card
-		if regions != nil {
-			if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
-				card.Region.Name = terms[0].Name
-			}
-		}
-		d := b.searchDoc(a, &card, empty)
-		fmt.Fprintf(&h, "%s\x00%s\x00%s\x00%s\x00", d.URL, d.Title, d.Date, d.Region)
-		for _, v := range d.Meta {
-			h.WriteString(v)
-			h.WriteString("\x00")
-		}
-		for _, values := range d.Facets {
-			h.WriteString("\x01")
-			for _, v := range values {
-				h.WriteString(v)
-				h.WriteString("\x00")
-			}
-		}
-		h.WriteString("\x02")
-	}
-	return h.Sum64()
 }
 
 // canReuseSearch reports whether the output can take every file of the

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,11 +27,12 @@ const CacheDir = ".bantin/cache"
 // file a build holds a lock on while it uses the folder.
 const (
 	cacheFile  = "build.bin"
-	textsFile  = "texts.bin" // the renderings' plain texts, for search
+	textsFile  = "texts.bin"  // the renderings' plain texts, for search
+	searchFile = "search.bin" // the search index's State, for updating it
 	cacheLock  = "lock"
 	cacheMagic = "bantin build cache\n"
 	// storeFormat numbers the layout of cacheFile.
-	storeFormat = 2
+	storeFormat = 3
 )
 
 // OpenCache opens the build cache in dir for a build of the site cfg
@@ -118,6 +120,7 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 		c.docs[file] = d
 	}
 	c.searchKey = r.uint64()
+	c.searchStateSum = r.uint64()
 	for n := r.uint(); n > 0 && r.err == nil; n-- {
 		c.searchFiles = append(c.searchFiles, cachedFile{name: r.str(), sum: output.Sum(r.uint64())})
 	}
@@ -146,7 +149,10 @@ func (c *Cache) Save(cfg *config.Site) error {
 	if err := c.saveTexts(files); err != nil {
 		return err
 	}
-	return writeChecked(filepath.Join(c.dir, cacheFile), func(w *writer) {
+	if err := c.saveSearchState(); err != nil {
+		return err
+	}
+	_, err := writeChecked(filepath.Join(c.dir, cacheFile), func(w *writer) {
 		w.uint(storeFormat)
 		w.str(c.version)
 		w.bytes(c.Content.AppendTo(nil, cfg))
@@ -169,6 +175,7 @@ func (c *Cache) Save(cfg *config.Site) error {
 			w.spill()
 		}
 		w.uint64(c.searchKey)
+		w.uint64(c.searchStateSum)
 		w.uint(uint64(len(c.searchFiles)))
 		for _, f := range c.searchFiles {
 			w.str(f.name)
@@ -185,6 +192,7 @@ func (c *Cache) Save(cfg *config.Site) error {
 			w.spill()
 		}
 	})
+	return err
 }
 
 // saveTexts completes the texts file this build started, if any, with
@@ -196,7 +204,7 @@ func (c *Cache) saveTexts(files []string) error {
 	}
 	for _, f := range files {
 		if d := c.docs[f]; !d.streamed && !d.hasText {
-			c.readTexts()
+			c.copyTexts(files)
 			break
 		}
 	}
@@ -206,6 +214,43 @@ func (c *Cache) saveTexts(files []string) error {
 		}
 	}
 	return c.sink.finish(filepath.Join(c.dir, textsFile))
+}
+
+// copyTexts copies from the old texts file to the new one the texts of
+// files the build neither rendered nor read, as they are, without holding
+// them in memory; c.mu is held. When the old file proves damaged, the new
+// one is not made: the next build renders the Markdown where it needs a
+// text.
+func (c *Cache) copyTexts(files []string) {
+	if !c.persistent || c.textsRead {
+		return
+	}
+	tr, err := openTexts(c.dir, c.version)
+	if err != nil {
+		return
+	}
+	defer tr.close()
+	used := make(map[string]bool, len(files))
+	for _, f := range files {
+		used[f] = true
+	}
+	for {
+		src, text, err := tr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			c.sink.discard()
+			return
+		}
+		if d, ok := c.docs[src.file]; ok && used[src.file] && d.key == src.key && !d.streamed && !d.hasText {
+			c.sink.addBytes(c.dir, c.version, src.file, src.key, text)
+			used[src.file] = false // once
+		}
+	}
+	if tr.verify() != nil {
+		c.sink.discard()
+	}
 }
 
 // textSink writes the texts of a build's renderings to a new texts file
@@ -219,6 +264,26 @@ type textSink struct {
 func (s *textSink) add(dir, version, file string, key uint64, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.start(dir, version)
+	s.w.str(file)
+	s.w.uint64(key)
+	s.w.str(text)
+	s.w.spill()
+}
+
+// addBytes is add of a text as bytes.
+func (s *textSink) addBytes(dir, version, file string, key uint64, text []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.start(dir, version)
+	s.w.str(file)
+	s.w.uint64(key)
+	s.w.bytes(text)
+	s.w.spill()
+}
+
+// start creates the new texts file, if not yet; s.mu is held.
+func (s *textSink) start(dir, version string) {
 	if s.w == nil {
 		s.tmp = filepath.Join(dir, textsFile+".tmp")
 		f, err := os.Create(s.tmp)
@@ -228,10 +293,6 @@ func (s *textSink) add(dir, version, file string, key uint64, text string) {
 		s.w.uint(storeFormat)
 		s.w.str(version)
 	}
-	s.w.str(file)
-	s.w.uint64(key)
-	s.w.str(text)
-	s.w.spill()
 }
 
 // finish writes the checksum and renames the file to name.
@@ -240,6 +301,9 @@ func (s *textSink) finish(name string) error {
 	defer s.mu.Unlock()
 	w := s.w
 	s.w = nil
+	if w == nil {
+		return nil // discarded
+	}
 	if w.file == nil {
 		return fmt.Errorf("save the build cache: %v", errText(w.err))
 	}
@@ -272,30 +336,31 @@ func (s *textSink) discard() {
 }
 
 // writeChecked writes a cache file through a temporary file: the magic
-// line, what fill writes, and a checksum of both.
-func writeChecked(name string, fill func(w *writer)) error {
+// line, what fill writes, and a checksum of both, which it returns.
+func writeChecked(name string, fill func(w *writer)) (uint64, error) {
 	tmp := name + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
-		return fmt.Errorf("save the build cache: %v", errText(err))
+		return 0, fmt.Errorf("save the build cache: %v", errText(err))
 	}
 	w := &writer{buf: make([]byte, 0, spillBytes+64<<10), file: f}
 	w.digest.Reset()
 	w.buf = append(w.buf, cacheMagic...)
 	fill(w)
 	w.flush()
+	sum := w.digest.Sum64()
 	if w.err == nil {
-		_, w.err = f.Write(binary.LittleEndian.AppendUint64(nil, w.digest.Sum64()))
+		_, w.err = f.Write(binary.LittleEndian.AppendUint64(nil, sum))
 	}
 	if err := errors.Join(w.err, f.Close()); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("save the build cache: %v", errText(err))
+		return 0, fmt.Errorf("save the build cache: %v", errText(err))
 	}
 	if err := os.Rename(tmp, name); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("save the build cache: %v", errText(err))
+		return 0, fmt.Errorf("save the build cache: %v", errText(err))
 	}
-	return nil
+	return sum, nil
 }
 
 // spillBytes is how much a cache writer gathers before writing it out.
@@ -405,6 +470,13 @@ func (w *writer) flush() {
 		_, w.err = w.file.Write(w.buf)
 	}
 	w.buf = w.buf[:0]
+}
+
+// Write appends p, for encoders that write to an io.Writer.
+func (w *writer) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	w.spill()
+	return len(p), nil
 }
 
 func (w *writer) uint(v uint64)   { w.buf = binary.AppendUvarint(w.buf, v) }
