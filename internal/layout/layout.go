@@ -156,7 +156,21 @@ func load(site, theme fs.FS, cfg *config.Site, fold bool) (*Set, error) {
 	if !fold {
 		return set, nil
 	}
-	return set, set.foldConstants(helpers, translate)
+	if err := set.foldConstants(helpers, translate); err != nil {
+		return nil, err
+	}
+	return set, set.fuseEscapers()
+}
+
+// fuseEscapers makes the escaped templates call one function for the
+// escapers of each action (escapers.go).
+func (s *Set) fuseEscapers() error {
+	for _, t := range s.pages {
+		if err := fuseEscapers(t, s.partialCached); err != nil {
+			return err
+		}
+	}
+	return fuseEscapers(s.partials, s.partialCached)
 }
 
 // foldConstants replaces the actions that print the same text on every
@@ -326,7 +340,8 @@ func (s *Set) templateError(err error) error {
 	if errors.As(err, &inner) {
 		return inner // from a partialCached call, positioned already
 	}
-	msg := err.Error()
+	// Name the functions fuseEscapers put in as the layouts name them.
+	msg := strings.ReplaceAll(err.Error(), fusedPartial, "partialCached")
 	m := templateErrorText.FindStringSubmatch(msg)
 	if m == nil {
 		return fmt.Errorf("layout: %w", err)
