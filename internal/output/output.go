@@ -305,7 +305,7 @@ func (d *Disk) WriteFile(name string, data []byte) error {
 	if mkdirErr != nil {
 		return fmt.Errorf("cannot create folder %s: %s", filepath.Join(d.dest, filepath.FromSlash(dir)), explain(mkdirErr))
 	}
-	if err := os.WriteFile(full, data, 0o644); err != nil {
+	if err := writeFile(full, data); err != nil {
 		return fmt.Errorf("cannot write %s: %s", filepath.Join(d.dest, filepath.FromSlash(name)), explain(err))
 	}
 	return nil
