@@ -22,11 +22,14 @@ type Writer interface {
 }
 
 // Transient reports whether w is done with the bytes WriteFile is given
-// once it returns, so that the caller may reuse them: a Disk is; a Memory
-// keeps them.
+// once it returns, so that the caller may reuse them: a Disk and
+// Generations are; a Memory keeps them.
 func Transient(w Writer) bool {
-	_, ok := w.(*Disk)
-	return ok
+	switch w.(type) {
+	case *Disk, *Generations:
+		return true
+	}
+	return false
 }
 
 // MaxNameBytes is the longest name of one file or folder that a build
