@@ -3,6 +3,7 @@ package layout
 import (
 	"fmt"
 	"html/template"
+	"reflect"
 	"strconv"
 	"strings"
 	"text/template/parse"
@@ -188,12 +189,20 @@ var urlKept = func() (kept [256]bool) {
 
 // fuseEscapers rewrites t, escaped, so that each action calls one fused
 // function for its escapers, and partialCached calls with a name and a
-// context a function that is not variadic. partial is the Set's
-// partialCached.
-func fuseEscapers(t *template.Template, partial func(string, any, ...any) (template.HTML, error)) error {
+// context a function that is not variadic. An action that prints in text
+// what a function of layout returns as template.HTML (partialCached,
+// date) loses its escaper, which prints such a value as it is. helpers
+// are the layouts' functions, and partial the Set's partialCached.
+func fuseEscapers(t *template.Template, helpers template.FuncMap, partial func(string, any, ...any) (template.HTML, error)) error {
 	chains := map[string]string{} // chain -> function name
 	funcs := template.FuncMap{
 		fusedPartial: func(name string, context any) (template.HTML, error) { return partial(name, context) },
+	}
+	returnsHTML := map[string]bool{fusedPartial: true}
+	for name, fn := range helpers {
+		if ft := reflect.TypeOf(fn); ft.Kind() == reflect.Func && ft.NumOut() > 0 && ft.Out(0) == reflect.TypeFor[template.HTML]() {
+			returnsHTML[name] = true
+		}
 	}
 	probes := &prober{}
 	var err error
@@ -218,6 +227,12 @@ func fuseEscapers(t *template.Template, partial func(string, any, ...any) (templ
 			}
 			if start == len(p.Cmds) {
 				return
+			}
+			if start == len(p.Cmds)-1 && isEscaper(p.Cmds[start], map[string]bool{escHTML: true}) {
+				if id, ok := p.Cmds[start-1].Args[0].(*parse.IdentifierNode); ok && returnsHTML[id.Ident] {
+					p.Cmds = p.Cmds[:start:start]
+					return
+				}
 			}
 			steps := make([]string, 0, len(p.Cmds)-start)
 			for _, cmd := range p.Cmds[start:] {

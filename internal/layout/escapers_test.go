@@ -32,7 +32,8 @@ func fusedAndPlain(t *testing.T, layout string, value any) (fused, plain string,
 	t.Helper()
 	var out [2]string
 	for i := range out {
-		tm, err := template.New("page").Funcs(template.FuncMap{"v": func() any { return value }}).Parse(layout)
+		funcs := template.FuncMap{"v": func() any { return value }, "h": func(s string) template.HTML { return template.HTML(s) }}
+		tm, err := template.New("page").Funcs(funcs).Parse(layout)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +41,7 @@ func fusedAndPlain(t *testing.T, layout string, value any) (fused, plain string,
 			return "error: " + err.Error(), "error: " + err.Error(), 0
 		}
 		if i == 0 {
-			if err := fuseEscapers(tm, func(string, any, ...any) (template.HTML, error) { return "", nil }); err != nil {
+			if err := fuseEscapers(tm, funcs, func(string, any, ...any) (template.HTML, error) { return "", nil }); err != nil {
 				t.Fatal(err)
 			}
 			visitPipes(tm.Tree.Root, func(p *parse.PipeNode, _ bool) {
@@ -87,6 +88,20 @@ func TestFusedEscapersPrintWhatTheEscapersPrint(t *testing.T) {
 				t.Errorf("%d actions call fused escapers, want most of them", calls)
 			}
 		})
+	}
+}
+
+// What a function returns as template.HTML prints as it is in text, with
+// no escaper; elsewhere it is escaped as before.
+func TestHTMLOfFunctionsPrintsWithoutEscaper(t *testing.T) {
+	t.Parallel()
+	layout := `<p>{{h "<b>đậm</b> & +"}}</p><p title="{{h "<b>x</b> & +"}}">{{h "<i>y</i>" | printf "%s"}}</p><a href="{{h "/a b"}}">z</a>`
+	fused, plain, calls := fusedAndPlain(t, layout, nil)
+	if fused != plain {
+		t.Errorf("fused escapers print\n%s\nhtml/template prints\n%s", fused, plain)
+	}
+	if calls != 3 {
+		t.Errorf("%d actions call a fused escaper, want 3: the one in text has none", calls)
 	}
 }
 

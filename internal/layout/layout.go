@@ -159,18 +159,23 @@ func load(site, theme fs.FS, cfg *config.Site, fold bool) (*Set, error) {
 	if err := set.foldConstants(helpers, translate); err != nil {
 		return nil, err
 	}
-	return set, set.fuseEscapers()
+	return set, set.fuseEscapers(helpers)
 }
 
 // fuseEscapers makes the escaped templates call one function for the
-// escapers of each action (escapers.go).
-func (s *Set) fuseEscapers() error {
+// escapers of each action (escapers.go); helpers are the layouts'
+// functions.
+func (s *Set) fuseEscapers(helpers template.FuncMap) error {
+	funcs := template.FuncMap{"partialCached": s.partialCached}
+	for name, fn := range helpers {
+		funcs[name] = fn
+	}
 	for _, t := range s.pages {
-		if err := fuseEscapers(t, s.partialCached); err != nil {
+		if err := fuseEscapers(t, funcs, s.partialCached); err != nil {
 			return err
 		}
 	}
-	return fuseEscapers(s.partials, s.partialCached)
+	return fuseEscapers(s.partials, funcs, s.partialCached)
 }
 
 // foldConstants replaces the actions that print the same text on every
