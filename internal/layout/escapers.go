@@ -193,7 +193,7 @@ var urlKept = func() (kept [256]bool) {
 // what a function of layout returns as template.HTML (partialCached,
 // date) loses its escaper, which prints such a value as it is. helpers
 // are the layouts' functions, and partial the Set's partialCached.
-func fuseEscapers(t *template.Template, helpers template.FuncMap, partial func(string, any, ...any) (template.HTML, error)) error {
+func fuseEscapers(t *template.Template, helpers template.FuncMap, partial func(string, any, ...any) (template.HTML, error)) {
 	chains := map[string]string{} // chain -> function name
 	funcs := template.FuncMap{
 		fusedPartial: func(name string, context any) (template.HTML, error) { return partial(name, context) },
@@ -205,7 +205,6 @@ func fuseEscapers(t *template.Template, helpers template.FuncMap, partial func(s
 		}
 	}
 	probes := &prober{}
-	var err error
 	for _, tm := range t.Templates() {
 		if tm.Tree == nil || tm.Tree.Root == nil {
 			continue
@@ -216,7 +215,7 @@ func fuseEscapers(t *template.Template, helpers template.FuncMap, partial func(s
 					cmd.Args[0] = &parse.IdentifierNode{NodeType: parse.NodeIdentifier, Pos: id.Pos, Ident: fusedPartial}
 				}
 			}
-			if !isAction || err != nil {
+			if !isAction {
 				return
 			}
 			// The run of escapers ending the pipeline; the first
@@ -259,11 +258,7 @@ func fuseEscapers(t *template.Template, helpers template.FuncMap, partial func(s
 				Args: []parse.Node{&parse.IdentifierNode{NodeType: parse.NodeIdentifier, Pos: last.Pos, Ident: name}}})
 		})
 	}
-	if err != nil {
-		return err
-	}
 	t.Funcs(funcs)
-	return nil
 }
 
 // isEscaper reports whether cmd is an escaper of known html/template
