@@ -78,11 +78,14 @@ type source struct {
 // Load parses layouts: every file of the site's layouts/ folder, and the
 // embedded theme's files the site does not override. Actions that print
 // the same text on every page ({{t "skip"}}, {{url "css/bantin.css"}}) are
-// replaced by that text, escaped, so that pages run faster (fold.go).
+// replaced by that text, escaped, and the escapers html/template adds to
+// each action run as one function, so that pages run faster (fold.go,
+// escapers.go).
 func Load(site, theme fs.FS, cfg *config.Site) (*Set, error) { return load(site, theme, cfg, true) }
 
-// load is Load; fold set folds constant actions, as Load does, so that
-// tests can compare the output with that of the layouts as written.
+// load is Load; fold set folds constant actions and fuses escapers, as
+// Load does, so that tests can compare the output with that of the
+// layouts as written.
 func load(site, theme fs.FS, cfg *config.Site, fold bool) (*Set, error) {
 	files := map[string]source{}
 	if err := collect(theme, true, files); err != nil {
@@ -156,7 +159,25 @@ func load(site, theme fs.FS, cfg *config.Site, fold bool) (*Set, error) {
 	if !fold {
 		return set, nil
 	}
-	return set, set.foldConstants(helpers, translate)
+	if err := set.foldConstants(helpers, translate); err != nil {
+		return nil, err
+	}
+	set.fuseEscapers(helpers)
+	return set, nil
+}
+
+// fuseEscapers makes the escaped templates call one function for the
+// escapers of each action (escapers.go); helpers are the layouts'
+// functions.
+func (s *Set) fuseEscapers(helpers template.FuncMap) {
+	funcs := template.FuncMap{"partialCached": s.partialCached}
+	for name, fn := range helpers {
+		funcs[name] = fn
+	}
+	for _, t := range s.pages {
+		fuseEscapers(t, funcs, s.partialCached)
+	}
+	fuseEscapers(s.partials, funcs, s.partialCached)
 }
 
 // foldConstants replaces the actions that print the same text on every
@@ -326,7 +347,8 @@ func (s *Set) templateError(err error) error {
 	if errors.As(err, &inner) {
 		return inner // from a partialCached call, positioned already
 	}
-	msg := err.Error()
+	// Name the functions fuseEscapers put in as the layouts name them.
+	msg := strings.ReplaceAll(err.Error(), fusedPartial, "partialCached")
 	m := templateErrorText.FindStringSubmatch(msg)
 	if m == nil {
 		return fmt.Errorf("layout: %w", err)

@@ -197,7 +197,7 @@ func (g *Generations) WriteFile(name string, data []byte) error {
 		return nil
 	}
 	g.written.Add(1)
-	return g.place(name, func(to string) error { return os.WriteFile(to, data, 0o644) })
+	return g.place(name, func(to string) error { return writeFile(to, data) })
 }
 
 // CanReuse reports whether the previous generation or the live site has a
@@ -244,7 +244,7 @@ func (g *Generations) Reuse(name string, sum Sum) (bool, error) {
 		if SumOf(data) != sum {
 			return fmt.Errorf("%s changed since bantin wrote it; build with --no-cache", src)
 		}
-		return os.WriteFile(to, data, 0o644)
+		return writeFile(to, data)
 	})
 }
 
@@ -306,7 +306,11 @@ func (g *Generations) place(name string, create func(to string) error) error {
 // replacing a file of the old generation that stands in its way.
 func (g *Generations) mkdirs(dir string) error {
 	full := filepath.Join(g.target, filepath.FromSlash(dir))
-	if err := mkdir(full); err == nil {
+	err := os.Mkdir(full, 0o755)
+	if err == nil {
+		return nil // a new folder: nothing stands in the way
+	}
+	if errors.Is(err, fs.ErrExist) {
 		if info, err := os.Stat(full); err == nil && info.IsDir() {
 			return nil
 		}

@@ -22,11 +22,14 @@ type Writer interface {
 }
 
 // Transient reports whether w is done with the bytes WriteFile is given
-// once it returns, so that the caller may reuse them: a Disk is; a Memory
-// keeps them.
+// once it returns, so that the caller may reuse them: a Disk and
+// Generations are; a Memory keeps them.
 func Transient(w Writer) bool {
-	_, ok := w.(*Disk)
-	return ok
+	switch w.(type) {
+	case *Disk, *Generations:
+		return true
+	}
+	return false
 }
 
 // MaxNameBytes is the longest name of one file or folder that a build
@@ -305,7 +308,7 @@ func (d *Disk) WriteFile(name string, data []byte) error {
 	if mkdirErr != nil {
 		return fmt.Errorf("cannot create folder %s: %s", filepath.Join(d.dest, filepath.FromSlash(dir)), explain(mkdirErr))
 	}
-	if err := os.WriteFile(full, data, 0o644); err != nil {
+	if err := writeFile(full, data); err != nil {
 		return fmt.Errorf("cannot write %s: %s", filepath.Join(d.dest, filepath.FromSlash(name)), explain(err))
 	}
 	return nil

@@ -160,7 +160,7 @@ func (r *Renderer) RenderArticle(file string, firstLine int, body []byte, hasLea
 	doc := r.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
 	var out bytes.Buffer
 	out.Grow(len(body) + len(body)/4)
-	if err := r.md.Renderer().Render(&out, body, doc); err != nil {
+	if err := r.md.Renderer().Render(bufferWriter{&out}, body, doc); err != nil {
 		return nil, fmt.Errorf("%s: render: %w", file, err)
 	}
 	if err := errs.Err(); err != nil {
@@ -171,6 +171,19 @@ func (r *Renderer) RenderArticle(file string, firstLine int, body []byte, hasLea
 	d.Summary = Excerpt(d.Lead, max(1, r.opts.SummaryWords))
 	return d, nil
 }
+
+// bufferWriter is a bytes.Buffer as the buffered writer goldmark writes
+// into: given a plain io.Writer, it puts a new bufio.Writer in front of it
+// for each article, and copies all of its output through it.
+type bufferWriter struct{ *bytes.Buffer }
+
+var _ util.BufWriter = bufferWriter{}
+
+// Buffered is 0: what is written is in the buffer at once.
+func (bufferWriter) Buffered() int { return 0 }
+
+// Flush has nothing to do.
+func (bufferWriter) Flush() error { return nil }
 
 // HeadingIDPrefix starts every article heading id ("h-ket-qua-dat-duoc"):
 // the theme's own ids ("noi-dung", "tin-lien-quan") never do, so a heading
