@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // errCorrupt is returned when a cached article cannot be decoded: the
@@ -258,4 +260,22 @@ func (d *decoder) time() time.Time {
 	}
 	d.fail()
 	return time.Time{}
+}
+
+// MetaSum hashes everything the article was parsed into but what comes of
+// its body alone (the body, where it lies, whether it links to .md files):
+// two versions of an article with the same MetaSum differ only in their
+// bodies. It hashes the form AppendEncoded writes, which carries every
+// field a build reads, with the date's zone by its name and offset rather
+// than by which *time.Location it is (each build loads its own); buf is
+// scratch space, returned for reuse.
+func (a *Article) MetaSum(buf []byte) (uint64, []byte) {
+	m := *a
+	m.Body, m.MentionsMarkdown = nil, false
+	m.bodyOffset, m.bodySize, m.bodySum, m.bodyAsWritten = 0, 0, 0, false
+	buf = AppendEncoded(buf[:0], &m, nil)
+	name, offset := a.Date.Zone()
+	buf = append(buf, name...)
+	buf = binary.AppendVarint(buf, int64(offset))
+	return xxhash.Sum64(buf), buf
 }

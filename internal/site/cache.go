@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -15,6 +17,9 @@ import (
 
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
+	"github.com/bantin/bantin/internal/gazetteer"
+	"github.com/bantin/bantin/internal/images"
+	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/layout"
 	"github.com/bantin/bantin/internal/output"
 	"github.com/bantin/bantin/internal/render"
@@ -67,6 +72,8 @@ type Cache struct {
 	// published are the last successful build's articles, for previews of
 	// one article against the rest of the site.
 	published []*content.Article
+	// fingerprinted counts the pages fingerprinted, for tests.
+	fingerprinted atomic.Int64
 }
 
 // remember keeps the articles a build published, newest first.
@@ -139,6 +146,9 @@ type cachedPage struct {
 	key  uint64
 	html []byte     // in memory
 	sum  output.Sum // in a persistent cache
+	// inputs, when not zero, identifies what an article page was made
+	// of without making the page (see articlesKey).
+	inputs uint64
 	// files are the several files of one entry (the sitemap's).
 	files []cachedFile
 }
@@ -229,6 +239,7 @@ func (c *Cache) pageKey(common, kind string, p *layout.Page, bodyKey uint64, mem
 		page.Article = &article
 		p = &page
 	}
+	c.fingerprinted.Add(1)
 	var h xxhash.Digest
 	h.Reset()
 	h.WriteString(common)
@@ -350,6 +361,30 @@ func (c *Cache) page(name string, key uint64) (cachedPage, bool) {
 	return p, ok && p.key == key
 }
 
+// pageByInputs returns the page written as name from the same inputs.
+func (c *Cache) pageByInputs(name string, inputs uint64) (cachedPage, bool) {
+	if c == nil || inputs == 0 {
+		return cachedPage{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.usedPages != nil {
+		c.usedPages[name] = true
+	}
+	p, ok := c.pages[name]
+	return p, ok && inputs != 0 && p.inputs == inputs
+}
+
+// setInputs records what the page written as name was made of.
+func (c *Cache) setInputs(name string, inputs uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.pages[name]; ok {
+		p.inputs = inputs
+		c.pages[name] = p
+	}
+}
+
 // storePage remembers the page written as name, by its HTML in memory or
 // by the hash of its file in a persistent cache.
 func (c *Cache) storePage(name string, key uint64, html []byte) {
@@ -417,4 +452,58 @@ func settingsKey(b *builder) (string, error) {
 	}
 	sum := sha256.Sum256(append(cfg, b.common...))
 	return fmt.Sprintf("%x", sum), nil
+}
+
+// articlesKey identifies everything an article page is made of but its own
+// body: every setting and the layouts, the day, the site's additions to the
+// gazetteer, how bodies render, and each article as parsed but for its
+// body, with its lead image, in order. Between two builds with the same
+// key, an article page changes only if its body's rendering does
+// (bodyKey): the page is then taken from the previous site without being
+// made and fingerprinted. It returns 0, which matches nothing, when there
+// is no cache or the gazetteer's file cannot be read.
+func (b *builder) articlesKey(articles []*content.Article, leads []*images.Set, renderSettings string, articleURLs uint64) uint64 {
+	if b.cache == nil {
+		return 0
+	}
+	var h xxhash.Digest
+	h.Reset()
+	h.WriteString(b.common + "\x00" + b.settings + "\x00" + renderSettings + "\x00")
+	writeUint(&h, articleURLs)
+	writeUint(&h, uint64(b.today.Year)<<16|uint64(b.today.Month)<<8|uint64(b.today.Day))
+	places, err := input.ReadFile(b.src, gazetteer.SiteFile, 64<<20)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		h.WriteString("no places file\x00")
+	case err != nil:
+		return 0
+	default:
+		writeUint(&h, xxhash.Sum64(places))
+	}
+	sums := make([]uint64, len(articles))
+	const chunk = 512
+	b.parallel((len(articles)+chunk-1)/chunk, func(j int) error {
+		var buf []byte
+		for i := j * chunk; i < min(len(articles), (j+1)*chunk); i++ {
+			sums[i], buf = articles[i].MetaSum(buf)
+		}
+		return nil
+	})
+	for i, sum := range sums {
+		writeUint(&h, sum)
+		hashValue(&h, reflect.ValueOf(leads[i]), b.cache, &b.memo)
+	}
+	return h.Sum64()
+}
+
+// pageInputs identifies an article page by articlesKey and its body's key.
+func pageInputs(articlesKey, bodyKey uint64) uint64 {
+	if articlesKey == 0 {
+		return 0
+	}
+	var h xxhash.Digest
+	h.Reset()
+	writeUint(&h, articlesKey)
+	writeUint(&h, bodyKey)
+	return h.Sum64()
 }

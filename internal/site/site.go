@@ -426,6 +426,7 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 	}
 	md := newRenderer(b.cfg, byFile, imgs)
 	renderSettings, articleURLs := b.renderInputs(articles, imgs)
+	articlesKey := b.articlesKey(articles, leads, renderSettings, articleURLs)
 	out := &renderedArticles{
 		cards:    make([]*layout.Card, len(articles)),
 		feedHTML: make([]template.HTML, len(articles)),
@@ -548,6 +549,17 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 			}
 			out.feedHTML[i] = template.HTML(doc.HTML)
 		}
+		// A page made of the same inputs as before is not made again.
+		bodyKey := b.cache.bodyKey(dk, view, a)
+		inputs := pageInputs(articlesKey, bodyKey)
+		if cached, ok := b.cache.pageByInputs(a.Path+"index.html", inputs); ok {
+			reused, err := b.reuse(a.Path+"index.html", cached, a.File)
+			if reused || err != nil {
+				b.pages.Add(1)
+				out.sitemap[i] = sitemapURL(&layout.Page{Path: a.Path, Article: &layout.Article{Card: card}})
+				return err
+			}
+		}
 		page, derive := b.articlePage(a, view, &card, leads[i], func(r *content.Article) *layout.Card { return bare[b.ix.Position(r)] })
 		// The body of a page whose Markdown came from a persistent cache is
 		// rendered only when the page is.
@@ -566,7 +578,13 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 		// pictures, and the fields JSON-LD takes from the article as
 		// written (a region in the old tone placement has the term's name
 		// in the page's data).
-		return b.pageWithBody(layout.KindArticle, page, a.File, b.cache.bodyKey(dk, view, a), derive)
+		if err := b.pageWithBody(layout.KindArticle, page, a.File, bodyKey, derive); err != nil {
+			return err
+		}
+		if inputs != 0 {
+			b.cache.setInputs(page.Path+"index.html", inputs)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -32,7 +32,7 @@ const (
 	cacheLock  = "lock"
 	cacheMagic = "bantin build cache\n"
 	// storeFormat numbers the layout of cacheFile.
-	storeFormat = 3
+	storeFormat = 4
 )
 
 // OpenCache opens the build cache in dir for a build of the site cfg
@@ -126,7 +126,7 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 	}
 	for n := r.uint(); n > 0 && r.err == nil; n-- {
 		name := r.str()
-		p := cachedPage{key: r.uint64(), sum: output.Sum(r.uint64())}
+		p := cachedPage{key: r.uint64(), sum: output.Sum(r.uint64()), inputs: r.uint64()}
 		c.pages[name] = p
 	}
 	if r.err != nil || len(r.buf) != 0 {
@@ -189,6 +189,7 @@ func (c *Cache) Save(cfg *config.Site) error {
 			w.str(n)
 			w.uint64(p.key)
 			w.uint64(uint64(p.sum))
+			w.uint64(p.inputs)
 			w.spill()
 		}
 	})
