@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"reflect"
+	"slices"
 	"strings"
 	"text/template/parse"
 )
@@ -51,11 +52,17 @@ type countReader struct {
 	pages    *template.Template // the page's templates, for {{template}}
 	partials *template.Template // partialCached's templates
 	funcs    map[string]reflect.Type
-	visited  map[string]bool // template set, name and dot already walked
+	visited  map[visit][]types // the types of dot each template was walked with
 	holds    map[reflect.Type]bool
 	// why is the first way a count may be read, where it is written;
 	// empty while none is found.
 	why string
+}
+
+// visit is a template of a set.
+type visit struct {
+	set  *template.Template
+	name string
 }
 
 // readsCounts reports whether executing entry of pages, with a *Page as
@@ -66,7 +73,7 @@ type countReader struct {
 // that names a function gives its type.
 func readsCounts(pages, partials *template.Template, entry string, funcs ...template.FuncMap) (bool, string) {
 	r := &countReader{pages: pages, partials: partials, funcs: map[string]reflect.Type{},
-		visited: map[string]bool{}, holds: map[reflect.Type]bool{}}
+		visited: map[visit][]types{}, holds: map[reflect.Type]bool{}}
 	for _, m := range funcs {
 		for name, fn := range m {
 			if _, ok := r.funcs[name]; !ok {
@@ -97,11 +104,13 @@ func (r *countReader) template(set *template.Template, name string, dot types, t
 		r.found(tree, at, "template %q is not known", name)
 		return
 	}
-	key := fmt.Sprintf("%p\x00%s\x00%v", set, name, dot)
-	if r.visited[key] {
-		return
+	key := visit{set, name}
+	for _, seen := range r.visited[key] {
+		if slices.Equal(seen, dot) {
+			return
+		}
 	}
-	r.visited[key] = true
+	r.visited[key] = append(r.visited[key], dot)
 	// Template variables are untyped: one may be assigned values of other
 	// types than its first, also before a use in an earlier loop pass. Each
 	// name's assigned types are collected over passes until none is new.

@@ -63,6 +63,8 @@ func TestLayoutsThatShowCountsReadThem(t *testing.T) {
 		"and":              main(`{{and .Title .Article.Period}}`),
 		"compared":         main(`{{if eq .Article.Region .Article.Year}}x{{end}}`),
 		"passed to t":      main(`{{t "articles" .Article.Region}}`),
+		"range variables":  main(`{{range $i, $t := .Article.Topics}}{{$i}}{{$t.Count}}{{end}}`),
+		"in a script":      main(`<script>const region = {{.Article.Region}};</script>`),
 		"assigned in loop": main(`{{$x := ""}}{{range .Article.Topics}}{{$x}}{{$x = .}}{{end}}`),
 		"template partial": {
 			"article.html":        `{{define "main"}}{{template "partials/count.html" .Article.Region}}{{end}}`,
