@@ -6,11 +6,25 @@ import (
 
 	"github.com/bantin/bantin"
 	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/index"
 )
 
 // articleCounts loads the default theme with files over it and returns
 // whether article pages can read their links' counts, and why.
 func articleCounts(t *testing.T, files map[string]string) (bool, string) {
+	t.Helper()
+	set, cfg := loadCounts(t, files)
+	// The reason comes from a second walk, on the folded layouts: both
+	// must agree.
+	reads, why := readsCounts(set.pages[KindArticle], set.partials, "base.html", funcs(cfg), map[string]any{"partialCached": set.partialCached})
+	if reads != set.ArticleCounts() {
+		t.Fatalf("the analysis of the folded layouts (%v, %s) disagrees with Load's (%v)", reads, why, set.ArticleCounts())
+	}
+	return set.ArticleCounts(), why
+}
+
+// loadCounts loads the default theme with files over it.
+func loadCounts(t *testing.T, files map[string]string) (*Set, *config.Site) {
 	t.Helper()
 	cfg, err := config.Parse([]byte("title = \"Bản tin\"\nbase_url = \"https://example.gov.vn/\"\n"))
 	if err != nil {
@@ -24,19 +38,16 @@ func articleCounts(t *testing.T, files map[string]string) (bool, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The reason comes from a second walk, on the folded layouts: both
-	// must agree.
-	reads, why := readsCounts(set.pages[KindArticle], set.partials, "base.html", funcs(&cfg), map[string]any{"partialCached": set.partialCached})
-	if reads != set.ArticleCounts() {
-		t.Fatalf("the analysis of the folded layouts (%v, %s) disagrees with Load's (%v)", reads, why, set.ArticleCounts())
-	}
-	return set.ArticleCounts(), why
+	return set, &cfg
 }
 
 func TestDefaultThemeReadsNoArticleCounts(t *testing.T) {
 	t.Parallel()
 	if reads, why := articleCounts(t, nil); reads {
 		t.Fatalf("the default theme reads counts on article pages: %s", why)
+	}
+	if !sameWhateverCounts(t, nil) {
+		t.Errorf("the default theme's article page changes with the counts")
 	}
 }
 
@@ -80,6 +91,9 @@ func TestLayoutsThatShowCountsReadThem(t *testing.T) {
 		},
 		"in base.html": {"base.html": `{{range .Article.Topics}}{{.Count}}{{end}}{{template "main" .}}`},
 	}
+	if sameWhateverCounts(t, cases["field"]) {
+		t.Fatal("a page that shows a count renders the same with other counts")
+	}
 	for name, files := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -88,6 +102,43 @@ func TestLayoutsThatShowCountsReadThem(t *testing.T) {
 			}
 		})
 	}
+}
+
+// countedPage is an article page whose every term link counts count.
+func countedPage(t *testing.T, cfg *config.Site, count int) *Page {
+	t.Helper()
+	ix, err := index.Build(cfg, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := func(name string) TermLink {
+		return TermLink{Name: name, Path: "x/" + name + "/", URL: "/x/" + name + "/", Count: count}
+	}
+	slogan, period := link("slogan"), link("period")
+	a := &Article{
+		Card:   Card{Title: "Tin", Path: "bai-viet/tin/", URL: "/bai-viet/tin/", Region: link("region")},
+		Slogan: &slogan, Period: &period, Year: link("2024"),
+		Topics:   []TermLink{link("topic")},
+		RegionUp: []PlaceStep{{TermLink: link("province")}},
+	}
+	a.Terms = []TermLinks{{Key: "region", Builtin: true, Links: []TermLink{a.Region}}, {Key: "unit", Links: []TermLink{link("unit")}}}
+	return &Page{Site: NewSite(cfg, ix), Kind: KindArticle, Title: "Tin", Path: a.Path, Article: a}
+}
+
+// sameWhateverCounts reports whether the layouts render the same article
+// page with counts 0 and 7.
+func sameWhateverCounts(t *testing.T, files map[string]string) bool {
+	t.Helper()
+	set, cfg := loadCounts(t, files)
+	var pages [2]string
+	for i, count := range []int{0, 7} {
+		html, err := set.Render(KindArticle, countedPage(t, cfg, count))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages[i] = string(html)
+	}
+	return pages[0] == pages[1]
 }
 
 func TestLayoutsThatShowNoCountsReadNone(t *testing.T) {
@@ -99,13 +150,19 @@ func TestLayoutsThatShowNoCountsReadNone(t *testing.T) {
 		"len":             `{{len .Article.Topics}}`,
 		"truth":           `{{if .Article.Slogan}}{{.Article.Slogan.Name}}{{end}}`,
 		"other variables": `{{$n := .Article.Region.Name}}{{$n = .Title}}{{$n}}`,
-		"cached card":     `{{partialCached "partials/card.html" .Article.Card}}`,
+		"card partial":    `{{template "partials/card.html" .Article.Card}}`,
+		"cached header":   `{{partialCached "partials/header.html" .Header}}`,
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			if reads, why := articleCounts(t, map[string]string{"article.html": `{{define "main"}}` + body + `{{end}}`}); reads {
+			files := map[string]string{"article.html": `{{define "main"}}` + body + `{{end}}`}
+			if reads, why := articleCounts(t, files); reads {
 				t.Errorf("%s: counts found to be read: %s", body, why)
+			}
+			// And indeed the page is the same whatever the counts.
+			if !sameWhateverCounts(t, files) {
+				t.Errorf("%s: the page changes with the counts", body)
 			}
 		})
 	}
