@@ -482,7 +482,8 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	return v
 }
 
-// uncount sets the counts of an article's built-in term links to 0.
+// uncount sets the counts of an article's built-in term links, and of the
+// places above its region, to 0.
 func uncount(v *Article) {
 	v.Region.Count, v.Year.Count = 0, 0
 	for _, l := range []*TermLink{v.Slogan, v.Period} {
