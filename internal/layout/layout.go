@@ -61,6 +61,9 @@ type Set struct {
 	// name that is not a constant string: then each call counts how deep
 	// it is nested, which costs a walk of the goroutine's stack.
 	dynamicPartials bool
+	// articleCounts is whether article pages' layouts can read their
+	// term links' counts (counts.go).
+	articleCounts bool
 	// fromTheme marks files that come from the embedded theme, so errors
 	// in them say so.
 	fromTheme map[string]bool
@@ -156,6 +159,9 @@ func load(site, theme fs.FS, cfg *config.Site, fold bool) (*Set, error) {
 		return nil, err
 	}
 	set.partials = partials
+	// On the layouts as parsed: escaping and folding come later.
+	set.articleCounts, _ = readsCounts(set.pages[KindArticle], partials, "base.html",
+		template.FuncMap{"t": translate, "partialCached": set.partialCached}, helpers)
 	if !fold {
 		return set, nil
 	}
@@ -322,6 +328,12 @@ func (s *Set) Execute(w io.Writer, kind string, page *Page) error {
 	}
 	return nil
 }
+
+// ArticleCounts reports whether the layouts of article pages can read
+// the article counts of their term links. When they cannot, the pages
+// leave them at 0 (NewArticle), so that a term's new article does not
+// change its other articles' pages.
+func (s *Set) ArticleCounts() bool { return s.articleCounts }
 
 // ShortDate formats a date for lists in the site's language.
 func (s *Set) ShortDate(t time.Time) string { return shortDate(s.lang, t) }

@@ -417,8 +417,10 @@ func imageSrc(cfg *config.Site, img string) string {
 	return img
 }
 
-// NewArticle makes the full view of an article page.
-func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Index, doc *render.Doc) *Article {
+// NewArticle makes the full view of an article page. Its term links carry
+// their counts if counted (Set.ArticleCounts): only then can a count that
+// grows change the page.
+func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Index, doc *render.Doc, counted bool) *Article {
 	v := &Article{
 		Card:   *card,
 		Year:   Link(cfg, ix.YearTerm(a)),
@@ -440,6 +442,9 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	for _, t := range a.Topics {
 		v.Topics = append(v.Topics, Link(cfg, ix.Term(index.Topic, t)))
 	}
+	if !counted {
+		uncount(v)
+	}
 	// The built-in taxonomies' links are the fields above: Terms only lists
 	// them again, in navigation order, with the declared ones' links.
 	v.Terms = make([]TermLinks, 0, len(ix.Taxonomies))
@@ -453,7 +458,7 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 	}
 	for _, t := range ix.Taxonomies {
 		if !t.Config.Builtin {
-			v.Terms = appendTermLinks(v.Terms, cfg, t, a, true)
+			v.Terms = appendTermLinks(v.Terms, cfg, t, a, counted)
 			continue
 		}
 		var links []TermLink
@@ -475,6 +480,23 @@ func NewArticle(cfg *config.Site, a *content.Article, card *Card, ix *index.Inde
 		}
 	}
 	return v
+}
+
+// uncount sets the counts of an article's built-in term links, and of the
+// places above its region, to 0.
+func uncount(v *Article) {
+	v.Region.Count, v.Year.Count = 0, 0
+	for _, l := range []*TermLink{v.Slogan, v.Period} {
+		if l != nil {
+			l.Count = 0
+		}
+	}
+	for i := range v.Topics {
+		v.Topics[i].Count = 0
+	}
+	for i := range v.RegionUp {
+		v.RegionUp[i].Count = 0
+	}
 }
 
 // NewPager links page number of the list at base whose newest page of

@@ -182,7 +182,7 @@ func BenchmarkStages(b *testing.B) {
 				for i, a := range s.articles {
 					card := layout.NewCard(&s.cfg, a, s.ix, s.docs[i].Summary, today)
 					p := &layout.Page{Site: siteView, Kind: layout.KindArticle, Title: a.Title, Path: a.Path,
-						Article: layout.NewArticle(&s.cfg, a, card, s.ix, s.docs[i])}
+						Article: layout.NewArticle(&s.cfg, a, card, s.ix, s.docs[i], set.ArticleCounts())}
 					if _, err := set.Render(layout.KindArticle, p); err != nil {
 						b.Fatal(err)
 					}

@@ -600,7 +600,7 @@ func (b *builder) articlePage(a *content.Article, doc *render.Doc, card *layout.
 	tr := layout.T(b.cfg)
 	page := &layout.Page{
 		Site: b.site, Kind: layout.KindArticle, Title: a.Title, Description: card.Summary, Path: a.Path,
-		Article: layout.NewArticle(b.cfg, a, card, b.ix, doc),
+		Article: layout.NewArticle(b.cfg, a, card, b.ix, doc, b.layouts.ArticleCounts()),
 		Image:   b.absoluteImage(a),
 	}
 	if lead != nil {
