@@ -409,7 +409,7 @@ func (w *walker) call(c *parse.CommandNode, name string, dot types, final *types
 		return false
 	}
 	switch name {
-	case "partialCached":
+	case "partialCached", fusedPartial:
 		// Its variant arguments only key the cache of fragments: the
 		// output is the partial's for the context.
 		if len(c.Args) < 2 {
@@ -470,12 +470,13 @@ func (w *walker) call(c *parse.CommandNode, name string, dot types, final *types
 	}
 	fn, ok := w.r.funcs[name]
 	if !ok || fn.Kind() != reflect.Func {
-		// call, html/template's escapers and what else the analysis
-		// does not know: they may print their arguments.
+		// call, html/template's escapers (fused or not, see escapers.go)
+		// and what else the analysis does not know: they may print their
+		// arguments.
 		for _, a := range args {
 			w.printed(c, a)
 		}
-		if strings.HasPrefix(name, "_html_template_") {
+		if strings.HasPrefix(name, "_html_template_") || strings.HasPrefix(name, fusedPrefix) {
 			return typeOf[string]() // an escaper's output, printed
 		}
 		return unknown()
