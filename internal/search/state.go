@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/bantin/bantin/internal/binfmt"
 )
 
 // State is what an index is updated from, rather than built again: what
@@ -152,55 +154,58 @@ func (s *State) encode(w *stateWriter) {
 // DecodeState reads a state AppendTo wrote. The compressed files it holds
 // point into data, which must not change while the state is in use.
 func DecodeState(data []byte) (*State, error) {
-	r := stateReader{buf: data}
-	if f, v := r.uint(), r.uint(); r.err == nil && (f != stateFormat || v != FormatVersion) {
+	r := binfmt.NewReader(data, stateDamaged)
+	if f, v := r.Uint(), r.Uint(); r.Err == nil && (f != stateFormat || v != FormatVersion) {
 		return nil, fmt.Errorf("search state of format %d.%d, not %d.%d", f, v, stateFormat, FormatVersion)
 	}
-	s := &State{facets: r.bytes(), total: int(r.uint())}
-	s.docs = make([]stateDoc, r.count())
+	s := &State{facets: r.Bytes(), total: int(r.Uint())}
+	s.docs = make([]stateDoc, r.Count())
 	for i := range s.docs {
 		d := &s.docs[i]
-		d.key, d.length, d.title = r.uint64(), uint32(r.uint()), r.str()
-		d.meta = make([]string, r.count())
+		d.key, d.length, d.title = r.Uint64(), uint32(r.Uint()), r.String()
+		d.meta = make([]string, r.Count())
 		for j := range d.meta {
-			d.meta[j] = r.str()
+			d.meta[j] = r.String()
 		}
-		d.fragment, d.facets = r.uint64(), r.bytes()
+		d.fragment, d.facets = r.Uint64(), r.Bytes()
 	}
-	s.shards = make([]stored, r.count())
+	s.shards = make([]stored, r.Count())
 	for i := range s.shards {
-		s.shards[i] = stored{data: r.bytes(), sum: r.uint64()}
+		s.shards[i] = stored{data: r.Bytes(), sum: r.Uint64()}
 	}
-	n := r.count()
+	n := r.Count()
 	s.own = make(map[string]*ownList, n)
 	for range n {
-		k := r.str()
-		df := uint32(r.uint())
-		s.own[k] = &ownList{df: df, stored: stored{data: r.bytes(), sum: r.uint64()}}
+		k := r.String()
+		df := uint32(r.Uint())
+		s.own[k] = &ownList{df: df, stored: stored{data: r.Bytes(), sum: r.Uint64()}}
 	}
-	s.blocked = make([]string, r.count())
+	s.blocked = make([]string, r.Count())
 	for i := range s.blocked {
-		s.blocked[i] = r.str()
+		s.blocked[i] = r.String()
 	}
-	n = r.count()
+	n = r.Count()
 	s.syllables = make(map[string]*syllable, n)
 	for range n {
-		k := r.str()
-		syl := &syllable{df: uint32(r.uint())}
-		syl.spellings = make([]spelling, r.count())
+		k := r.String()
+		syl := &syllable{df: uint32(r.Uint())}
+		syl.spellings = make([]spelling, r.Count())
 		for i := range syl.spellings {
-			syl.spellings[i] = spelling{word: r.str(), docs: uint32(r.uint())}
+			syl.spellings[i] = spelling{word: r.String(), docs: uint32(r.Uint())}
 		}
 		s.syllables[k] = syl
 	}
-	if r.err != nil || len(r.buf) != 0 {
-		return nil, errors.New("search state damaged")
+	if r.Err != nil || len(r.Buf) != 0 {
+		return nil, errors.New(stateDamaged)
 	}
 	if len(s.shards) == 0 {
 		return nil, errors.New("search state without shards")
 	}
 	return s, nil
 }
+
+// stateDamaged is the error a malformed state gives.
+const stateDamaged = "search state damaged"
 
 // stateWriter encodes a state into buf, written out to out, when set, a
 // chunk at a time.
@@ -236,61 +241,6 @@ func (w *stateWriter) str(s string) {
 	w.uint(uint64(len(s)))
 	w.buf = append(w.buf, s...)
 }
-
-type stateReader struct {
-	buf []byte
-	err error
-}
-
-func (r *stateReader) fail() {
-	if r.err == nil {
-		r.err = errors.New("search state damaged")
-	}
-	r.buf = nil
-}
-
-func (r *stateReader) uint() uint64 {
-	v, n := binary.Uvarint(r.buf)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.buf = r.buf[n:]
-	return v
-}
-
-// count reads a number of items, each at least a byte long.
-func (r *stateReader) count() int {
-	n := r.uint()
-	if n > uint64(len(r.buf)) {
-		r.fail()
-		return 0
-	}
-	return int(n)
-}
-
-func (r *stateReader) uint64() uint64 {
-	if len(r.buf) < 8 {
-		r.fail()
-		return 0
-	}
-	v := binary.LittleEndian.Uint64(r.buf)
-	r.buf = r.buf[8:]
-	return v
-}
-
-func (r *stateReader) bytes() []byte {
-	n := r.uint()
-	if n > uint64(len(r.buf)) {
-		r.fail()
-		return nil
-	}
-	b := r.buf[:n:n]
-	r.buf = r.buf[n:]
-	return b
-}
-
-func (r *stateReader) str() string { return string(r.bytes()) }
 
 // words lists the spellings of syl some document writes, in order.
 func (syl *syllable) words() []string {

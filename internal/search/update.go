@@ -14,6 +14,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
+	"github.com/bantin/bantin/internal/binfmt"
 	"github.com/bantin/bantin/internal/vi"
 )
 
@@ -689,27 +690,27 @@ func insertDoc(docs []uint32, d uint32) []uint32 {
 
 // facetValues reads a row of the facet table facetRow wrote.
 func facetValues(facets []Facet, row []byte) ([][]string, error) {
-	r := stateReader{buf: row}
+	r := binfmt.NewReader(row, stateDamaged)
 	values := make([][]string, len(facets))
 	value := func(f Facet, pos uint64) string {
 		if pos >= uint64(len(f.Values)) {
-			r.fail()
+			r.Fail()
 			return ""
 		}
 		return f.Values[pos]
 	}
 	for i, f := range facets {
 		if !f.Multiple {
-			if id := r.uint(); id > 0 {
+			if id := r.Uint(); id > 0 {
 				values[i] = []string{value(f, id-1)}
 			}
 			continue
 		}
-		for n := r.count(); n > 0; n-- {
-			values[i] = append(values[i], value(f, r.uint()))
+		for n := r.Count(); n > 0; n-- {
+			values[i] = append(values[i], value(f, r.Uint()))
 		}
 	}
-	if r.err != nil || len(r.buf) != 0 {
+	if r.Err != nil || len(r.Buf) != 0 {
 		return nil, errors.New("search state: damaged facet row")
 	}
 	return values, nil
@@ -717,28 +718,28 @@ func facetValues(facets []Facet, row []byte) ([][]string, error) {
 
 // decodeList reads a list encodeBlock wrote.
 func decodeList(block []byte, ranked bool) (postings, error) {
-	r := stateReader{buf: block}
+	r := binfmt.NewReader(block, stateDamaged)
 	var p postings
 	if len(block) == 0 {
 		return p, errors.New("search state: empty list")
 	}
 	flags := block[0]
-	r.buf = block[1:]
-	df := int(r.uint())
+	r.Buf = block[1:]
+	df := int(r.Uint())
 	if df > 8*len(block)+8 {
 		return p, errors.New("search state: damaged list")
 	}
 	p.ranked, p.coarse = ranked, flags&flagImpacts2 != 0
 	if flags&flagVariants != 0 {
-		p.spellings = make([]string, r.count())
+		p.spellings = make([]string, r.Count())
 		for i := range p.spellings {
-			p.spellings[i] = r.str()
+			p.spellings[i] = r.String()
 		}
 		p.nSpellings = len(p.spellings)
 	}
 	p.docs = make([]uint32, 0, df)
 	if flags&flagBitmap != 0 {
-		bitmap := r.bytes()
+		bitmap := r.Bytes()
 		for i, b := range bitmap {
 			for ; b != 0; b &= b - 1 {
 				p.docs = append(p.docs, uint32(i*8+trailingZeros(b)))
@@ -747,7 +748,7 @@ func decodeList(block []byte, ranked bool) (postings, error) {
 	} else {
 		prev := int64(-1)
 		for range df {
-			prev += int64(r.uint()) + 1
+			prev += int64(r.Uint()) + 1
 			p.docs = append(p.docs, uint32(prev))
 		}
 	}
@@ -757,13 +758,13 @@ func decodeList(block []byte, ranked bool) (postings, error) {
 	if ranked {
 		bits := impactBits(p.coarse)
 		per := 8 / bits
-		packed := r.take((df + per - 1) / per)
+		packed := take(&r, (df+per-1)/per)
 		p.impacts = unpack(packed, bits, df)
 		if flags&flagVariants != 0 {
-			p.variants = unpack(r.take((df+1)/2), 4, df)
+			p.variants = unpack(take(&r, (df+1)/2), 4, df)
 		}
 	}
-	if r.err != nil || len(r.buf) != 0 {
+	if r.Err != nil || len(r.Buf) != 0 {
 		return p, errors.New("search state: damaged list")
 	}
 	return p, nil
@@ -778,14 +779,13 @@ func trailingZeros(b byte) int {
 	return n
 }
 
-func (r *stateReader) take(n int) []byte {
-	if n > len(r.buf) {
-		r.fail()
-		return make([]byte, n)
+// take reads n bytes, or n zero bytes once r is damaged (r.Err says so),
+// so that unpacking them never reads past the end.
+func take(r *binfmt.Reader, n int) []byte {
+	if b := r.Take(n); r.Err == nil {
+		return b
 	}
-	b := r.buf[:n]
-	r.buf = r.buf[n:]
-	return b
+	return make([]byte, n)
 }
 
 // unpack reverses pack for n values.
@@ -801,14 +801,14 @@ func unpack(packed []byte, bits, n int) []byte {
 
 // parseShard reads a shard's lists by term; own lists have empty blocks.
 func parseShard(raw []byte) (map[string][]byte, error) {
-	r := stateReader{buf: raw}
-	n := r.count()
+	r := binfmt.NewReader(raw, stateDamaged)
+	n := r.Count()
 	out := make(map[string][]byte, n)
 	for range n {
-		k := r.str()
-		out[k] = r.bytes()
+		k := r.String()
+		out[k] = r.Bytes()
 	}
-	if r.err != nil || len(r.buf) != 0 {
+	if r.Err != nil || len(r.Buf) != 0 {
 		return nil, errors.New("search state: damaged shard")
 	}
 	return out, nil

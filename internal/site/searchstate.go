@@ -15,6 +15,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
+	"github.com/bantin/bantin/internal/binfmt"
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/index"
 	"github.com/bantin/bantin/internal/layout"
@@ -95,16 +96,16 @@ func (c *Cache) loadSearchState() *searchSnapshot {
 	if sum != c.searchStateSum {
 		return damaged("it is not the one of the last build")
 	}
-	r := reader{buf: body[len(cacheMagic):]}
-	if r.uint() != storeFormat || r.str() != c.version {
+	r := binfmt.NewReader(body[len(cacheMagic):], "its contents are damaged")
+	if r.Uint() != storeFormat || r.String() != c.version {
 		return damaged("it was written by another version of bantin")
 	}
 	snap := &searchSnapshot{}
-	for n := r.uint(); n > 0 && r.err == nil; n-- {
-		snap.sources = append(snap.sources, textSource{file: r.str(), key: r.uint64()})
+	for n := r.Uint(); n > 0 && r.Err == nil; n-- {
+		snap.sources = append(snap.sources, textSource{file: r.String(), key: r.Uint64()})
 	}
-	state := r.buf
-	if r.err != nil {
+	state := r.Buf
+	if r.Err != nil {
 		return damaged("its contents are damaged")
 	}
 	if snap.state, err = search.DecodeState(state); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
+	"github.com/bantin/bantin/internal/binfmt"
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
@@ -89,47 +90,47 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 	if xxhash.Sum64(body) != sum {
 		return errors.New("its checksum is wrong (the file was cut short or damaged)")
 	}
-	r := reader{buf: body[len(cacheMagic):]}
-	if f := r.uint(); f != storeFormat {
+	r := binfmt.NewReader(body[len(cacheMagic):], "its contents are damaged")
+	if f := r.Uint(); f != storeFormat {
 		return fmt.Errorf("it has format %d, not %d", f, storeFormat)
 	}
-	if v := r.str(); v != version {
+	if v := r.String(); v != version {
 		return fmt.Errorf("it was written by bantin %s, not %s", v, version)
 	}
-	contentData := r.bytes()
-	if r.err != nil {
-		return r.err
+	contentData := r.Bytes()
+	if r.Err != nil {
+		return r.Err
 	}
 	cc, err := content.DecodeCache(contentData, cfg)
 	if err != nil {
 		return fmt.Errorf("its articles cannot be read: %w", err)
 	}
 	c.Content = cc
-	for n := r.uint(); n > 0 && r.err == nil; n-- {
-		file := r.str()
-		d := cachedDoc{key: r.uint64(), summary: r.str()}
-		if n := r.uint(); n > 0 && n <= uint64(len(r.buf)) {
+	for n := r.Uint(); n > 0 && r.Err == nil; n-- {
+		file := r.String()
+		d := cachedDoc{key: r.Uint64(), summary: r.String()}
+		if n := r.Uint(); n > 0 && n <= uint64(len(r.Buf)) {
 			d.images = make([]cachedImage, n)
 			for i := range d.images {
-				d.images[i] = cachedImage{dest: r.str(), src: r.str()}
+				d.images[i] = cachedImage{dest: r.String(), src: r.String()}
 			}
-			d.imagePos = diag.Pos{File: r.str(), Line: int(r.uint()), Col: int(r.uint())}
+			d.imagePos = diag.Pos{File: r.String(), Line: int(r.Uint()), Col: int(r.Uint())}
 		} else if n > 0 {
-			r.fail()
+			r.Fail()
 		}
 		c.docs[file] = d
 	}
-	c.searchKey = r.uint64()
-	c.searchStateSum = r.uint64()
-	for n := r.uint(); n > 0 && r.err == nil; n-- {
-		c.searchFiles = append(c.searchFiles, cachedFile{name: r.str(), sum: output.Sum(r.uint64())})
+	c.searchKey = r.Uint64()
+	c.searchStateSum = r.Uint64()
+	for n := r.Uint(); n > 0 && r.Err == nil; n-- {
+		c.searchFiles = append(c.searchFiles, cachedFile{name: r.String(), sum: output.Sum(r.Uint64())})
 	}
-	for n := r.uint(); n > 0 && r.err == nil; n-- {
-		name := r.str()
-		p := cachedPage{key: r.uint64(), sum: output.Sum(r.uint64()), inputs: r.uint64()}
+	for n := r.Uint(); n > 0 && r.Err == nil; n-- {
+		name := r.String()
+		p := cachedPage{key: r.Uint64(), sum: output.Sum(r.Uint64()), inputs: r.Uint64()}
 		c.pages[name] = p
 	}
-	if r.err != nil || len(r.buf) != 0 {
+	if r.Err != nil || len(r.Buf) != 0 {
 		return errors.New("its contents are damaged")
 	}
 	return nil
@@ -395,14 +396,14 @@ func (c *Cache) readTexts() {
 		damaged("its checksum is wrong (the file was cut short or damaged)")
 		return
 	}
-	r := reader{buf: body[len(cacheMagic):]}
-	if r.uint() != storeFormat || r.str() != c.version {
+	r := binfmt.NewReader(body[len(cacheMagic):], "its contents are damaged")
+	if r.Uint() != storeFormat || r.String() != c.version {
 		damaged("it was written by another version of bantin")
 		return
 	}
-	for len(r.buf) > 0 && r.err == nil {
-		file, key, text := r.str(), r.uint64(), r.str()
-		if d, ok := c.docs[file]; ok && d.key == key && !d.hasText && r.err == nil {
+	for len(r.Buf) > 0 && r.Err == nil {
+		file, key, text := r.String(), r.Uint64(), r.String()
+		if d, ok := c.docs[file]; ok && d.key == key && !d.hasText && r.Err == nil {
 			d.text, d.hasText = text, true
 			c.docs[file] = d
 		}
@@ -490,48 +491,3 @@ func (w *writer) bytes(b []byte) {
 	w.uint(uint64(len(b)))
 	w.buf = append(w.buf, b...)
 }
-
-type reader struct {
-	buf []byte
-	err error
-}
-
-func (r *reader) fail() {
-	if r.err == nil {
-		r.err = errors.New("its contents are damaged")
-	}
-	r.buf = nil
-}
-
-func (r *reader) uint() uint64 {
-	v, n := binary.Uvarint(r.buf)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.buf = r.buf[n:]
-	return v
-}
-
-func (r *reader) uint64() uint64 {
-	if len(r.buf) < 8 {
-		r.fail()
-		return 0
-	}
-	v := binary.LittleEndian.Uint64(r.buf)
-	r.buf = r.buf[8:]
-	return v
-}
-
-func (r *reader) bytes() []byte {
-	n := r.uint()
-	if n > uint64(len(r.buf)) {
-		r.fail()
-		return nil
-	}
-	b := r.buf[:n]
-	r.buf = r.buf[n:]
-	return b
-}
-
-func (r *reader) str() string { return string(r.bytes()) }
