@@ -12,6 +12,9 @@ import (
 // AppendUint appends v as a varint.
 func AppendUint(dst []byte, v uint64) []byte { return binary.AppendUvarint(dst, v) }
 
+// AppendInt appends v as a zig-zag varint.
+func AppendInt(dst []byte, v int64) []byte { return binary.AppendVarint(dst, v) }
+
 // AppendUint64 appends v as eight little-endian bytes.
 func AppendUint64(dst []byte, v uint64) []byte { return binary.LittleEndian.AppendUint64(dst, v) }
 
@@ -35,9 +38,9 @@ type Reader struct {
 	damaged error
 }
 
-// NewReader reads buf; a malformed record gives the error message damaged.
-func NewReader(buf []byte, damaged string) Reader {
-	return Reader{Buf: buf, damaged: errors.New(damaged)}
+// NewReader reads buf; a malformed record gives the error damaged.
+func NewReader(buf []byte, damaged error) Reader {
+	return Reader{Buf: buf, damaged: damaged}
 }
 
 // Fail marks the input damaged.
@@ -54,6 +57,17 @@ func (r *Reader) Fail() {
 // Uint reads a varint.
 func (r *Reader) Uint() uint64 {
 	v, n := binary.Uvarint(r.Buf)
+	if n <= 0 {
+		r.Fail()
+		return 0
+	}
+	r.Buf = r.Buf[n:]
+	return v
+}
+
+// Int reads a zig-zag varint.
+func (r *Reader) Int() int64 {
+	v, n := binary.Varint(r.Buf)
 	if n <= 0 {
 		r.Fail()
 		return 0

@@ -2,20 +2,27 @@ package binfmt
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 )
+
+var errDamaged = errors.New("damaged test record")
 
 func TestRecordsReadBackAsWritten(t *testing.T) {
 	var buf []byte
 	buf = AppendUint(buf, 300)
+	buf = AppendInt(buf, -7)
 	buf = AppendUint64(buf, 1<<63+5)
 	buf = AppendBytes(buf, []byte("thi đua"))
 	buf = AppendString(buf, "")
 	buf = AppendUint(buf, 2) // a count of two one-byte items
 	buf = append(buf, 'a', 'b')
-	r := NewReader(buf, "damaged test record")
+	r := NewReader(buf, errDamaged)
 	if v := r.Uint(); v != 300 {
 		t.Errorf("Uint = %d", v)
+	}
+	if v := r.Int(); v != -7 {
+		t.Errorf("Int = %d", v)
 	}
 	if v := r.Uint64(); v != 1<<63+5 {
 		t.Errorf("Uint64 = %d", v)
@@ -43,6 +50,7 @@ func TestRecordsReadBackAsWritten(t *testing.T) {
 func TestDamagedRecordsFailWithoutPanics(t *testing.T) {
 	cases := map[string]func(r *Reader){
 		"truncated varint": func(r *Reader) { r.Uint() },
+		"truncated int":    func(r *Reader) { r.Int() },
 		"short uint64":     func(r *Reader) { r.Uint64() },
 		"length past end":  func(r *Reader) { r.Bytes() },
 		"count past end":   func(r *Reader) { r.Count() },
@@ -51,6 +59,7 @@ func TestDamagedRecordsFailWithoutPanics(t *testing.T) {
 	}
 	inputs := map[string][]byte{
 		"truncated varint": {0x80},
+		"truncated int":    {0xff},
 		"short uint64":     {1, 2, 3},
 		"length past end":  AppendUint(nil, 1<<40),
 		"count past end":   AppendUint(nil, 5),
@@ -58,9 +67,9 @@ func TestDamagedRecordsFailWithoutPanics(t *testing.T) {
 		"negative take":    {1},
 	}
 	for name, read := range cases {
-		r := NewReader(inputs[name], "damaged test record")
+		r := NewReader(inputs[name], errDamaged)
 		read(&r)
-		if r.Err == nil || r.Err.Error() != "damaged test record" {
+		if r.Err != errDamaged {
 			t.Errorf("%s: err %v", name, r.Err)
 		}
 		if r.Uint() != 0 || r.Uint64() != 0 || r.Bytes() != nil || r.String() != "" || r.Count() != 0 || len(r.Buf) != 0 {
@@ -74,7 +83,7 @@ func TestDamagedRecordsFailWithoutPanics(t *testing.T) {
 func TestBytesCannotOverwriteTheNextRecord(t *testing.T) {
 	buf := AppendBytes(nil, []byte("ab"))
 	buf = AppendBytes(buf, []byte("cd"))
-	r := NewReader(buf, "damaged")
+	r := NewReader(buf, errDamaged)
 	first := r.Bytes()
 	_ = append(first, 'X', 'X', 'X')
 	if next := r.Bytes(); !bytes.Equal(next, []byte("cd")) {

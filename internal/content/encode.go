@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/bantin/bantin/internal/binfmt"
 )
 
 // errCorrupt is returned when a cached article cannot be decoded: the
@@ -67,51 +69,51 @@ func AppendEncoded(dst []byte, a *Article, loc *time.Location) []byte {
 // with the rest of data. loc is the site's time zone: dates that were read
 // in it get it back.
 func DecodeArticle(data []byte, loc *time.Location) (*Article, []byte, error) {
-	d := decoder{buf: data, loc: loc}
+	d := decoder{Reader: binfmt.NewReader(data, errCorrupt), loc: loc}
 	a := &Article{}
-	a.File = d.str()
-	a.Title = d.str()
+	a.File = d.String()
+	a.Title = d.String()
 	a.Date = d.time()
 	a.HasTime = d.bool()
-	a.Region = d.str()
-	a.Slogan = d.str()
+	a.Region = d.String()
+	a.Slogan = d.String()
 	if d.bool() {
 		var days [2]Day
 		for i := range days {
-			days[i] = Day{Year: int(d.int()), Month: time.Month(d.int()), Day: int(d.int())}
+			days[i] = Day{Year: int(d.Int()), Month: time.Month(d.Int()), Day: int(d.Int())}
 		}
 		a.Period = &Period{Start: days[0], End: days[1]}
 	}
 	a.Topics = d.strs()
-	a.Author = d.str()
-	a.Source = d.str()
-	a.Summary = d.str()
-	a.Image = d.str()
+	a.Author = d.String()
+	a.Source = d.String()
+	a.Summary = d.String()
+	a.Image = d.String()
 	a.Draft = d.bool()
-	a.Slug = d.str()
-	a.Path = d.str()
-	a.BodyLine = int(d.int())
-	a.bodyOffset = int(d.int())
-	a.bodySize = int(d.int())
-	a.bodySum = uint64(d.int())
+	a.Slug = d.String()
+	a.Path = d.String()
+	a.BodyLine = int(d.Int())
+	a.bodyOffset = int(d.Int())
+	a.bodySize = int(d.Int())
+	a.bodySum = uint64(d.Int())
 	a.MentionsMarkdown = d.bool()
 	a.bodyAsWritten = d.bool()
 	if n := d.count(); n > 0 {
 		a.positions = make([]fieldPos, n)
 		for i := range a.positions {
-			a.positions[i] = fieldPos{key: d.str(), line: int32(d.int()), col: int32(d.int())}
+			a.positions[i] = fieldPos{key: d.String(), line: int32(d.Int()), col: int32(d.Int())}
 		}
 	}
 	if n := d.count(); n > 0 {
 		a.declared = make([]declaredTerms, n)
 		for i := range a.declared {
-			a.declared[i] = declaredTerms{field: d.str(), values: d.strs()}
+			a.declared[i] = declaredTerms{field: d.String(), values: d.strs()}
 		}
 	}
-	if d.err != nil {
-		return nil, nil, d.err
+	if d.Err != nil {
+		return nil, nil, d.Err
 	}
-	return a, d.buf, nil
+	return a, d.Buf, nil
 }
 
 type encoder struct {
@@ -119,12 +121,9 @@ type encoder struct {
 	loc *time.Location // the site's time zone
 }
 
-func (e *encoder) int(v int64) { e.buf = binary.AppendVarint(e.buf, v) }
+func (e *encoder) int(v int64) { e.buf = binfmt.AppendInt(e.buf, v) }
 
-func (e *encoder) str(s string) {
-	e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
-	e.buf = append(e.buf, s...)
-}
+func (e *encoder) str(s string) { e.buf = binfmt.AppendString(e.buf, s) }
 
 func (e *encoder) strs(s []string) {
 	if s == nil {
@@ -172,82 +171,55 @@ func (e *encoder) time(t time.Time) {
 	}
 }
 
+// decoder reads what encoder writes: binfmt's records, with signed counts
+// (-1 for a nil list), bytes for booleans, and times with their zone.
 type decoder struct {
-	buf []byte
+	binfmt.Reader
 	loc *time.Location
-	err error
-}
-
-func (d *decoder) fail() {
-	if d.err == nil {
-		d.err = errCorrupt
-	}
-	d.buf = nil
-}
-
-func (d *decoder) int() int64 {
-	v, n := binary.Varint(d.buf)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
 }
 
 func (d *decoder) count() int {
-	n := d.int()
-	if n < 0 || n > int64(len(d.buf)) {
-		d.fail()
+	n := d.Int()
+	if n < 0 || n > int64(len(d.Buf)) {
+		d.Fail()
 		return 0
 	}
 	return int(n)
 }
 
-func (d *decoder) str() string {
-	n, k := binary.Uvarint(d.buf)
-	if k <= 0 || n > uint64(len(d.buf)-k) {
-		d.fail()
-		return ""
-	}
-	s := string(d.buf[k : k+int(n)])
-	d.buf = d.buf[k+int(n):]
-	return s
-}
-
 func (d *decoder) strs() []string {
-	n := d.int()
+	n := d.Int()
 	if n == -1 {
 		return nil
 	}
-	if n < 0 || n > int64(len(d.buf)) {
-		d.fail()
+	if n < 0 || n > int64(len(d.Buf)) {
+		d.Fail()
 		return nil
 	}
 	out := make([]string, n)
 	for i := range out {
-		out[i] = d.str()
+		out[i] = d.String()
 	}
 	return out
 }
 
 func (d *decoder) bool() bool {
-	if len(d.buf) == 0 || d.buf[0] > 1 {
-		d.fail()
+	if len(d.Buf) == 0 || d.Buf[0] > 1 {
+		d.Fail()
 		return false
 	}
-	b := d.buf[0] == 1
-	d.buf = d.buf[1:]
+	b := d.Buf[0] == 1
+	d.Buf = d.Buf[1:]
 	return b
 }
 
 func (d *decoder) time() time.Time {
-	sec, nsec := d.int(), d.int()
+	sec, nsec := d.Int(), d.Int()
 	if nsec < 0 || nsec > math.MaxInt32 {
-		d.fail()
+		d.Fail()
 	}
 	t := time.Unix(sec, nsec)
-	switch d.int() {
+	switch d.Int() {
 	case zoneUTC:
 		return t.UTC()
 	case zoneLocal:
@@ -255,10 +227,10 @@ func (d *decoder) time() time.Time {
 	case zoneSite:
 		return t.In(d.loc)
 	case zoneFixed:
-		name, offset := d.str(), d.int()
+		name, offset := d.String(), d.Int()
 		return t.In(time.FixedZone(name, int(offset)))
 	}
-	d.fail()
+	d.Fail()
 	return time.Time{}
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
+	"github.com/bantin/bantin/internal/binfmt"
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/input"
@@ -173,34 +174,34 @@ func (c *Cache) AppendTo(dst []byte, cfg *config.Site) []byte {
 // DecodeCache reads a cache written by AppendTo. A cache of other settings
 // decodes as an empty one.
 func DecodeCache(data []byte, cfg *config.Site) (*Cache, error) {
-	d := decoder{buf: data, loc: cfg.TimeZone}
-	if d.int() != cacheFormat {
+	d := decoder{Reader: binfmt.NewReader(data, errCorrupt), loc: cfg.TimeZone}
+	if d.Int() != cacheFormat {
 		return nil, errCorrupt
 	}
 	c := NewCache()
-	c.config = d.str()
+	c.config = d.String()
 	n := d.count()
 	if c.config != configKey(cfg) {
-		return NewCache(), d.err
+		return NewCache(), d.Err
 	}
 	c.entries = make(map[string]cacheEntry, n)
 	for range n {
-		name := d.str()
+		name := d.String()
 		var k statKey
-		k.size, k.mtime, k.ctime = d.int(), d.int(), d.int()
-		k.ino, k.dev = uint64(d.int()), uint64(d.int())
-		sum := uint64(d.int())
-		if d.err != nil {
-			return nil, d.err
+		k.size, k.mtime, k.ctime = d.Int(), d.Int(), d.Int()
+		k.ino, k.dev = uint64(d.Int()), uint64(d.Int())
+		sum := uint64(d.Int())
+		if d.Err != nil {
+			return nil, d.Err
 		}
-		a, rest, err := DecodeArticle(d.buf, cfg.TimeZone)
+		a, rest, err := DecodeArticle(d.Buf, cfg.TimeZone)
 		if err != nil {
 			return nil, err
 		}
-		d.buf = rest
+		d.Buf = rest
 		c.entries[name] = cacheEntry{stat: k, sum: sum, article: a}
 	}
-	if d.err != nil || len(d.buf) != 0 {
+	if d.Err != nil || len(d.Buf) != 0 {
 		return nil, errCorrupt
 	}
 	return c, nil

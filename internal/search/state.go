@@ -154,7 +154,7 @@ func (s *State) encode(w *stateWriter) {
 // DecodeState reads a state AppendTo wrote. The compressed files it holds
 // point into data, which must not change while the state is in use.
 func DecodeState(data []byte) (*State, error) {
-	r := binfmt.NewReader(data, stateDamaged)
+	r := binfmt.NewReader(data, errStateDamaged)
 	if f, v := r.Uint(), r.Uint(); r.Err == nil && (f != stateFormat || v != FormatVersion) {
 		return nil, fmt.Errorf("search state of format %d.%d, not %d.%d", f, v, stateFormat, FormatVersion)
 	}
@@ -196,7 +196,7 @@ func DecodeState(data []byte) (*State, error) {
 		s.syllables[k] = syl
 	}
 	if r.Err != nil || len(r.Buf) != 0 {
-		return nil, errors.New(stateDamaged)
+		return nil, errStateDamaged
 	}
 	if len(s.shards) == 0 {
 		return nil, errors.New("search state without shards")
@@ -204,8 +204,8 @@ func DecodeState(data []byte) (*State, error) {
 	return s, nil
 }
 
-// stateDamaged is the error a malformed state gives.
-const stateDamaged = "search state damaged"
+// errStateDamaged is what a malformed state gives.
+var errStateDamaged = errors.New("search state damaged")
 
 // stateWriter encodes a state into buf, written out to out, when set, a
 // chunk at a time.

@@ -690,7 +690,7 @@ func insertDoc(docs []uint32, d uint32) []uint32 {
 
 // facetValues reads a row of the facet table facetRow wrote.
 func facetValues(facets []Facet, row []byte) ([][]string, error) {
-	r := binfmt.NewReader(row, stateDamaged)
+	r := binfmt.NewReader(row, errStateDamaged)
 	values := make([][]string, len(facets))
 	value := func(f Facet, pos uint64) string {
 		if pos >= uint64(len(f.Values)) {
@@ -718,7 +718,7 @@ func facetValues(facets []Facet, row []byte) ([][]string, error) {
 
 // decodeList reads a list encodeBlock wrote.
 func decodeList(block []byte, ranked bool) (postings, error) {
-	r := binfmt.NewReader(block, stateDamaged)
+	r := binfmt.NewReader(block, errStateDamaged)
 	var p postings
 	if len(block) == 0 {
 		return p, errors.New("search state: empty list")
@@ -801,7 +801,7 @@ func unpack(packed []byte, bits, n int) []byte {
 
 // parseShard reads a shard's lists by term; own lists have empty blocks.
 func parseShard(raw []byte) (map[string][]byte, error) {
-	r := binfmt.NewReader(raw, stateDamaged)
+	r := binfmt.NewReader(raw, errStateDamaged)
 	n := r.Count()
 	out := make(map[string][]byte, n)
 	for range n {

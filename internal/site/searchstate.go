@@ -96,7 +96,7 @@ func (c *Cache) loadSearchState() *searchSnapshot {
 	if sum != c.searchStateSum {
 		return damaged("it is not the one of the last build")
 	}
-	r := binfmt.NewReader(body[len(cacheMagic):], "its contents are damaged")
+	r := binfmt.NewReader(body[len(cacheMagic):], errDamagedCache)
 	if r.Uint() != storeFormat || r.String() != c.version {
 		return damaged("it was written by another version of bantin")
 	}

@@ -90,7 +90,7 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 	if xxhash.Sum64(body) != sum {
 		return errors.New("its checksum is wrong (the file was cut short or damaged)")
 	}
-	r := binfmt.NewReader(body[len(cacheMagic):], "its contents are damaged")
+	r := binfmt.NewReader(body[len(cacheMagic):], errDamagedCache)
 	if f := r.Uint(); f != storeFormat {
 		return fmt.Errorf("it has format %d, not %d", f, storeFormat)
 	}
@@ -396,7 +396,7 @@ func (c *Cache) readTexts() {
 		damaged("its checksum is wrong (the file was cut short or damaged)")
 		return
 	}
-	r := binfmt.NewReader(body[len(cacheMagic):], "its contents are damaged")
+	r := binfmt.NewReader(body[len(cacheMagic):], errDamagedCache)
 	if r.Uint() != storeFormat || r.String() != c.version {
 		damaged("it was written by another version of bantin")
 		return
@@ -449,6 +449,9 @@ func keys[V any](m map[string]V, used map[string]bool) []string {
 	slices.Sort(out)
 	return out
 }
+
+// errDamagedCache is what a cache file that does not decode gives.
+var errDamagedCache = errors.New("its contents are damaged")
 
 // writer encodes a cache file, writing it out as it goes when it has a
 // file, with a running checksum of what it wrote.
