@@ -301,16 +301,7 @@ func hashValue(h *xxhash.Digest, v reflect.Value, c *Cache, memo *sync.Map) {
 			hashValue(h, v.Elem(), c, memo)
 			return
 		}
-		if sum, ok := memo.Load(v.Pointer()); ok {
-			writeUint(h, sum.(uint64))
-			return
-		}
-		var sub xxhash.Digest
-		sub.Reset()
-		hashValue(&sub, v.Elem(), c, memo)
-		sum := sub.Sum64()
-		memo.Store(v.Pointer(), sum)
-		writeUint(h, sum)
+		writeUint(h, cardSum(v, c, memo))
 	case reflect.Struct:
 		if v.Type() == timeType {
 			var t time.Time
@@ -349,6 +340,24 @@ func hashValue(h *xxhash.Digest, v reflect.Value, c *Cache, memo *sync.Map) {
 	default:
 		panic(fmt.Sprintf("page fingerprint: unsupported %s", v.Type()))
 	}
+}
+
+// cardSum fingerprints the card v points to, once per build.
+func cardSum(v reflect.Value, c *Cache, memo *sync.Map) uint64 {
+	if sum, ok := memo.Load(v.Pointer()); ok {
+		return sum.(uint64)
+	}
+	var sub xxhash.Digest
+	sub.Reset()
+	hashValue(&sub, v.Elem(), c, memo)
+	sum := sub.Sum64()
+	memo.Store(v.Pointer(), sum)
+	return sum
+}
+
+// cardKey fingerprints a card as pageKey counts it.
+func (c *Cache) cardKey(card *layout.Card, memo *sync.Map) uint64 {
+	return cardSum(reflect.ValueOf(card), c, memo)
 }
 
 func (c *Cache) page(name string, key uint64) (cachedPage, bool) {

@@ -654,15 +654,11 @@ func (b *builder) page(kind string, p *layout.Page, origin string) error {
 // when set, fills fields computed from the fingerprinted ones, just before
 // rendering.
 func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyKey uint64, derive func(*layout.Page) error) error {
-	name := p.Path + "index.html"
-	if kind == layout.KindNotFound {
-		name = "404.html"
-	}
 	var key uint64
 	if b.cache != nil {
 		key = b.cache.pageKey(b.common, kind, p, bodyKey, &b.memo)
-		if cached, ok := b.cache.page(name, key); ok {
-			reused, err := b.reuse(name, cached, origin)
+		if cached, ok := b.cache.page(pageFile(kind, p), key); ok {
+			reused, err := b.reuse(pageFile(kind, p), cached, origin)
 			if reused || err != nil {
 				b.pages.Add(1)
 				return err
@@ -674,6 +670,21 @@ func (b *builder) pageWithBody(kind string, p *layout.Page, origin string, bodyK
 			return err
 		}
 	}
+	return b.pageWithKey(kind, p, origin, key)
+}
+
+// pageFile is the output file of a page.
+func pageFile(kind string, p *layout.Page) string {
+	if kind == layout.KindNotFound {
+		return "404.html"
+	}
+	return p.Path + "index.html"
+}
+
+// pageWithKey renders a page the cache does not have, and keeps it under
+// key, with a cache.
+func (b *builder) pageWithKey(kind string, p *layout.Page, origin string, key uint64) error {
+	name := pageFile(kind, p)
 	if b.buffers != nil {
 		buf := b.buffers.Get().(*bytes.Buffer)
 		defer b.buffers.Put(buf)
@@ -715,7 +726,8 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 	tr := layout.T(b.cfg)
 	home := layout.Crumb{Label: tr("home"), Path: ""}
 	// Each job makes one page; pages are rendered in parallel.
-	var jobs []func() *layout.Page
+	var jobs []listJob
+	cardKeys := b.cardKeys(cards)
 
 	cardsOf := func(articles []*content.Article) []*layout.Card {
 		out := make([]*layout.Card, len(articles))
@@ -733,25 +745,52 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 		if len(pages) > 1 {
 			newest = pages[1].Number
 		}
+		// pageOf makes page n; with withCards false, a shell without its
+		// cards and pager, which tells what an older page shows besides
+		// them.
+		pageOf := func(n, lo, hi int, withCards bool) *layout.Page {
+			p := &layout.Page{
+				Site: b.site, Kind: kind, Title: title, Path: index.PagePath(base, b.cfg.Paths.Page, n),
+				Description: b.cfg.Description,
+			}
+			if withCards {
+				p.Cards = cardsOf(articles[lo:hi])
+				p.Pager = layout.NewPager(b.cfg, base, n, newest, p.Cards)
+			} else {
+				p.Pager = &layout.Pager{Number: n}
+			}
+			p.Crumbs = crumbs
+			if n > 0 {
+				p.Crumbs = append(append([]layout.Crumb(nil), crumbs...), layout.Crumb{Label: tr("page_n", n)})
+				p.Title = title + " – " + tr("page_n", n)
+			}
+			if extra != nil {
+				extra(p)
+			}
+			if !withCards {
+				p.Pager = nil
+			}
+			return p
+		}
+		// An older page is the list's shell at its number, its cards and
+		// its pager, which NewPager makes of the number, the newest
+		// older page and the cards' dates: its key is made of those,
+		// without the page. Every older page is the shell of page 1 with
+		// its own number in its title, trail and path.
+		shell := sync.OnceValue(func() uint64 {
+			if b.cache == nil || newest == 0 {
+				return 0
+			}
+			return b.cache.pageKey(b.common, kind, pageOf(1, 0, 0, false), 0, &b.memo)
+		})
 		for _, lp := range pages {
-			n := lp.Number
-			jobs = append(jobs, func() *layout.Page {
-				cards := cardsOf(articles[lp.Lo:lp.Hi])
-				p := &layout.Page{
-					Site: b.site, Kind: kind, Title: title, Path: index.PagePath(base, b.cfg.Paths.Page, n),
-					Cards: cards, Pager: layout.NewPager(b.cfg, base, n, newest, cards),
-					Description: b.cfg.Description,
+			job := listJob{page: func() *layout.Page { return pageOf(lp.Number, lp.Lo, lp.Hi, true) }}
+			if lp.Number > 0 && b.cache != nil {
+				job.quick = func() (string, feed.URL, uint64) {
+					return b.olderPageKey(shell(), base, lp.Number, newest, articles[lp.Lo:lp.Hi], cards, cardKeys)
 				}
-				p.Crumbs = crumbs
-				if n > 0 {
-					p.Crumbs = append(append([]layout.Crumb(nil), crumbs...), layout.Crumb{Label: tr("page_n", n)})
-					p.Title = title + " – " + tr("page_n", n)
-				}
-				if extra != nil {
-					extra(p)
-				}
-				return p
-			})
+			}
+			jobs = append(jobs, job)
 		}
 	}
 
@@ -786,13 +825,13 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 
 	for _, t := range b.ix.Taxonomies {
 		view := layout.NewTaxonomy(b.cfg, t, b.today)
-		jobs = append(jobs, func() *layout.Page {
+		jobs = append(jobs, listJob{page: func() *layout.Page {
 			return &layout.Page{
 				Site: b.site, Kind: layout.KindTerms, Title: view.Plural, Path: t.Path, Taxonomy: view,
 				Description: tr("all_terms", strings.ToLower(view.Plural)),
 				Crumbs:      []layout.Crumb{home, {Label: view.Plural}},
 			}
-		})
+		}})
 		// A term's pages name their index but do not list its terms: then a
 		// new term elsewhere in the index leaves them as they were.
 		brief := &layout.Taxonomy{Kind: view.Kind, Label: view.Label, Plural: view.Plural, Path: view.Path}
@@ -829,28 +868,42 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 		return nil, err
 	}
 	if b.cfg.Search {
-		jobs = append(jobs, func() *layout.Page {
+		jobs = append(jobs, listJob{page: func() *layout.Page {
 			return &layout.Page{
 				Site: b.site, Kind: layout.KindSearch, Title: tr("search"), Path: b.site.SearchPath,
 				Crumbs: []layout.Crumb{home, {Label: tr("search")}},
 			}
-		})
+		}})
 	}
-	jobs = append(jobs, func() *layout.Page {
+	jobs = append(jobs, listJob{page: func() *layout.Page {
 		return &layout.Page{
 			Site: b.site, Kind: layout.KindNotFound, Title: tr("not_found"), Path: "404.html",
 			Crumbs: []layout.Crumb{home, {Label: tr("not_found")}},
 		}
-	})
+	}})
 	urls := make([]feed.URL, len(jobs))
 	err = b.parallel(len(jobs)+len(redirects), func(i int) error {
 		if i >= len(jobs) {
 			r := redirects[i-len(jobs)]
 			return b.out.write(r.name, r.html, "")
 		}
-		p := jobs[i]()
-		urls[i] = sitemapURL(p)
-		return b.page(p.Kind, p, "")
+		job := jobs[i]
+		if job.quick == nil {
+			p := job.page()
+			urls[i] = sitemapURL(p)
+			return b.page(p.Kind, p, "")
+		}
+		name, url, key := job.quick()
+		urls[i] = url
+		if cached, ok := b.cache.page(name, key); ok {
+			reused, err := b.reuse(name, cached, "")
+			if reused || err != nil {
+				b.pages.Add(1)
+				return err
+			}
+		}
+		p := job.page()
+		return b.pageWithKey(p.Kind, p, "", key)
 	})
 	if err != nil {
 		return nil, err
@@ -858,6 +911,56 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 	// The 404 page is the last job, and no URL of the site; nor are the
 	// redirects.
 	return urls[:len(urls)-1], nil
+}
+
+// listJob makes one page of renderLists. quick, when set, returns the
+// page's output file, sitemap entry and key without making the page, so
+// that an unchanged page is taken from the cache as it is.
+type listJob struct {
+	page  func() *layout.Page
+	quick func() (name string, url feed.URL, key uint64)
+}
+
+// olderPageKey identifies an older page of a list (number > 0) by what it
+// is made of: the list's shell (its page 1 without cards and pager: kind,
+// titles, trail, taxonomy, term, feed), its number, the newest older page
+// as far as the pager shows it, and the keys of its cards. It returns the page's
+// output file and sitemap entry with the key.
+func (b *builder) olderPageKey(shell uint64, base string, number, newest int, articles []*content.Article, cards []*layout.Card, cardKeys []uint64) (string, feed.URL, uint64) {
+	var h xxhash.Digest
+	h.Reset()
+	h.WriteString(b.common + "\x00older list page\x00" + base + "\x00")
+	writeUint(&h, shell)
+	writeUint(&h, uint64(number))
+	// The pager links two pages either side and the first: past three
+	// pages away, how many pages the list has makes no difference.
+	writeUint(&h, uint64(min(newest, number+3)))
+	var last time.Time
+	for _, a := range articles {
+		pos := b.ix.Position(a)
+		writeUint(&h, cardKeys[pos])
+		if d := cards[pos].Date; d.After(last) {
+			last = d
+		}
+	}
+	path := index.PagePath(base, b.cfg.Paths.Page, number)
+	return path + "index.html", feed.URL{Path: path, LastMod: last}, h.Sum64()
+}
+
+// cardKeys fingerprints every card, with a cache, once per build.
+func (b *builder) cardKeys(cards []*layout.Card) []uint64 {
+	if b.cache == nil {
+		return nil
+	}
+	keys := make([]uint64, len(cards))
+	const chunk = 256
+	b.parallel((len(cards)+chunk-1)/chunk, func(j int) error {
+		for i := j * chunk; i < min(len(cards), (j+1)*chunk); i++ {
+			keys[i] = b.cache.cardKey(cards[i], &b.memo)
+		}
+		return nil
+	})
+	return keys
 }
 
 // redirect is a page at an old URL, ready to write.
@@ -1173,19 +1276,24 @@ func (t *trackedWriter) reuse(name string, sum output.Sum, origin string) (bool,
 	if origin == "" {
 		origin = "a generated page"
 	}
+	// The name is claimed at once, in the one lock a reused file takes,
+	// and given up if the output has no such file.
 	t.mu.Lock()
 	prev, dup := t.origin[name]
+	if !dup {
+		t.origin[name] = origin
+	}
 	t.mu.Unlock()
 	if dup {
 		return false, diag.Errorf(diag.Pos{File: origin}, "writes /%s, which %s also writes; rename one of them", name, prev)
 	}
 	reused, err := r.Reuse(name, sum)
 	if err != nil || !reused {
+		t.mu.Lock()
+		delete(t.origin, name)
+		t.mu.Unlock()
 		return false, err
 	}
-	t.mu.Lock()
-	t.origin[name] = origin
-	t.mu.Unlock()
 	return true, nil
 }
 
