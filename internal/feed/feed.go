@@ -229,6 +229,19 @@ func Sitemap(cfg *config.Site, urls []URL, limit int) ([]File, error) {
 	return append(files, File{Name: "sitemap.xml", Data: data}), err
 }
 
+// SitemapFiles returns the names of the files Sitemap writes when it
+// writes count files, in its order.
+func SitemapFiles(count int) []string {
+	if count <= 1 {
+		return []string{"sitemap.xml"}
+	}
+	names := make([]string, 0, count)
+	for part := 1; part < count; part++ {
+		names = append(names, fmt.Sprintf("sitemap-%d.xml", part))
+	}
+	return append(names, "sitemap.xml")
+}
+
 // Robots allows everything and points to the sitemap.
 func Robots(cfg *config.Site) []byte {
 	var b strings.Builder

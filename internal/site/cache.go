@@ -193,7 +193,13 @@ func (c *Cache) bodyKey(docKey uint64, doc *render.Doc, a *content.Article) uint
 	for _, img := range doc.Images {
 		h.WriteString(img.Set.Src + "\x00")
 	}
-	fmt.Fprintf(&h, "\x01%s\x00%s\x00%q", a.Region, a.Slogan, a.Topics)
+	h.WriteString("\x01")
+	writeString(&h, a.Region)
+	writeString(&h, a.Slogan)
+	writeUint(&h, uint64(len(a.Topics)))
+	for _, t := range a.Topics {
+		writeString(&h, t)
+	}
 	return h.Sum64()
 }
 

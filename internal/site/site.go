@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -463,7 +464,7 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 		if b.cache != nil {
 			// Whether a lead image shows above the body decides which body
 			// image loads lazily.
-			dk = docKey(a, fmt.Sprint(renderSettings, leads[i] != nil), articleURLs)
+			dk = docKey(a, renderSettings+strconv.FormatBool(leads[i] != nil), articleURLs)
 			out.textKeys[i] = dk
 			if cached, hit = b.cache.doc(a.File, dk); hit {
 				doc = cached.doc

@@ -17,6 +17,7 @@ import (
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/feed"
 	"github.com/bantin/bantin/internal/layout"
+	"github.com/bantin/bantin/internal/output"
 )
 
 // feedArticles marks, by position in the site's articles, those some feed
@@ -95,17 +96,18 @@ func (b *builder) writeSitemap(urls []feed.URL) error {
 	slices.SortFunc(urls, func(x, y feed.URL) int { return cmp.Compare(x.Path, y.Path) })
 	var files []feed.File
 	key := b.sitemapKey(urls)
-	// A persistent cache keeps no bytes: the sitemap is made again (each of
-	// its files is written only if it changed).
-	if cached, ok := b.cachedSitemap(key); ok {
-		files = cached
-	} else {
-		var err error
-		if files, err = feed.Sitemap(b.cfg, urls, b.cfg.SitemapURLs); err != nil {
-			return err
-		}
-		if b.cache != nil && !b.cache.persistent {
-			b.cache.storePage("\x00sitemap files", key, encodeFiles(files))
+	reused, err := b.reuseSitemap(key)
+	if err != nil {
+		return err
+	}
+	if !reused {
+		if cached, ok := b.cachedSitemap(key); ok {
+			files = cached
+		} else {
+			if files, err = feed.Sitemap(b.cfg, urls, b.cfg.SitemapURLs); err != nil {
+				return err
+			}
+			b.storeSitemap(key, files)
 		}
 	}
 	for _, f := range files {
@@ -220,13 +222,22 @@ func (b *builder) feedKey(f feed.Feed, entries []feed.Entry) uint64 {
 	if b.cache == nil {
 		return 0
 	}
-	h := xxhash.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", b.settings, f.Title, f.Path)
+	var h xxhash.Digest
+	h.Reset()
+	h.WriteString(b.settings + "\x00")
+	writeString(&h, f.Title)
+	writeString(&h, f.Path)
+	writeUint(&h, uint64(len(entries)))
 	for _, e := range entries {
 		a := e.Article
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%q\x00%s\x00%d\x00", a.File, a.Path, a.Title, a.Date.Format(time.RFC3339Nano),
-			a.Author, a.Region, a.Topics, e.Summary, len(e.HTML))
-		h.Write([]byte(e.HTML))
+		for _, s := range [...]string{a.File, a.Path, a.Title, a.Author, a.Region, e.Summary, string(e.HTML)} {
+			writeString(&h, s)
+		}
+		writeTime(&h, a.Date)
+		writeUint(&h, uint64(len(a.Topics)))
+		for _, t := range a.Topics {
+			writeString(&h, t)
+		}
 	}
 	return h.Sum64()
 }
@@ -236,12 +247,87 @@ func (b *builder) sitemapKey(urls []feed.URL) uint64 {
 	if b.cache == nil {
 		return 0
 	}
-	h := xxhash.New()
-	fmt.Fprintf(h, "%s\x00%d\x00", b.settings, b.cfg.SitemapURLs)
+	var h xxhash.Digest
+	h.Reset()
+	h.WriteString(b.settings + "\x00")
+	writeUint(&h, uint64(b.cfg.SitemapURLs))
+	writeUint(&h, uint64(len(urls)))
 	for _, u := range urls {
-		fmt.Fprintf(h, "%s\x00%s\x00", u.Path, u.LastMod.Format(time.RFC3339Nano))
+		writeString(&h, u.Path)
+		writeTime(&h, u.LastMod)
 	}
 	return h.Sum64()
+}
+
+// writeString writes s into h, after its length.
+func writeString(h *xxhash.Digest, s string) {
+	writeUint(h, uint64(len(s)))
+	h.WriteString(s)
+}
+
+// writeTime writes t into h as an instant and a zone, as it prints.
+func writeTime(h *xxhash.Digest, t time.Time) {
+	writeUint(h, uint64(t.UnixNano()))
+	name, offset := t.Zone()
+	writeUint(h, uint64(offset))
+	writeString(h, name)
+}
+
+// sitemapEntry is the cache's entry of the sitemap: its key, and in
+// inputs how many files it has; each file has an entry of its own, named
+// after it, with the same key and the file's hash.
+const sitemapEntry = "\x00sitemap"
+
+// storeSitemap keeps the sitemap's files under key: their bytes in an
+// in-memory cache, their hashes in a persistent one.
+func (b *builder) storeSitemap(key uint64, files []feed.File) {
+	switch {
+	case b.cache == nil:
+	case !b.cache.persistent:
+		b.cache.storePage("\x00sitemap files", key, encodeFiles(files))
+	default:
+		for _, f := range files {
+			b.cache.storePage(sitemapEntry+"\x00"+f.Name, key, f.Data)
+		}
+		b.cache.storePage(sitemapEntry, key, nil)
+		b.cache.setInputs(sitemapEntry, uint64(len(files)))
+	}
+}
+
+// reuseSitemap takes the sitemap's files from the previous site when a
+// persistent cache says they were made of the same URLs and settings, and
+// the output has every one of them.
+func (b *builder) reuseSitemap(key uint64) (bool, error) {
+	if b.cache == nil || !b.cache.persistent {
+		return false, nil
+	}
+	head, ok := b.cache.page(sitemapEntry, key)
+	if !ok || head.inputs == 0 {
+		return false, nil
+	}
+	r, ok := b.out.w.(output.Reuser)
+	if !ok {
+		return false, nil
+	}
+	names := feed.SitemapFiles(int(head.inputs))
+	sums := make([]output.Sum, len(names))
+	for i, name := range names {
+		f, ok := b.cache.page(sitemapEntry+"\x00"+name, key)
+		if !ok || !r.CanReuse(name, f.sum) {
+			return false, nil
+		}
+		sums[i] = f.sum
+	}
+	for i, name := range names {
+		reused, err := b.out.reuse(name, sums[i], "")
+		if err != nil {
+			return false, err
+		}
+		if !reused {
+			return false, fmt.Errorf("sitemap: %s is gone from the previous site; build again", name)
+		}
+	}
+	return true, nil
 }
 
 // cachedSitemap returns the sitemap's files from an in-memory cache.
