@@ -147,7 +147,7 @@ type cachedPage struct {
 	html []byte     // in memory
 	sum  output.Sum // in a persistent cache
 	// inputs, when not zero, identifies what an article page was made
-	// of without making the page (see articlesKey).
+	// of without making the page (see articleKeys).
 	inputs uint64
 	// files are the several files of one entry (the sitemap's).
 	files []cachedFile
@@ -469,56 +469,107 @@ func settingsKey(b *builder) (string, error) {
 	return fmt.Sprintf("%x", sum), nil
 }
 
-// articlesKey identifies everything an article page is made of but its own
-// body: every setting and the layouts, the day, the site's additions to the
-// gazetteer, how bodies render, and each article as parsed but for its
-// body, with its lead image, in order. Between two builds with the same
-// key, an article page changes only if its body's rendering does
-// (bodyKey): the page is then taken from the previous site without being
-// made and fingerprinted. It returns 0, which matches nothing, when there
-// is no cache or the gazetteer's file cannot be read.
-func (b *builder) articlesKey(articles []*content.Article, leads []*images.Set, renderSettings string, articleURLs uint64) uint64 {
+// articleKeys identifies, for each article, everything its page is made
+// of but its own body, without making the page: every setting and the
+// layouts, the day, the site's additions to the gazetteer, how bodies
+// render, the article as parsed but for its body, with its lead image, and
+// what it shows of the others. That is, from the index, every term's name
+// and page (links, and the trail of places, which names the places that
+// have pages) and, where layouts show counts, its count; and its related
+// articles (index.Related), which are found among the articles a few
+// places either side of it in the lists of its terms: for each term list
+// it is in, the articles of that window, each by what its card is made of
+// (its fields and lead image). Between two builds with the same key, an
+// article page changes only if its body's rendering does (bodyKey): the
+// page is then taken from the previous site without being made and
+// fingerprinted. A new article thus changes the keys of its neighbours in
+// its terms' lists alone, unless it makes a new term or counts show. It
+// returns nil, which matches nothing, when there is no cache or the
+// gazetteer's file cannot be read.
+func (b *builder) articleKeys(articles []*content.Article, leads []*images.Set, renderSettings string) []uint64 {
 	if b.cache == nil {
-		return 0
+		return nil
 	}
 	var h xxhash.Digest
 	h.Reset()
 	h.WriteString(b.common + "\x00" + b.settings + "\x00" + renderSettings + "\x00")
-	writeUint(&h, articleURLs)
 	writeUint(&h, uint64(b.today.Year)<<16|uint64(b.today.Month)<<8|uint64(b.today.Day))
 	places, err := input.ReadFile(b.src, gazetteer.SiteFile, 64<<20)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		h.WriteString("no places file\x00")
 	case err != nil:
-		return 0
+		return nil
 	default:
 		writeUint(&h, xxhash.Sum64(places))
 	}
-	sums := make([]uint64, len(articles))
+	counted := b.layouts.ArticleCounts()
+	for _, t := range b.ix.Taxonomies {
+		writeString(&h, string(t.Kind))
+		writeUint(&h, uint64(len(t.Terms)))
+		for _, term := range t.Terms {
+			writeString(&h, term.Name)
+			writeString(&h, term.Path)
+			if counted {
+				writeUint(&h, uint64(len(term.Articles)))
+			}
+		}
+	}
+	common := h.Sum64()
+	// What each article's card is made of, and its own key so far.
+	ids := make([]uint64, len(articles))
+	keys := make([]uint64, len(articles))
 	const chunk = 512
 	b.parallel((len(articles)+chunk-1)/chunk, func(j int) error {
 		var buf []byte
+		var d xxhash.Digest
 		for i := j * chunk; i < min(len(articles), (j+1)*chunk); i++ {
-			sums[i], buf = articles[i].MetaSum(buf)
+			var sum uint64
+			sum, buf = articles[i].MetaSum(buf)
+			d.Reset()
+			writeUint(&d, sum)
+			hashValue(&d, reflect.ValueOf(leads[i]), b.cache, &b.memo)
+			ids[i] = d.Sum64()
+			d.Reset()
+			writeUint(&d, common)
+			writeUint(&d, ids[i])
+			keys[i] = d.Sum64()
 		}
 		return nil
 	})
-	for i, sum := range sums {
-		writeUint(&h, sum)
-		hashValue(&h, reflect.ValueOf(leads[i]), b.cache, &b.memo)
+	// The windows of every term list, in the index's order, each added to
+	// the key of the article it is around.
+	var positions []int
+	var d xxhash.Digest
+	for _, t := range b.ix.Taxonomies {
+		for _, term := range t.Terms {
+			positions = positions[:0]
+			for _, a := range term.Articles {
+				positions = append(positions, b.ix.Position(a))
+			}
+			for k, pos := range positions {
+				d.Reset()
+				writeUint(&d, keys[pos])
+				writeString(&d, term.Path)
+				for _, other := range positions[max(0, k-relatedCount):min(len(positions), k+relatedCount+1)] {
+					writeUint(&d, ids[other])
+				}
+				keys[pos] = d.Sum64()
+			}
+		}
 	}
-	return h.Sum64()
+	return keys
 }
 
-// pageInputs identifies an article page by articlesKey and its body's key.
-func pageInputs(articlesKey, bodyKey uint64) uint64 {
-	if articlesKey == 0 {
+// pageInputs identifies an article page by its articleKeys and its body's
+// key.
+func pageInputs(articleKey, bodyKey uint64) uint64 {
+	if articleKey == 0 {
 		return 0
 	}
 	var h xxhash.Digest
 	h.Reset()
-	writeUint(&h, articlesKey)
+	writeUint(&h, articleKey)
 	writeUint(&h, bodyKey)
 	return h.Sum64()
 }

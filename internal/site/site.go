@@ -427,7 +427,7 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 	}
 	md := newRenderer(b.cfg, byFile, imgs)
 	renderSettings, articleURLs := b.renderInputs(articles, imgs)
-	articlesKey := b.articlesKey(articles, leads, renderSettings, articleURLs)
+	articleKeys := b.articleKeys(articles, leads, renderSettings)
 	out := &renderedArticles{
 		cards:    make([]*layout.Card, len(articles)),
 		feedHTML: make([]template.HTML, len(articles)),
@@ -552,7 +552,10 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 		}
 		// A page made of the same inputs as before is not made again.
 		bodyKey := b.cache.bodyKey(dk, view, a)
-		inputs := pageInputs(articlesKey, bodyKey)
+		var inputs uint64
+		if articleKeys != nil {
+			inputs = pageInputs(articleKeys[i], bodyKey)
+		}
 		if cached, ok := b.cache.pageByInputs(a.Path+"index.html", inputs); ok {
 			reused, err := b.reuse(a.Path+"index.html", cached, a.File)
 			if reused || err != nil {
