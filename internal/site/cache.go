@@ -15,10 +15,12 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
+	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
 	"github.com/bantin/bantin/internal/diag"
 	"github.com/bantin/bantin/internal/gazetteer"
 	"github.com/bantin/bantin/internal/images"
+	"github.com/bantin/bantin/internal/index"
 	"github.com/bantin/bantin/internal/input"
 	"github.com/bantin/bantin/internal/layout"
 	"github.com/bantin/bantin/internal/output"
@@ -473,19 +475,21 @@ func settingsKey(b *builder) (string, error) {
 // of but its own body, without making the page: every setting and the
 // layouts, the day, the site's additions to the gazetteer, how bodies
 // render, the article as parsed but for its body, with its lead image, and
-// what it shows of the others. That is, from the index, every term's name
-// and page (links, and the trail of places, which names the places that
-// have pages) and, where layouts show counts, its count; and its related
-// articles (index.Related), which are found among the articles a few
-// places either side of it in the lists of its terms: for each term list
-// it is in, the articles of that window, each by what its card is made of
-// (its fields and lead image). Between two builds with the same key, an
-// article page changes only if its body's rendering does (bodyKey): the
-// page is then taken from the previous site without being made and
-// fingerprinted. A new article thus changes the keys of its neighbours in
-// its terms' lists alone, unless it makes a new term or counts show. It
-// returns nil, which matches nothing, when there is no cache or the
-// gazetteer's file cannot be read.
+// what it shows of the others. That is, from the index: the name and page
+// (and count, where layouts show counts) of every term whose list the
+// article is in, which are the terms its links show, places it lies in
+// included; every term of the place-valued taxonomies, whose pages the
+// trail of places links to; and its related articles (index.Related),
+// which are found among the articles a few places either side of it in
+// the lists of its terms: for each term list it is in, the articles of
+// that window, each by what its card is made of (its fields, lead image
+// and terms). Between two builds with the same key, an article page
+// changes only if its body's rendering does (bodyKey): the page is then
+// taken from the previous site without being made and fingerprinted. A
+// new article thus changes the keys of its neighbours in its terms' lists
+// and of the articles of its terms, unless it makes a new place or counts
+// show. It returns nil, which matches nothing, when there is no cache or
+// the gazetteer's file cannot be read.
 func (b *builder) articleKeys(articles []*content.Article, leads []*images.Set, renderSettings string) []uint64 {
 	if b.cache == nil {
 		return nil
@@ -504,15 +508,21 @@ func (b *builder) articleKeys(articles []*content.Article, leads []*images.Set, 
 		writeUint(&h, xxhash.Sum64(places))
 	}
 	counted := b.layouts.ArticleCounts()
+	termKey := func(d *xxhash.Digest, term *index.Term) {
+		writeString(d, term.Name)
+		writeString(d, term.Path)
+		if counted {
+			writeUint(d, uint64(len(term.Articles)))
+		}
+	}
 	for _, t := range b.ix.Taxonomies {
 		writeString(&h, string(t.Kind))
+		if t.Config.Values != config.PlaceValues {
+			continue
+		}
 		writeUint(&h, uint64(len(t.Terms)))
 		for _, term := range t.Terms {
-			writeString(&h, term.Name)
-			writeString(&h, term.Path)
-			if counted {
-				writeUint(&h, uint64(len(term.Articles)))
-			}
+			termKey(&h, term)
 		}
 	}
 	common := h.Sum64()
@@ -537,16 +547,39 @@ func (b *builder) articleKeys(articles []*content.Article, leads []*images.Set, 
 		}
 		return nil
 	})
-	// The windows of every term list, in the index's order, each added to
-	// the key of the article it is around.
-	var positions []int
+	// Each article's terms join what its card is made of; then the
+	// windows of every term list, in the index's order, are each added to
+	// the key of the article they are around.
+	lists := make([][]int, 0, 64)
 	var d xxhash.Digest
 	for _, t := range b.ix.Taxonomies {
 		for _, term := range t.Terms {
-			positions = positions[:0]
-			for _, a := range term.Articles {
-				positions = append(positions, b.ix.Position(a))
+			d.Reset()
+			termKey(&d, term)
+			sum := d.Sum64()
+			positions := make([]int, len(term.Articles))
+			for k, a := range term.Articles {
+				pos := b.ix.Position(a)
+				positions[k] = pos
+				d.Reset()
+				writeUint(&d, ids[pos])
+				writeUint(&d, sum)
+				ids[pos] = d.Sum64()
 			}
+			lists = append(lists, positions)
+		}
+	}
+	for i := range keys {
+		d.Reset()
+		writeUint(&d, keys[i])
+		writeUint(&d, ids[i])
+		keys[i] = d.Sum64()
+	}
+	n := 0
+	for _, t := range b.ix.Taxonomies {
+		for _, term := range t.Terms {
+			positions := lists[n]
+			n++
 			for k, pos := range positions {
 				d.Reset()
 				writeUint(&d, keys[pos])
