@@ -115,9 +115,9 @@ func TestCachedPagesFollowWhatTheyShow(t *testing.T) {
 
 // TestSitemapFollowsItsURLs builds on disk with a cache, as bantin build
 // does, a site whose sitemap is split in files of four URLs: after nothing
-// changed, after a new article (a new URL, newer dates) and after an
-// article's date changed (its page's lastmod), the sitemap's files are
-// those of a clean build.
+// changed, after a new article (a new URL, newer dates), after an
+// article's date changed (its page's lastmod) and after its slug changed
+// (its page's URL), the sitemap's files are those of a clean build.
 func TestSitemapFollowsItsURLs(t *testing.T) {
 	t.Parallel()
 	fsys := pagedSite(6, 2)
@@ -148,6 +148,7 @@ func TestSitemapFollowsItsURLs(t *testing.T) {
 		{"nothing changed again", func() {}},
 		{"a new article", func() { addPagedArticle(fsys, 7) }},
 		{"an article's date", func() { replaceAllIn(t, fsys, "content/tin-03.md", "date: 2025-01-03", "date: 2025-01-03 09:30") }},
+		{"an article's slug", func() { replaceAllIn(t, fsys, "content/tin-05.md", "title: Tin số 5\n", "title: Tin số 5\nslug: tin-05-moi\n") }},
 	}
 	var last string
 	for _, s := range steps {
