@@ -195,7 +195,12 @@ func encodeSitemap(cfg *config.Site, root, item string, urls []URL) []byte {
 	buf.WriteString("<" + root + ` xmlns="` + sitemapNS + `">`)
 	for _, u := range urls {
 		buf.WriteString("\n  <" + item + ">\n    <loc>")
-		xml.EscapeText(&buf, []byte(cfg.BaseURL+u.Path))
+		if plain(cfg.BaseURL) && plain(u.Path) {
+			buf.WriteString(cfg.BaseURL)
+			buf.WriteString(u.Path)
+		} else {
+			xml.EscapeText(&buf, []byte(cfg.BaseURL+u.Path))
+		}
 		buf.WriteString("</loc>")
 		if !u.LastMod.IsZero() {
 			buf.WriteString("\n    <lastmod>")
@@ -209,6 +214,17 @@ func encodeSitemap(cfg *config.Site, root, item string, urls []URL) []byte {
 	}
 	buf.WriteString("</" + root + ">\n")
 	return buf.Bytes()
+}
+
+// plain reports whether s is XML character data as it is: printable
+// ASCII without markup characters, as URLs mostly are.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' {
+			return false
+		}
+	}
+	return true
 }
 
 // sitemapNS is the sitemap protocol's namespace.

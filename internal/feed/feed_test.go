@@ -56,14 +56,21 @@ func locs(cfg *config.Site, urls []URL) []sitemapURL {
 // compares every file with encoding/xml's indented encoding of the same
 // URLs.
 func TestSitemapMatchesEncodingXML(t *testing.T) {
+	for _, base := range []string{"https://example.gov.vn/", `https://example.gov.vn/a&b<c>"d'/`, "https://ví-dụ.vn/\xe1"} {
+		checkSitemap(t, &config.Site{BaseURL: base})
+	}
+}
+
+func checkSitemap(t *testing.T, cfg *config.Site) {
+	t.Helper()
 	zone := time.FixedZone("ICT", 7*3600)
-	cfg := &config.Site{BaseURL: `https://example.gov.vn/a&b<c>"d'/`}
 	urls := []URL{
 		{Path: ""},
 		{Path: "bai-viet/tin-số-1/", LastMod: time.Date(2025, 2, 3, 8, 30, 0, 0, zone)},
 		{Path: "khu-vuc/cần-thơ/?a=1&b=2", LastMod: time.Date(2024, 12, 31, 23, 59, 59, 0, time.UTC)},
 		{Path: "x\ty\n\r]]>z\xff", LastMod: time.Date(2023, 1, 1, 0, 0, 0, 0, zone)},
 		{Path: "trang/2/"},
+		{Path: "\xbb-nua-ky-tu/", LastMod: time.Date(2023, 1, 2, 0, 0, 0, 0, zone)},
 	}
 	for _, limit := range []int{10, 2, 1} {
 		files, err := Sitemap(cfg, urls, limit)
