@@ -83,7 +83,9 @@ func TestCachedPagesFollowWhatTheyShow(t *testing.T) {
 		}, []string{"bai-viet/tin-15/index.html", "bai-viet/tin-16/index.html"}, 15},
 		// The archive's title on its older pages, and a setting every page
 		// shows.
-		{"a setting", func() { replaceAllIn(t, fsys, "site.toml", `title = "Bản tin thử"`, `title = "Bản tin thử mới"`) },
+		{"a setting", func() {
+			replaceAllIn(t, fsys, "site.toml", `title = "Bản tin thử"`, `title = "Bản tin thử mới"`)
+		},
 			[]string{"bai-viet/trang/2/index.html", "bai-viet/tin-05/index.html"}, 0},
 	}
 	for _, s := range steps {
@@ -148,7 +150,9 @@ func TestSitemapFollowsItsURLs(t *testing.T) {
 		{"nothing changed again", func() {}},
 		{"a new article", func() { addPagedArticle(fsys, 7) }},
 		{"an article's date", func() { replaceAllIn(t, fsys, "content/tin-03.md", "date: 2025-01-03", "date: 2025-01-03 09:30") }},
-		{"an article's slug", func() { replaceAllIn(t, fsys, "content/tin-05.md", "title: Tin số 5\n", "title: Tin số 5\nslug: tin-05-moi\n") }},
+		{"an article's slug", func() {
+			replaceAllIn(t, fsys, "content/tin-05.md", "title: Tin số 5\n", "title: Tin số 5\nslug: tin-05-moi\n")
+		}},
 	}
 	var last string
 	for _, s := range steps {
