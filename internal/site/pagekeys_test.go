@@ -81,6 +81,14 @@ func TestCachedPagesFollowWhatTheyShow(t *testing.T) {
 			fsys["content/chen.md"] = &fstest.MapFile{Data: []byte(
 				"---\ntitle: Tin chen\ndate: 2025-01-15 12:00\nregion: Vị Thanh\ntopics: [Thi Đua]\nunit: Sở nội vụ\n---\nBài chen.\n")}
 		}, []string{"bai-viet/tin-15/index.html", "bai-viet/tin-16/index.html"}, 15},
+		// Every article in one campaign; then an old article, on none of
+		// its list's first page's cards, names another unit: the
+		// campaign's page counts the units its articles name.
+		{"a campaign", func() {
+			replaceAllIn(t, fsys, "content/", "unit: Sở nội vụ\n", "unit: Sở nội vụ\nperiod: {start: 2025-01, end: 2025-03}\n")
+		}, []string{"dot-thi-dua/2025-01-2025-03/index.html"}, 0},
+		{"a unit on the campaign's page", func() { replaceAllIn(t, fsys, "content/tin-01.md", "unit: Sở nội vụ", "unit: Sở Tư pháp") },
+			[]string{"dot-thi-dua/2025-01-2025-03/index.html"}, 0},
 		// The archive's title on its older pages, and a setting every page
 		// shows.
 		{"a setting", func() {
