@@ -489,10 +489,12 @@ func settingsKey(b *builder) (string, error) {
 // new article thus changes the keys of its neighbours in its terms' lists
 // and of the articles of its terms, unless it makes a new place or counts
 // show. It returns nil, which matches nothing, when there is no cache or
-// the gazetteer's file cannot be read.
-func (b *builder) articleKeys(articles []*content.Article, leads []*images.Set, renderSettings string) []uint64 {
+// the gazetteer's file cannot be read. ids are, for each article, what its
+// card is made of but the settings and the day: its fields, lead image
+// and the names and pages of its terms.
+func (b *builder) articleKeys(articles []*content.Article, leads []*images.Set, renderSettings string) (keys, ids []uint64) {
 	if b.cache == nil {
-		return nil
+		return nil, nil
 	}
 	var h xxhash.Digest
 	h.Reset()
@@ -503,7 +505,7 @@ func (b *builder) articleKeys(articles []*content.Article, leads []*images.Set, 
 	case errors.Is(err, fs.ErrNotExist):
 		h.WriteString("no places file\x00")
 	case err != nil:
-		return nil
+		return nil, nil
 	default:
 		writeUint(&h, xxhash.Sum64(places))
 	}
@@ -527,8 +529,8 @@ func (b *builder) articleKeys(articles []*content.Article, leads []*images.Set, 
 	}
 	common := h.Sum64()
 	// What each article's card is made of, and its own key so far.
-	ids := make([]uint64, len(articles))
-	keys := make([]uint64, len(articles))
+	ids = make([]uint64, len(articles))
+	keys = make([]uint64, len(articles))
 	const chunk = 512
 	b.parallel((len(articles)+chunk-1)/chunk, func(j int) error {
 		var buf []byte
@@ -591,7 +593,7 @@ func (b *builder) articleKeys(articles []*content.Article, leads []*images.Set, 
 			}
 		}
 	}
-	return keys
+	return keys, ids
 }
 
 // pageInputs identifies an article page by its articleKeys and its body's

@@ -87,7 +87,12 @@ func TestCachedPagesFollowWhatTheyShow(t *testing.T) {
 		{"a campaign", func() {
 			replaceAllIn(t, fsys, "content/", "unit: Sở nội vụ\n", "unit: Sở nội vụ\nperiod: {start: 2025-01, end: 2025-03}\n")
 		}, []string{"dot-thi-dua/2025-01-2025-03/index.html"}, 0},
-		{"a unit on the campaign's page", func() { replaceAllIn(t, fsys, "content/tin-01.md", "unit: Sở nội vụ", "unit: Sở Tư pháp") },
+		{"a unit on the campaign's page", func() {
+			replaceAllIn(t, fsys, "content/tin-01.md", "unit: Sở nội vụ", "unit: Sở Tư pháp")
+			replaceAllIn(t, fsys, "content/tin-03.md", "unit: Sở nội vụ", "unit: Sở Tư pháp")
+		}, []string{"dot-thi-dua/2025-01-2025-03/index.html"}, 0},
+		// No new term: only the counts of the campaign's units change.
+		{"a unit's count on the campaign's page", func() { replaceAllIn(t, fsys, "content/tin-03.md", "unit: Sở Tư pháp", "unit: Sở nội vụ") },
 			[]string{"dot-thi-dua/2025-01-2025-03/index.html"}, 0},
 		// The archive's title on its older pages, and a setting every page
 		// shows.

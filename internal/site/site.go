@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -268,7 +269,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 			searchDone <- b.writeSearch(searchIndex, searchPlan, articles, stats)
 		}
 	}()
-	lists, listErr := b.renderLists(articles.cards)
+	lists, listErr := b.renderLists(articles.cards, articles.ids)
 	searchErr := <-searchDone
 	if listErr != nil {
 		return nil, listErr
@@ -345,6 +346,9 @@ type renderedArticles struct {
 	searchDocs []search.Doc
 	// textKeys are the keys the cache keeps each article's text under.
 	textKeys []uint64
+	// ids are what each article's card is made of (see articleKeys),
+	// with a cache.
+	ids []uint64
 	// images are the source files of the processed images each article's
 	// body shows, and warnings what its images weigh over the budget.
 	images   [][]string
@@ -427,7 +431,7 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 	}
 	md := newRenderer(b.cfg, byFile, imgs)
 	renderSettings, articleURLs := b.renderInputs(articles, imgs)
-	articleKeys := b.articleKeys(articles, leads, renderSettings)
+	articleKeys, ids := b.articleKeys(articles, leads, renderSettings)
 	out := &renderedArticles{
 		cards:    make([]*layout.Card, len(articles)),
 		feedHTML: make([]template.HTML, len(articles)),
@@ -436,6 +440,7 @@ func (b *builder) renderArticles(articles []*content.Article, leads []*images.Se
 		images:   make([][]string, len(articles)),
 		warnings: make([]error, len(articles)),
 		textKeys: make([]uint64, len(articles)),
+		ids:      ids,
 	}
 	if deferSearch {
 		out.searchDocs = make([]search.Doc, len(articles))
@@ -725,8 +730,9 @@ func (b *builder) reuse(name string, c cachedPage, origin string) (bool, error) 
 
 // renderLists writes the home pages, every index and term page, the
 // search page and 404.html, and returns the sitemap's entries for them.
-// cards are the articles' cards, indexed like the site's articles.
-func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
+// cards are the articles' cards, indexed like the site's articles, and
+// ids, with a cache, what each is made of.
+func (b *builder) renderLists(cards []*layout.Card, ids []uint64) ([]feed.URL, error) {
 	tr := layout.T(b.cfg)
 	home := layout.Crumb{Label: tr("home"), Path: ""}
 	// Each job makes one page; pages are rendered in parallel.
@@ -827,6 +833,7 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 		}
 	})
 
+	taxonomiesKey := sync.OnceValue(b.taxonomiesKey)
 	for _, t := range b.ix.Taxonomies {
 		view := layout.NewTaxonomy(b.cfg, t, b.today)
 		jobs = append(jobs, listJob{page: func() *layout.Page {
@@ -850,6 +857,7 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 				crumbs = append(crumbs, layout.Crumb{Label: up[i].Term.Name, Path: up[i].Term.Path})
 			}
 			crumbs = append(crumbs, layout.Crumb{Label: term.Name, Path: term.Path})
+			first := len(jobs)
 			paginate(layout.KindTerm, term.Path, view.Label+": "+term.Name, crumbs, term.Articles, func(p *layout.Page) {
 				p.Taxonomy, p.Term = brief, &link
 				if t.Config.Feed {
@@ -862,9 +870,20 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 					p.Crumbs = crumbs[: len(crumbs)-1 : len(crumbs)-1]
 					p.Crumbs = append(p.Crumbs, layout.Crumb{Label: term.Name})
 					p.Place = layout.NewPlace(b.cfg, t, term, b.today)
-					p.Campaign = layout.NewCampaignInfo(b.cfg, b.ix, term, b.today)
+					if ids == nil {
+						p.Campaign = layout.NewCampaignInfo(b.cfg, b.ix, term, b.today)
+					}
 				}
 			})
+			// A period's campaign counts what its articles name: with a
+			// cache, it is made only when its first page is rendered, which
+			// is known by what those articles' cards are made of.
+			if ids != nil && term.Period != nil {
+				jobs[first].derive = func(p *layout.Page) {
+					p.Campaign = layout.NewCampaignInfo(b.cfg, b.ix, term, b.today)
+				}
+				jobs[first].extraKey = func() uint64 { return b.campaignKey(term, ids, taxonomiesKey()) }
+			}
 		}
 	}
 	redirects, err := b.redirects()
@@ -892,6 +911,11 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 			return b.out.write(r.name, r.html, "")
 		}
 		job := jobs[i]
+		if job.derive != nil {
+			p := job.page()
+			urls[i] = sitemapURL(p)
+			return b.pageWithExtraKey(p, job.extraKey(), job.derive)
+		}
 		if job.quick == nil {
 			p := job.page()
 			urls[i] = sitemapURL(p)
@@ -920,9 +944,69 @@ func (b *builder) renderLists(cards []*layout.Card) ([]feed.URL, error) {
 // listJob makes one page of renderLists. quick, when set, returns the
 // page's output file, sitemap entry and key without making the page, so
 // that an unchanged page is taken from the cache as it is.
+//
+// derive, when set with a cache, fills fields of the page made by page
+// that its key does not cover, just before it is rendered; extraKey then
+// identifies what they are made of.
 type listJob struct {
-	page  func() *layout.Page
-	quick func() (name string, url feed.URL, key uint64)
+	page     func() *layout.Page
+	quick    func() (name string, url feed.URL, key uint64)
+	derive   func(*layout.Page)
+	extraKey func() uint64
+}
+
+// pageWithExtraKey renders p, whose key is its fingerprint with extra,
+// unless the cache has it; derive fills the fields extra stands for.
+func (b *builder) pageWithExtraKey(p *layout.Page, extra uint64, derive func(*layout.Page)) error {
+	var h xxhash.Digest
+	h.Reset()
+	writeUint(&h, b.cache.pageKey(b.common, p.Kind, p, 0, &b.memo))
+	writeUint(&h, extra)
+	key := h.Sum64()
+	name := pageFile(p.Kind, p)
+	if cached, ok := b.cache.page(name, key); ok {
+		reused, err := b.reuse(name, cached, "")
+		if reused || err != nil {
+			b.pages.Add(1)
+			return err
+		}
+	}
+	derive(p)
+	return b.pageWithKey(p.Kind, p, "", key)
+}
+
+// campaignKey identifies what layout.NewCampaignInfo makes of a period's
+// term: the period and the day (its status), and the cards of its
+// articles as made (ids: their fields, with the slogans, regions and
+// units they name, and those terms' names and pages), whose terms it
+// counts and orders as their taxonomies do (taxonomies).
+func (b *builder) campaignKey(term *index.Term, ids []uint64, taxonomies uint64) uint64 {
+	var h xxhash.Digest
+	h.Reset()
+	writeUint(&h, taxonomies)
+	writeUint(&h, uint64(b.today.Year)<<16|uint64(b.today.Month)<<8|uint64(b.today.Day))
+	hashValue(&h, reflect.ValueOf(term.Period), b.cache, &b.memo)
+	writeUint(&h, uint64(len(term.Articles)))
+	for _, a := range term.Articles {
+		writeUint(&h, ids[b.ix.Position(a)])
+	}
+	return h.Sum64()
+}
+
+// taxonomiesKey identifies every taxonomy's terms in order, by name and
+// page.
+func (b *builder) taxonomiesKey() uint64 {
+	var h xxhash.Digest
+	h.Reset()
+	for _, t := range b.ix.Taxonomies {
+		writeString(&h, string(t.Kind))
+		writeUint(&h, uint64(len(t.Terms)))
+		for _, term := range t.Terms {
+			writeString(&h, term.Name)
+			writeString(&h, term.Path)
+		}
+	}
+	return h.Sum64()
 }
 
 // olderPageKey identifies an older page of a list (number > 0) by what it
