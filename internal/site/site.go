@@ -993,13 +993,17 @@ func (b *builder) campaignKey(term *index.Term, ids []uint64, taxonomies uint64)
 	return h.Sum64()
 }
 
-// taxonomiesKey identifies every taxonomy's terms in order, by name and
-// page.
+// taxonomiesKey identifies the terms of the taxonomies a campaign shows
+// (as layout.NewCampaignInfo chooses them: slogans, regions and the
+// declared ones) in order, by name and page.
 func (b *builder) taxonomiesKey() uint64 {
 	var h xxhash.Digest
 	h.Reset()
 	for _, t := range b.ix.Taxonomies {
 		writeString(&h, string(t.Kind))
+		if t.Kind != index.Slogan && t.Kind != index.Region && t.Config.Builtin {
+			continue
+		}
 		writeUint(&h, uint64(len(t.Terms)))
 		for _, term := range t.Terms {
 			writeString(&h, term.Name)
