@@ -238,6 +238,11 @@ func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set
 		opts.Cache.prepare(cfg, files)
 	}
 	release := opts.ReleaseBodiesOver > 0 && len(files) > opts.ReleaseBodiesOver
+	// Each file is looked at from content/ opened once, not from the site.
+	folder, done, ok := input.OpenFolder(site, Dir)
+	if ok {
+		defer done()
+	}
 	articles := make([]*Article, len(files))
 	fileErrs := make([]error, len(files))
 	var wg sync.WaitGroup
@@ -247,7 +252,7 @@ func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				articles[i], fileErrs[i] = loadFile(site, files[i], cfg, opts.Cache)
+				articles[i], fileErrs[i] = loadFile(site, folder, files[i], cfg, opts.Cache)
 				if release && articles[i] != nil {
 					articles[i].ReleaseBody()
 				}
@@ -358,9 +363,11 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func loadFile(site fs.FS, name string, cfg *config.Site, cache *Cache) (*Article, error) {
+// loadFile loads the content file name of site; folder, when not nil, is
+// the content folder opened as a file system of its own.
+func loadFile(site, folder fs.FS, name string, cfg *config.Site, cache *Cache) (*Article, error) {
 	pos := diag.Pos{File: name}
-	info, err := fs.Stat(site, name)
+	info, err := statFile(site, folder, name)
 	if err != nil {
 		return nil, diag.Errorf(pos, "cannot read: %v", unwrapPath(err))
 	}
@@ -402,6 +409,18 @@ func loadFile(site fs.FS, name string, cfg *config.Site, cache *Cache) (*Article
 	a, err := Parse(name, src, cfg)
 	cache.store(name, cacheEntry{stat: key, sum: sum, article: a, err: err})
 	return a, err
+}
+
+// statFile stats the content file name through folder when it can: a
+// link out of the content folder, or any other error there, is left to
+// the site's file system to judge.
+func statFile(site, folder fs.FS, name string) (fs.FileInfo, error) {
+	if rel, ok := strings.CutPrefix(name, Dir+"/"); ok && folder != nil {
+		if info, err := fs.Stat(folder, rel); err == nil {
+			return info, nil
+		}
+	}
+	return fs.Stat(site, name)
 }
 
 // racyWindow is how recently a file may have changed for its times to be
