@@ -230,7 +230,7 @@ func IsArticleFile(name string) bool {
 // the published ones. All problems of all files come back together as one
 // sorted diag.List.
 func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set, error) {
-	files, err := listFiles(site)
+	files, entries, err := listFiles(site)
 	if err != nil {
 		return nil, err
 	}
@@ -238,11 +238,6 @@ func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set
 		opts.Cache.prepare(cfg, files)
 	}
 	release := opts.ReleaseBodiesOver > 0 && len(files) > opts.ReleaseBodiesOver
-	// Each file is looked at from content/ opened once, not from the site.
-	folder, done, ok := input.OpenFolder(site, Dir)
-	if ok {
-		defer done()
-	}
 	articles := make([]*Article, len(files))
 	fileErrs := make([]error, len(files))
 	var wg sync.WaitGroup
@@ -252,7 +247,7 @@ func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				articles[i], fileErrs[i] = loadFile(site, folder, files[i], cfg, opts.Cache)
+				articles[i], fileErrs[i] = loadFile(site, files[i], entries[i], cfg, opts.Cache)
 				if release && articles[i] != nil {
 					articles[i].ReleaseBody()
 				}
@@ -310,19 +305,24 @@ func SortNewestFirst(articles []*Article) {
 	})
 }
 
-// listFiles returns the article files under content/, sorted.
-func listFiles(site fs.FS) ([]string, error) {
+// listFiles returns the article files under content/, sorted, with the
+// entry of each in its folder.
+func listFiles(site fs.FS) ([]string, []fs.DirEntry, error) {
 	info, err := fs.Stat(site, Dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil // a site with no articles yet still builds
+		return nil, nil, nil // a site with no articles yet still builds
 	}
 	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: Dir}, "cannot read the content folder: %v", unwrapPath(err))
+		return nil, nil, diag.Errorf(diag.Pos{File: Dir}, "cannot read the content folder: %v", unwrapPath(err))
 	}
 	if !info.IsDir() {
-		return nil, diag.Errorf(diag.Pos{File: Dir}, "content must be a folder of Markdown files, but it is a file")
+		return nil, nil, diag.Errorf(diag.Pos{File: Dir}, "content must be a folder of Markdown files, but it is a file")
 	}
-	var files []string
+	type file struct {
+		name  string
+		entry fs.DirEntry
+	}
+	var found []file
 	var errs diag.List
 	err = fs.WalkDir(site, Dir, func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -342,15 +342,19 @@ func listFiles(site fs.FS) ([]string, error) {
 			return nil
 		}
 		if IsArticleFile(name) {
-			files = append(files, name)
+			found = append(found, file{name, d})
 		}
 		return nil
 	})
 	if err != nil {
 		errs.Addf(diag.Pos{File: Dir}, "cannot read the content folder: %v", err)
 	}
-	slices.Sort(files)
-	return files, errs.Err()
+	slices.SortFunc(found, func(a, b file) int { return cmp.Compare(a.name, b.name) })
+	files, entries := make([]string, len(found)), make([]fs.DirEntry, len(found))
+	for i, f := range found {
+		files[i], entries[i] = f.name, f.entry
+	}
+	return files, entries, errs.Err()
 }
 
 // unwrapPath drops the *PathError wrapper, whose path would repeat the one
@@ -363,11 +367,11 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// loadFile loads the content file name of site; folder, when not nil, is
-// the content folder opened as a file system of its own.
-func loadFile(site, folder fs.FS, name string, cfg *config.Site, cache *Cache) (*Article, error) {
+// loadFile loads the content file name of site, which its folder listed
+// as entry.
+func loadFile(site fs.FS, name string, entry fs.DirEntry, cfg *config.Site, cache *Cache) (*Article, error) {
 	pos := diag.Pos{File: name}
-	info, err := statFile(site, folder, name)
+	info, err := statFile(site, name, entry)
 	if err != nil {
 		return nil, diag.Errorf(pos, "cannot read: %v", unwrapPath(err))
 	}
@@ -411,12 +415,13 @@ func loadFile(site, folder fs.FS, name string, cfg *config.Site, cache *Cache) (
 	return a, err
 }
 
-// statFile stats the content file name through folder when it can: a
-// link out of the content folder, or any other error there, is left to
-// the site's file system to judge.
-func statFile(site, folder fs.FS, name string) (fs.FileInfo, error) {
-	if rel, ok := strings.CutPrefix(name, Dir+"/"); ok && folder != nil {
-		if info, err := fs.Stat(folder, rel); err == nil {
+// statFile describes the content file name. A regular file is described
+// by its entry in the folder listing, which the site's file system made
+// as it read the folder, without a system call of its own (os.Root's do);
+// a link is followed.
+func statFile(site fs.FS, name string, entry fs.DirEntry) (fs.FileInfo, error) {
+	if entry != nil && entry.Type().IsRegular() {
+		if info, err := entry.Info(); err == nil && info.Mode().IsRegular() {
 			return info, nil
 		}
 	}

@@ -183,22 +183,3 @@ func (r *rootFS) Open(name string) (fs.File, error) {
 // ReadDir and Stat never open the files they describe.
 func (r *rootFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(r.fsys, name) }
 func (r *rootFS) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(r.fsys, name) }
-
-// OpenFolder opens the folder dir of a file system made by Dir as a file
-// system of its own, so that reaching a file in it opens none of the
-// folders above the file: a stat of each of a site's articles is then one
-// system call rather than three. A link in the folder that leads out of
-// it, which fsys itself follows while it stays in the site, is refused
-// there: callers fall back to fsys on an error. It reports false for other
-// file systems; done releases the folder.
-func OpenFolder(fsys fs.FS, dir string) (sub fs.FS, done func(), ok bool) {
-	r, ok := fsys.(*rootFS)
-	if !ok || !fs.ValidPath(dir) {
-		return nil, nil, false
-	}
-	root, err := r.root.OpenRoot(dir)
-	if err != nil {
-		return nil, nil, false
-	}
-	return Dir(root), func() { root.Close() }, true
-}
