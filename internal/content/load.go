@@ -67,6 +67,9 @@ type cacheEntry struct {
 	sum     uint64  // xxhash of the file's bytes
 	article *Article
 	err     error
+	// raw is the entry as AppendTo writes it, when it was read so from
+	// the saved cache and not changed since: saved again as it is.
+	raw []byte
 }
 
 // NewCache returns an empty cache.
@@ -107,6 +110,7 @@ func (c *Cache) unchanged(name string, key statKey) (cacheEntry, bool) {
 func (c *Cache) store(name string, e cacheEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	e.raw = nil // a new stat or article: encoded again
 	c.entries[name] = e
 }
 
@@ -158,6 +162,10 @@ func (c *Cache) AppendTo(dst []byte, cfg *config.Site) []byte {
 	e.int(int64(len(names)))
 	for _, name := range names {
 		entry := c.entries[name]
+		if entry.raw != nil {
+			e.buf = append(e.buf, entry.raw...)
+			continue
+		}
 		e.str(name)
 		k := entry.stat
 		e.int(k.size)
@@ -172,9 +180,10 @@ func (c *Cache) AppendTo(dst []byte, cfg *config.Site) []byte {
 }
 
 // DecodeCache reads a cache written by AppendTo. A cache of other settings
-// decodes as an empty one.
+// decodes as an empty one. The cache shares data's memory: nothing may
+// write to data afterwards.
 func DecodeCache(data []byte, cfg *config.Site) (*Cache, error) {
-	d := decoder{Reader: binfmt.NewReader(data, errCorrupt), loc: cfg.TimeZone}
+	d := decoder{Reader: binfmt.NewReader(data, errCorrupt), loc: cfg.TimeZone, alias: true}
 	if d.Int() != cacheFormat {
 		return nil, errCorrupt
 	}
@@ -186,6 +195,7 @@ func DecodeCache(data []byte, cfg *config.Site) (*Cache, error) {
 	}
 	c.entries = make(map[string]cacheEntry, n)
 	for range n {
+		start := d.Buf
 		name := d.String()
 		var k statKey
 		k.size, k.mtime, k.ctime = d.Int(), d.Int(), d.Int()
@@ -194,12 +204,12 @@ func DecodeCache(data []byte, cfg *config.Site) (*Cache, error) {
 		if d.Err != nil {
 			return nil, d.Err
 		}
-		a, rest, err := DecodeArticle(d.Buf, cfg.TimeZone)
-		if err != nil {
-			return nil, err
+		a := d.article()
+		if d.Err != nil {
+			return nil, d.Err
 		}
-		d.Buf = rest
-		c.entries[name] = cacheEntry{stat: k, sum: sum, article: a}
+		raw := start[: len(start)-len(d.Buf) : len(start)-len(d.Buf)]
+		c.entries[name] = cacheEntry{stat: k, sum: sum, article: a, raw: raw}
 	}
 	if d.Err != nil || len(d.Buf) != 0 {
 		return nil, errCorrupt

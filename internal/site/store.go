@@ -107,14 +107,14 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 	}
 	c.Content = cc
 	for n := r.Uint(); n > 0 && r.Err == nil; n-- {
-		file := r.String()
-		d := cachedDoc{key: r.Uint64(), summary: r.String()}
+		file := r.Alias()
+		d := cachedDoc{key: r.Uint64(), summary: r.Alias()}
 		if n := r.Uint(); n > 0 && n <= uint64(len(r.Buf)) {
 			d.images = make([]cachedImage, n)
 			for i := range d.images {
-				d.images[i] = cachedImage{dest: r.String(), src: r.String()}
+				d.images[i] = cachedImage{dest: r.Alias(), src: r.Alias()}
 			}
-			d.imagePos = diag.Pos{File: r.String(), Line: int(r.Uint()), Col: int(r.Uint())}
+			d.imagePos = diag.Pos{File: r.Alias(), Line: int(r.Uint()), Col: int(r.Uint())}
 		} else if n > 0 {
 			r.Fail()
 		}
@@ -123,10 +123,10 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 	c.searchKey = r.Uint64()
 	c.searchStateSum = r.Uint64()
 	for n := r.Uint(); n > 0 && r.Err == nil; n-- {
-		c.searchFiles = append(c.searchFiles, cachedFile{name: r.String(), sum: output.Sum(r.Uint64())})
+		c.searchFiles = append(c.searchFiles, cachedFile{name: r.Alias(), sum: output.Sum(r.Uint64())})
 	}
 	for n := r.Uint(); n > 0 && r.Err == nil; n-- {
-		name := r.String()
+		name := r.Alias()
 		p := cachedPage{key: r.Uint64(), sum: output.Sum(r.Uint64()), inputs: r.Uint64()}
 		c.pages[name] = p
 	}
