@@ -156,7 +156,12 @@ func (c *Cache) AppendTo(dst []byte, cfg *config.Site) []byte {
 		}
 	}
 	slices.Sort(names)
-	e := encoder{buf: dst, loc: cfg.TimeZone}
+	// Room for it all at once: most entries are copied as they were read.
+	size := 0
+	for _, name := range names {
+		size += max(len(c.entries[name].raw), 512)
+	}
+	e := encoder{buf: slices.Grow(dst, size), loc: cfg.TimeZone}
 	e.int(cacheFormat)
 	e.str(c.config)
 	e.int(int64(len(names)))

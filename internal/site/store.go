@@ -492,5 +492,14 @@ func (w *writer) str(s string) {
 }
 func (w *writer) bytes(b []byte) {
 	w.uint(uint64(len(b)))
+	if w.file != nil && len(b) >= spillBytes {
+		// Written out as it is, not copied into the buffer first.
+		w.flush()
+		w.digest.Write(b)
+		if w.err == nil {
+			_, w.err = w.file.Write(b)
+		}
+		return
+	}
 	w.buf = append(w.buf, b...)
 }
