@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -359,5 +360,30 @@ func TestCacheInsideTheOutputIsRefused(t *testing.T) {
 	}
 	if code, _, errOut := run("build", "--source", dir, "--cache", "x", "--no-cache", now); code != 2 || !strings.Contains(errOut, "exclude each other") {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestRebuildCollectsSooner: a build that finds an earlier build's cache
+// sets the collector to keep its heap smaller than a cold build's. Not
+// parallel: the setting is the process's.
+func TestRebuildCollectsSooner(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set, and wins over the build's setting")
+	}
+	gcPercent := func() int {
+		p := debug.SetGCPercent(100)
+		debug.SetGCPercent(p)
+		return p
+	}
+	defer debug.SetGCPercent(gcPercent())
+	dir := writeSite(t, map[string]string{"content/a.md": good})
+	dest := filepath.Join(t.TempDir(), "public")
+	for i, want := range []int{150, 50} {
+		if code, _, errOut := run("build", "--source", dir, "--dest", dest, now); code != 0 {
+			t.Fatalf("build %d: exit %d: %s", i+1, code, errOut)
+		}
+		if got := gcPercent(); got != want {
+			t.Errorf("build %d: GOGC %d, want %d", i+1, got, want)
+		}
 	}
 }

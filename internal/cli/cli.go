@@ -226,6 +226,14 @@ const buildMemoryLimit = 1792 << 20
 // instead of 15).
 const buildGCPercent = 150
 
+// rebuildGCPercent is the GOGC of a build that found the cache of an
+// earlier one: it renders little, so its heap is mostly what it keeps
+// (the cache, the index, the previous site's manifest) and more frequent
+// collections cost little. At 10,000 articles 50 rather than 150 took a
+// rebuild's peak RSS from about 215 to 160 MiB, less than half a cold
+// build's, for about 0.1 s more CPU.
+const rebuildGCPercent = 50
+
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newBuildCommand("build", stderr)
 	dest := fs.String("dest", "", "output folder (default: public/ in the site's folder)")
@@ -296,6 +304,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if cache != nil {
 			defer cache.Release()
 			p.opts.Cache = cache
+			if cache.Warm() && os.Getenv("GOGC") == "" {
+				debug.SetGCPercent(rebuildGCPercent)
+			}
 		}
 	}
 	stats, err := site.Build(ctx, &p.cfg, p.opts, disk)

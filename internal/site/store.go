@@ -72,6 +72,14 @@ func OpenCache(dir string, cfg *config.Site, version string) (c *Cache, notice s
 	return c, ""
 }
 
+// Warm reports whether the cache holds the work of an earlier build: the
+// build is then a rebuild, which renders only what changed.
+func (c *Cache) Warm() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pages) > 0
+}
+
 func errText(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
