@@ -32,16 +32,25 @@ func TestManifestsReadBackOrNotAtAll(t *testing.T) {
 		return binary.LittleEndian.AppendUint64(slices.Clone(body), xxhash.Sum64(body))
 	}
 	body := good[:len(good)-8]
-	swapped := slices.Clone(body)
-	// "a.css" and "b/index.html" begin the same way but for their first
-	// letter: swapping those letters puts the names out of order.
-	i := slices.Index(swapped, 'a')
-	j := i + slices.Index(swapped[i:], 'b')
-	swapped[i], swapped[j] = 'b', 'a'
+	// by hand: the files' names in the order given, each with a sum and size.
+	by := func(names ...string) []byte {
+		b := binary.AppendUvarint([]byte(manifestMagic), uint64(len(names)))
+		for _, n := range names {
+			b = binary.AppendUvarint(b, uint64(len(n)))
+			b = append(b, n...)
+			b = binary.LittleEndian.AppendUint64(b, 7)
+			b = binary.AppendUvarint(b, 70)
+		}
+		return b
+	}
+	if m, _ := readManifest(writeRaw(t, name, rewrite(by("a", "b")))); len(m) != 2 {
+		t.Fatalf("a manifest made by hand does not read: %v", m)
+	}
 	for what, data := range map[string][]byte{
 		"cut short":    good[:len(good)-3],
 		"flipped byte": append(slices.Clone(good[:20]), append([]byte{good[20] ^ 1}, good[21:]...)...),
-		"out of order": rewrite(swapped),
+		"out of order": rewrite(by("b", "a")),
+		"repeated":     rewrite(by("a", "a")),
 		"extra bytes":  rewrite(append(slices.Clone(body), 0)),
 		"only magic":   []byte(manifestMagic),
 	} {
@@ -52,4 +61,12 @@ func TestManifestsReadBackOrNotAtAll(t *testing.T) {
 			t.Errorf("%s: read as %v", what, m)
 		}
 	}
+}
+
+func writeRaw(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return name
 }
