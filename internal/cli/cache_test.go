@@ -364,26 +364,21 @@ func TestCacheInsideTheOutputIsRefused(t *testing.T) {
 }
 
 // TestRebuildCollectsSooner: a build that finds an earlier build's cache
-// sets the collector to keep its heap smaller than a cold build's. Not
-// parallel: the setting is the process's.
+// sets a soft memory limit below a cold build's, from the cache's size.
+// Not parallel: the setting is the process's.
 func TestRebuildCollectsSooner(t *testing.T) {
-	if os.Getenv("GOGC") != "" {
-		t.Skip("GOGC is set, and wins over the build's setting")
+	if os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOMEMLIMIT is set, and wins over the build's setting")
 	}
-	gcPercent := func() int {
-		p := debug.SetGCPercent(100)
-		debug.SetGCPercent(p)
-		return p
-	}
-	defer debug.SetGCPercent(gcPercent())
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	dir := writeSite(t, map[string]string{"content/a.md": good})
 	dest := filepath.Join(t.TempDir(), "public")
-	for i, want := range []int{150, 50} {
+	for i, want := range []int64{1792 << 20, 64 << 20} {
 		if code, _, errOut := run("build", "--source", dir, "--dest", dest, now); code != 0 {
 			t.Fatalf("build %d: exit %d: %s", i+1, code, errOut)
 		}
-		if got := gcPercent(); got != want {
-			t.Errorf("build %d: GOGC %d, want %d", i+1, got, want)
+		if got := debug.SetMemoryLimit(-1); got != want {
+			t.Errorf("build %d: memory limit %d MiB, want %d MiB", i+1, got>>20, want>>20)
 		}
 	}
 }

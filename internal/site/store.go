@@ -62,6 +62,10 @@ func OpenCache(dir string, cfg *config.Site, version string) (c *Cache, notice s
 	}
 	if err == nil {
 		err = c.decode(data, cfg, version)
+		c.savedBytes = int64(len(data))
+		if info, err := os.Stat(filepath.Join(dir, searchFile)); err == nil {
+			c.savedBytes += info.Size()
+		}
 	}
 	if err != nil {
 		fresh := NewCache()
@@ -72,12 +76,17 @@ func OpenCache(dir string, cfg *config.Site, version string) (c *Cache, notice s
 	return c, ""
 }
 
-// Warm reports whether the cache holds the work of an earlier build: the
-// build is then a rebuild, which renders only what changed.
-func (c *Cache) Warm() bool {
+// SavedBytes returns the size of the cache files OpenCache found in use
+// (the build data and the search state; not the texts, which a build
+// streams), or 0 when it found no earlier build's work: a rebuild's live
+// heap is mostly what those files decode to, a few times their size.
+func (c *Cache) SavedBytes() int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.pages) > 0
+	if len(c.pages) == 0 {
+		return 0
+	}
+	return c.savedBytes
 }
 
 func errText(err error) string {
