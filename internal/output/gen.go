@@ -216,15 +216,16 @@ func (g *Generations) CanReuse(name string, sum Sum) bool {
 
 // Reuse takes name from the live site's file with sum, if it has one.
 func (g *Generations) Reuse(name string, sum Sum) (bool, error) {
-	if err := CheckName(name); err != nil {
-		return false, err
-	}
+	// A name of the previous generation was checked when it was written.
 	if p, ok := g.prev[name]; ok && p.Sum == sum {
 		if !g.record(name, p) {
 			return false, fmt.Errorf("output file %s written twice", name)
 		}
 		g.kept.Add(1)
 		return true, nil
+	}
+	if err := CheckName(name); err != nil {
+		return false, err
 	}
 	from, ok := g.liveBySum[sum]
 	if !ok {
