@@ -7,6 +7,7 @@ package binfmt
 import (
 	"encoding/binary"
 	"errors"
+	"unsafe"
 )
 
 // AppendUint appends v as a varint.
@@ -117,3 +118,12 @@ func (r *Reader) Take(n int) []byte {
 
 // String reads a byte string as a string.
 func (r *Reader) String() string { return string(r.Bytes()) }
+
+// Alias reads a byte string as a string that shares Buf's memory rather
+// than a copy: for decoders of a buffer that nothing writes to again,
+// whose strings then keep the whole buffer in memory. Decoding a cache
+// file of 100,000 articles this way saves a million small copies.
+func (r *Reader) Alias() string {
+	b := r.Bytes()
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}

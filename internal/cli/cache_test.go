@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -359,5 +360,25 @@ func TestCacheInsideTheOutputIsRefused(t *testing.T) {
 	}
 	if code, _, errOut := run("build", "--source", dir, "--cache", "x", "--no-cache", now); code != 2 || !strings.Contains(errOut, "exclude each other") {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestRebuildCollectsSooner: a build that finds an earlier build's cache
+// sets a soft memory limit below a cold build's, from the cache's size.
+// Not parallel: the setting is the process's.
+func TestRebuildCollectsSooner(t *testing.T) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOMEMLIMIT is set, and wins over the build's setting")
+	}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	dir := writeSite(t, map[string]string{"content/a.md": good})
+	dest := filepath.Join(t.TempDir(), "public")
+	for i, want := range []int64{1792 << 20, 64 << 20} {
+		if code, _, errOut := run("build", "--source", dir, "--dest", dest, now); code != 0 {
+			t.Fatalf("build %d: exit %d: %s", i+1, code, errOut)
+		}
+		if got := debug.SetMemoryLimit(-1); got != want {
+			t.Errorf("build %d: memory limit %d MiB, want %d MiB", i+1, got>>20, want>>20)
+		}
 	}
 }

@@ -151,3 +151,30 @@ func TestServeStopsWithinASecondMidBuild(t *testing.T) {
 	}
 	t.Logf("stopped %v after Ctrl-C; the rebuild had finished: %v", took, strings.Count(out.String(), "rebuilt in") > before)
 }
+
+// Content files are looked at from the content folder opened once; a link
+// that leads out of it, to a file elsewhere in the site, is still followed
+// as the site's folder allows, and one that leads out of the site is not.
+func TestContentLinksOutOfTheContentFolder(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, map[string]string{"content/a.md": good, "notes/b.md": strings.Replace(good, "Tin A", "Tin B", 1)})
+	if err := os.Symlink("../notes/b.md", filepath.Join(dir, "content", "b.md")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	if code, _, errOut := runWithin(t, "build", "--source", dir, "--dest", dest, now); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "bai-viet", "b", "index.html")); err != nil {
+		t.Errorf("the linked article was not published: %v", err)
+	}
+	outside := filepath.Join(t.TempDir(), "c.md")
+	os.WriteFile(outside, []byte(good), 0o644)
+	if err := os.Symlink(outside, filepath.Join(dir, "content", "c.md")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runWithin(t, "build", "--source", dir, "--dest", dest, now)
+	if code != 1 || !strings.Contains(errOut, "content/c.md: cannot read: ") {
+		t.Errorf("a link out of the site: exit %d: %s", code, errOut)
+	}
+}

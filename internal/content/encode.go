@@ -70,6 +70,16 @@ func AppendEncoded(dst []byte, a *Article, loc *time.Location) []byte {
 // in it get it back.
 func DecodeArticle(data []byte, loc *time.Location) (*Article, []byte, error) {
 	d := decoder{Reader: binfmt.NewReader(data, errCorrupt), loc: loc}
+	a := d.article()
+	if d.Err != nil {
+		return nil, nil, d.Err
+	}
+	return a, d.Buf, nil
+}
+
+// article reads an article written by AppendEncoded; d.Err tells whether
+// it could.
+func (d *decoder) article() *Article {
 	a := &Article{}
 	a.File = d.String()
 	a.Title = d.String()
@@ -110,10 +120,7 @@ func DecodeArticle(data []byte, loc *time.Location) (*Article, []byte, error) {
 			a.declared[i] = declaredTerms{field: d.String(), values: d.strs()}
 		}
 	}
-	if d.Err != nil {
-		return nil, nil, d.Err
-	}
-	return a, d.Buf, nil
+	return a
 }
 
 type encoder struct {
@@ -176,6 +183,17 @@ func (e *encoder) time(t time.Time) {
 type decoder struct {
 	binfmt.Reader
 	loc *time.Location
+	// alias makes strings share the decoded buffer rather than copy it
+	// (binfmt.Reader.Alias), where nothing writes to the buffer again.
+	alias bool
+}
+
+// String reads a string, shared with the buffer or copied.
+func (d *decoder) String() string {
+	if d.alias {
+		return d.Alias()
+	}
+	return d.Reader.String()
 }
 
 func (d *decoder) count() int {

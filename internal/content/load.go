@@ -67,6 +67,9 @@ type cacheEntry struct {
 	sum     uint64  // xxhash of the file's bytes
 	article *Article
 	err     error
+	// raw is the entry as AppendTo writes it, when it was read so from
+	// the saved cache and not changed since: saved again as it is.
+	raw []byte
 }
 
 // NewCache returns an empty cache.
@@ -107,6 +110,7 @@ func (c *Cache) unchanged(name string, key statKey) (cacheEntry, bool) {
 func (c *Cache) store(name string, e cacheEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	e.raw = nil // a new stat or article: encoded again
 	c.entries[name] = e
 }
 
@@ -152,12 +156,21 @@ func (c *Cache) AppendTo(dst []byte, cfg *config.Site) []byte {
 		}
 	}
 	slices.Sort(names)
-	e := encoder{buf: dst, loc: cfg.TimeZone}
+	// Room for it all at once: most entries are copied as they were read.
+	size := 0
+	for _, name := range names {
+		size += max(len(c.entries[name].raw), 512)
+	}
+	e := encoder{buf: slices.Grow(dst, size), loc: cfg.TimeZone}
 	e.int(cacheFormat)
 	e.str(c.config)
 	e.int(int64(len(names)))
 	for _, name := range names {
 		entry := c.entries[name]
+		if entry.raw != nil {
+			e.buf = append(e.buf, entry.raw...)
+			continue
+		}
 		e.str(name)
 		k := entry.stat
 		e.int(k.size)
@@ -172,9 +185,10 @@ func (c *Cache) AppendTo(dst []byte, cfg *config.Site) []byte {
 }
 
 // DecodeCache reads a cache written by AppendTo. A cache of other settings
-// decodes as an empty one.
+// decodes as an empty one. The cache shares data's memory: nothing may
+// write to data afterwards.
 func DecodeCache(data []byte, cfg *config.Site) (*Cache, error) {
-	d := decoder{Reader: binfmt.NewReader(data, errCorrupt), loc: cfg.TimeZone}
+	d := decoder{Reader: binfmt.NewReader(data, errCorrupt), loc: cfg.TimeZone, alias: true}
 	if d.Int() != cacheFormat {
 		return nil, errCorrupt
 	}
@@ -186,6 +200,7 @@ func DecodeCache(data []byte, cfg *config.Site) (*Cache, error) {
 	}
 	c.entries = make(map[string]cacheEntry, n)
 	for range n {
+		start := d.Buf
 		name := d.String()
 		var k statKey
 		k.size, k.mtime, k.ctime = d.Int(), d.Int(), d.Int()
@@ -194,12 +209,12 @@ func DecodeCache(data []byte, cfg *config.Site) (*Cache, error) {
 		if d.Err != nil {
 			return nil, d.Err
 		}
-		a, rest, err := DecodeArticle(d.Buf, cfg.TimeZone)
-		if err != nil {
-			return nil, err
+		a := d.article()
+		if d.Err != nil {
+			return nil, d.Err
 		}
-		d.Buf = rest
-		c.entries[name] = cacheEntry{stat: k, sum: sum, article: a}
+		raw := start[: len(start)-len(d.Buf) : len(start)-len(d.Buf)]
+		c.entries[name] = cacheEntry{stat: k, sum: sum, article: a, raw: raw}
 	}
 	if d.Err != nil || len(d.Buf) != 0 {
 		return nil, errCorrupt
@@ -230,7 +245,7 @@ func IsArticleFile(name string) bool {
 // the published ones. All problems of all files come back together as one
 // sorted diag.List.
 func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set, error) {
-	files, err := listFiles(site)
+	files, entries, err := listFiles(site)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +262,7 @@ func Load(ctx context.Context, site fs.FS, cfg *config.Site, opts Options) (*Set
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				articles[i], fileErrs[i] = loadFile(site, files[i], cfg, opts.Cache)
+				articles[i], fileErrs[i] = loadFile(site, files[i], entries[i], cfg, opts.Cache)
 				if release && articles[i] != nil {
 					articles[i].ReleaseBody()
 				}
@@ -305,19 +320,24 @@ func SortNewestFirst(articles []*Article) {
 	})
 }
 
-// listFiles returns the article files under content/, sorted.
-func listFiles(site fs.FS) ([]string, error) {
+// listFiles returns the article files under content/, sorted, with the
+// entry of each in its folder.
+func listFiles(site fs.FS) ([]string, []fs.DirEntry, error) {
 	info, err := fs.Stat(site, Dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil // a site with no articles yet still builds
+		return nil, nil, nil // a site with no articles yet still builds
 	}
 	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: Dir}, "cannot read the content folder: %v", unwrapPath(err))
+		return nil, nil, diag.Errorf(diag.Pos{File: Dir}, "cannot read the content folder: %v", unwrapPath(err))
 	}
 	if !info.IsDir() {
-		return nil, diag.Errorf(diag.Pos{File: Dir}, "content must be a folder of Markdown files, but it is a file")
+		return nil, nil, diag.Errorf(diag.Pos{File: Dir}, "content must be a folder of Markdown files, but it is a file")
 	}
-	var files []string
+	type file struct {
+		name  string
+		entry fs.DirEntry
+	}
+	var found []file
 	var errs diag.List
 	err = fs.WalkDir(site, Dir, func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -337,15 +357,19 @@ func listFiles(site fs.FS) ([]string, error) {
 			return nil
 		}
 		if IsArticleFile(name) {
-			files = append(files, name)
+			found = append(found, file{name, d})
 		}
 		return nil
 	})
 	if err != nil {
 		errs.Addf(diag.Pos{File: Dir}, "cannot read the content folder: %v", err)
 	}
-	slices.Sort(files)
-	return files, errs.Err()
+	slices.SortFunc(found, func(a, b file) int { return cmp.Compare(a.name, b.name) })
+	files, entries := make([]string, len(found)), make([]fs.DirEntry, len(found))
+	for i, f := range found {
+		files[i], entries[i] = f.name, f.entry
+	}
+	return files, entries, errs.Err()
 }
 
 // unwrapPath drops the *PathError wrapper, whose path would repeat the one
@@ -358,9 +382,11 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func loadFile(site fs.FS, name string, cfg *config.Site, cache *Cache) (*Article, error) {
+// loadFile loads the content file name of site, which its folder listed
+// as entry.
+func loadFile(site fs.FS, name string, entry fs.DirEntry, cfg *config.Site, cache *Cache) (*Article, error) {
 	pos := diag.Pos{File: name}
-	info, err := fs.Stat(site, name)
+	info, err := statFile(site, name, entry)
 	if err != nil {
 		return nil, diag.Errorf(pos, "cannot read: %v", unwrapPath(err))
 	}
@@ -402,6 +428,19 @@ func loadFile(site fs.FS, name string, cfg *config.Site, cache *Cache) (*Article
 	a, err := Parse(name, src, cfg)
 	cache.store(name, cacheEntry{stat: key, sum: sum, article: a, err: err})
 	return a, err
+}
+
+// statFile describes the content file name. A regular file is described
+// by its entry in the folder listing, which the site's file system made
+// as it read the folder, without a system call of its own (os.Root's do);
+// a link is followed.
+func statFile(site fs.FS, name string, entry fs.DirEntry) (fs.FileInfo, error) {
+	if entry != nil && entry.Type().IsRegular() {
+		if info, err := entry.Info(); err == nil && info.Mode().IsRegular() {
+			return info, nil
+		}
+	}
+	return fs.Stat(site, name)
 }
 
 // racyWindow is how recently a file may have changed for its times to be

@@ -9,7 +9,7 @@ import (
 )
 
 // unitSite declares a single-valued "unit" and a multiple "linh_vuc".
-func unitSite(t *testing.T, extra string) *config.Site {
+func unitSite(t testing.TB, extra string) *config.Site {
 	t.Helper()
 	cfg, err := config.Parse([]byte(`title = "T"
 base_url = "https://example.gov.vn/"

@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/bantin/bantin/internal/config"
 	"github.com/bantin/bantin/internal/content"
@@ -200,24 +201,32 @@ func Build(cfg *config.Site, articles []*content.Article, places *gazetteer.Gaze
 		}
 		ix.Taxonomies = append(ix.Taxonomies, t)
 	}
-	var errs diag.List
-	if err := ix.addPlaces(cfg, places, &errs); err != nil {
-		return nil, err
-	}
-	for _, a := range articles {
-		for _, t := range ix.Taxonomies {
-			if t.places == nil {
+	// The taxonomies are independent: the place-valued ones, resolved
+	// through the gazetteer, are filed while the others are.
+	var errs, placeErrs diag.List
+	var placeErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { placeErr = ix.addPlaces(cfg, places, &placeErrs) })
+	for _, t := range ix.Taxonomies {
+		if t.places == nil {
+			for _, a := range articles {
 				t.addArticle(a, &errs)
 			}
 		}
 	}
+	wg.Wait()
+	if placeErr != nil {
+		return nil, placeErr
+	}
+	errs = append(errs, placeErrs...)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	for _, t := range ix.Taxonomies {
-		t.sort()
+		wg.Go(t.sort)
 	}
 	ix.Warnings = ix.Warnings.Sort()
+	wg.Wait()
 	return ix, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -66,7 +67,10 @@ type Generations struct {
 	inPlace       bool
 	target        string   // the folder being written: prevDir or a temporary one
 	live, prev    Manifest // nil when unknown
-	liveBySum     map[Sum]string
+	// liveList and prevList are live and prev sorted by name, for the
+	// commit to compare them with the new site in one pass.
+	liveList, prevList []named
+	liveBySum          map[Sum]string
 	// oldFiles lists the live site's files when it has no manifest, to
 	// name what the build removed.
 	oldFiles []string
@@ -119,19 +123,19 @@ func openGenerations(dest string, lk *lock) (*Generations, error) {
 		}
 	}
 	if liveOK {
-		g.live = readManifest(manifestName(dest, liveID))
+		g.live, g.liveList = readManifest(manifestName(dest, liveID))
 	}
 	if prevOK {
-		g.prev = readManifest(manifestName(dest, prevID))
+		g.prev, g.prevList = readManifest(manifestName(dest, prevID))
 	}
 	if g.live == nil && liveOK && hasMarker(dest) {
 		g.oldFiles = listFiles(dest)
 	}
 	if g.live != nil {
 		g.liveBySum = make(map[Sum]string, len(g.live))
-		for name, e := range g.live {
-			if old, ok := g.liveBySum[e.Sum]; !ok || name < old {
-				g.liveBySum[e.Sum] = name
+		for _, f := range g.liveList { // the first name of a sum, in order
+			if _, ok := g.liveBySum[f.Entry.Sum]; !ok {
+				g.liveBySum[f.Entry.Sum] = f.name
 			}
 		}
 	}
@@ -159,7 +163,7 @@ func openGenerations(dest string, lk *lock) (*Generations, error) {
 	}
 	g.target = tmp
 	g.dirs["."] = doneOnce()
-	g.prev = nil // a fresh folder holds nothing yet
+	g.prev, g.prevList = nil, nil // a fresh folder holds nothing yet
 	return g, nil
 }
 
@@ -212,15 +216,16 @@ func (g *Generations) CanReuse(name string, sum Sum) bool {
 
 // Reuse takes name from the live site's file with sum, if it has one.
 func (g *Generations) Reuse(name string, sum Sum) (bool, error) {
-	if err := CheckName(name); err != nil {
-		return false, err
-	}
+	// A name of the previous generation was checked when it was written.
 	if p, ok := g.prev[name]; ok && p.Sum == sum {
 		if !g.record(name, p) {
 			return false, fmt.Errorf("output file %s written twice", name)
 		}
 		g.kept.Add(1)
 		return true, nil
+	}
+	if err := CheckName(name); err != nil {
+		return false, err
 	}
 	from, ok := g.liveBySum[sum]
 	if !ok {
@@ -360,14 +365,15 @@ func (g *Generations) Commit() error {
 }
 
 func (g *Generations) commit() error {
+	next := sortedEntries(g.next)
 	if g.inPlace {
-		if err := g.removeStale(); err != nil {
+		if err := g.removeStale(next); err != nil {
 			return fmt.Errorf("update %s: %s", g.prevDir, explain(err))
 		}
 	}
-	g.changed = g.diff()
+	g.changed = g.diff(next)
 	if id, ok := dirID(g.target); ok {
-		if err := writeManifest(manifestName(g.dest, id), g.next); err != nil {
+		if err := writeManifest(manifestName(g.dest, id), next); err != nil {
 			return fmt.Errorf("write the manifest of %s: %s", g.dest, explain(err))
 		}
 	}
@@ -407,23 +413,29 @@ func (g *Generations) commit() error {
 	return d.commit()
 }
 
-// removeStale deletes the files of the old generation the new one has
-// not, and the folders they leave empty.
-func (g *Generations) removeStale() error {
+// removeStale deletes the files of the old generation the new one, next,
+// has not, and the folders they leave empty.
+func (g *Generations) removeStale(next []named) error {
 	var dirs []string
-	for name := range g.prev {
-		if _, ok := g.next[name]; ok {
-			continue
+	var err error
+	merge(g.prevList, next, func(old, cur *named) {
+		if old == nil || cur != nil || err != nil {
+			return // not in the old generation, still in the new, or failed
 		}
-		if err := os.Remove(filepath.Join(g.target, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		name := old.name
+		if rerr := os.Remove(filepath.Join(g.target, filepath.FromSlash(name))); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 			// A folder now where a file was: it holds new files.
 			if info, lerr := os.Lstat(filepath.Join(g.target, filepath.FromSlash(name))); lerr != nil || !info.IsDir() {
-				return err
+				err = rerr
+				return
 			}
 		}
 		for d := path.Dir(name); d != "."; d = path.Dir(d) {
 			dirs = append(dirs, d)
 		}
+	})
+	if err != nil {
+		return err
 	}
 	slices.SortFunc(dirs, func(a, b string) int { return strings.Count(b, "/") - strings.Count(a, "/") })
 	dirs = slices.Compact(dirs)
@@ -434,35 +446,67 @@ func (g *Generations) removeStale() error {
 }
 
 // diff lists the paths whose content differs between the live site and
-// the new one: added, changed and removed, sorted.
-func (g *Generations) diff() []string {
+// the new one, next: added, changed and removed, sorted.
+func (g *Generations) diff(next []named) []string {
 	var out []string
 	if g.live == nil {
-		for name := range g.next {
-			out = append(out, name)
+		for _, f := range next {
+			out = append(out, f.name)
 		}
 		for _, name := range g.oldFiles {
 			if _, ok := g.next[name]; !ok {
 				out = append(out, name)
 			}
 		}
-	} else {
-		for name, e := range g.next {
-			if old, ok := g.live[name]; !ok || old != e {
-				out = append(out, name)
-			}
-		}
-		for name := range g.live {
-			if _, ok := g.next[name]; !ok {
-				out = append(out, name)
-			}
-		}
-	}
-	if g.live == nil {
 		out = append(out, Marker)
+		slices.Sort(out)
+		return slices.Compact(out)
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	merge(g.liveList, next, func(old, cur *named) {
+		switch {
+		case old == nil:
+			out = append(out, cur.name)
+		case cur == nil || old.Entry != cur.Entry:
+			out = append(out, old.name)
+		}
+	})
+	return out
+}
+
+// named is a file of a manifest with its name.
+type named struct {
+	name string
+	Entry
+}
+
+// sortedEntries returns the files of m sorted by name.
+func sortedEntries(m Manifest) []named {
+	out := make([]named, 0, len(m))
+	for name, e := range m {
+		out = append(out, named{name, e})
+	}
+	slices.SortFunc(out, func(a, b named) int { return strings.Compare(a.name, b.name) })
+	return out
+}
+
+// merge walks two lists sorted by name together, calling f once per name
+// with its file in each list, nil where the list has none.
+func merge(a, b []named, f func(x, y *named)) {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i].name < b[j].name):
+			f(&a[i], nil)
+			i++
+		case i == len(a) || b[j].name < a[i].name:
+			f(nil, &b[j])
+			j++
+		default:
+			f(&a[i], &b[j])
+			i++
+			j++
+		}
+	}
 }
 
 // Changed returns, after Commit, the site paths that differ from the site
@@ -481,18 +525,18 @@ func manifestName(dest string, id [2]uint64) string {
 
 const manifestMagic = "bantin manifest 1\n"
 
-// writeManifest writes m with a checksum, through a temporary file.
-func writeManifest(name string, m Manifest) error {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
+// writeManifest writes the files of a site, sorted by name, with a
+// checksum, through a temporary file.
+func writeManifest(name string, files []named) error {
+	size := len(manifestMagic) + 32
+	for _, f := range files {
+		size += len(f.name) + 20
 	}
-	slices.Sort(names)
-	buf := make([]byte, 0, len(names)*48+64)
+	buf := make([]byte, 0, size)
 	buf = append(buf, manifestMagic...)
-	buf = binary.AppendUvarint(buf, uint64(len(names)))
-	for _, n := range names {
-		e := m[n]
+	buf = binary.AppendUvarint(buf, uint64(len(files)))
+	for _, f := range files {
+		n, e := f.name, f.Entry
 		buf = binary.AppendUvarint(buf, uint64(len(n)))
 		buf = append(buf, n...)
 		buf = binary.LittleEndian.AppendUint64(buf, uint64(e.Sum))
@@ -506,42 +550,51 @@ func writeManifest(name string, m Manifest) error {
 	return os.Rename(tmp, name)
 }
 
-// readManifest reads a manifest; nil when it is missing or damaged.
-func readManifest(name string) Manifest {
+// readManifest reads a manifest, as a map and as a list sorted by name;
+// nil when it is missing or damaged. Its names share the memory of the
+// file's bytes, which nothing writes to.
+func readManifest(name string) (Manifest, []named) {
 	buf, err := os.ReadFile(name)
 	if err != nil || len(buf) < len(manifestMagic)+8 || !bytes.HasPrefix(buf, []byte(manifestMagic)) {
-		return nil
+		return nil, nil
 	}
 	body, sum := buf[:len(buf)-8], binary.LittleEndian.Uint64(buf[len(buf)-8:])
 	if xxhash.Sum64(body) != sum {
-		return nil
+		return nil, nil
 	}
 	r := body[len(manifestMagic):]
 	n, k := binary.Uvarint(r)
 	if k <= 0 || n > uint64(len(r)) {
-		return nil
+		return nil, nil
 	}
 	r = r[k:]
 	m := make(Manifest, n)
+	list := make([]named, 0, n)
 	for range n {
 		l, k := binary.Uvarint(r)
 		if k <= 0 || l > uint64(len(r)-k) || len(r)-k-int(l) < 8 {
-			return nil
+			return nil, nil
 		}
-		name := string(r[k : k+int(l)])
+		name := unsafe.String(unsafe.SliceData(r[k:]), int(l))
 		r = r[k+int(l):]
 		s := Sum(binary.LittleEndian.Uint64(r))
 		size, k2 := binary.Uvarint(r[8:])
 		if k2 <= 0 {
-			return nil
+			return nil, nil
 		}
 		r = r[8+k2:]
-		m[name] = Entry{Sum: s, Size: int64(size)}
+		// Written sorted, without repeats: anything else is damage.
+		if len(list) > 0 && list[len(list)-1].name >= name {
+			return nil, nil
+		}
+		e := Entry{Sum: s, Size: int64(size)}
+		m[name] = e
+		list = append(list, named{name, e})
 	}
 	if len(r) != 0 {
-		return nil
+		return nil, nil
 	}
-	return m
+	return m, list
 }
 
 // listFiles returns the files under dir, slash-separated and relative.

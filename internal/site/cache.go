@@ -54,6 +54,7 @@ type Cache struct {
 	// dir, version and lock are those of a cache opened by OpenCache.
 	dir, version string
 	lock         *output.FileLock
+	savedBytes   int64 // see SavedBytes
 	// textsRead says whether the renderings' texts were read from their
 	// file; sink takes those of this build's renderings.
 	textsRead bool

@@ -62,6 +62,10 @@ func OpenCache(dir string, cfg *config.Site, version string) (c *Cache, notice s
 	}
 	if err == nil {
 		err = c.decode(data, cfg, version)
+		c.savedBytes = int64(len(data))
+		if info, err := os.Stat(filepath.Join(dir, searchFile)); err == nil {
+			c.savedBytes += info.Size()
+		}
 	}
 	if err != nil {
 		fresh := NewCache()
@@ -70,6 +74,19 @@ func OpenCache(dir string, cfg *config.Site, version string) (c *Cache, notice s
 		return fresh, fmt.Sprintf("note: ignoring the build cache %s: %v; building from scratch", dir, err)
 	}
 	return c, ""
+}
+
+// SavedBytes returns the size of the cache files OpenCache found in use
+// (the build data and the search state; not the texts, which a build
+// streams), or 0 when it found no earlier build's work: a rebuild's live
+// heap is mostly what those files decode to, a few times their size.
+func (c *Cache) SavedBytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.pages) == 0 {
+		return 0
+	}
+	return c.savedBytes
 }
 
 func errText(err error) string {
@@ -107,14 +124,14 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 	}
 	c.Content = cc
 	for n := r.Uint(); n > 0 && r.Err == nil; n-- {
-		file := r.String()
-		d := cachedDoc{key: r.Uint64(), summary: r.String()}
+		file := r.Alias()
+		d := cachedDoc{key: r.Uint64(), summary: r.Alias()}
 		if n := r.Uint(); n > 0 && n <= uint64(len(r.Buf)) {
 			d.images = make([]cachedImage, n)
 			for i := range d.images {
-				d.images[i] = cachedImage{dest: r.String(), src: r.String()}
+				d.images[i] = cachedImage{dest: r.Alias(), src: r.Alias()}
 			}
-			d.imagePos = diag.Pos{File: r.String(), Line: int(r.Uint()), Col: int(r.Uint())}
+			d.imagePos = diag.Pos{File: r.Alias(), Line: int(r.Uint()), Col: int(r.Uint())}
 		} else if n > 0 {
 			r.Fail()
 		}
@@ -123,10 +140,10 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 	c.searchKey = r.Uint64()
 	c.searchStateSum = r.Uint64()
 	for n := r.Uint(); n > 0 && r.Err == nil; n-- {
-		c.searchFiles = append(c.searchFiles, cachedFile{name: r.String(), sum: output.Sum(r.Uint64())})
+		c.searchFiles = append(c.searchFiles, cachedFile{name: r.Alias(), sum: output.Sum(r.Uint64())})
 	}
 	for n := r.Uint(); n > 0 && r.Err == nil; n-- {
-		name := r.String()
+		name := r.Alias()
 		p := cachedPage{key: r.Uint64(), sum: output.Sum(r.Uint64()), inputs: r.Uint64()}
 		c.pages[name] = p
 	}
@@ -492,5 +509,14 @@ func (w *writer) str(s string) {
 }
 func (w *writer) bytes(b []byte) {
 	w.uint(uint64(len(b)))
+	if w.file != nil && len(b) >= spillBytes {
+		// Written out as it is, not copied into the buffer first.
+		w.flush()
+		w.digest.Write(b)
+		if w.err == nil {
+			_, w.err = w.file.Write(b)
+		}
+		return
+	}
 	w.buf = append(w.buf, b...)
 }
