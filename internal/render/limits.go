@@ -606,12 +606,31 @@ func (s *limitScan) inline(i, end int) {
 			// Most of an article is words: a run of bytes none of the
 			// cases below looks at only sets prev, to its last character.
 			// Every byte they look at is ASCII, so it never lies inside a
-			// character, and the run ends where a character does.
-			j := i + 1
-			for j < end && plainByte(s.src[j]) {
+			// character, and the run ends where a character does. With no
+			// link destination open, the run goes on over spaces too, which
+			// then only end the word (see space); it stops at a word after
+			// one that may start an autolink.
+			j, spaced := i+1, false
+			for j < end {
+				d := s.src[j]
+				if d == ' ' || d == '\t' {
+					if len(st.dests) > 0 {
+						break
+					}
+					spaced = true
+				} else if !plainByte(d) || (d == 'w' || d == 'h' || d == 'f') && (s.src[j-1] == ' ' || s.src[j-1] == '\t') {
+					break
+				}
 				j++
 			}
-			st.prev, _ = utf8.DecodeLastRune(s.src[i:j])
+			if spaced {
+				st.balance = 0
+			}
+			if last := s.src[j-1]; last == ' ' || last == '\t' {
+				st.prev = ' '
+			} else {
+				st.prev, _ = utf8.DecodeLastRune(s.src[i:j])
+			}
 			i = j
 			continue
 		}
@@ -721,9 +740,15 @@ func (s *limitScan) inline(i, end int) {
 // it as the character before the next: it is not a space, nor a character
 // that opens, closes or escapes anything.
 func plainByte(c byte) bool {
-	switch c {
-	case ' ', '\t', '\n', '"', '\'', '(', ')', '\\', '<', '>', '@', '&', '`', '*', '_', '~', '[', ']':
-		return false
+	// The bytes that are not plain, as two sets of 64 bits: a lookup
+	// rather than a switch, for the byte by byte loop over words.
+	const low = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'"' | 1<<'\'' | 1<<'(' | 1<<')' | 1<<'<' | 1<<'>' | 1<<'&' | 1<<'*'
+	const high = 1<<('@'-64) | 1<<('\\'-64) | 1<<('`'-64) | 1<<('_'-64) | 1<<('~'-64) | 1<<('['-64) | 1<<(']'-64)
+	switch {
+	case c < 64:
+		return uint64(low)>>c&1 == 0
+	case c < 128:
+		return uint64(high)>>(c-64)&1 == 0
 	}
 	return true
 }

@@ -232,6 +232,9 @@ func TestLimitScanSkipsPlainTextAlike(t *testing.T) {
 		"Tỉnh www.example.vn và http://a.vn, hôm nay*đẹp*_trời_ ~~xóa~~ ~a~",
 		"ađ*b* é_c_ ư~d~ (httpx) [x](y \"t\") <z> a@b.vn &amp; `m` \\*",
 		"Đoàn*kết* ở (www.x.vn) và *www.y.vn*",
+		"[a](b c d) [e](f\tg \"h\" i) x](y z) hội\tfoo www.a.vn\thttp://b.vn ftp://c",
+		"a (b c) d) e ( f [g] (h i j",
+		"thi đua  \t yêu nước ",
 	} {
 		sameScan(t, []byte(s), 0)
 	}
@@ -253,6 +256,18 @@ func FuzzLimitScanSkipsPlainTextAlike(f *testing.F) {
 		sameScan(t, []byte(src), 0)
 		sameScan(t, []byte(src), 3)
 	})
+}
+
+// TestPlainByteIsItsList holds plainByte's bit sets to the bytes inline
+// looks at.
+func TestPlainByteIsItsList(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		want := !strings.ContainsRune(" \t\n\"'()\\<>@&`*_~[]", rune(c))
+		if got := plainByte(byte(c)); got != want {
+			t.Errorf("plainByte(%q) = %v, want %v", byte(c), got, want)
+		}
+	}
 }
 
 // BenchmarkLimitScan scans 200 articles of the corpus, skipping plain text
