@@ -57,3 +57,48 @@ func TestLinkPositionsAcrossLongLines(t *testing.T) {
 		}
 	}
 }
+
+// excerptByFields is Excerpt as it was written first, on a slice of all
+// the words: the reference the one-pass Excerpt must equal.
+func excerptByFields(text string, words int) string {
+	fields := strings.Fields(text)
+	if len(fields) <= words {
+		return strings.Join(fields, " ")
+	}
+	cut := strings.Join(fields[:words], " ")
+	cut = strings.TrimRightFunc(cut, func(r rune) bool { return strings.ContainsRune(",;:–-", r) })
+	return cut + "…"
+}
+
+var excerptSamples = []string{
+	"", " ", "một", "  Thi đua   yêu\tnước,\n  toàn dân – đoàn kết; ",
+	"a b c d e f g h i j k l m n o p q r s t u v w x y z",
+	"Phong trào thi đua: ", "x,- y;: z–", "\u00a0a\u2003b\u0085c\u3000 d",
+	"ở Cần Thơ, Hà Nội và Đà Nẵng - các tỉnh:",
+}
+
+// TestExcerptLikeFields holds Excerpt equal to its first, slice-based
+// version on spaces of every kind, punctuation at the cut and all counts.
+func TestExcerptLikeFields(t *testing.T) {
+	t.Parallel()
+	for _, text := range excerptSamples {
+		for words := range 30 {
+			if got, want := Excerpt(text, words), excerptByFields(text, words); got != want {
+				t.Errorf("Excerpt(%q, %d) = %q, want %q", text, words, got, want)
+			}
+		}
+	}
+}
+
+// FuzzExcerpt is TestExcerptLikeFields on any text.
+func FuzzExcerpt(f *testing.F) {
+	for _, text := range excerptSamples {
+		f.Add(text, 3)
+	}
+	f.Fuzz(func(t *testing.T, text string, words int) {
+		words = max(0, words%64)
+		if got, want := Excerpt(text, words), excerptByFields(text, words); got != want {
+			t.Errorf("Excerpt(%q, %d) = %q, want %q", text, words, got, want)
+		}
+	})
+}
