@@ -794,6 +794,16 @@ func (b *Builder) commit(id int, rec *docRecord) {
 			continue
 		}
 		log := &b.logs[p]
+		if need := binary.MaxVarintLen64 * (2 + 3*len(terms)); cap(log.buf)-len(log.buf) < need {
+			// Grow to the size the documents so far predict for the whole
+			// log, and an eighth more: append's growth by a quarter at a
+			// time copied each log about five times over.
+			size := len(log.buf) + need
+			if id > 0 {
+				size = max(size, int(int64(len(log.buf))*int64(len(b.lengths))/int64(id)*9/8))
+			}
+			log.buf = slices.Grow(log.buf, size-len(log.buf))
+		}
 		log.buf = binary.AppendUvarint(log.buf, uint64(int32(id)-log.last))
 		log.buf = binary.AppendUvarint(log.buf, uint64(len(terms)))
 		log.last = int32(id)
