@@ -149,3 +149,23 @@ func TestPeriodStatusOnADay(t *testing.T) {
 		}
 	}
 }
+
+// TestParsedBodyHoldsNoReadBuffer: the body is the tail of the file's own
+// bytes, not of adrg/frontmatter's read buffer, which is several times
+// the file's size and would stay in memory with every article.
+func TestParsedBodyHoldsNoReadBuffer(t *testing.T) {
+	cfg := config.Default()
+	for _, src := range []string{
+		"---\ntitle: Một\ndate: 2025-07-01\nregion: Cần Thơ\n---\nThân bài về thi đua.\n",
+		"+++\ntitle = \"Hai\"\ndate = 2025-07-01\nregion = \"Cần Thơ\"\n+++\nThân bài thứ hai.\n",
+	} {
+		data := []byte(src)
+		a, err := Parse("a.md", data, &cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Body) == 0 || &a.Body[0] != &data[len(data)-len(a.Body)] || cap(a.Body) != cap(data)-(len(data)-len(a.Body)) {
+			t.Errorf("%q: the body does not end the file's bytes (len %d, cap %d)", src, len(a.Body), cap(a.Body))
+		}
+	}
+}

@@ -256,6 +256,11 @@ func Parse(file string, src []byte, cfg *config.Site) (*Article, error) {
 		}
 	} else if body, err = frontmatter.Parse(bytes.NewReader(src), nil, splitFormats(&b)...); err != nil {
 		return nil, diag.Errorf(diag.Pos{File: file, Line: openLine, Col: 1}, "read front matter: %v", err)
+	} else if bytes.HasSuffix(src, body) {
+		// The library returns the body inside its own read buffer, two
+		// to three times the file's size; the same bytes end src, which
+		// the article holds anyway, so the buffer can go.
+		body = src[len(src)-len(body):]
 	}
 	if b.format == 0 {
 		pos := diag.Pos{File: file, Line: openLine, Col: 1}
