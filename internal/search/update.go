@@ -651,6 +651,16 @@ func (u *Update) Finish() (write []File, keep []Kept, next *State, err error) {
 // apply returns a term's list after the update, from its list before
 // (nil for a new term), and its document count.
 func (u *Update) apply(c *termChange, old []byte, gone []bool, count int, norm func(uint32) float64) ([]byte, uint32, error) {
+	if old != nil && len(c.drops) == 0 {
+		// Only documents added: at the end, most often.
+		var words []string
+		if syl := u.state.syllables[c.key]; c.ranked && syl != nil {
+			words = syl.words()
+		}
+		if block, df, ok := appendBlock(old, c.ranked, c.adds, words, count, norm); ok {
+			return block, df, nil
+		}
+	}
 	var p postings
 	if old != nil {
 		var err error
