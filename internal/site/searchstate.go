@@ -145,37 +145,49 @@ func (b *builder) planSearch(articles []*content.Article, facets []search.Facet,
 	h.WriteString("\x00" + b.cfg.BasePath + "\x00")
 	settings, urls := b.renderInputs(articles, imgs)
 	regions := b.ix.Taxonomy(index.Region)
-	var buf [16]*index.Term
 	empty := &render.Doc{}
-	for id := range articles {
-		a := articles[len(articles)-1-id] // documents are numbered oldest first
-		// A document's key: its Markdown rendering and the document as
-		// the index sees it (its region and places as the gazetteer
-		// resolves them).
-		var d xxhash.Digest
-		d.Reset()
-		writeUint(&d, docKey(a, settings, urls))
-		var card layout.Card
-		if regions != nil {
-			if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
-				card.Region.Name = terms[0].Name
+	// A document's key: its Markdown rendering and the document as the
+	// index sees it (its region and places as the gazetteer resolves
+	// them). Keys are computed a run of articles at a time, on every core.
+	const run = 512
+	err := b.parallel((len(articles)+run-1)/run, func(r int) error {
+		var buf [16]*index.Term
+		for id := r * run; id < min(len(articles), (r+1)*run); id++ {
+			a := articles[len(articles)-1-id] // documents are numbered oldest first
+			var d xxhash.Digest
+			d.Reset()
+			writeUint(&d, docKey(a, settings, urls))
+			var card layout.Card
+			if regions != nil {
+				if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
+					card.Region.Name = terms[0].Name
+				}
 			}
-		}
-		doc := b.searchDoc(a, &card, empty)
-		fmt.Fprintf(&d, "%s\x00%s\x00%s\x00%s\x00", doc.URL, doc.Title, doc.Date, doc.Region)
-		for _, v := range doc.Meta {
-			d.WriteString(v)
-			d.WriteString("\x00")
-		}
-		for _, values := range doc.Facets {
-			d.WriteString("\x01")
-			for _, v := range values {
+			doc := b.searchDoc(a, &card, empty)
+			for _, v := range [...]string{doc.URL, doc.Title, doc.Date, doc.Region} {
 				d.WriteString(v)
 				d.WriteString("\x00")
 			}
+			for _, v := range doc.Meta {
+				d.WriteString(v)
+				d.WriteString("\x00")
+			}
+			for _, values := range doc.Facets {
+				d.WriteString("\x01")
+				for _, v := range values {
+					d.WriteString(v)
+					d.WriteString("\x00")
+				}
+			}
+			p.keys[id], p.files[id] = d.Sum64(), a.File
 		}
-		p.keys[id], p.files[id] = d.Sum64(), a.File
-		writeUint(&h, p.keys[id])
+		return nil
+	})
+	if err != nil {
+		return p // canceled: the build stops at its next stage
+	}
+	for _, k := range p.keys {
+		writeUint(&h, k)
 	}
 	p.key = h.Sum64()
 	if b.cache.searchKey == p.key && b.canReuseSearch() {
