@@ -2,12 +2,20 @@ package site_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/bantin/bantin"
+	"github.com/bantin/bantin/internal/config"
+	"github.com/bantin/bantin/internal/content"
+	"github.com/bantin/bantin/internal/output"
+	"github.com/bantin/bantin/internal/site"
+	"github.com/bantin/bantin/internal/sitetest"
 )
 
 // textsBuild builds fsys with the cache in cacheDir and checks that the
@@ -199,4 +207,53 @@ func readFile(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestLostTextFailsOnceThenRenders damages the text of an unchanged
+// article, then makes an edit the index cannot be updated for (the
+// average length moves a step): the build, which finds the text gone only
+// then, fails saying to build again, and the next build indexes every
+// article, rendering that one's Markdown, as a clean build does.
+func TestLostTextFailsOnceThenRenders(t *testing.T) {
+	t.Parallel()
+	fsys := wordySite(3)
+	marker := "Dấu riêng của bài hai"
+	appendTo(fsys, "content/tin-002.md", "\n"+marker+".\n")
+	dir := t.TempDir()
+	dest, cacheDir := filepath.Join(dir, "public"), filepath.Join(dir, "cache")
+	diskBuild(t, fsys, dest, cacheDir)
+	diskBuild(t, fsys, dest, cacheDir)
+	texts := filepath.Join(cacheDir, "texts.bin")
+	b := readFile(t, texts)
+	b[bytes.LastIndex(b, []byte(marker))+3] ^= 0x01
+	os.WriteFile(texts, b, 0o644)
+	appendTo(fsys, "content/tin-001.md", strings.Repeat("\nthi đua yêu nước khen thưởng", 60))
+
+	cfg, err := config.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := output.OpenGenerations(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache, _ := site.OpenCache(cacheDir, &cfg, "test")
+	_, err = site.Build(context.Background(), &cfg, site.Options{
+		Site: fsys, Theme: bantin.Theme(), Cache: cache,
+		Content: content.Options{Now: sitetest.Now},
+	}, out)
+	out.Abort()
+	cache.Release()
+	if err == nil || !strings.Contains(err.Error(), "lost the text of content/tin-002.md; build again") {
+		t.Fatalf("got %v, want the text of tin-002 lost", err)
+	}
+	indexed, notice := textsBuild(t, "after the lost text", fsys, dest, cacheDir)
+	// The search state is gone, and the damaged text is noticed when
+	// every text is read.
+	if indexed != 3 || !strings.Contains(notice, "ignoring the texts of the build cache") {
+		t.Errorf("indexed %d documents, notice %q; want all 3, the damaged text noticed", indexed, notice)
+	}
+	if _, err := os.Stat(filepath.Join(cacheDir, "search.bin")); err != nil {
+		t.Errorf("the build after did not save a search state: %v", err)
+	}
 }
