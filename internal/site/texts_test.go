@@ -97,6 +97,18 @@ func TestTextsFileGrowsByWhatARebuildRendered(t *testing.T) {
 		}
 		before = after
 	}
+	// A new article: its text only is added.
+	fsys["content/moi.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Tin mới nhất\ndate: 2030-12-30\nregion: Vùng 1\ntopics: [Chủ đề 1]\n---\nTin mới về thi đua.\n")}
+	if _, notice := textsBuild(t, "new article", fsys, dest, cacheDir); notice != "" {
+		t.Fatal(notice)
+	}
+	after, err := os.Stat(texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grown := after.Size() - before.Size(); os.SameFile(before, after) && grown > 64 {
+		t.Errorf("a new article of a few words made the texts file grow by %d bytes", grown)
+	}
 	if appended < 30 || rewritten == 0 || updates < 40 {
 		t.Errorf("of 50 edits, %d updated the index, %d appended to the texts file and %d wrote it anew", updates, appended, rewritten)
 	}
