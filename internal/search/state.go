@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/bantin/bantin/internal/binfmt"
 )
@@ -158,14 +159,20 @@ func DecodeState(data []byte) (*State, error) {
 	if f, v := r.Uint(), r.Uint(); r.Err == nil && (f != stateFormat || v != FormatVersion) {
 		return nil, fmt.Errorf("search state of format %d.%d, not %d.%d", f, v, stateFormat, FormatVersion)
 	}
+	// Strings point into data rather than being copied: a state holds
+	// every document's title and words.
+	view := func() string {
+		b := r.Bytes()
+		return unsafe.String(unsafe.SliceData(b), len(b))
+	}
 	s := &State{facets: r.Bytes(), total: int(r.Uint())}
 	s.docs = make([]stateDoc, r.Count())
 	for i := range s.docs {
 		d := &s.docs[i]
-		d.key, d.length, d.title = r.Uint64(), uint32(r.Uint()), r.String()
+		d.key, d.length, d.title = r.Uint64(), uint32(r.Uint()), view()
 		d.meta = make([]string, r.Count())
 		for j := range d.meta {
-			d.meta[j] = r.String()
+			d.meta[j] = view()
 		}
 		d.fragment, d.facets = r.Uint64(), r.Bytes()
 	}
@@ -176,22 +183,22 @@ func DecodeState(data []byte) (*State, error) {
 	n := r.Count()
 	s.own = make(map[string]*ownList, n)
 	for range n {
-		k := r.String()
+		k := view()
 		df := uint32(r.Uint())
 		s.own[k] = &ownList{df: df, stored: stored{data: r.Bytes(), sum: r.Uint64()}}
 	}
 	s.blocked = make([]string, r.Count())
 	for i := range s.blocked {
-		s.blocked[i] = r.String()
+		s.blocked[i] = view()
 	}
 	n = r.Count()
 	s.syllables = make(map[string]*syllable, n)
 	for range n {
-		k := r.String()
+		k := view()
 		syl := &syllable{df: uint32(r.Uint())}
 		syl.spellings = make([]spelling, r.Count())
 		for i := range syl.spellings {
-			syl.spellings[i] = spelling{word: r.String(), docs: uint32(r.Uint())}
+			syl.spellings[i] = spelling{word: view(), docs: uint32(r.Uint())}
 		}
 		s.syllables[k] = syl
 	}

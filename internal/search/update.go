@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -49,6 +50,8 @@ type Update struct {
 	oldBodies map[int]string // old bodies of removed documents, by old id
 
 	tokenized, encoded int
+	// read counts the shards and lists the update decoded, for tests.
+	read atomic.Int64
 }
 
 // Plan returns the Update that turns the index s describes into the index
@@ -199,8 +202,56 @@ type termChange struct {
 	key    string
 	ranked bool
 	adds   []addition
+	// drops are the postings of the removed documents that had the term,
+	// as they were added (their weighted frequency and spellings).
+	drops []addition
 	// oldWords are the syllable's spellings before the update.
 	oldWords []string
+}
+
+// unchanged reports whether the update leaves the term's list as it is:
+// the documents that lose the term are those that gain it, each with the
+// posting it had (the same impact, under the new document length, and the
+// same spelling), and the syllable keeps its spellings. Such a list is not
+// decoded, nor its shard: an edit keeps most terms of the article edited.
+func (c *termChange) unchanged(syl *syllable, count int, oldNorm, norm func(uint32) float64) bool {
+	if len(c.adds) != len(c.drops) {
+		return false
+	}
+	slices.SortFunc(c.adds, func(x, y addition) int { return int(x.doc) - int(y.doc) })
+	slices.SortFunc(c.drops, func(x, y addition) int { return int(x.doc) - int(y.doc) })
+	for i, a := range c.adds {
+		if c.drops[i].doc != a.doc {
+			return false
+		}
+	}
+	if !c.ranked {
+		return true
+	}
+	if syl == nil || !slices.Equal(syl.words(), c.oldWords) {
+		return false
+	}
+	variants := hasVariants(len(c.oldWords))
+	bits := impactBits(isCoarse(int(syl.df), count))
+	for i, a := range c.adds {
+		d := c.drops[i]
+		if impactOf(a.tf, norm(a.doc), bits) != impactOf(d.tf, oldNorm(d.doc), bits) {
+			return false
+		}
+		if variants && variantOf(a.spellings) != variantOf(d.spellings) {
+			return false
+		}
+	}
+	return true
+}
+
+// variantOf names what a posting records of a document's spellings: its
+// one spelling, or "" for several.
+func variantOf(spellings []string) string {
+	if len(spellings) == 1 {
+		return spellings[0]
+	}
+	return ""
 }
 
 // termResult is a term's list after the update.
@@ -289,7 +340,9 @@ func (u *Update) Finish() (write []File, keep []Kept, next *State, err error) {
 		for k, st := range toks[i].terms {
 			c := touch(k)
 			if !c.ranked {
-				if !j.old {
+				if j.old {
+					c.drops = append(c.drops, addition{doc: uint32(j.id)})
+				} else {
 					c.adds = append(c.adds, addition{doc: uint32(j.id)})
 				}
 				continue
@@ -302,6 +355,7 @@ func (u *Update) Finish() (write []File, keep []Kept, next *State, err error) {
 			delta := 1
 			if j.old {
 				delta = -1
+				c.drops = append(c.drops, addition{doc: uint32(j.id), tf: st.tf, spellings: st.spellings})
 			} else {
 				c.adds = append(c.adds, addition{doc: uint32(j.id), tf: st.tf, spellings: st.spellings})
 			}
@@ -311,8 +365,9 @@ func (u *Update) Finish() (write []File, keep []Kept, next *State, err error) {
 			}
 		}
 	}
-	for k, syl := range s.syllables {
-		if changes[k] == nil {
+	for k := range changes {
+		syl := s.syllables[k]
+		if syl == nil {
 			continue
 		}
 		if syl.df == 0 {
@@ -329,11 +384,17 @@ func (u *Update) Finish() (write []File, keep []Kept, next *State, err error) {
 	norm := func(doc uint32) float64 {
 		return bm25K1 * (1 - bm25B + bm25B*float64(lengths[doc])/avgLen)
 	}
+	oldNorm := func(doc uint32) float64 {
+		return bm25K1 * (1 - bm25B + bm25B*float64(oldLengths[doc])/avgLen)
+	}
 
 	// Shard by shard, the touched lists, then the shard.
 	shards := len(s.shards)
 	byShard := map[int][]*termChange{}
 	for _, c := range changes {
+		if c.unchanged(s.syllables[c.key], count, oldNorm, norm) {
+			continue
+		}
 		i := int(fnv32(c.key) % uint32(shards))
 		byShard[i] = append(byShard[i], c)
 	}
@@ -367,6 +428,7 @@ func (u *Update) Finish() (write []File, keep []Kept, next *State, err error) {
 			r.err = err
 			return
 		}
+		u.read.Add(1)
 		entries, err := parseShard(raw)
 		if err != nil {
 			r.err = err
@@ -386,6 +448,7 @@ func (u *Update) Finish() (write []File, keep []Kept, next *State, err error) {
 				old = e
 			}
 			res.oldLen = len(old)
+			u.read.Add(1)
 			res.block, res.df, err = u.apply(c, old, gone, count, norm)
 			if err != nil {
 				r.err = err
@@ -588,6 +651,16 @@ func (u *Update) Finish() (write []File, keep []Kept, next *State, err error) {
 // apply returns a term's list after the update, from its list before
 // (nil for a new term), and its document count.
 func (u *Update) apply(c *termChange, old []byte, gone []bool, count int, norm func(uint32) float64) ([]byte, uint32, error) {
+	if old != nil && len(c.drops) == 0 {
+		// Only documents added: at the end, most often.
+		var words []string
+		if syl := u.state.syllables[c.key]; c.ranked && syl != nil {
+			words = syl.words()
+		}
+		if block, df, ok := appendBlock(old, c.ranked, c.adds, words, count, norm); ok {
+			return block, df, nil
+		}
+	}
 	var p postings
 	if old != nil {
 		var err error

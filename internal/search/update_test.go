@@ -222,6 +222,35 @@ func TestUpdateEqualsFullBuild(t *testing.T) {
 	}
 }
 
+// TestEditEncodesOnlyTheListsItChanges: an edit that swaps one word of a
+// document for another, its length unchanged, leaves the lists of every
+// other term of the document as they were: the update encodes only the
+// shards of the two words and of the word pairs they are in, not every
+// shard the document's terms are in.
+func TestEditEncodesOnlyTheListsItChanges(t *testing.T) {
+	t.Parallel()
+	docs := updateCorpus(1500, 9)
+	files, st := fullIndex(t, docs, updateFacets)
+	edited := slices.Clone(docs)
+	words := strings.Fields(edited[700].Body)
+	if len(words) < 20 {
+		t.Fatalf("document of %d words: too short to test", len(words))
+	}
+	words[10] = "chữmới"
+	edited[700].Body = strings.Join(words, " ")
+	got, _, u, err := updated(t, files, st, docs, edited, updateFacets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := fullIndex(t, edited, updateFacets)
+	sameIndex(t, "word swapped", got, want)
+	// One word and two pairs gone, as many come: at most six shards and
+	// their six lists, of which the word gone may have a file of its own.
+	if read := u.read.Load(); read > 12 {
+		t.Errorf("read %d shards and lists for a word swapped, want at most 12", read)
+	}
+}
+
 // TestUpdateDeclinesWhatRenumbers: a document inserted before others, or
 // many changed, are left to a full build.
 func TestUpdateDeclinesWhatRenumbers(t *testing.T) {

@@ -56,9 +56,11 @@ type Cache struct {
 	lock         *output.FileLock
 	savedBytes   int64 // see SavedBytes
 	// textsRead says whether the renderings' texts were read from their
-	// file; sink takes those of this build's renderings.
+	// file; sink takes those of this build's renderings; texts is the
+	// texts file the entries point into (see textLoc).
 	textsRead bool
 	sink      textSink
+	texts     textsInfo
 	notice    string // what the build could not use of the cache
 	// searchKey identifies what the last search index was made of, and
 	// searchFiles are its files, so that a build whose articles gave the
@@ -113,8 +115,10 @@ type cachedDoc struct {
 	// (hasText).
 	summary, text string
 	hasText       bool
-	// streamed: this build wrote the text to the new texts file.
+	// streamed: this build wrote the text to the texts file, at textAt
+	// (see textLoc) like the text of an entry read from the cache file.
 	streamed bool
+	textAt   textLoc
 	// images are the rendering's processed images, which a rendering
 	// taken from the cache must publish again and find unchanged, and
 	// imagePos where the first is written, for the budget's warning.
@@ -217,22 +221,23 @@ func (c *Cache) doc(file string, key uint64) (cachedDoc, bool) {
 }
 
 func (c *Cache) storeDoc(file string, key uint64, doc *render.Doc) {
-	c.mu.Lock()
 	d := cachedDoc{key: key, doc: doc, summary: doc.Summary, text: doc.Text, hasText: true}
 	d.images, d.imagePos = imagesOf(doc)
 	if c.persistent {
 		// Pages that need more render it again; the text goes to disk at
 		// once rather than staying in memory until the cache is saved.
+		c.mu.Lock()
+		texts := c.texts
+		c.mu.Unlock()
 		d.doc, d.text, d.hasText, d.streamed = nil, "", false, true
+		d.textAt = c.sink.add(c.dir, c.version, texts, key, doc.Text)
 	}
+	c.mu.Lock()
 	c.docs[file] = d
 	if c.usedDocs != nil {
 		c.usedDocs[file] = true
 	}
 	c.mu.Unlock()
-	if c.persistent {
-		c.sink.add(c.dir, c.version, file, key, doc.Text)
-	}
 }
 
 // pageKey fingerprints a page's data as its layout sees it: every exported

@@ -1,17 +1,14 @@
 package site
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -117,143 +114,6 @@ func (c *Cache) loadSearchState() *searchSnapshot {
 	return snap
 }
 
-// findTexts reads from the texts file the texts of want, by content file,
-// and reports whether the file is whole and holds every entry of have
-// (which want is part of). It reads the file as a stream: only the texts
-// wanted are kept.
-func (c *Cache) findTexts(have []textSource, want map[string]uint64) (map[string]string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	damaged := func(why string) (map[string]string, bool) {
-		c.notice = fmt.Sprintf("note: ignoring the texts of the build cache %s: %s; rendering the Markdown again", c.dir, why)
-		return nil, false
-	}
-	tr, err := openTexts(c.dir, c.version)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false
-	}
-	if err != nil {
-		return damaged(err.Error())
-	}
-	defer tr.close()
-	needed := make(map[textSource]bool, len(have))
-	for _, s := range have {
-		needed[s] = true
-	}
-	found := map[string]string{}
-	for {
-		src, text, err := tr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return damaged(err.Error())
-		}
-		if k, ok := want[src.file]; ok && k == src.key {
-			found[src.file] = string(text)
-		}
-		delete(needed, src)
-	}
-	if err := tr.verify(); err != nil {
-		return damaged(err.Error())
-	}
-	return found, len(needed) == 0
-}
-
-// textsReader reads the texts file entry by entry, checking its checksum
-// at the end, so that a build reads it without holding it in memory.
-type textsReader struct {
-	f      *os.File
-	br     *bufio.Reader
-	digest *xxhash.Digest
-	size   int64  // of the file
-	text   []byte // the last entry's text, reused
-}
-
-// openTexts opens the texts file of the cache in dir, of bantin version.
-func openTexts(dir, version string) (*textsReader, error) {
-	f, err := os.Open(filepath.Join(dir, textsFile))
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		return nil, errors.New(errText(err))
-	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, errors.New(errText(err))
-	}
-	cut := errors.New("it is not a bantin cache file, or it was cut short")
-	if info.Size() < int64(len(cacheMagic))+8 {
-		f.Close()
-		return nil, cut
-	}
-	t := &textsReader{f: f, digest: xxhash.New(), size: info.Size()}
-	t.br = bufio.NewReaderSize(io.TeeReader(io.LimitReader(f, info.Size()-8), t.digest), 64<<10)
-	magic := make([]byte, len(cacheMagic))
-	if _, err := io.ReadFull(t.br, magic); err != nil || string(magic) != cacheMagic {
-		f.Close()
-		return nil, cut
-	}
-	format, err := binary.ReadUvarint(t.br)
-	v, verr := t.bytes()
-	if err != nil || verr != nil || format != storeFormat || string(v) != version {
-		f.Close()
-		return nil, errors.New("it was written by another version of bantin")
-	}
-	return t, nil
-}
-
-// bytes reads a length and as many bytes, into t.text.
-func (t *textsReader) bytes() ([]byte, error) {
-	n, err := binary.ReadUvarint(t.br)
-	if err != nil {
-		return nil, err
-	}
-	if n > uint64(t.size) {
-		return nil, errors.New("too long")
-	}
-	t.text = slices.Grow(t.text[:0], int(n))[:n]
-	_, err = io.ReadFull(t.br, t.text)
-	return t.text, err
-}
-
-// next returns the next entry, whose text is valid until the next call,
-// or io.EOF after the last.
-func (t *textsReader) next() (textSource, []byte, error) {
-	if _, err := t.br.Peek(1); err == io.EOF {
-		return textSource{}, nil, io.EOF
-	}
-	damaged := errors.New("its contents are damaged")
-	file, err := t.bytes()
-	if err != nil {
-		return textSource{}, nil, damaged
-	}
-	src := textSource{file: string(file)}
-	var key [8]byte
-	if _, err := io.ReadFull(t.br, key[:]); err != nil {
-		return textSource{}, nil, damaged
-	}
-	src.key = binary.LittleEndian.Uint64(key[:])
-	text, err := t.bytes()
-	if err != nil {
-		return textSource{}, nil, damaged
-	}
-	return src, text, nil
-}
-
-// verify checks the checksum, once every entry is read.
-func (t *textsReader) verify() error {
-	var sum [8]byte
-	if _, err := io.ReadFull(t.f, sum[:]); err != nil || binary.LittleEndian.Uint64(sum[:]) != t.digest.Sum64() {
-		return errors.New("its checksum is wrong (the file was cut short or damaged)")
-	}
-	return nil
-}
-
-func (t *textsReader) close() { t.f.Close() }
-
 // searchAdder takes the articles' documents for the search index as they
 // render: a search.Builder every one, a search.Update those it Needs.
 type searchAdder interface {
@@ -285,37 +145,49 @@ func (b *builder) planSearch(articles []*content.Article, facets []search.Facet,
 	h.WriteString("\x00" + b.cfg.BasePath + "\x00")
 	settings, urls := b.renderInputs(articles, imgs)
 	regions := b.ix.Taxonomy(index.Region)
-	var buf [16]*index.Term
 	empty := &render.Doc{}
-	for id := range articles {
-		a := articles[len(articles)-1-id] // documents are numbered oldest first
-		// A document's key: its Markdown rendering and the document as
-		// the index sees it (its region and places as the gazetteer
-		// resolves them).
-		var d xxhash.Digest
-		d.Reset()
-		writeUint(&d, docKey(a, settings, urls))
-		var card layout.Card
-		if regions != nil {
-			if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
-				card.Region.Name = terms[0].Name
+	// A document's key: its Markdown rendering and the document as the
+	// index sees it (its region and places as the gazetteer resolves
+	// them). Keys are computed a run of articles at a time, on every core.
+	const run = 512
+	err := b.parallel((len(articles)+run-1)/run, func(r int) error {
+		var buf [16]*index.Term
+		for id := r * run; id < min(len(articles), (r+1)*run); id++ {
+			a := articles[len(articles)-1-id] // documents are numbered oldest first
+			var d xxhash.Digest
+			d.Reset()
+			writeUint(&d, docKey(a, settings, urls))
+			var card layout.Card
+			if regions != nil {
+				if terms := regions.AppendTermsOf(buf[:0], a); len(terms) > 0 {
+					card.Region.Name = terms[0].Name
+				}
 			}
-		}
-		doc := b.searchDoc(a, &card, empty)
-		fmt.Fprintf(&d, "%s\x00%s\x00%s\x00%s\x00", doc.URL, doc.Title, doc.Date, doc.Region)
-		for _, v := range doc.Meta {
-			d.WriteString(v)
-			d.WriteString("\x00")
-		}
-		for _, values := range doc.Facets {
-			d.WriteString("\x01")
-			for _, v := range values {
+			doc := b.searchDoc(a, &card, empty)
+			for _, v := range [...]string{doc.URL, doc.Title, doc.Date, doc.Region} {
 				d.WriteString(v)
 				d.WriteString("\x00")
 			}
+			for _, v := range doc.Meta {
+				d.WriteString(v)
+				d.WriteString("\x00")
+			}
+			for _, values := range doc.Facets {
+				d.WriteString("\x01")
+				for _, v := range values {
+					d.WriteString(v)
+					d.WriteString("\x00")
+				}
+			}
+			p.keys[id], p.files[id] = d.Sum64(), a.File
 		}
-		p.keys[id], p.files[id] = d.Sum64(), a.File
-		writeUint(&h, p.keys[id])
+		return nil
+	})
+	if err != nil {
+		return p // canceled: the build stops at its next stage
+	}
+	for _, k := range p.keys {
+		writeUint(&h, k)
 	}
 	p.key = h.Sum64()
 	if b.cache.searchKey == p.key && b.canReuseSearch() {
@@ -393,6 +265,9 @@ func (b *builder) rebuildSearch(p *searchPlan, articles []*content.Article, rend
 			i := len(articles) - 1 - id
 			text, found := b.cache.text(articles[i].File, rendered.textKeys[i])
 			if !found {
+				// The next build indexes every article, rendering what
+				// has no text, rather than fail here again.
+				b.cache.dropSearchState()
 				return fmt.Errorf("search index: the cache lost the text of %s; build again", articles[i].File)
 			}
 			doc = b.searchDoc(articles[i], rendered.cards[i], &render.Doc{Text: text})
@@ -418,6 +293,16 @@ func (b *builder) recordSearch(p *searchPlan, files []cachedFile, state *search.
 	b.cache.searchSave, b.cache.searchDrop = nil, state == nil
 	if state != nil {
 		b.cache.searchSave = &searchSnapshot{state: state, sources: sources}
+	}
+}
+
+// dropSearchState removes the search state from the cache's folder at
+// once, for a build that fails.
+func (c *Cache) dropSearchState() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.persistent {
+		os.Remove(filepath.Join(c.dir, searchFile))
 	}
 }
 

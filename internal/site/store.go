@@ -5,12 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -33,7 +31,7 @@ const (
 	cacheLock  = "lock"
 	cacheMagic = "bantin build cache\n"
 	// storeFormat numbers the layout of cacheFile.
-	storeFormat = 4
+	storeFormat = 5
 )
 
 // OpenCache opens the build cache in dir for a build of the site cfg
@@ -114,6 +112,7 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 	if v := r.String(); v != version {
 		return fmt.Errorf("it was written by bantin %s, not %s", v, version)
 	}
+	c.texts = textsInfo{id: r.Uint64(), size: int64(r.Uint())}
 	contentData := r.Bytes()
 	if r.Err != nil {
 		return r.Err
@@ -126,6 +125,11 @@ func (c *Cache) decode(data []byte, cfg *config.Site, version string) error {
 	for n := r.Uint(); n > 0 && r.Err == nil; n-- {
 		file := r.Alias()
 		d := cachedDoc{key: r.Uint64(), summary: r.Alias()}
+		if off := r.Uint(); off > 0 && off <= uint64(c.texts.size) {
+			d.textAt = textLoc{off: int64(off), n: int64(r.Uint()), sum: r.Uint64()}
+		} else if off > 0 {
+			r.Fail()
+		}
 		if n := r.Uint(); n > 0 && n <= uint64(len(r.Buf)) {
 			d.images = make([]cachedImage, n)
 			for i := range d.images {
@@ -173,6 +177,8 @@ func (c *Cache) Save(cfg *config.Site) error {
 	_, err := writeChecked(filepath.Join(c.dir, cacheFile), func(w *writer) {
 		w.uint(storeFormat)
 		w.str(c.version)
+		w.uint64(c.texts.id)
+		w.uint(uint64(c.texts.size))
 		w.bytes(c.Content.AppendTo(nil, cfg))
 		w.uint(uint64(len(files)))
 		for _, f := range files {
@@ -180,6 +186,11 @@ func (c *Cache) Save(cfg *config.Site) error {
 			w.str(f)
 			w.uint64(d.key)
 			w.str(d.summary)
+			w.uint(uint64(d.textAt.off))
+			if d.textAt.off > 0 {
+				w.uint(uint64(d.textAt.n))
+				w.uint64(d.textAt.sum)
+			}
 			w.uint(uint64(len(d.images)))
 			for _, img := range d.images {
 				w.str(img.dest)
@@ -214,146 +225,6 @@ func (c *Cache) Save(cfg *config.Site) error {
 	return err
 }
 
-// saveTexts completes the texts file this build started, if any, with
-// the texts of the files it did not render, and puts it in place; c.mu is
-// held.
-func (c *Cache) saveTexts(files []string) error {
-	if c.sink.w == nil {
-		return nil
-	}
-	for _, f := range files {
-		if d := c.docs[f]; !d.streamed && !d.hasText {
-			c.copyTexts(files)
-			break
-		}
-	}
-	for _, f := range files {
-		if d := c.docs[f]; !d.streamed && d.hasText {
-			c.sink.add(c.dir, c.version, f, d.key, d.text)
-		}
-	}
-	return c.sink.finish(filepath.Join(c.dir, textsFile))
-}
-
-// copyTexts copies from the old texts file to the new one the texts of
-// files the build neither rendered nor read, as they are, without holding
-// them in memory; c.mu is held. When the old file proves damaged, the new
-// one is not made: the next build renders the Markdown where it needs a
-// text.
-func (c *Cache) copyTexts(files []string) {
-	if !c.persistent || c.textsRead {
-		return
-	}
-	tr, err := openTexts(c.dir, c.version)
-	if err != nil {
-		return
-	}
-	defer tr.close()
-	used := make(map[string]bool, len(files))
-	for _, f := range files {
-		used[f] = true
-	}
-	for {
-		src, text, err := tr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			c.sink.discard()
-			return
-		}
-		if d, ok := c.docs[src.file]; ok && used[src.file] && d.key == src.key && !d.streamed && !d.hasText {
-			c.sink.addBytes(c.dir, c.version, src.file, src.key, text)
-			used[src.file] = false // once
-		}
-	}
-	if tr.verify() != nil {
-		c.sink.discard()
-	}
-}
-
-// textSink writes the texts of a build's renderings to a new texts file
-// as they come.
-type textSink struct {
-	mu  sync.Mutex
-	w   *writer
-	tmp string
-}
-
-func (s *textSink) add(dir, version, file string, key uint64, text string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.start(dir, version)
-	s.w.str(file)
-	s.w.uint64(key)
-	s.w.str(text)
-	s.w.spill()
-}
-
-// addBytes is add of a text as bytes.
-func (s *textSink) addBytes(dir, version, file string, key uint64, text []byte) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.start(dir, version)
-	s.w.str(file)
-	s.w.uint64(key)
-	s.w.bytes(text)
-	s.w.spill()
-}
-
-// start creates the new texts file, if not yet; s.mu is held.
-func (s *textSink) start(dir, version string) {
-	if s.w == nil {
-		s.tmp = filepath.Join(dir, textsFile+".tmp")
-		f, err := os.Create(s.tmp)
-		s.w = &writer{buf: make([]byte, 0, spillBytes+64<<10), file: f, err: err}
-		s.w.digest.Reset()
-		s.w.buf = append(s.w.buf, cacheMagic...)
-		s.w.uint(storeFormat)
-		s.w.str(version)
-	}
-}
-
-// finish writes the checksum and renames the file to name.
-func (s *textSink) finish(name string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	w := s.w
-	s.w = nil
-	if w == nil {
-		return nil // discarded
-	}
-	if w.file == nil {
-		return fmt.Errorf("save the build cache: %v", errText(w.err))
-	}
-	w.flush()
-	if w.err == nil {
-		_, w.err = w.file.Write(binary.LittleEndian.AppendUint64(nil, w.digest.Sum64()))
-	}
-	if err := errors.Join(w.err, w.file.Close()); err != nil {
-		os.Remove(s.tmp)
-		return fmt.Errorf("save the build cache: %v", errText(err))
-	}
-	if err := os.Rename(s.tmp, name); err != nil {
-		os.Remove(s.tmp)
-		return fmt.Errorf("save the build cache: %v", errText(err))
-	}
-	return nil
-}
-
-// discard removes an unfinished texts file.
-func (s *textSink) discard() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.w != nil {
-		if s.w.file != nil {
-			s.w.file.Close()
-		}
-		os.Remove(s.tmp)
-		s.w = nil
-	}
-}
-
 // writeChecked writes a cache file through a temporary file: the magic
 // line, what fill writes, and a checksum of both, which it returns.
 func writeChecked(name string, fill func(w *writer)) (uint64, error) {
@@ -384,55 +255,6 @@ func writeChecked(name string, fill func(w *writer)) (uint64, error) {
 
 // spillBytes is how much a cache writer gathers before writing it out.
 const spillBytes = 256 << 10
-
-// readTexts reads the renderings' texts, once, into the entries whose key
-// they match; c.mu is held. A damaged file gives no texts: the Markdown is
-// rendered again where one is needed.
-func (c *Cache) readTexts() {
-	if c.textsRead || !c.persistent {
-		return
-	}
-	c.textsRead = true
-	data, err := os.ReadFile(filepath.Join(c.dir, textsFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return
-	}
-	damaged := func(why string) {
-		c.notice = fmt.Sprintf("note: ignoring the texts of the build cache %s: %s; rendering the Markdown again", c.dir, why)
-	}
-	if err != nil {
-		damaged(errText(err))
-		return
-	}
-	if !bytes.HasPrefix(data, []byte(cacheMagic)) || len(data) < len(cacheMagic)+8 {
-		damaged("it is not a bantin cache file, or it was cut short")
-		return
-	}
-	body, sum := data[:len(data)-8], binary.LittleEndian.Uint64(data[len(data)-8:])
-	if xxhash.Sum64(body) != sum {
-		damaged("its checksum is wrong (the file was cut short or damaged)")
-		return
-	}
-	r := binfmt.NewReader(body[len(cacheMagic):], errDamagedCache)
-	if r.Uint() != storeFormat || r.String() != c.version {
-		damaged("it was written by another version of bantin")
-		return
-	}
-	for len(r.Buf) > 0 && r.Err == nil {
-		file, key, text := r.String(), r.Uint64(), r.String()
-		if d, ok := c.docs[file]; ok && d.key == key && !d.hasText && r.Err == nil {
-			d.text, d.hasText = text, true
-			c.docs[file] = d
-		}
-	}
-}
-
-// loadTexts reads the renderings' texts, for the search index.
-func (c *Cache) loadTexts() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.readTexts()
-}
 
 // Notice returns a one-line note about a part of the cache the last build
 // could not use, or "".
