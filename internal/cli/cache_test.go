@@ -373,12 +373,14 @@ func TestRebuildCollectsSooner(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	dir := writeSite(t, map[string]string{"content/a.md": good})
 	dest := filepath.Join(t.TempDir(), "public")
-	for i, want := range []int64{1792 << 20, 64 << 20} {
+	// A one-article site's cache files take a few KB: the limit is the
+	// heap's fixed part and a little more.
+	for i, want := range [][2]int64{{1792 << 20, 1792 << 20}, {96 << 20, 97 << 20}} {
 		if code, _, errOut := run("build", "--source", dir, "--dest", dest, now); code != 0 {
 			t.Fatalf("build %d: exit %d: %s", i+1, code, errOut)
 		}
-		if got := debug.SetMemoryLimit(-1); got != want {
-			t.Errorf("build %d: memory limit %d MiB, want %d MiB", i+1, got>>20, want>>20)
+		if got := debug.SetMemoryLimit(-1); got < want[0] || got > want[1] {
+			t.Errorf("build %d: memory limit %d MiB, want %d to %d MiB", i+1, got>>20, want[0]>>20, want[1]>>20)
 		}
 	}
 }
