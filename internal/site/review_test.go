@@ -101,7 +101,30 @@ func diskBuildAt(t *testing.T, fsys fstest.MapFS, dest, cacheDir string, now tim
 	}
 }
 
-// diskTree reads every file under dir, by slash path.
+// memoryBuildAt builds fsys into memory with cache on the given day, as
+// the preview does, and returns its files.
+func memoryBuildAt(t *testing.T, fsys fstest.MapFS, cache *site.Cache, now time.Time) map[string][]byte {
+	t.Helper()
+	cfg, err := config.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := output.NewMemory()
+	if _, err := site.Build(context.Background(), &cfg, site.Options{
+		Site: fsys, Theme: bantin.Theme(), Cache: cache,
+		Content: content.Options{Now: now},
+	}, out); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, n := range out.Names() {
+		files[n], _ = out.File(n)
+	}
+	return files
+}
+
+// diskTree reads every file under dir, by slash path, but the marker of
+// a folder bantin writes.
 func diskTree(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
@@ -111,7 +134,9 @@ func diskTree(t *testing.T, dir string) map[string][]byte {
 		}
 		b, err := os.ReadFile(p)
 		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = b
+		if rel != output.Marker {
+			files[filepath.ToSlash(rel)] = b
+		}
 		return err
 	})
 	if err != nil {
@@ -149,9 +174,29 @@ func treeDifferences(got, want map[string][]byte) []string {
 // that the edit changed the site (else the step tests nothing).
 func TestReviewCachedRebuildsEqualCleanBuilds(t *testing.T) {
 	t.Parallel()
+	// On disk, as bantin build does, and in memory, as the preview does.
+	for _, onDisk := range []bool{true, false} {
+		t.Run(map[bool]string{true: "disk", false: "memory"}[onDisk], func(t *testing.T) {
+			t.Parallel()
+			reviewCachedRebuilds(t, onDisk)
+		})
+	}
+}
+
+func reviewCachedRebuilds(t *testing.T, onDisk bool) {
 	fsys := reviewSite(t, 32)
 	dest, cacheDir := filepath.Join(t.TempDir(), "public"), filepath.Join(t.TempDir(), "cache")
 	now := sitetest.Now
+	memoryCache := site.NewCache()
+	// cached builds the site with the cache and returns its files.
+	cached := func() map[string][]byte {
+		t.Helper()
+		if onDisk {
+			diskBuildAt(t, fsys, dest, cacheDir, now)
+			return diskTree(t, dest)
+		}
+		return memoryBuildAt(t, fsys, memoryCache, now)
+	}
 	steps := []struct {
 		name string
 		edit func()
@@ -160,15 +205,23 @@ func TestReviewCachedRebuildsEqualCleanBuilds(t *testing.T) {
 		{"nothing changed", func() {}},
 		{"nothing changed again", func() {}},
 		{"a date moved across its neighbours", func() { replaceAllIn(t, fsys, "content/tin-12.md", "date: 2026-03-13", "date: 2026-09-02") }},
-		{"a topic removed", func() { replaceAllIn(t, fsys, "content/tin-09.md", "topics: [Thi đua, Khen thưởng]", "topics: [Khen thưởng]") }},
+		{"a topic removed", func() {
+			replaceAllIn(t, fsys, "content/tin-09.md", "topics: [Thi đua, Khen thưởng]", "topics: [Khen thưởng]")
+		}},
 		{"a draft in the middle", func() { replaceAllIn(t, fsys, "content/tin-14.md", "author:", "draft: true\nauthor:") }},
 		{"a deleted article", func() { delete(fsys, "content/tin-17.md") }},
-		{"a slug", func() { replaceAllIn(t, fsys, "content/tin-16.md", "title: Tin số 16\n", "title: Tin số 16\nslug: tin-16-moi\n") }},
+		{"a slug", func() {
+			replaceAllIn(t, fsys, "content/tin-16.md", "title: Tin số 16\n", "title: Tin số 16\nslug: tin-16-moi\n")
+		}},
 		{"a summary", func() { replaceAllIn(t, fsys, "content/tin-02.md", "author:", "summary: Tóm tắt mới\nauthor:") }},
-		{"a first paragraph", func() { replaceAllIn(t, fsys, "content/tin-03.md", "Đoạn đầu của tin 3.", "Đoạn đầu đã sửa của tin 3.") }},
+		{"a first paragraph", func() {
+			replaceAllIn(t, fsys, "content/tin-03.md", "Đoạn đầu của tin 3.", "Đoạn đầu đã sửa của tin 3.")
+		}},
 		{"an author", func() { replaceAllIn(t, fsys, "content/tin-05.md", "author: Tác giả 1", "author: Tác giả Mới") }},
 		{"a period", func() { replaceAllIn(t, fsys, "content/tin-08.md", "end: 2026-11", "end: 2026-12") }},
-		{"a slogan", func() { replaceAllIn(t, fsys, "content/tin-07.md", "slogan: Chung sức", "slogan: Chung sức đồng lòng") }},
+		{"a slogan", func() {
+			replaceAllIn(t, fsys, "content/tin-07.md", "slogan: Chung sức", "slogan: Chung sức đồng lòng")
+		}},
 		{"a lead image changed", func() { replaceAllIn(t, fsys, "content/tin-06.md", "/images/anh.jpg", "/images/hinh.jpg") }},
 		{"a lead image's pixels", func() {
 			fsys["static/images/hinh.jpg"] = &fstest.MapFile{Data: imagestest.JPEG(t, imagestest.Photo(80, 60, 9), 80)}
@@ -224,7 +277,9 @@ func TestReviewCachedRebuildsEqualCleanBuilds(t *testing.T) {
 			delete(fsys, "content/tin-10.md")
 		}},
 		{"the time zone", func() { replaceAllIn(t, fsys, "site.toml", "page_size = 4\n", "page_size = 4\ntime_zone = \"UTC\"\n") }},
-		{"counts on article pages", func() { override("layouts/article.html", "{{.Name}}</a></li>{{end}}", "{{.Name}} ({{.Count}})</a></li>{{end}}") }},
+		{"counts on article pages", func() {
+			override("layouts/article.html", "{{.Name}}</a></li>{{end}}", "{{.Name}} ({{.Count}})</a></li>{{end}}")
+		}},
 		{"an old article of a counted topic", func() {
 			fsys["content/cu.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Tin cũ\ndate: 2025-06-01\nregion: Cần Thơ\ntopics: [Khen thưởng]\nunit: Sở 2\n---\nCũ.\n")}
 		}},
@@ -243,12 +298,18 @@ func TestReviewCachedRebuildsEqualCleanBuilds(t *testing.T) {
 		{"two bodies alike", func() {
 			fsys["content/tin-25.md"] = &fstest.MapFile{Data: bytes.Replace(fsys["content/tin-25.md"].Data, []byte("Đoạn đầu của tin 25.\n\nĐoạn cuối của tin 25."), []byte("Đoạn đầu của tin 26.\n\nĐoạn cuối của tin 26."), 1)}
 		}},
-		{"one of two bodies alike", func() { replaceAllIn(t, fsys, "content/tin-26.md", "Đoạn cuối của tin 26.", "Đoạn khác của tin 26.") }},
+		{"one of two bodies alike", func() {
+			replaceAllIn(t, fsys, "content/tin-26.md", "Đoạn cuối của tin 26.", "Đoạn khác của tin 26.")
+		}},
 		{"an article deleted and written again", func() {
 			data := fsys["content/tin-27.md"].Data
 			delete(fsys, "content/tin-27.md")
-			diskBuildAt(t, fsys, dest, cacheDir, now)
+			cached()
 			fsys["content/tin-27.md"] = &fstest.MapFile{Data: bytes.Replace(data, []byte("Đoạn đầu"), []byte("Đoạn mở đầu"), 1)}
+		}},
+		{"a base path", func() { replaceAllIn(t, fsys, "site.toml", "https://tin.example.gov.vn/", "https://example.gov.vn/ban-tin/") }},
+		{"the articles' path and the pages'", func() {
+			replaceAllIn(t, fsys, "site.toml", "[[taxonomies]]", "[paths]\narticles = \"tin\"\npage = \"p\"\n\n[[taxonomies]]")
 		}},
 		{"the language", func() { replaceAllIn(t, fsys, "site.toml", "page_size = 4\n", "page_size = 4\nlanguage = \"en\"\n") }},
 		{"nothing changed at the end", func() {}},
@@ -256,10 +317,10 @@ func TestReviewCachedRebuildsEqualCleanBuilds(t *testing.T) {
 	var last map[string][]byte
 	for _, s := range steps {
 		s.edit()
-		diskBuildAt(t, fsys, dest, cacheDir, now)
+		got := cached()
 		clean := filepath.Join(t.TempDir(), "clean")
 		diskBuildAt(t, fsys, clean, "", now)
-		got, want := diskTree(t, dest), diskTree(t, clean)
+		want := diskTree(t, clean)
 		if diff := treeDifferences(got, want); len(diff) > 0 {
 			t.Errorf("%s: the cached build differs from a clean build:\n%s", s.name, strings.Join(diff, "\n"))
 		}
