@@ -68,9 +68,18 @@ name = "Đơn vị"
 // cacheDir (none when ""), on the given day, as bantin build does.
 func diskBuildAt(t *testing.T, fsys fstest.MapFS, dest, cacheDir string, now time.Time) {
 	t.Helper()
+	if err := tryDiskBuildAt(t, fsys, dest, cacheDir, now); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tryDiskBuildAt is diskBuildAt, returning the build's error: then, as
+// bantin build does, it saves neither the cache nor the site.
+func tryDiskBuildAt(t *testing.T, fsys fstest.MapFS, dest, cacheDir string, now time.Time) error {
+	t.Helper()
 	cfg, err := config.Load(fsys)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	out, err := output.OpenGenerations(dest)
 	if err != nil {
@@ -89,7 +98,7 @@ func diskBuildAt(t *testing.T, fsys fstest.MapFS, dest, cacheDir string, now tim
 	}, out); err != nil {
 		out.Abort()
 		cache.Release()
-		t.Fatal(err)
+		return err
 	}
 	if cache != nil {
 		if err := cache.Save(&cfg); err != nil {
@@ -99,28 +108,29 @@ func diskBuildAt(t *testing.T, fsys fstest.MapFS, dest, cacheDir string, now tim
 	if err := out.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	return nil
 }
 
 // memoryBuildAt builds fsys into memory with cache on the given day, as
 // the preview does, and returns its files.
-func memoryBuildAt(t *testing.T, fsys fstest.MapFS, cache *site.Cache, now time.Time) map[string][]byte {
+func memoryBuildAt(t *testing.T, fsys fstest.MapFS, cache *site.Cache, now time.Time) (map[string][]byte, error) {
 	t.Helper()
 	cfg, err := config.Load(fsys)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	out := output.NewMemory()
 	if _, err := site.Build(context.Background(), &cfg, site.Options{
 		Site: fsys, Theme: bantin.Theme(), Cache: cache,
 		Content: content.Options{Now: now},
 	}, out); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	files := map[string][]byte{}
 	for _, n := range out.Names() {
 		files[n], _ = out.File(n)
 	}
-	return files
+	return files, nil
 }
 
 // diskTree reads every file under dir, by slash path, but the marker of
@@ -189,13 +199,61 @@ func reviewCachedRebuilds(t *testing.T, onDisk bool) {
 	now := sitetest.Now
 	memoryCache := site.NewCache()
 	// cached builds the site with the cache and returns its files.
-	cached := func() map[string][]byte {
+	themeFile := func(name string) []byte {
+		t.Helper()
+		b, err := fs.ReadFile(bantin.Theme(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	override := func(name, old, new string) {
+		t.Helper()
+		b, ok := fsys[name]
+		data := themeFile(name)
+		if ok {
+			data = b.Data
+		}
+		if !bytes.Contains(data, []byte(old)) {
+			t.Fatalf("%s has no %q", name, old)
+		}
+		fsys[name] = &fstest.MapFile{Data: bytes.Replace(data, []byte(old), []byte(new), 1)}
+	}
+	tryCached := func() (map[string][]byte, error) {
 		t.Helper()
 		if onDisk {
-			diskBuildAt(t, fsys, dest, cacheDir, now)
-			return diskTree(t, dest)
+			if err := tryDiskBuildAt(t, fsys, dest, cacheDir, now); err != nil {
+				return nil, err
+			}
+			return diskTree(t, dest), nil
 		}
 		return memoryBuildAt(t, fsys, memoryCache, now)
+	}
+	cached := func() map[string][]byte {
+		t.Helper()
+		files, err := tryCached()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	// failing makes an edit that fails a cached build, then undoes it.
+	failing := func(name, old, new string) {
+		t.Helper()
+		data, ok := fsys[name]
+		if ok {
+			replaceAllIn(t, fsys, name, old, new)
+		} else {
+			override(name, old, new)
+		}
+		if _, err := tryCached(); err == nil {
+			t.Fatalf("editing %s to %q: the build did not fail", name, new)
+		}
+		if ok {
+			fsys[name] = data
+		} else {
+			delete(fsys, name)
+		}
 	}
 	steps := []struct {
 		name string
@@ -244,26 +302,6 @@ func reviewCachedRebuilds(t *testing.T, onDisk bool) {
 		{"nothing changed after all that", func() {}},
 		{"nothing changed once more", func() {}},
 	}
-	themeFile := func(name string) []byte {
-		t.Helper()
-		b, err := fs.ReadFile(bantin.Theme(), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	override := func(name, old, new string) {
-		t.Helper()
-		b, ok := fsys[name]
-		data := themeFile(name)
-		if ok {
-			data = b.Data
-		}
-		if !bytes.Contains(data, []byte(old)) {
-			t.Fatalf("%s has no %q", name, old)
-		}
-		fsys[name] = &fstest.MapFile{Data: bytes.Replace(data, []byte(old), []byte(new), 1)}
-	}
 	steps = append(steps, []struct {
 		name string
 		edit func()
@@ -307,7 +345,24 @@ func reviewCachedRebuilds(t *testing.T, onDisk bool) {
 			cached()
 			fsys["content/tin-27.md"] = &fstest.MapFile{Data: bytes.Replace(data, []byte("Đoạn đầu"), []byte("Đoạn mở đầu"), 1)}
 		}},
-		{"a base path", func() { replaceAllIn(t, fsys, "site.toml", "https://tin.example.gov.vn/", "https://example.gov.vn/ban-tin/") }},
+		{"a title of the same length", func() { replaceAllIn(t, fsys, "content/tin-11.md", "title: Tin số 11", "title: Tin số 99") }},
+		// A failed build saves nothing; the next build after the fix
+		// equals a clean one.
+		{"a build failed by a card, then fixed", func() {
+			failing("layouts/partials/card.html", "<article class=", "{{if eq .Title \"Tin số 5\"}}{{.Nope}}{{end}}<article class=")
+			replaceAllIn(t, fsys, "content/tin-05.md", "Đoạn đầu của tin 5.", "Đoạn đầu mới của tin 5.")
+		}},
+		{"nothing changed after a failed build", func() {
+			failing("layouts/partials/card.html", "<article class=", "{{if eq .Title \"Tin số 7\"}}{{.Nope}}{{end}}<article class=")
+			failing("layouts/article.html", "<h1>", "{{if eq .Card.Title \"Tin số 8\"}}{{.Nope}}{{end}}<h1>")
+		}},
+		{"a build failed by an article, then fixed", func() {
+			failing("content/tin-13.md", "title: Tin số 13\n", "title: [Tin số 13\n")
+			replaceAllIn(t, fsys, "content/tin-13.md", "title: Tin số 13\n", "title: Tin số mười ba\n")
+		}},
+		{"a base path", func() {
+			replaceAllIn(t, fsys, "site.toml", "https://tin.example.gov.vn/", "https://example.gov.vn/ban-tin/")
+		}},
 		{"the articles' path and the pages'", func() {
 			replaceAllIn(t, fsys, "site.toml", "[[taxonomies]]", "[paths]\narticles = \"tin\"\npage = \"p\"\n\n[[taxonomies]]")
 		}},
