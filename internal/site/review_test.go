@@ -360,6 +360,13 @@ func reviewCachedRebuilds(t *testing.T, onDisk bool) {
 			failing("content/tin-13.md", "title: Tin số 13\n", "title: [Tin số 13\n")
 			replaceAllIn(t, fsys, "content/tin-13.md", "title: Tin số 13\n", "title: Tin số mười ba\n")
 		}},
+		{"a region in another province", func() { replaceAllIn(t, fsys, "content/tin-15.md", "region: Hậu Giang", "region: Sóc Trăng") }},
+		{"a place of the site's own", func() {
+			fsys["data/regions.toml"] = &fstest.MapFile{Data: []byte("[vung-moi]\nname = \"Vùng Mới\"\nkind = \"xã\"\nparent = \"nga-bay\"\n")}
+			replaceAllIn(t, fsys, "content/tin-18.md", "region: Cần Thơ", "region: Vùng Mới")
+			replaceAllIn(t, fsys, "content/tin-19.md", "region: Hậu Giang", "region: Vùng Mới")
+		}},
+		{"the place's parent", func() { replaceAllIn(t, fsys, "data/regions.toml", "parent = \"nga-bay\"", "parent = \"vi-thanh\"") }},
 		{"a base path", func() {
 			replaceAllIn(t, fsys, "site.toml", "https://tin.example.gov.vn/", "https://example.gov.vn/ban-tin/")
 		}},
