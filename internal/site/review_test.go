@@ -395,3 +395,49 @@ func reviewCachedRebuilds(t *testing.T, onDisk bool) {
 		last = want
 	}
 }
+
+// TestReviewCachedRebuildsAcrossAMerger moves the day of cached builds
+// across 1 July 2025, when Hậu Giang went into Cần Thơ: the trails of
+// places, the region pages and the article pages that show them must be
+// those of a clean build on each day.
+func TestReviewCachedRebuildsAcrossAMerger(t *testing.T) {
+	t.Parallel()
+	fsys := sitetest.FS(`-- site.toml --
+title = "Bản tin thử"
+base_url = "https://example.gov.vn/"
+page_size = 2
+`)
+	regions := []string{"Vị Thanh", "Ngã Bảy", "Hậu Giang", "Sóc Trăng", "Long Mỹ"}
+	for k := 1; k <= 12; k++ {
+		fsys[fmt.Sprintf("content/tin-%02d.md", k)] = &fstest.MapFile{Data: fmt.Appendf(nil,
+			"---\ntitle: Tin số %d\ndate: 2025-%02d-%02d\nregion: %s\ntopics: [Thi đua]\nperiod: {start: 2025-01, end: 2025-12}\n---\nTin %d.\n",
+			k, 1+k%6, 1+k, regions[k%len(regions)], k)}
+	}
+	dest, cacheDir := filepath.Join(t.TempDir(), "public"), filepath.Join(t.TempDir(), "cache")
+	memoryCache := site.NewCache()
+	var last map[string][]byte
+	for _, day := range []time.Time{
+		time.Date(2025, 6, 29, 8, 0, 0, 0, time.UTC),
+		time.Date(2025, 6, 30, 23, 0, 0, 0, time.UTC), // 1 July in Việt Nam
+		time.Date(2025, 6, 29, 8, 0, 0, 0, time.UTC),
+	} {
+		diskBuildAt(t, fsys, dest, cacheDir, day)
+		clean := filepath.Join(t.TempDir(), "clean")
+		diskBuildAt(t, fsys, clean, "", day)
+		want := diskTree(t, clean)
+		if diff := treeDifferences(diskTree(t, dest), want); len(diff) > 0 {
+			t.Errorf("%s: the cached build on disk differs from a clean build:\n%s", day, strings.Join(diff, "\n"))
+		}
+		inMemory, err := memoryBuildAt(t, fsys, memoryCache, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := treeDifferences(inMemory, want); len(diff) > 0 {
+			t.Errorf("%s: the cached build in memory differs from a clean build:\n%s", day, strings.Join(diff, "\n"))
+		}
+		if last != nil && len(treeDifferences(want, last)) == 0 {
+			t.Errorf("%s: the site did not change: the step tests nothing", day)
+		}
+		last = want
+	}
+}
