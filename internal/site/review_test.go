@@ -367,6 +367,14 @@ func reviewCachedRebuilds(t *testing.T, onDisk bool) {
 			replaceAllIn(t, fsys, "content/tin-19.md", "region: Hậu Giang", "region: Vùng Mới")
 		}},
 		{"the place's parent", func() { replaceAllIn(t, fsys, "data/regions.toml", "parent = \"nga-bay\"", "parent = \"vi-thanh\"") }},
+		// Texts rendered while the search is off must reach its index
+		// once it is on again.
+		{"search off", func() { replaceAllIn(t, fsys, "site.toml", "[[taxonomies]]", "[search]\nenabled = false\n\n[[taxonomies]]") }},
+		{"a body while search is off", func() { replaceAllIn(t, fsys, "content/tin-23.md", "Đoạn cuối của tin 23.", "Đoạn cuối khác của tin 23.") }},
+		{"an article while search is off", func() {
+			fsys["content/khi-tat.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Tin khi tắt\ndate: 2026-04-10\nregion: Cần Thơ\ntopics: [Thi đua]\nunit: Sở 2\n---\nViết khi tắt tìm kiếm.\n")}
+		}},
+		{"search on", func() { replaceAllIn(t, fsys, "site.toml", "enabled = false", "enabled = true") }},
 		{"a base path", func() {
 			replaceAllIn(t, fsys, "site.toml", "https://tin.example.gov.vn/", "https://example.gov.vn/ban-tin/")
 		}},
