@@ -375,6 +375,12 @@ func reviewCachedRebuilds(t *testing.T, onDisk bool) {
 			fsys["content/khi-tat.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Tin khi tắt\ndate: 2026-04-10\nregion: Cần Thơ\ntopics: [Thi đua]\nunit: Sở 2\n---\nViết khi tắt tìm kiếm.\n")}
 		}},
 		{"search on", func() { replaceAllIn(t, fsys, "site.toml", "enabled = false", "enabled = true") }},
+		{"a date that names another place", func() { replaceAllIn(t, fsys, "content/tin-01.md", "date: 2026-02-02", "date: 2023-02-02") }},
+		{"feeds of whole articles", func() { replaceAllIn(t, fsys, "site.toml", "[[taxonomies]]", "[feeds]\nfull_content = true\n\n[[taxonomies]]") }},
+		{"raw HTML", func() {
+			replaceAllIn(t, fsys, "content/tin-24.md", "Đoạn đầu của tin 24.", "Đoạn <em>đầu</em> của tin 24.")
+			replaceAllIn(t, fsys, "site.toml", "[[taxonomies]]", "[markdown]\nunsafe_html = true\n\n[[taxonomies]]")
+		}},
 		{"a base path", func() {
 			replaceAllIn(t, fsys, "site.toml", "https://tin.example.gov.vn/", "https://example.gov.vn/ban-tin/")
 		}},
