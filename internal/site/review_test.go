@@ -66,16 +66,16 @@ name = "Đơn vị"
 
 // diskBuildAt builds fsys into dest on disk, with the persistent cache in
 // cacheDir (none when ""), on the given day, as bantin build does.
-func diskBuildAt(t *testing.T, fsys fstest.MapFS, dest, cacheDir string, now time.Time) {
+func diskBuildAt(t *testing.T, fsys fstest.MapFS, dest, cacheDir string, opts content.Options) {
 	t.Helper()
-	if err := tryDiskBuildAt(t, fsys, dest, cacheDir, now); err != nil {
+	if err := tryDiskBuildAt(t, fsys, dest, cacheDir, opts); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // tryDiskBuildAt is diskBuildAt, returning the build's error: then, as
 // bantin build does, it saves neither the cache nor the site.
-func tryDiskBuildAt(t *testing.T, fsys fstest.MapFS, dest, cacheDir string, now time.Time) error {
+func tryDiskBuildAt(t *testing.T, fsys fstest.MapFS, dest, cacheDir string, opts content.Options) error {
 	t.Helper()
 	cfg, err := config.Load(fsys)
 	if err != nil {
@@ -94,7 +94,7 @@ func tryDiskBuildAt(t *testing.T, fsys fstest.MapFS, dest, cacheDir string, now 
 	}
 	if _, err := site.Build(context.Background(), &cfg, site.Options{
 		Site: fsys, Theme: bantin.Theme(), Cache: cache,
-		Content: content.Options{Now: now},
+		Content: opts,
 	}, out); err != nil {
 		out.Abort()
 		cache.Release()
@@ -113,7 +113,7 @@ func tryDiskBuildAt(t *testing.T, fsys fstest.MapFS, dest, cacheDir string, now 
 
 // memoryBuildAt builds fsys into memory with cache on the given day, as
 // the preview does, and returns its files.
-func memoryBuildAt(t *testing.T, fsys fstest.MapFS, cache *site.Cache, now time.Time) (map[string][]byte, error) {
+func memoryBuildAt(t *testing.T, fsys fstest.MapFS, cache *site.Cache, opts content.Options) (map[string][]byte, error) {
 	t.Helper()
 	cfg, err := config.Load(fsys)
 	if err != nil {
@@ -122,7 +122,7 @@ func memoryBuildAt(t *testing.T, fsys fstest.MapFS, cache *site.Cache, now time.
 	out := output.NewMemory()
 	if _, err := site.Build(context.Background(), &cfg, site.Options{
 		Site: fsys, Theme: bantin.Theme(), Cache: cache,
-		Content: content.Options{Now: now},
+		Content: opts,
 	}, out); err != nil {
 		return nil, err
 	}
@@ -185,15 +185,19 @@ func treeDifferences(got, want map[string][]byte) []string {
 func TestReviewCachedRebuildsEqualCleanBuilds(t *testing.T) {
 	t.Parallel()
 	// On disk, as bantin build does, and in memory, as the preview does.
-	for _, onDisk := range []bool{true, false} {
-		t.Run(map[bool]string{true: "disk", false: "memory"}[onDisk], func(t *testing.T) {
+	// The preview shows drafts too.
+	for _, mode := range []struct {
+		name           string
+		onDisk, drafts bool
+	}{{"disk", true, false}, {"memory", false, false}, {"memory with drafts", false, true}} {
+		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
-			reviewCachedRebuilds(t, onDisk)
+			reviewCachedRebuilds(t, mode.onDisk, mode.drafts)
 		})
 	}
 }
 
-func reviewCachedRebuilds(t *testing.T, onDisk bool) {
+func reviewCachedRebuilds(t *testing.T, onDisk, drafts bool) {
 	fsys := reviewSite(t, 32)
 	dest, cacheDir := filepath.Join(t.TempDir(), "public"), filepath.Join(t.TempDir(), "cache")
 	now := sitetest.Now
@@ -221,13 +225,14 @@ func reviewCachedRebuilds(t *testing.T, onDisk bool) {
 	}
 	tryCached := func() (map[string][]byte, error) {
 		t.Helper()
+		opts := content.Options{Now: now, Drafts: drafts}
 		if onDisk {
-			if err := tryDiskBuildAt(t, fsys, dest, cacheDir, now); err != nil {
+			if err := tryDiskBuildAt(t, fsys, dest, cacheDir, opts); err != nil {
 				return nil, err
 			}
 			return diskTree(t, dest), nil
 		}
-		return memoryBuildAt(t, fsys, memoryCache, now)
+		return memoryBuildAt(t, fsys, memoryCache, opts)
 	}
 	cached := func() map[string][]byte {
 		t.Helper()
@@ -394,8 +399,9 @@ func reviewCachedRebuilds(t *testing.T, onDisk bool) {
 	for _, s := range steps {
 		s.edit()
 		got := cached()
+		opts := content.Options{Now: now, Drafts: drafts}
 		clean := filepath.Join(t.TempDir(), "clean")
-		diskBuildAt(t, fsys, clean, "", now)
+		diskBuildAt(t, fsys, clean, "", opts)
 		want := diskTree(t, clean)
 		if diff := treeDifferences(got, want); len(diff) > 0 {
 			t.Errorf("%s: the cached build differs from a clean build:\n%s", s.name, strings.Join(diff, "\n"))
@@ -435,14 +441,14 @@ page_size = 2
 		time.Date(2025, 6, 30, 23, 0, 0, 0, time.UTC), // 1 July in Việt Nam
 		time.Date(2025, 6, 29, 8, 0, 0, 0, time.UTC),
 	} {
-		diskBuildAt(t, fsys, dest, cacheDir, day)
+		diskBuildAt(t, fsys, dest, cacheDir, content.Options{Now: day})
 		clean := filepath.Join(t.TempDir(), "clean")
-		diskBuildAt(t, fsys, clean, "", day)
+		diskBuildAt(t, fsys, clean, "", content.Options{Now: day})
 		want := diskTree(t, clean)
 		if diff := treeDifferences(diskTree(t, dest), want); len(diff) > 0 {
 			t.Errorf("%s: the cached build on disk differs from a clean build:\n%s", day, strings.Join(diff, "\n"))
 		}
-		inMemory, err := memoryBuildAt(t, fsys, memoryCache, day)
+		inMemory, err := memoryBuildAt(t, fsys, memoryCache, content.Options{Now: day})
 		if err != nil {
 			t.Fatal(err)
 		}
