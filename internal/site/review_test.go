@@ -374,14 +374,20 @@ func reviewCachedRebuilds(t *testing.T, onDisk, drafts bool) {
 		{"the place's parent", func() { replaceAllIn(t, fsys, "data/regions.toml", "parent = \"nga-bay\"", "parent = \"vi-thanh\"") }},
 		// Texts rendered while the search is off must reach its index
 		// once it is on again.
-		{"search off", func() { replaceAllIn(t, fsys, "site.toml", "[[taxonomies]]", "[search]\nenabled = false\n\n[[taxonomies]]") }},
-		{"a body while search is off", func() { replaceAllIn(t, fsys, "content/tin-23.md", "Đoạn cuối của tin 23.", "Đoạn cuối khác của tin 23.") }},
+		{"search off", func() {
+			replaceAllIn(t, fsys, "site.toml", "[[taxonomies]]", "[search]\nenabled = false\n\n[[taxonomies]]")
+		}},
+		{"a body while search is off", func() {
+			replaceAllIn(t, fsys, "content/tin-23.md", "Đoạn cuối của tin 23.", "Đoạn cuối khác của tin 23.")
+		}},
 		{"an article while search is off", func() {
 			fsys["content/khi-tat.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Tin khi tắt\ndate: 2026-04-10\nregion: Cần Thơ\ntopics: [Thi đua]\nunit: Sở 2\n---\nViết khi tắt tìm kiếm.\n")}
 		}},
 		{"search on", func() { replaceAllIn(t, fsys, "site.toml", "enabled = false", "enabled = true") }},
 		{"a date that names another place", func() { replaceAllIn(t, fsys, "content/tin-01.md", "date: 2026-02-02", "date: 2023-02-02") }},
-		{"feeds of whole articles", func() { replaceAllIn(t, fsys, "site.toml", "[[taxonomies]]", "[feeds]\nfull_content = true\n\n[[taxonomies]]") }},
+		{"feeds of whole articles", func() {
+			replaceAllIn(t, fsys, "site.toml", "[[taxonomies]]", "[feeds]\nfull_content = true\n\n[[taxonomies]]")
+		}},
 		{"raw HTML", func() {
 			replaceAllIn(t, fsys, "content/tin-24.md", "Đoạn đầu của tin 24.", "Đoạn <em>đầu</em> của tin 24.")
 			replaceAllIn(t, fsys, "site.toml", "[[taxonomies]]", "[markdown]\nunsafe_html = true\n\n[[taxonomies]]")
