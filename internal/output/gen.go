@@ -237,12 +237,16 @@ func (g *Generations) Reuse(name string, sum Sum) (bool, error) {
 	// Taken, not written: a build that links every file wrote nothing.
 	g.kept.Add(1)
 	src := filepath.Join(g.dest, filepath.FromSlash(from))
-	return true, g.place(name, func(to string) error {
+	missing := false
+	err := g.place(name, func(to string) error {
 		if err := os.Link(src, to); err == nil {
 			return nil
 		}
 		// Another file system, or one without hard links: copy.
 		data, err := os.ReadFile(src)
+		if errors.Is(err, fs.ErrNotExist) {
+			missing = true
+		}
 		if err != nil {
 			return err
 		}
@@ -251,6 +255,16 @@ func (g *Generations) Reuse(name string, sum Sum) (bool, error) {
 		}
 		return writeFile(to, data)
 	})
+	if missing {
+		// Removed from the live site by hand: the caller makes the file
+		// again, as if the last site never had it.
+		g.mu.Lock()
+		delete(g.next, name)
+		g.mu.Unlock()
+		g.kept.Add(-1)
+		return false, nil
+	}
+	return err == nil, err
 }
 
 func (g *Generations) record(name string, e Entry) bool {
