@@ -132,6 +132,7 @@ func openGenerations(dest string, lk *lock) (*Generations, error) {
 		g.oldFiles = listFiles(dest)
 	}
 	if g.live != nil {
+		g.next = make(Manifest, len(g.live)) // a rebuild names about as many files
 		g.liveBySum = make(map[Sum]string, len(g.live))
 		for _, f := range g.liveList { // the first name of a sum, in order
 			if _, ok := g.liveBySum[f.Entry.Sum]; !ok {

@@ -102,8 +102,21 @@ func (c *Cache) startBuild() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.persistent {
-		c.usedDocs, c.usedPages = map[string]bool{}, map[string]bool{}
+		// Sized for a rebuild, which uses nearly every entry again: a
+		// map grown from empty rehashes its way to 30,000 pages.
+		c.usedDocs, c.usedPages = make(map[string]bool, len(c.docs)), make(map[string]bool, len(c.pages))
 	}
+}
+
+// pageCount is the number of pages the cache knows, to size the maps of
+// a build that will name about as many.
+func (c *Cache) pageCount() int {
+	if c == nil {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pages)
 }
 
 type cachedDoc struct {

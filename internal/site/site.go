@@ -167,7 +167,7 @@ func Build(ctx context.Context, cfg *config.Site, opts Options, out output.Write
 
 	b := &builder{
 		ctx: ctx, cfg: cfg, ix: ix, layouts: layouts, src: opts.Site,
-		out:   &trackedWriter{w: out, origin: map[string]string{}},
+		out:   &trackedWriter{w: out, origin: make(map[string]string, opts.Cache.pageCount())},
 		today: content.DayOf(now),
 		cache: opts.Cache, checkLinks: opts.CheckLinks,
 	}
